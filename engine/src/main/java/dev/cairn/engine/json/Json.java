@@ -1,0 +1,83 @@
+package dev.cairn.engine.json;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The one JSON configuration of the engine. Numbers keep their exact decimal value (Step Functions
+ * does not round them), and documents are written compactly, as Step Functions returns them.
+ */
+public final class Json {
+  /** Shared, thread-safe mapper; do not reconfigure. */
+  public static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+          .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+          .build();
+
+  /** Shared node factory for building values. */
+  public static final JsonNodeFactory NODES = MAPPER.getNodeFactory();
+
+  private Json() {}
+
+  /**
+   * Parses JSON text.
+   *
+   * @throws IllegalArgumentException with the parser's message (line and column) when the text is
+   *     not JSON
+   */
+  public static JsonNode parse(String text) {
+    try {
+      JsonNode node = MAPPER.readTree(text);
+      if (node == null || node.isMissingNode()) {
+        throw new IllegalArgumentException("empty document: expected a JSON value");
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(e.getOriginalMessage() + locationOf(e), e);
+    }
+  }
+
+  private static String locationOf(JsonProcessingException e) {
+    var location = e.getLocation();
+    return location == null
+        ? ""
+        : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+  }
+
+  /** Writes a value as compact JSON text. */
+  public static String write(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree could not be written", e);
+    }
+  }
+
+  /** Writes a value as indented JSON text, for people. */
+  public static String writePretty(JsonNode node) {
+    try {
+      return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree could not be written", e);
+    }
+  }
+
+  /** Size of the value's compact UTF-8 encoding: what Step Functions counts against its limits. */
+  public static int sizeInBytes(JsonNode node) {
+    return write(node).getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  /** A new empty object. */
+  public static ObjectNode object() {
+    return NODES.objectNode();
+  }
+}
