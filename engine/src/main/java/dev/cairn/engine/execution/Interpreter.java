@@ -1,0 +1,1328 @@
+package dev.cairn.engine.execution;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.engine.definition.Catcher;
+import dev.cairn.engine.definition.ChoiceState;
+import dev.cairn.engine.definition.FailState;
+import dev.cairn.engine.definition.IoPath;
+import dev.cairn.engine.definition.MapState;
+import dev.cairn.engine.definition.ParallelState;
+import dev.cairn.engine.definition.PassState;
+import dev.cairn.engine.definition.ResultPathSpec;
+import dev.cairn.engine.definition.Retrier;
+import dev.cairn.engine.definition.State;
+import dev.cairn.engine.definition.StateMachine;
+import dev.cairn.engine.definition.SucceedState;
+import dev.cairn.engine.definition.TaskState;
+import dev.cairn.engine.definition.WaitState;
+import dev.cairn.engine.error.StatesErrors;
+import dev.cairn.engine.error.StatesException;
+import dev.cairn.engine.json.Json;
+import dev.cairn.engine.path.EvaluationContext;
+import dev.cairn.engine.path.JsonPath;
+import dev.cairn.engine.path.PayloadTemplate;
+import dev.cairn.engine.task.IntegrationPattern;
+import dev.cairn.engine.task.TaskRequest;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * Decides what one execution does next: given a {@link Trigger}, it appends history events and
+ * collects {@link Command}s, without doing any I/O itself.
+ *
+ * <p>The execution's state is never stored: it is rebuilt by {@link #replay replaying} its history,
+ * feeding back the outcomes the history recorded. Everything the interpreter decides is therefore a
+ * function of the definition, the input and the recorded events (timestamps included); where a
+ * value is not reproducible (a random number in a template), the recorded event wins.
+ *
+ * <p>Not thread-safe: one instance per execution, driven by one thread at a time.
+ */
+final class Interpreter {
+  /** Step Functions' limit on inputs, outputs and results: 256 KiB. */
+  static final int PAYLOAD_LIMIT_BYTES = 256 * 1024;
+
+  private static final String ROOT = "";
+
+  private final String executionId;
+  private final String executionName;
+  private final String stateMachineName;
+  private final StateMachine machine;
+  private final JsonNode input;
+  private final Clock clock;
+
+  private final Map<String, Frame> frames = new HashMap<>();
+  private final Deque<Runnable> agenda = new ArrayDeque<>();
+  private final List<HistoryEvent> history = new ArrayList<>();
+  private List<HistoryEvent> batch = new ArrayList<>();
+  private List<Command> commands = new ArrayList<>();
+  private List<HistoryEvent> replaying = List.of();
+  private int replayCursor;
+
+  private ObjectNode executionContext;
+  private ObjectNode stateMachineContext;
+  private ExecutionStatus status = ExecutionStatus.RUNNING;
+  private Instant startDate;
+  private Instant stopDate;
+  private JsonNode output;
+  private String error;
+  private String cause;
+
+  Interpreter(
+      String executionId,
+      String executionName,
+      String stateMachineName,
+      StateMachine machine,
+      JsonNode input,
+      Clock clock) {
+    this.executionId = executionId;
+    this.executionName = executionName;
+    this.stateMachineName = stateMachineName;
+    this.machine = machine;
+    this.input = input;
+    this.clock = clock;
+  }
+
+  /** The events and commands one trigger produced. */
+  record Outcome(List<HistoryEvent> events, List<Command> commands) {}
+
+  // ---------------------------------------------------------------- driving
+
+  /** Applies one trigger; returns the new events (to persist first) and the commands. */
+  Outcome handle(Trigger trigger) {
+    dispatch(trigger);
+    drain();
+    Outcome outcome = new Outcome(batch, commands);
+    batch = new ArrayList<>();
+    commands = new ArrayList<>();
+    return outcome;
+  }
+
+  /**
+   * Rebuilds the execution from its recorded history and returns the commands that are still
+   * outstanding (tasks in flight, timers), to be performed again.
+   */
+  List<Command> replay(List<HistoryEvent> recorded) {
+    replaying = recorded;
+    replayCursor = 0;
+    if (!recorded.isEmpty()) {
+      dispatch(new Trigger.Start());
+      drain();
+      while (replayCursor < recorded.size()) {
+        HistoryEvent next = recorded.get(replayCursor);
+        dispatch(triggerRecordedBy(next));
+        drain();
+      }
+    }
+    replaying = List.of();
+    batch = new ArrayList<>();
+    commands = new ArrayList<>();
+    return outstandingCommands();
+  }
+
+  private void drain() {
+    Runnable step;
+    while ((step = agenda.pollFirst()) != null) {
+      step.run();
+    }
+  }
+
+  private void dispatch(Trigger trigger) {
+    if (status.isFinal()) {
+      return;
+    }
+    switch (trigger) {
+      case Trigger.Start start -> startExecution();
+      case Trigger.TaskSucceeded t ->
+          onFrame(t.frame(), t.key(), Waiting.TASK, f -> taskSucceeded(f, t.output()));
+      case Trigger.TaskFailed t ->
+          onFrame(
+              t.frame(),
+              t.key(),
+              Waiting.TASK,
+              f -> taskFailed(f, taskEvent(f, "Failed"), t.error(), t.cause()));
+      case Trigger.TaskTimedOut t ->
+          onFrame(
+              t.frame(),
+              t.key(),
+              Waiting.TASK,
+              f ->
+                  taskFailed(
+                      f,
+                      taskEvent(f, "TimedOut"),
+                      t.heartbeat() ? StatesErrors.HEARTBEAT_TIMEOUT : StatesErrors.TIMEOUT,
+                      null));
+      case Trigger.TimerFired t -> onFrame(t.frame(), t.key(), Waiting.TIMER, this::timerFired);
+      case Trigger.Stop stop -> abort(stop.error(), stop.cause());
+      case Trigger.ExecutionTimeout timeout -> timeOut();
+    }
+  }
+
+  /**
+   * Runs {@code action} if the frame still waits for exactly this; late or stale news is dropped.
+   */
+  private void onFrame(String frameId, long key, Waiting kind, Consumer<Frame> action) {
+    Frame frame = frames.get(frameId);
+    if (frame != null && frame.active && frame.pendingKey == key && frame.waiting == kind) {
+      action.accept(frame);
+    }
+  }
+
+  /** During replay: the trigger that must have produced a recorded event. */
+  private Trigger triggerRecordedBy(HistoryEvent event) {
+    Frame frame = frames.get(event.frame());
+    long key = frame == null ? -1 : frame.pendingKey;
+    String type = event.type();
+    return switch (type) {
+      case "TaskSucceeded", "LambdaFunctionSucceeded" ->
+          new Trigger.TaskSucceeded(event.frame(), key, event.details().get("output"));
+      case "TaskFailed", "LambdaFunctionFailed" ->
+          new Trigger.TaskFailed(event.frame(), key, event.text("error"), event.text("cause"));
+      case "TaskTimedOut", "LambdaFunctionTimedOut" ->
+          new Trigger.TaskTimedOut(
+              event.frame(), key, StatesErrors.HEARTBEAT_TIMEOUT.equals(event.text("error")));
+      case "ExecutionAborted" -> new Trigger.Stop(event.text("error"), event.text("cause"));
+      case "ExecutionTimedOut" -> new Trigger.ExecutionTimeout();
+      default -> new Trigger.TimerFired(event.frame(), key);
+    };
+  }
+
+  // ---------------------------------------------------------------- events
+
+  private HistoryEvent emit(String type, Frame frame, ObjectNode details) {
+    long id = history.size() + 1L;
+    HistoryEvent event;
+    if (replayCursor < replaying.size()) {
+      event = replaying.get(replayCursor++);
+      if (!event.type().equals(type) || event.id() != id) {
+        throw new IllegalStateException(
+            "the history of execution "
+                + executionId
+                + " does not replay: event #"
+                + event.id()
+                + " is "
+                + event.type()
+                + " but the definition leads to "
+                + type);
+      }
+    } else {
+      event =
+          new HistoryEvent(
+              id, id - 1, clock.instant(), type, frame == null ? ROOT : frame.id, details);
+      batch.add(event);
+    }
+    history.add(event);
+    return event;
+  }
+
+  private static ObjectNode details() {
+    return Json.object();
+  }
+
+  private static ObjectNode stateDetails(String name, String field, JsonNode value) {
+    ObjectNode details = details();
+    details.put("name", name);
+    details.set(field, value);
+    return details;
+  }
+
+  // ---------------------------------------------------------------- execution level
+
+  private void startExecution() {
+    ObjectNode details = details();
+    details.set("input", input);
+    details.put("stateMachineName", stateMachineName);
+    HistoryEvent started = emit("ExecutionStarted", null, details);
+    startDate = started.timestamp();
+    executionContext = Json.object();
+    executionContext.put("Id", executionId);
+    executionContext.set("Input", input);
+    executionContext.put("Name", executionName);
+    executionContext.put("RoleArn", "arn:aws:iam::000000000000:role/cairn-local");
+    executionContext.put("StartTime", startDate.toString());
+    executionContext.put("RedriveCount", 0);
+    stateMachineContext = Json.object();
+    stateMachineContext.put("Id", stateMachineArn());
+    stateMachineContext.put("Name", stateMachineName);
+    if (machine.timeoutSeconds() != null) {
+      commands.add(
+          new Command.ArmTimer(
+              ROOT,
+              0,
+              startDate.plusSeconds(machine.timeoutSeconds()),
+              Command.TimerKind.EXECUTION_TIMEOUT));
+    }
+    Frame root = new Frame(ROOT, null, machine, 0);
+    frames.put(ROOT, root);
+    if (Json.sizeInBytes(input) > PAYLOAD_LIMIT_BYTES) {
+      failExecution(
+          StatesErrors.DATA_LIMIT_EXCEEDED,
+          "The input to the execution exceeds the maximum number of bytes service limit.");
+      return;
+    }
+    agenda.add(() -> enterState(root, machine.startAt(), input));
+  }
+
+  private String stateMachineArn() {
+    return "arn:aws:states:local:000000000000:stateMachine:" + stateMachineName;
+  }
+
+  private void failExecution(String error, String cause) {
+    ObjectNode details = details();
+    putIfNotNull(details, "error", error);
+    putIfNotNull(details, "cause", cause);
+    HistoryEvent event = emit("ExecutionFailed", null, details);
+    finish(ExecutionStatus.FAILED, null, error, cause, event.timestamp());
+  }
+
+  private void abort(String error, String cause) {
+    ObjectNode details = details();
+    putIfNotNull(details, "error", error);
+    putIfNotNull(details, "cause", cause);
+    HistoryEvent event = emit("ExecutionAborted", null, details);
+    finish(ExecutionStatus.ABORTED, null, error, cause, event.timestamp());
+  }
+
+  private void timeOut() {
+    ObjectNode details = details();
+    details.put("error", StatesErrors.TIMEOUT);
+    details.put("cause", "The execution timed out after " + machine.timeoutSeconds() + " seconds.");
+    HistoryEvent event = emit("ExecutionTimedOut", null, details);
+    finish(
+        ExecutionStatus.TIMED_OUT,
+        null,
+        StatesErrors.TIMEOUT,
+        details.get("cause").asText(),
+        event.timestamp());
+  }
+
+  private void finish(
+      ExecutionStatus finalStatus, JsonNode out, String err, String why, Instant when) {
+    status = finalStatus;
+    output = out;
+    error = err;
+    cause = why;
+    stopDate = when;
+    agenda.clear();
+    for (Frame frame : frames.values()) {
+      if (frame.active && frame.waiting == Waiting.TASK && frame.task != null) {
+        commands.add(new Command.Cancel(frame.task));
+      }
+      frame.active = false;
+    }
+  }
+
+  private static void putIfNotNull(ObjectNode node, String field, String value) {
+    if (value != null) {
+      node.put(field, value);
+    }
+  }
+
+  // ---------------------------------------------------------------- states
+
+  private void enterState(Frame frame, String name, JsonNode rawInput) {
+    if (!frame.active) {
+      return;
+    }
+    State state = frame.machine.state(name);
+    HistoryEvent entered =
+        emit(state.type() + "StateEntered", frame, stateDetails(name, "input", rawInput));
+    frame.state = state;
+    frame.rawInput = entered.details().get("input");
+    frame.enteredEventId = entered.id();
+    frame.enteredTime = entered.timestamp();
+    frame.retryCount = 0;
+    frame.retriesByRetrier = new int[retriersOf(state).size()];
+    frame.waiting = Waiting.NOTHING;
+    frame.task = null;
+    frame.fanout = null;
+    frame.context = null;
+    try {
+      switch (state) {
+        case PassState pass -> runPass(frame, pass);
+        case TaskState task -> runTask(frame, task);
+        case ChoiceState choice -> runChoice(frame, choice);
+        case WaitState wait -> runWait(frame, wait);
+        case SucceedState succeed -> runSucceed(frame, succeed);
+        case FailState fail -> runFail(frame, fail);
+        case ParallelState parallel -> runParallel(frame, parallel);
+        case MapState map -> runMap(frame, map);
+      }
+    } catch (StatesException e) {
+      stateFailed(frame, e.error(), e.cause(), false);
+    }
+  }
+
+  private void exitState(Frame frame, JsonNode stateOutput, String next) {
+    HistoryEvent exited =
+        emit(
+            frame.state.type() + "StateExited",
+            frame,
+            stateDetails(frame.state.name(), "output", stateOutput));
+    JsonNode recordedOutput = exited.details().get("output");
+    frame.waiting = Waiting.NOTHING;
+    if (next != null) {
+      agenda.add(() -> enterState(frame, next, recordedOutput));
+    } else {
+      frameSucceeded(frame, recordedOutput);
+    }
+  }
+
+  private void runPass(Frame frame, PassState pass) {
+    JsonNode effective = effectiveInput(frame, pass.inputPath(), pass.parameters());
+    JsonNode result = pass.result() != null ? pass.result() : effective;
+    exitState(frame, finalOutput(frame, result, pass.resultPath(), pass.outputPath()), pass.next());
+  }
+
+  private void runChoice(Frame frame, ChoiceState choice) {
+    JsonNode effective = choice.inputPath().apply(context(frame, frame.rawInput), "InputPath");
+    EvaluationContext context = context(frame, effective);
+    String next = choice.defaultNext();
+    for (ChoiceState.Branch branch : choice.choices()) {
+      if (branch.rule().matches(context)) {
+        next = branch.next();
+        break;
+      }
+    }
+    if (next == null) {
+      throw new StatesException(StatesErrors.NO_CHOICE_MATCHED, "No Matches!");
+    }
+    exitState(frame, choice.outputPath().apply(context, "OutputPath"), next);
+  }
+
+  private void runSucceed(Frame frame, SucceedState succeed) {
+    JsonNode effective = succeed.inputPath().apply(context(frame, frame.rawInput), "InputPath");
+    exitState(frame, succeed.outputPath().apply(context(frame, effective), "OutputPath"), null);
+  }
+
+  private void runFail(Frame frame, FailState fail) {
+    EvaluationContext context = context(frame, frame.rawInput);
+    String failError =
+        fail.errorPath() != null
+            ? textOf(fail.errorPath().evaluate(context, "ErrorPath"))
+            : fail.error();
+    String failCause =
+        fail.causePath() != null
+            ? textOf(fail.causePath().evaluate(context, "CausePath"))
+            : fail.cause();
+    frameFailed(frame, failError, failCause);
+  }
+
+  private static String textOf(JsonNode value) {
+    return value == null || value.isNull()
+        ? null
+        : value.isTextual() ? value.asText() : Json.write(value);
+  }
+
+  // ---------------------------------------------------------------- Wait
+
+  private void runWait(Frame frame, WaitState wait) {
+    JsonNode effective = wait.inputPath().apply(context(frame, frame.rawInput), "InputPath");
+    EvaluationContext context = context(frame, effective);
+    Instant due;
+    if (wait.seconds() != null) {
+      due = frame.enteredTime.plusSeconds(wait.seconds());
+    } else if (wait.timestamp() != null) {
+      due = wait.timestamp();
+    } else if (wait.secondsPath() != null) {
+      JsonNode value = wait.secondsPath().select(context, "SecondsPath");
+      due = frame.enteredTime.plusSeconds(waitSeconds(value, wait.secondsPath()));
+    } else {
+      JsonNode value = wait.timestampPath().select(context, "TimestampPath");
+      due = timestamp(value, wait.timestampPath());
+    }
+    frame.effectiveInput = effective;
+    frame.waiting = Waiting.TIMER;
+    frame.pendingKey = frame.enteredEventId;
+    frame.dueAt = due;
+    frame.timerKind = Command.TimerKind.WAIT;
+    commands.add(new Command.ArmTimer(frame.id, frame.pendingKey, due, Command.TimerKind.WAIT));
+  }
+
+  private static long waitSeconds(JsonNode value, JsonPath path) {
+    if (value.isIntegralNumber() || (value.isNumber() && isWhole(value.decimalValue()))) {
+      return Math.max(0, value.longValue());
+    }
+    throw StatesException.runtime(
+        "The SecondsPath parameter cannot be parsed as a long value: "
+            + path.text()
+            + " == "
+            + (value.isTextual() ? value.asText() : Json.write(value)));
+  }
+
+  private static boolean isWhole(BigDecimal value) {
+    return value.signum() == 0 || value.stripTrailingZeros().scale() <= 0;
+  }
+
+  private static Instant timestamp(JsonNode value, JsonPath path) {
+    String text = value.isTextual() ? value.asText() : Json.write(value);
+    try {
+      if (!value.isTextual()) {
+        throw new DateTimeParseException("not a string", text, 0);
+      }
+      return OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException e) {
+      throw StatesException.runtime(
+          "The TimestampPath parameter does not reference a valid ISO-8601 extended offset"
+              + " date-time format string: "
+              + path.text()
+              + " == "
+              + text);
+    }
+  }
+
+  private void timerFired(Frame frame) {
+    switch (frame.timerKind) {
+      case WAIT -> {
+        WaitState wait = (WaitState) frame.state;
+        try {
+          JsonNode out =
+              wait.outputPath().apply(context(frame, frame.effectiveInput), "OutputPath");
+          exitState(frame, out, wait.next());
+        } catch (StatesException e) {
+          stateFailed(frame, e.error(), e.cause(), false);
+        }
+      }
+      case RETRY -> retryState(frame);
+      default -> {}
+    }
+  }
+
+  // ---------------------------------------------------------------- Task
+
+  private void runTask(Frame frame, TaskState task) {
+    JsonNode afterInputPath = task.inputPath().apply(context(frame, frame.rawInput), "InputPath");
+    frame.taskInput = afterInputPath;
+    frame.timeoutSeconds =
+        seconds(task.timeoutSeconds(), task.timeoutSecondsPath(), frame, afterInputPath);
+    frame.heartbeatSeconds =
+        seconds(task.heartbeatSeconds(), task.heartbeatSecondsPath(), frame, afterInputPath);
+    scheduleTask(frame, task);
+  }
+
+  /**
+   * Parameters are evaluated for every attempt, because each attempt has its own task token: the id
+   * of the TaskScheduled event about to be written.
+   */
+  private JsonNode taskParameters(Frame frame, TaskState task) {
+    if (task.parameters() == null) {
+      return frame.taskInput;
+    }
+    EvaluationContext context = context(frame, frame.taskInput);
+    if (IntegrationPattern.of(task.resource()) == IntegrationPattern.WAIT_FOR_TASK_TOKEN) {
+      ObjectNode withToken = ((ObjectNode) context.context()).deepCopy();
+      withToken.putObject("Task").put("Token", taskToken(frame, history.size() + 1L));
+      context = new EvaluationContext(frame.taskInput, withToken);
+    }
+    return task.parameters().evaluate(context);
+  }
+
+  private Integer seconds(Integer fixed, JsonPath path, Frame frame, JsonNode value) {
+    if (path == null) {
+      return fixed;
+    }
+    JsonNode found = path.select(context(frame, value), path.text());
+    if (!found.canConvertToInt() || found.intValue() <= 0) {
+      throw StatesException.runtime(
+          "The value of " + path.text() + " must be a positive integer, but was " + found);
+    }
+    return found.intValue();
+  }
+
+  private static boolean isLegacyLambda(TaskState task) {
+    return task.resource().startsWith("arn:aws:lambda:");
+  }
+
+  private String taskEvent(Frame frame, String suffix) {
+    return (isLegacyLambda((TaskState) frame.state) ? "LambdaFunction" : "Task") + suffix;
+  }
+
+  private void scheduleTask(Frame frame, TaskState task) {
+    frame.effectiveInput = taskParameters(frame, task);
+    boolean lambda = isLegacyLambda(task);
+    ObjectNode scheduled = details();
+    if (lambda) {
+      scheduled.put("resource", task.resource());
+      scheduled.set("input", frame.effectiveInput);
+    } else {
+      scheduled.put("resourceType", resourceType(task.resource()));
+      scheduled.put("resource", resourceName(task.resource()));
+      scheduled.put("region", "local");
+      scheduled.set("parameters", frame.effectiveInput);
+    }
+    if (frame.timeoutSeconds != null) {
+      scheduled.put("timeoutInSeconds", frame.timeoutSeconds);
+    }
+    if (frame.heartbeatSeconds != null) {
+      scheduled.put("heartbeatInSeconds", frame.heartbeatSeconds);
+    }
+    HistoryEvent event =
+        emit(lambda ? "LambdaFunctionScheduled" : "TaskScheduled", frame, scheduled);
+    ObjectNode started = details();
+    if (!lambda) {
+      started.put("resourceType", resourceType(task.resource()));
+      started.put("resource", resourceName(task.resource()));
+    }
+    HistoryEvent startedEvent =
+        emit(lambda ? "LambdaFunctionStarted" : "TaskStarted", frame, started);
+    frame.waiting = Waiting.TASK;
+    frame.pendingKey = event.id();
+    frame.taskStartedAt = startedEvent.timestamp();
+    String idempotencyKey =
+        executionId
+            + "/"
+            + (frame.id.isEmpty() ? "-" : frame.id)
+            + "/"
+            + task.name()
+            + "/"
+            + frame.enteredEventId
+            + "/"
+            + frame.retryCount;
+    frame.task =
+        new TaskRequest(
+            task.resource(),
+            IntegrationPattern.of(task.resource()),
+            frame.effectiveInput,
+            executionId,
+            task.name(),
+            frame.retryCount,
+            idempotencyKey,
+            taskToken(frame, event.id()));
+    commands.addAll(taskCommands(frame));
+  }
+
+  private List<Command> taskCommands(Frame frame) {
+    List<Command> result = new ArrayList<>();
+    result.add(new Command.Dispatch(frame.id, frame.pendingKey, frame.task));
+    if (frame.timeoutSeconds != null) {
+      result.add(
+          new Command.ArmTimer(
+              frame.id,
+              frame.pendingKey,
+              frame.taskStartedAt.plusSeconds(frame.timeoutSeconds),
+              Command.TimerKind.TASK_TIMEOUT));
+    }
+    if (frame.heartbeatSeconds != null) {
+      result.add(
+          new Command.ArmTimer(
+              frame.id,
+              frame.pendingKey,
+              frame.taskStartedAt.plusSeconds(frame.heartbeatSeconds),
+              Command.TimerKind.HEARTBEAT_TIMEOUT));
+    }
+    return result;
+  }
+
+  /**
+   * A task token names the execution, frame and task so that it stays valid across restarts.
+   * (Tokens are not secrets here; the engine's API is local.)
+   */
+  private String taskToken(Frame frame, long key) {
+    return taskToken(executionId, frame.id, key);
+  }
+
+  /** The token of the task {@code key} of a frame of an execution. */
+  static String taskToken(String executionId, String frameId, long key) {
+    String raw = executionId + "\n" + frameId + "\n" + key;
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The parts of a task token, or null when it is not one. */
+  static String[] parseTaskToken(String token) {
+    try {
+      String raw = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+      String[] parts = raw.split("\n", -1);
+      return parts.length == 3 ? parts : null;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static String resourceType(String resource) {
+    // arn:aws:states:::lambda:invoke -> lambda; arn:aws:states:::batch:submitJob.sync -> batch
+    String[] parts = resource.split(":");
+    return parts.length > 5 ? parts[5] : resource;
+  }
+
+  private static String resourceName(String resource) {
+    String[] parts = resource.split(":", 7);
+    return parts.length > 6 ? parts[6] : resource;
+  }
+
+  private void taskSucceeded(Frame frame, JsonNode result) {
+    TaskState task = (TaskState) frame.state;
+    if (result == null) {
+      result = Json.NODES.nullNode();
+    }
+    if (Json.sizeInBytes(result) > PAYLOAD_LIMIT_BYTES) {
+      String name = isLegacyLambda(task) ? task.name() : resourceType(task.resource());
+      taskFailed(
+          frame,
+          taskEvent(frame, "Failed"),
+          StatesErrors.DATA_LIMIT_EXCEEDED,
+          "The state/task '"
+              + name
+              + "' returned a result with a size exceeding the maximum number of bytes service"
+              + " limit.");
+      return;
+    }
+    ObjectNode details = details();
+    if (!isLegacyLambda(task)) {
+      details.put("resourceType", resourceType(task.resource()));
+      details.put("resource", resourceName(task.resource()));
+    }
+    details.set("output", result);
+    HistoryEvent event = emit(taskEvent(frame, "Succeeded"), frame, details);
+    JsonNode recorded = event.details().get("output");
+    frame.waiting = Waiting.NOTHING;
+    try {
+      JsonNode selected =
+          task.resultSelector() == null
+              ? recorded
+              : task.resultSelector().evaluate(context(frame, recorded));
+      exitState(
+          frame, finalOutput(frame, selected, task.resultPath(), task.outputPath()), task.next());
+    } catch (StatesException e) {
+      stateFailed(frame, e.error(), e.cause(), false);
+    }
+  }
+
+  private void taskFailed(Frame frame, String eventType, String taskError, String taskCause) {
+    TaskState task = (TaskState) frame.state;
+    ObjectNode details = details();
+    if (!isLegacyLambda(task)) {
+      details.put("resourceType", resourceType(task.resource()));
+      details.put("resource", resourceName(task.resource()));
+    }
+    putIfNotNull(details, "error", taskError);
+    putIfNotNull(details, "cause", taskCause);
+    HistoryEvent event = emit(eventType, frame, details);
+    frame.waiting = Waiting.NOTHING;
+    stateFailed(frame, event.text("error"), event.text("cause"), true);
+  }
+
+  // ---------------------------------------------------------------- Parallel and Map
+
+  private void runParallel(Frame frame, ParallelState parallel) {
+    frame.effectiveInput = effectiveInput(frame, parallel.inputPath(), parallel.parameters());
+    startParallel(frame, parallel);
+  }
+
+  private void startParallel(Frame frame, ParallelState parallel) {
+    HistoryEvent started = emit("ParallelStateStarted", frame, details());
+    Fanout fanout = new Fanout(false, parallel.branches().size(), started.id());
+    frame.fanout = fanout;
+    frame.waiting = Waiting.CHILDREN;
+    frame.pendingKey = started.id();
+    for (int i = 0; i < parallel.branches().size(); i++) {
+      StateMachine branch = parallel.branches().get(i);
+      Frame child = childFrame(frame, branch, i, "b");
+      fanout.children.add(child);
+      JsonNode branchInput = frame.effectiveInput;
+      agenda.add(() -> enterState(child, branch.startAt(), branchInput));
+    }
+    if (parallel.branches().isEmpty()) {
+      completeFanout(frame);
+    }
+  }
+
+  private Frame childFrame(Frame parent, StateMachine childMachine, int index, String kind) {
+    String id =
+        (parent.id.isEmpty() ? "" : parent.id + "/") + parent.fanout.startedEventId + kind + index;
+    Frame child = new Frame(id, parent, childMachine, index);
+    frames.put(id, child);
+    return child;
+  }
+
+  private void runMap(Frame frame, MapState map) {
+    JsonNode effective = map.inputPath().apply(context(frame, frame.rawInput), "InputPath");
+    EvaluationContext context = context(frame, effective);
+    JsonNode items =
+        map.itemsPath() == null ? effective : map.itemsPath().select(context, "ItemsPath");
+    if (items == null || !items.isArray()) {
+      throw StatesException.runtime(
+          "Map state input must be an array but was: "
+              + (items == null ? "null" : Json.write(items)));
+    }
+    int maxConcurrency =
+        map.maxConcurrencyPath() == null
+            ? (map.maxConcurrency() == null ? 0 : map.maxConcurrency())
+            : nonNegativeInteger(
+                map.maxConcurrencyPath().select(context, "MaxConcurrencyPath"),
+                "MaxConcurrencyPath",
+                map.maxConcurrencyPath());
+    Integer toleratedCount = map.toleratedFailureCount();
+    if (map.toleratedFailureCountPath() != null) {
+      toleratedCount =
+          nonNegativeInteger(
+              map.toleratedFailureCountPath().select(context, "ToleratedFailureCountPath"),
+              "ToleratedFailureCountPath",
+              map.toleratedFailureCountPath());
+    }
+    BigDecimal toleratedPercentage = map.toleratedFailurePercentage();
+    if (map.toleratedFailurePercentagePath() != null) {
+      JsonNode value =
+          map.toleratedFailurePercentagePath().select(context, "ToleratedFailurePercentagePath");
+      if (!value.isNumber()) {
+        throw StatesException.runtime(
+            "The ToleratedFailurePercentagePath field refers to value \""
+                + (value.isTextual() ? value.asText() : Json.write(value))
+                + "\" which is not a valid float: "
+                + map.toleratedFailurePercentagePath().text());
+      }
+      toleratedPercentage = value.decimalValue();
+    }
+    if (toleratedPercentage != null
+        && (toleratedPercentage.signum() < 0
+            || toleratedPercentage.compareTo(BigDecimal.valueOf(100)) > 0)) {
+      throw StatesException.runtime("ToleratedFailurePercentage must be between 0 and 100.");
+    }
+    frame.effectiveInput = effective;
+    frame.mapItems = (ArrayNode) items;
+    frame.maxConcurrency = maxConcurrency;
+    frame.toleratedCount = toleratedCount;
+    frame.toleratedPercentage = toleratedPercentage;
+    startMap(frame, map);
+  }
+
+  private static int nonNegativeInteger(JsonNode value, String field, JsonPath path) {
+    if (value.isIntegralNumber() && value.canConvertToInt() && value.intValue() >= 0) {
+      return value.intValue();
+    }
+    throw StatesException.runtime(
+        "The "
+            + field
+            + " field refers to value \""
+            + (value.isTextual() ? value.asText() : Json.write(value))
+            + "\" which is not a valid integer: "
+            + path.text());
+  }
+
+  private void startMap(Frame frame, MapState map) {
+    ObjectNode details = details();
+    details.put("length", frame.mapItems.size());
+    HistoryEvent started = emit("MapStateStarted", frame, details);
+    Fanout fanout = new Fanout(true, frame.mapItems.size(), started.id());
+    frame.fanout = fanout;
+    frame.waiting = Waiting.CHILDREN;
+    frame.pendingKey = started.id();
+    if (frame.mapItems.isEmpty()) {
+      completeFanout(frame);
+      return;
+    }
+    int first =
+        frame.maxConcurrency == 0 ? fanout.total : Math.min(frame.maxConcurrency, fanout.total);
+    for (int i = 0; i < first; i++) {
+      startIteration(frame, map);
+    }
+  }
+
+  private void startIteration(Frame frame, MapState map) {
+    Fanout fanout = frame.fanout;
+    int index = fanout.nextToStart++;
+    fanout.running++;
+    ObjectNode details = details();
+    details.put("name", map.name());
+    details.put("index", index);
+    emit("MapIterationStarted", frame, details);
+    JsonNode item = frame.mapItems.get(index);
+    Frame child = childFrame(frame, map.itemProcessor(), index, "i");
+    fanout.children.add(child);
+    agenda.add(
+        () -> {
+          if (!child.active) {
+            return;
+          }
+          JsonNode iterationInput;
+          try {
+            iterationInput = iterationInput(frame, map, index, item);
+          } catch (StatesException e) {
+            child.active = false;
+            fanout.running--;
+            stateFailed(frame, e.error(), e.cause(), false);
+            return;
+          }
+          enterState(child, map.itemProcessor().startAt(), iterationInput);
+        });
+  }
+
+  private JsonNode iterationInput(Frame frame, MapState map, int index, JsonNode item) {
+    if (map.itemSelector() == null) {
+      return item;
+    }
+    ObjectNode context = ((ObjectNode) context(frame, frame.effectiveInput).context()).deepCopy();
+    ObjectNode mapItem = context.putObject("Map").putObject("Item");
+    mapItem.put("Index", index);
+    mapItem.set("Value", item);
+    return map.itemSelector().evaluate(new EvaluationContext(frame.effectiveInput, context));
+  }
+
+  private void childSucceeded(Frame child, JsonNode childOutput) {
+    Frame parent = child.parent;
+    Fanout fanout = parent.fanout;
+    child.active = false;
+    if (!parent.active || fanout == null || fanout.closed) {
+      return;
+    }
+    fanout.results[child.index] = childOutput;
+    fanout.done++;
+    if (fanout.map) {
+      fanout.running--;
+      ObjectNode details = details();
+      details.put("name", parent.state.name());
+      details.put("index", child.index);
+      emit("MapIterationSucceeded", parent, details);
+      startMoreIterations(parent);
+    }
+    if (fanout.done == fanout.total) {
+      completeFanout(parent);
+    }
+  }
+
+  private void startMoreIterations(Frame parent) {
+    Fanout fanout = parent.fanout;
+    while (fanout.nextToStart < fanout.total
+        && (parent.maxConcurrency == 0 || fanout.running < parent.maxConcurrency)) {
+      startIteration(parent, (MapState) parent.state);
+    }
+  }
+
+  private void childFailed(Frame child, String childError, String childCause) {
+    Frame parent = child.parent;
+    Fanout fanout = parent.fanout;
+    child.active = false;
+    if (!parent.active || fanout == null || fanout.closed) {
+      return;
+    }
+    if (!fanout.map) {
+      closeFanout(parent);
+      ObjectNode details = details();
+      putIfNotNull(details, "error", childError);
+      putIfNotNull(details, "cause", childCause);
+      emit("ParallelStateFailed", parent, details);
+      stateFailed(parent, childError, childCause, true);
+      return;
+    }
+    fanout.running--;
+    fanout.failed++;
+    fanout.done++;
+    ObjectNode details = details();
+    details.put("name", parent.state.name());
+    details.put("index", child.index);
+    emit("MapIterationFailed", parent, details);
+    boolean tolerant = parent.toleratedCount != null || parent.toleratedPercentage != null;
+    if (!tolerant || exceedsTolerance(parent)) {
+      closeFanout(parent);
+      String mapError = tolerant ? StatesErrors.EXCEED_TOLERATED_FAILURE_THRESHOLD : childError;
+      String mapCause =
+          tolerant ? "The specified tolerated failure threshold was exceeded" : childCause;
+      ObjectNode failed = details();
+      putIfNotNull(failed, "error", mapError);
+      putIfNotNull(failed, "cause", mapCause);
+      emit("MapStateFailed", parent, failed);
+      stateFailed(parent, mapError, mapCause, true);
+      return;
+    }
+    ObjectNode errorOutput = Json.object();
+    putIfNotNull(errorOutput, "Error", childError);
+    putIfNotNull(errorOutput, "Cause", childCause);
+    fanout.results[child.index] = errorOutput;
+    startMoreIterations(parent);
+    if (fanout.done == fanout.total) {
+      completeFanout(parent);
+    }
+  }
+
+  private static boolean exceedsTolerance(Frame parent) {
+    Fanout fanout = parent.fanout;
+    if (parent.toleratedCount != null && fanout.failed > parent.toleratedCount) {
+      return true;
+    }
+    if (parent.toleratedPercentage != null) {
+      BigDecimal failedPercent =
+          BigDecimal.valueOf(fanout.failed * 100L)
+              .divide(BigDecimal.valueOf(fanout.total), 6, java.math.RoundingMode.HALF_UP);
+      return failedPercent.compareTo(parent.toleratedPercentage) > 0;
+    }
+    return false;
+  }
+
+  /**
+   * Ends a fan-out early: its running branches or iterations are abandoned and their tasks
+   * cancelled.
+   */
+  private void closeFanout(Frame parent) {
+    parent.fanout.closed = true;
+    for (Frame child : parent.fanout.children) {
+      deactivate(child);
+    }
+  }
+
+  private void deactivate(Frame frame) {
+    if (!frame.active) {
+      return;
+    }
+    frame.active = false;
+    if (frame.waiting == Waiting.TASK && frame.task != null) {
+      commands.add(new Command.Cancel(frame.task));
+    }
+    if (frame.fanout != null) {
+      for (Frame child : frame.fanout.children) {
+        deactivate(child);
+      }
+    }
+  }
+
+  private void completeFanout(Frame frame) {
+    Fanout fanout = frame.fanout;
+    fanout.closed = true;
+    ArrayNode results = Json.NODES.arrayNode(fanout.total);
+    for (JsonNode result : fanout.results) {
+      results.add(result == null ? Json.NODES.nullNode() : result);
+    }
+    emit(fanout.map ? "MapStateSucceeded" : "ParallelStateSucceeded", frame, details());
+    frame.waiting = Waiting.NOTHING;
+    try {
+      PayloadTemplate selector;
+      ResultPathSpec resultPath;
+      IoPath outputPath;
+      String next;
+      if (frame.state instanceof MapState map) {
+        selector = map.resultSelector();
+        resultPath = map.resultPath();
+        outputPath = map.outputPath();
+        next = map.next();
+      } else {
+        ParallelState parallel = (ParallelState) frame.state;
+        selector = parallel.resultSelector();
+        resultPath = parallel.resultPath();
+        outputPath = parallel.outputPath();
+        next = parallel.next();
+      }
+      JsonNode selected = selector == null ? results : selector.evaluate(context(frame, results));
+      exitState(frame, finalOutput(frame, selected, resultPath, outputPath), next);
+    } catch (StatesException e) {
+      stateFailed(frame, e.error(), e.cause(), false);
+    }
+  }
+
+  // ---------------------------------------------------------------- errors, retries, catches
+
+  /**
+   * A state failed: retry it, catch the error, or fail its frame. {@code States.Runtime} errors are
+   * neither retried nor caught, as in Step Functions, and get Step Functions' prefix naming the
+   * state.
+   */
+  private void stateFailed(Frame frame, String stateError, String stateCause, boolean recorded) {
+    if (!frame.active) {
+      return;
+    }
+    State state = frame.state;
+    if (StatesErrors.RUNTIME.equals(stateError)) {
+      frameFailed(frame, stateError, prefixed(frame, stateCause));
+      return;
+    }
+    List<Retrier> retriers = retriersOf(state);
+    for (int i = 0; i < retriers.size(); i++) {
+      Retrier retrier = retriers.get(i);
+      if (!matches(retrier.errorEquals(), stateError)) {
+        continue;
+      }
+      if (frame.retriesByRetrier[i] < retrier.maxAttempts()) {
+        scheduleRetry(frame, retrier, frame.retriesByRetrier[i]);
+        frame.retriesByRetrier[i]++;
+        return;
+      }
+      break;
+    }
+    for (Catcher catcher : catchersOf(state)) {
+      if (matches(catcher.errorEquals(), stateError)) {
+        ObjectNode errorOutput = Json.object();
+        errorOutput.put("Error", stateError);
+        errorOutput.put("Cause", stateCause == null ? "" : stateCause);
+        JsonNode caughtOutput;
+        try {
+          caughtOutput = catcher.resultPath().apply(frame.rawInput, errorOutput);
+        } catch (StatesException e) {
+          frameFailed(frame, e.error(), e.cause());
+          return;
+        }
+        exitState(frame, caughtOutput, catcher.next());
+        return;
+      }
+    }
+    frameFailed(frame, stateError, stateCause);
+  }
+
+  private String prefixed(Frame frame, String message) {
+    String prefix =
+        "An error occurred while executing the state '"
+            + frame.state.name()
+            + "' (entered at the event id #"
+            + frame.enteredEventId
+            + ").";
+    return message == null || message.isEmpty() ? prefix : prefix + " " + message;
+  }
+
+  private static boolean matches(List<String> errorEquals, String name) {
+    for (String candidate : errorEquals) {
+      if (candidate.equals(name)) {
+        return true;
+      }
+      if (candidate.equals(StatesErrors.ALL)
+          && !StatesErrors.RUNTIME.equals(name)
+          && !StatesErrors.DATA_LIMIT_EXCEEDED.equals(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void scheduleRetry(Frame frame, Retrier retrier, int retriesSoFar) {
+    double delaySeconds = retrier.intervalSeconds() * Math.pow(retrier.backoffRate(), retriesSoFar);
+    if (retrier.maxDelaySeconds() != null) {
+      delaySeconds = Math.min(delaySeconds, retrier.maxDelaySeconds());
+    }
+    if (retrier.jitter() == Retrier.Jitter.FULL) {
+      // Seeded by the execution and the failure, so a replay computes the same delay.
+      long seed = executionId.hashCode() * 31L + history.size();
+      delaySeconds = new SplittableRandom(seed).nextDouble() * delaySeconds;
+    }
+    HistoryEvent last = history.get(history.size() - 1);
+    Instant due = last.timestamp().plus(Duration.ofMillis(Math.round(delaySeconds * 1000)));
+    frame.retryCount++;
+    frame.context = null;
+    frame.waiting = Waiting.TIMER;
+    frame.timerKind = Command.TimerKind.RETRY;
+    frame.pendingKey = last.id();
+    frame.dueAt = due;
+    commands.add(new Command.ArmTimer(frame.id, frame.pendingKey, due, Command.TimerKind.RETRY));
+  }
+
+  private void retryState(Frame frame) {
+    frame.waiting = Waiting.NOTHING;
+    try {
+      switch (frame.state) {
+        case TaskState task -> scheduleTask(frame, task);
+        case ParallelState parallel -> startParallel(frame, parallel);
+        case MapState map -> startMap(frame, map);
+        default -> throw new IllegalStateException("only Task, Parallel and Map states retry");
+      }
+    } catch (StatesException e) {
+      stateFailed(frame, e.error(), e.cause(), false);
+    }
+  }
+
+  private static List<Retrier> retriersOf(State state) {
+    return switch (state) {
+      case TaskState task -> task.retry();
+      case ParallelState parallel -> parallel.retry();
+      case MapState map -> map.retry();
+      default -> List.of();
+    };
+  }
+
+  private static List<Catcher> catchersOf(State state) {
+    return switch (state) {
+      case TaskState task -> task.catchers();
+      case ParallelState parallel -> parallel.catchers();
+      case MapState map -> map.catchers();
+      default -> List.of();
+    };
+  }
+
+  private void frameSucceeded(Frame frame, JsonNode frameOutput) {
+    if (frame.parent == null) {
+      ObjectNode details = details();
+      details.set("output", frameOutput);
+      HistoryEvent event = emit("ExecutionSucceeded", null, details);
+      finish(
+          ExecutionStatus.SUCCEEDED, event.details().get("output"), null, null, event.timestamp());
+    } else {
+      childSucceeded(frame, frameOutput);
+    }
+  }
+
+  private void frameFailed(Frame frame, String frameError, String frameCause) {
+    if (frame.parent == null) {
+      failExecution(frameError, frameCause);
+    } else {
+      childFailed(frame, frameError, frameCause);
+    }
+  }
+
+  // ---------------------------------------------------------------- data flow
+
+  private JsonNode effectiveInput(Frame frame, IoPath inputPath, PayloadTemplate parameters) {
+    JsonNode afterInputPath = inputPath.apply(context(frame, frame.rawInput), "InputPath");
+    return parameters == null
+        ? afterInputPath
+        : parameters.evaluate(context(frame, afterInputPath));
+  }
+
+  private JsonNode finalOutput(
+      Frame frame, JsonNode result, ResultPathSpec resultPath, IoPath outputPath) {
+    JsonNode combined = resultPath.apply(frame.rawInput, result);
+    return outputPath.apply(context(frame, combined), "OutputPath");
+  }
+
+  /**
+   * The evaluation context of a frame's current state; the context object is built once per state.
+   */
+  private EvaluationContext context(Frame frame, JsonNode value) {
+    if (frame.context == null) {
+      ObjectNode context = Json.object();
+      context.set("Execution", executionContext);
+      context.set("StateMachine", stateMachineContext);
+      ObjectNode stateNode = context.putObject("State");
+      stateNode.put("EnteredTime", frame.enteredTime.toString());
+      stateNode.put("Name", frame.state.name());
+      stateNode.put("RetryCount", frame.retryCount);
+      frame.context = context;
+    }
+    return new EvaluationContext(value, frame.context);
+  }
+
+  // ---------------------------------------------------------------- recovery and queries
+
+  private List<Command> outstandingCommands() {
+    List<Command> outstanding = new ArrayList<>();
+    if (status.isFinal()) {
+      return outstanding;
+    }
+    if (machine.timeoutSeconds() != null) {
+      outstanding.add(
+          new Command.ArmTimer(
+              ROOT,
+              0,
+              startDate.plusSeconds(machine.timeoutSeconds()),
+              Command.TimerKind.EXECUTION_TIMEOUT));
+    }
+    for (Frame frame : frames.values()) {
+      if (!frame.active) {
+        continue;
+      }
+      if (frame.waiting == Waiting.TASK) {
+        outstanding.addAll(taskCommands(frame));
+      } else if (frame.waiting == Waiting.TIMER) {
+        outstanding.add(
+            new Command.ArmTimer(frame.id, frame.pendingKey, frame.dueAt, frame.timerKind));
+      }
+    }
+    return outstanding;
+  }
+
+  /** The execution as it stands. */
+  ExecutionDescription describe() {
+    return new ExecutionDescription(
+        executionId,
+        executionName,
+        stateMachineName,
+        status,
+        startDate,
+        stopDate,
+        input,
+        output,
+        error,
+        cause);
+  }
+
+  /** Every event so far. */
+  List<HistoryEvent> history() {
+    return history;
+  }
+
+  ExecutionStatus status() {
+    return status;
+  }
+
+  /** What a frame is waiting for. */
+  private enum Waiting {
+    NOTHING,
+    TASK,
+    TIMER,
+    CHILDREN
+  }
+
+  /**
+   * A thread of control: the top level, a Parallel branch or a Map iteration. Mutable; owned by the
+   * interpreter.
+   */
+  private static final class Frame {
+    final String id;
+    final Frame parent;
+    final StateMachine machine;
+    final int index;
+    boolean active = true;
+
+    State state;
+    JsonNode rawInput;
+    JsonNode effectiveInput;
+    JsonNode taskInput;
+    long enteredEventId;
+    Instant enteredTime;
+    ObjectNode context;
+    int retryCount;
+    int[] retriesByRetrier = new int[0];
+
+    Waiting waiting = Waiting.NOTHING;
+    long pendingKey = -1;
+    Instant dueAt;
+    Command.TimerKind timerKind;
+    TaskRequest task;
+    Instant taskStartedAt;
+    Integer timeoutSeconds;
+    Integer heartbeatSeconds;
+
+    Fanout fanout;
+    ArrayNode mapItems;
+    int maxConcurrency;
+    Integer toleratedCount;
+    BigDecimal toleratedPercentage;
+
+    Frame(String id, Frame parent, StateMachine machine, int index) {
+      this.id = id;
+      this.parent = parent;
+      this.machine = machine;
+      this.index = index;
+    }
+  }
+
+  /** The branches or iterations a Parallel or Map state is running. */
+  private static final class Fanout {
+    final boolean map;
+    final int total;
+    final long startedEventId;
+    final JsonNode[] results;
+    final List<Frame> children = new ArrayList<>();
+    int nextToStart;
+    int running;
+    int done;
+    int failed;
+    boolean closed;
+
+    Fanout(boolean map, int total, long startedEventId) {
+      this.map = map;
+      this.total = total;
+      this.startedEventId = startedEventId;
+      this.results = new JsonNode[total];
+    }
+  }
+}
