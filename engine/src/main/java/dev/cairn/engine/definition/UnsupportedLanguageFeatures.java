@@ -35,8 +35,11 @@ final class UnsupportedLanguageFeatures {
           "ToleratedFailureCount",
           "ToleratedFailurePercentage");
 
-  private String jsonataAt;
-  private String assignAt;
+  /** The first use of each feature, in the order they were met. */
+  private final List<ValidationProblem> found = new ArrayList<>();
+
+  private boolean jsonataFound;
+  private boolean assignFound;
 
   private UnsupportedLanguageFeatures() {}
 
@@ -48,16 +51,7 @@ final class UnsupportedLanguageFeatures {
   static List<ValidationProblem> check(JsonNode definition) {
     UnsupportedLanguageFeatures scan = new UnsupportedLanguageFeatures();
     scan.machine(definition, "");
-    List<ValidationProblem> problems = new ArrayList<>();
-    if (scan.jsonataAt != null) {
-      FieldReader.report(
-          problems, scan.jsonataAt, ValidationRules.UNSUPPORTED_FEATURE, JSONATA_MESSAGE);
-    }
-    if (scan.assignAt != null) {
-      FieldReader.report(
-          problems, scan.assignAt, ValidationRules.UNSUPPORTED_FEATURE, VARIABLES_MESSAGE);
-    }
-    return problems;
+    return List.copyOf(scan.found);
   }
 
   private void machine(JsonNode machine, String location) {
@@ -137,14 +131,16 @@ final class UnsupportedLanguageFeatures {
   }
 
   private void assign(String location) {
-    if (assignAt == null) {
-      assignAt = location;
+    if (!assignFound) {
+      assignFound = true;
+      FieldReader.report(found, location, ValidationRules.UNSUPPORTED_FEATURE, VARIABLES_MESSAGE);
     }
   }
 
   private void jsonata(String location) {
-    if (jsonataAt == null) {
-      jsonataAt = location;
+    if (!jsonataFound) {
+      jsonataFound = true;
+      FieldReader.report(found, location, ValidationRules.UNSUPPORTED_FEATURE, JSONATA_MESSAGE);
     }
   }
 
