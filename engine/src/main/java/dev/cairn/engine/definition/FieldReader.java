@@ -290,8 +290,8 @@ final class FieldReader {
           at(field),
           ValidationRules.INVALID_REFERENCE_PATH,
           field
-              + " must be a reference path (member names and single indices only, no wildcards,"
-              + " filters, slices or unions), but is '"
+              + " must be a reference path (member names and single indices only; no wildcards,"
+              + " recursive descent, filters, slices or unions), but is '"
               + path.text()
               + "'");
       return null;
