@@ -17,11 +17,13 @@ import dev.cairn.engine.json.Json;
 public final class JsonPath {
   private final String text;
   private final boolean context;
+  private final String variable;
   private final CompiledPath path;
 
-  private JsonPath(String text, boolean context, CompiledPath path) {
+  private JsonPath(String text, boolean context, String variable, CompiledPath path) {
     this.text = text;
     this.context = context;
+    this.variable = variable;
     this.path = path;
   }
 
@@ -32,7 +34,7 @@ public final class JsonPath {
    */
   public static JsonPath parse(String text) {
     PathParser.Parsed parsed = PathParser.parse(text);
-    return new JsonPath(text, parsed.context(), parsed.path());
+    return new JsonPath(text, parsed.context(), parsed.variable(), parsed.path());
   }
 
   /** The path as written. */
@@ -43,6 +45,15 @@ public final class JsonPath {
   /** True when the path starts with {@code $$} (the context object). */
   public boolean isContextPath() {
     return context;
+  }
+
+  /**
+   * The variable the path starts at, without its {@code $} ({@code "x"} for {@code $x.a}), or null
+   * when it starts at {@code $} or {@code $$}. The evaluation context does not hold variables yet:
+   * whoever resolves the variable evaluates the rest of the path with {@link #readFrom}.
+   */
+  public String variable() {
+    return variable;
   }
 
   /**
@@ -68,6 +79,14 @@ public final class JsonPath {
    */
   public JsonNode read(EvaluationContext context) {
     JsonNode root = rootOf(context);
+    return path.read(root, root);
+  }
+
+  /**
+   * Evaluates the path's steps (everything after {@code $}, {@code $$} or {@code $name}) from
+   * {@code root}, with the same results as {@link #read}.
+   */
+  public JsonNode readFrom(JsonNode root) {
     return path.read(root, root);
   }
 
@@ -107,6 +126,14 @@ public final class JsonPath {
   }
 
   private JsonNode rootOf(EvaluationContext evaluationContext) {
+    if (variable != null) {
+      throw StatesException.runtime(
+          "The JSONPath '"
+              + text
+              + "' refers to the variable '$"
+              + variable
+              + "', but variables cannot be resolved here");
+    }
     return context ? evaluationContext.context() : evaluationContext.input();
   }
 

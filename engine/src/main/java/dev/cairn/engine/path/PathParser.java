@@ -24,8 +24,11 @@ final class PathParser {
   private final String text;
   private int pos;
 
-  /** A parsed path: whether it starts at the context object ({@code $$}), and its steps. */
-  record Parsed(boolean context, CompiledPath path) {}
+  /**
+   * A parsed path: whether it starts at the context object ({@code $$}) or at a variable ({@code
+   * $name}; null otherwise), and its steps.
+   */
+  record Parsed(boolean context, String variable, CompiledPath path) {}
 
   private PathParser(String text) {
     this.text = text;
@@ -49,9 +52,16 @@ final class PathParser {
     }
     pos = 1;
     boolean context = false;
+    String variable = null;
     if (peek('$')) {
       context = true;
       pos++;
+    } else if (pos < text.length() && isVariableStart(text.charAt(pos))) {
+      int start = pos;
+      while (pos < text.length() && isVariablePart(text.charAt(pos))) {
+        pos++;
+      }
+      variable = text.substring(start, pos);
     }
     CompiledPath path = parseSteps(false);
     if (pos < text.length()) {
@@ -60,7 +70,15 @@ final class PathParser {
               ? "nothing may follow the function " + path.function().text()
               : "unexpected character '" + text.charAt(pos) + "'; expected '.', '..' or '['");
     }
-    return new Parsed(context, path);
+    return new Parsed(context, variable, path);
+  }
+
+  private static boolean isVariableStart(char c) {
+    return Character.isLetter(c) || c == '_';
+  }
+
+  private static boolean isVariablePart(char c) {
+    return Character.isLetterOrDigit(c) || c == '_';
   }
 
   // Reads steps until the end or, inside a filter, until something that cannot continue a path.

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.engine.json.Json;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -84,8 +83,7 @@ public final class PayloadTemplate {
     Map<String, String> writtenKeys = new HashMap<>();
     boolean constant = true;
     int i = 0;
-    for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); i++) {
-      Map.Entry<String, JsonNode> field = fields.next();
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
       String key = field.getKey();
       boolean dynamic = key.endsWith(DYNAMIC_SUFFIX);
       names[i] = dynamic ? key.substring(0, key.length() - DYNAMIC_SUFFIX.length()) : key;
@@ -102,6 +100,7 @@ public final class PayloadTemplate {
       }
       parts[i] = dynamic ? compileDynamic(key, field.getValue()) : compilePart(field.getValue());
       constant &= parts[i] instanceof Constant;
+      i++;
     }
     return constant ? new Constant(node) : new ObjectPart(names, parts);
   }

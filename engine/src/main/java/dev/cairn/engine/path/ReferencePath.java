@@ -34,6 +34,9 @@ public final class ReferencePath {
     if (parsed.context()) {
       throw invalid(text, "it must not refer to the context object ('$$')");
     }
+    if (parsed.variable() != null) {
+      throw invalid(text, "it must not refer to a variable ('$" + parsed.variable() + "')");
+    }
     CompiledPath path = parsed.path();
     if (path.function() != null) {
       throw invalid(text, "it must not call a function (" + path.function().text() + ")");

@@ -244,7 +244,8 @@ class JsonPathTest {
         "$.",
         "$..",
         "$.a.",
-        "$x",
+        "$x y",
+        "$-x",
         "$.a b",
         "$[",
         "$[0",
@@ -266,6 +267,26 @@ class JsonPathTest {
     assertThatThrownBy(() -> JsonPath.parse(path))
         .isInstanceOf(InvalidPathException.class)
         .hasMessageContaining(path.isEmpty() ? "'$'" : path);
+  }
+
+  @Test
+  void aVariablePathNamesItsVariableAndEvaluatesItsStepsFromTheVariablesValue() {
+    JsonPath path = JsonPath.parse("$theAnswer.list[1]");
+
+    assertThat(path.variable()).isEqualTo("theAnswer");
+    assertThat(path.isContextPath()).isFalse();
+    assertThat(path.isDefinite()).isTrue();
+    assertThat(path.readFrom(Json.parse("{\"list\":[1,2]}"))).isEqualTo(Json.parse("2"));
+    assertThat(JsonPath.parse("$x").readFrom(Json.parse("42"))).isEqualTo(Json.parse("42"));
+    assertThat(JsonPath.parse("$.x").variable()).isNull();
+    assertThat(JsonPath.parse("$$.x").variable()).isNull();
+  }
+
+  @Test
+  void aVariablePathCannotBeReadFromTheInput() {
+    assertThatThrownBy(() -> JsonPath.parse("$x").read(CTX))
+        .isInstanceOf(StatesException.class)
+        .hasMessageContaining("'$x'");
   }
 
   @Test

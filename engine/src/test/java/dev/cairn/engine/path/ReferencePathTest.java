@@ -93,6 +93,7 @@ class ReferencePathTest {
       delimiterString = " => ",
       value = {
         "$$.Execution => the context object",
+        "$result.a => a variable ('$result')",
         "$.a[*] => a wildcard ([*])",
         "$.a.* => a wildcard ([*])",
         "$..a => a deep scan",
