@@ -132,7 +132,8 @@ enum IntrinsicLibrary {
       }
       ArrayNode range = Json.NODES.arrayNode();
       for (long i = 0; i < count; i++) {
-        range.add(start + i * step);
+        // Every value lies between start and end, so it fits an int like they do.
+        range.add((int) (start + i * step));
       }
       return range;
     }
