@@ -114,8 +114,14 @@ public final class LambdaTaskHandler implements TaskHandler {
                     + Json.write(parameters)));
       }
       ref = FunctionRef.parse(functionName.asText());
-      // Lambda's Invoke API sends {} when no payload is given.
-      payload = parameters.has("Payload") ? parameters.get("Payload") : Json.object();
+      try {
+        payload = invokePayload(parameters.get("Payload"));
+      } catch (IllegalArgumentException e) {
+        return CompletableFuture.failedFuture(
+            new StatesException(
+                "Lambda.InvalidRequestContentException",
+                "Could not parse request body into json: " + e.getMessage()));
+      }
     } else {
       ref = FunctionRef.parse(request.resource());
       payload = parameters;
@@ -137,6 +143,21 @@ public final class LambdaTaskHandler implements TaskHandler {
           }
           return envelope ? envelope(result) : result;
         });
+  }
+
+  /**
+   * The event a function gets from the lambda:invoke integration. Its Payload is Invoke's request
+   * body: a string is sent as is, so it is parsed as JSON text (AWS turns {@code "0"} into the
+   * event {@code 0}); no payload or null is an empty body, which Lambda turns into {@code {}}.
+   */
+  private static JsonNode invokePayload(JsonNode payload) {
+    if (payload == null || payload.isNull() || payload.isMissingNode()) {
+      return Json.object();
+    }
+    if (payload.isTextual()) {
+      return payload.asText().isBlank() ? Json.object() : Json.parse(payload.asText());
+    }
+    return payload;
   }
 
   private static CompletableFuture<JsonNode> call(LambdaFunction function, JsonNode payload) {
