@@ -42,7 +42,7 @@ class EngineTest {
     return engine;
   }
 
-  private static ExecutionDescription await(Engine engine, String id) throws Exception {
+  private static ExecutionDescription finished(Engine engine, String id) throws Exception {
     return engine.completion(id).get(30, TimeUnit.SECONDS);
   }
 
@@ -79,7 +79,7 @@ class EngineTest {
 
     engine.sendTaskSuccess(token.get(10, TimeUnit.SECONDS), json("{\"approved\": true}"));
 
-    ExecutionDescription result = await(engine, id);
+    ExecutionDescription result = finished(engine, id);
     assertThat(result.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
     assertThat(result.output())
         .isEqualTo(json("{\"question\": \"deploy?\", \"answer\": {\"approved\": true}}"));
@@ -120,7 +120,7 @@ class EngineTest {
 
     engine.sendTaskFailure(token.get(10, TimeUnit.SECONDS), "Rejected", "not today");
 
-    ExecutionDescription result = await(engine, id);
+    ExecutionDescription result = finished(engine, id);
     assertThat(result.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
     assertThat(result.output())
         .isEqualTo(json("{\"Error\": \"Rejected\", \"Cause\": \"not today\"}"));
@@ -152,7 +152,7 @@ class EngineTest {
             null,
             json("{}"));
 
-    ExecutionDescription result = await(engine, id);
+    ExecutionDescription result = finished(engine, id);
     assertThat(result.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
     assertThat(requests).extracting(TaskRequest::attempt).containsExactly(0, 1, 2);
     assertThat(requests).extracting(TaskRequest::idempotencyKey).doesNotHaveDuplicates();
@@ -183,7 +183,7 @@ class EngineTest {
             null,
             json("{}"));
 
-    ExecutionDescription result = await(engine, id);
+    ExecutionDescription result = finished(engine, id);
     assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
     assertThat(result.error()).isEqualTo("Broken");
     assertThat(result.cause()).isEqualTo("always");
@@ -208,7 +208,7 @@ class EngineTest {
             null,
             json("{\"x\": 1}"));
 
-    ExecutionDescription result = await(engine, id);
+    ExecutionDescription result = finished(engine, id);
     assertThat(result.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
     assertThat(result.output())
         .isEqualTo(json("{\"x\": 1, \"error\": {\"Error\": \"Boom\", \"Cause\": \"b\"}}"));
@@ -293,7 +293,7 @@ class EngineTest {
 
     engine.stop(id, "Operator", "changed my mind");
 
-    ExecutionDescription result = await(engine, id);
+    ExecutionDescription result = finished(engine, id);
     assertThat(result.status()).isEqualTo(ExecutionStatus.ABORTED);
     assertThat(result.error()).isEqualTo("Operator");
     assertThat(cancelled.get(10, TimeUnit.SECONDS).idempotencyKey())
@@ -317,7 +317,7 @@ class EngineTest {
             null,
             json("{}"));
 
-    ExecutionDescription result = await(engine, id);
+    ExecutionDescription result = finished(engine, id);
     assertThat(result.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
     assertThat(result.output().get("Error").asText()).isEqualTo("States.Timeout");
     assertThat(types(engine, id)).contains("TaskTimedOut");
@@ -338,7 +338,7 @@ class EngineTest {
             null,
             json("{}"));
 
-    ExecutionDescription result = await(engine, id);
+    ExecutionDescription result = finished(engine, id);
     assertThat(result.status()).isEqualTo(ExecutionStatus.TIMED_OUT);
     assertThat(result.error()).isEqualTo("States.Timeout");
   }
@@ -369,7 +369,7 @@ class EngineTest {
             "second",
             json("{\"v\": 1}"));
     TaskRequest beforeRestart = firstDispatch.get(10, TimeUnit.SECONDS);
-    await().until(() -> store.history(resumed).size() == 5);
+    await().until(() -> store.history(resumed).size() == 4);
     first.close();
 
     List<TaskRequest> redispatched = new CopyOnWriteArrayList<>();
@@ -384,7 +384,7 @@ class EngineTest {
                     }),
             store);
 
-    ExecutionDescription result = await(second, resumed);
+    ExecutionDescription result = finished(second, resumed);
     assertThat(result.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
     assertThat(redispatched)
         .extracting(TaskRequest::idempotencyKey)
