@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -323,7 +324,7 @@ public final class ChoiceRules {
       case NULL -> "null";
       case ARRAY -> value.isEmpty() ? "an empty array" : "an array";
       case OBJECT -> "an object";
-      default -> "a " + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+      default -> "a " + value.getNodeType().name().toLowerCase(Locale.ROOT);
     };
   }
 

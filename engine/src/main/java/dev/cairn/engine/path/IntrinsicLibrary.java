@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
@@ -319,7 +320,7 @@ enum IntrinsicLibrary {
 
   /** Every function name, for messages. */
   static List<String> names() {
-    return List.copyOf(BY_NAME.keySet().stream().sorted().toList());
+    return BY_NAME.keySet().stream().sorted().toList();
   }
 
   String functionName() {
@@ -460,7 +461,7 @@ enum IntrinsicLibrary {
   }
 
   private static Map<String, IntrinsicLibrary> byName() {
-    Map<String, IntrinsicLibrary> byName = new java.util.HashMap<>();
+    Map<String, IntrinsicLibrary> byName = new HashMap<>();
     for (IntrinsicLibrary function : values()) {
       byName.put(function.functionName, function);
     }
