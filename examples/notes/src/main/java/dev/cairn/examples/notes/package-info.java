@@ -1,0 +1,2 @@
+/** The sample application deployed by the demo. */
+package dev.cairn.examples.notes;

@@ -1,0 +1,2 @@
+/** Cairn git adapter. */
+package dev.cairn.git;

@@ -1,0 +1,2 @@
+/** Cairn local adapter. */
+package dev.cairn.local;

@@ -1,0 +1,41 @@
+package dev.cairn.pipeline.port;
+
+import dev.cairn.pipeline.file.HealthSpec;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Runs releases and switches an environment's traffic between them. Locally: supervised processes
+ * on private ports behind a proxy process that owns the environment's stable port; both keep
+ * serving while Cairn restarts.
+ */
+public interface Deployer {
+  /** Starts a release beside the live one, on a private port; returns once its process runs. */
+  Release start(ReleaseSpec spec);
+
+  /**
+   * Waits until the release answers its health check, or fails.
+   *
+   * @return true when healthy within the app's start timeout; false when the timeout passed or the
+   *     process exited
+   */
+  boolean awaitHealthy(Release release, HealthSpec health, java.time.Duration timeout);
+
+  /** One health check now: true when the release answered 2xx. */
+  boolean checkHealth(Release release, HealthSpec health);
+
+  /** Points the environment's stable port at the release, atomically: no request fails. */
+  void switchTraffic(Release release);
+
+  /** Stops a release's process. */
+  void stop(Release release);
+
+  /** The release the environment's traffic goes to, if any. */
+  Optional<Release> live(String environment);
+
+  /** Every release process still running for the environment. */
+  List<Release> running(String environment);
+
+  /** Re-adopts the proxies and releases left running by a previous Cairn process. */
+  void adopt();
+}

@@ -1,0 +1,2 @@
+/** Cairn server adapter. */
+package dev.cairn.server;
