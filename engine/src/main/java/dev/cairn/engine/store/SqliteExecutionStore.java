@@ -472,6 +472,22 @@ public final class SqliteExecutionStore implements ExecutionStore {
     }
   }
 
+  /**
+   * Caps the database at {@code pages} pages, for tests: past the cap SQLite fails with the same
+   * error as on a full disk.
+   */
+  void limitPages(long pages) {
+    lock.lock();
+    try {
+      ensureOpen();
+      control.execute("PRAGMA max_page_count = " + pages);
+    } catch (SQLException e) {
+      throw failure("cannot limit the size", e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private void ensureOpen() {
     if (closed) {
       throw new IllegalStateException("the execution store " + file + " is closed");
