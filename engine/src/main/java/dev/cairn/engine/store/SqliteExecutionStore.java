@@ -87,6 +87,8 @@ public final class SqliteExecutionStore implements ExecutionStore {
   private final ReentrantLock lock = new ReentrantLock();
   private final Connection connection;
   private final Statement control;
+  private final PreparedStatement begin;
+  private final PreparedStatement commit;
   private final PreparedStatement insertExecution;
   private final PreparedStatement updateExecution;
   private final PreparedStatement lastEventId;
@@ -101,6 +103,9 @@ public final class SqliteExecutionStore implements ExecutionStore {
     this.file = file;
     this.connection = connection;
     this.control = connection.createStatement();
+    // Prepared once: appends are the hot path, and SQLite would otherwise compile these each time.
+    this.begin = connection.prepareStatement("BEGIN IMMEDIATE");
+    this.commit = connection.prepareStatement("COMMIT");
     this.insertExecution =
         connection.prepareStatement(
             "INSERT INTO executions ("
@@ -310,7 +315,7 @@ public final class SqliteExecutionStore implements ExecutionStore {
       ensureOpen();
       // IMMEDIATE takes the write lock now, so that no other process can append between our read
       // of the last event id and our inserts.
-      control.executeUpdate("BEGIN IMMEDIATE");
+      begin.executeUpdate();
       boolean committed = false;
       try {
         updateExecution.setString(1, description.status().name());
@@ -337,7 +342,7 @@ public final class SqliteExecutionStore implements ExecutionStore {
           }
           insertEvent.executeBatch();
         }
-        control.executeUpdate("COMMIT");
+        commit.executeUpdate();
         committed = true;
       } finally {
         if (!committed) {
