@@ -369,6 +369,17 @@ final class Interpreter {
   }
 
   private void exitState(Frame frame, JsonNode stateOutput, String next) {
+    if (Json.sizeInBytes(stateOutput) > PAYLOAD_LIMIT_BYTES) {
+      stateFailed(
+          frame,
+          StatesErrors.DATA_LIMIT_EXCEEDED,
+          "The state/task '"
+              + frame.state.name()
+              + "' returned a result with a size exceeding the maximum number of bytes service"
+              + " limit.",
+          true);
+      return;
+    }
     HistoryEvent exited =
         emit(
             frame.state.type() + "StateExited",
@@ -1027,8 +1038,9 @@ final class Interpreter {
 
   /**
    * A state failed: retry it, catch the error, or fail its frame. {@code States.Runtime} errors are
-   * neither retried nor caught, as in Step Functions, and get Step Functions' prefix naming the
-   * state.
+   * neither retried nor caught, as in Step Functions.
+   *
+   * @param recorded true when the error is already in the history (a task's or a branch's failure)
    */
   private void stateFailed(Frame frame, String stateError, String stateCause, boolean recorded) {
     if (!frame.active) {
@@ -1036,13 +1048,15 @@ final class Interpreter {
     }
     State state = frame.state;
     if (StatesErrors.RUNTIME.equals(stateError)) {
-      frameFailed(frame, stateError, prefixed(frame, stateCause));
+      // Recorded errors come from a task or a branch, already worded; only the state's own data
+      // flow errors get the prefix that names the state.
+      frameFailed(frame, stateError, recorded ? stateCause : prefixed(frame, stateCause));
       return;
     }
     List<Retrier> retriers = retriersOf(state);
     for (int i = 0; i < retriers.size(); i++) {
       Retrier retrier = retriers.get(i);
-      if (!matches(retrier.errorEquals(), stateError)) {
+      if (!matches(retrier.errorEquals(), stateError, state)) {
         continue;
       }
       if (frame.retriesByRetrier[i] < retrier.maxAttempts()) {
@@ -1053,7 +1067,7 @@ final class Interpreter {
       break;
     }
     for (Catcher catcher : catchersOf(state)) {
-      if (matches(catcher.errorEquals(), stateError)) {
+      if (matches(catcher.errorEquals(), stateError, state)) {
         ObjectNode errorOutput = Json.object();
         errorOutput.put("Error", stateError);
         errorOutput.put("Cause", stateCause == null ? "" : stateCause);
@@ -1081,9 +1095,17 @@ final class Interpreter {
     return message == null || message.isEmpty() ? prefix : prefix + " " + message;
   }
 
-  private static boolean matches(List<String> errorEquals, String name) {
+  private static boolean matches(List<String> errorEquals, String name, State state) {
     for (String candidate : errorEquals) {
       if (candidate.equals(name)) {
+        return true;
+      }
+      // In a Task state, States.TaskFailed stands for every error the task raised but a timeout.
+      if (candidate.equals(StatesErrors.TASK_FAILED)
+          && state instanceof TaskState
+          && !StatesErrors.TIMEOUT.equals(name)
+          && !StatesErrors.RUNTIME.equals(name)
+          && !StatesErrors.DATA_LIMIT_EXCEEDED.equals(name)) {
         return true;
       }
       if (candidate.equals(StatesErrors.ALL)
@@ -1194,7 +1216,10 @@ final class Interpreter {
       ObjectNode stateNode = context.putObject("State");
       stateNode.put("EnteredTime", frame.enteredTime.toString());
       stateNode.put("Name", frame.state.name());
-      stateNode.put("RetryCount", frame.retryCount);
+      if (!retriersOf(frame.state).isEmpty()) {
+        // Step Functions shows RetryCount only in states that can retry.
+        stateNode.put("RetryCount", frame.retryCount);
+      }
       frame.context = context;
     }
     return new EvaluationContext(value, frame.context);

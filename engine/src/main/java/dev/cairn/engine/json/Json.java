@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The one JSON configuration of the engine. Numbers keep their exact decimal value (Step Functions
@@ -73,7 +72,31 @@ public final class Json {
 
   /** Size of the value's compact UTF-8 encoding: what Step Functions counts against its limits. */
   public static int sizeInBytes(JsonNode node) {
-    return write(node).getBytes(StandardCharsets.UTF_8).length;
+    if (node.isValueNode() && !node.isTextual()) {
+      return node.asText().length();
+    }
+    CountingStream counter = new CountingStream();
+    try {
+      MAPPER.writeValue(counter, node);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("a JSON tree could not be measured", e);
+    }
+    return (int) Math.min(Integer.MAX_VALUE, counter.count);
+  }
+
+  /** Counts the bytes written to it, so sizes are measured without building strings. */
+  private static final class CountingStream extends java.io.OutputStream {
+    long count;
+
+    @Override
+    public void write(int b) {
+      count++;
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) {
+      count += length;
+    }
   }
 
   /** A new empty object. */

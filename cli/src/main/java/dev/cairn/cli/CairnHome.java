@@ -1,0 +1,23 @@
+package dev.cairn.cli;
+
+import dev.cairn.engine.store.SqliteExecutionStore;
+import java.nio.file.Path;
+
+/**
+ * CAIRN_HOME: the one directory where Cairn keeps its state (default {@code ~/.cairn}). The
+ * engine's executions live in {@code engine/executions.db} inside it.
+ */
+final class CairnHome {
+  private CairnHome() {}
+
+  static Path path() {
+    String configured = System.getenv("CAIRN_HOME");
+    return configured != null && !configured.isBlank()
+        ? Path.of(configured)
+        : Path.of(System.getProperty("user.home"), ".cairn");
+  }
+
+  static SqliteExecutionStore openExecutionStore() {
+    return SqliteExecutionStore.open(path().resolve("engine").resolve("executions.db"));
+  }
+}

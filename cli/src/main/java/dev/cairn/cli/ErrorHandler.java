@@ -1,0 +1,38 @@
+package dev.cairn.cli;
+
+import dev.cairn.engine.definition.InvalidDefinitionException;
+import picocli.CommandLine;
+
+/**
+ * Turns exceptions into a one-paragraph message on stderr and an exit code. Stack traces are shown
+ * only for bugs, and only when CAIRN_DEBUG is set.
+ */
+final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+  @Override
+  public int handleExecutionException(
+      Exception exception, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+    var err = commandLine.getErr();
+    int code = exitCodeOf(exception);
+    if (code == ExitCodes.INTERNAL_ERROR) {
+      err.println("cairn: internal error: " + exception);
+      if (System.getenv("CAIRN_DEBUG") != null) {
+        exception.printStackTrace(err);
+      } else {
+        err.println("(set CAIRN_DEBUG=1 to see the stack trace)");
+      }
+    } else {
+      err.println("cairn: " + exception.getMessage());
+    }
+    err.flush();
+    return code;
+  }
+
+  static int exitCodeOf(Throwable exception) {
+    if (exception instanceof UserInputException
+        || exception instanceof InvalidDefinitionException
+        || exception instanceof IllegalArgumentException) {
+      return ExitCodes.INVALID_INPUT;
+    }
+    return ExitCodes.INTERNAL_ERROR;
+  }
+}

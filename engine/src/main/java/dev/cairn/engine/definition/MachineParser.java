@@ -1,0 +1,244 @@
+package dev.cairn.engine.definition;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Parses a state machine, a Parallel branch or a Map item processor: its own fields, each state,
+ * and the rules about the graph of transitions (targets exist in the same scope, every state is
+ * reachable, something ends the machine).
+ */
+final class MachineParser {
+  /** What kind of machine is parsed; they differ in their allowed fields and in messages. */
+  enum Kind {
+    TOP("the state machine", "the state machine"),
+    BRANCH("a Parallel branch", "this Parallel branch"),
+    PROCESSOR("an item processor", "this item processor");
+
+    final String owner;
+    final String scope;
+
+    Kind(String owner, String scope) {
+      this.owner = owner;
+      this.scope = scope;
+    }
+  }
+
+  /**
+   * The states a transition may name: those of the same {@code States} object.
+   *
+   * @param names the state names
+   * @param description for messages, e.g. {@code this Parallel branch}
+   */
+  record Scope(Set<String> names, String description) {}
+
+  static final int MAX_STATE_NAME_LENGTH = 80;
+
+  private static final Set<String> TOP_FIELDS =
+      Set.of("Comment", "StartAt", "States", "Version", "TimeoutSeconds", "QueryLanguage");
+  private static final Set<String> BRANCH_FIELDS = Set.of("Comment", "StartAt", "States");
+  private static final Set<String> PROCESSOR_FIELDS =
+      Set.of("Comment", "StartAt", "States", "ProcessorConfig");
+
+  private final List<ValidationProblem> problems;
+
+  /** Every state name of the whole definition and where it was first used. */
+  private final Map<String, String> namesInUse = new HashMap<>();
+
+  MachineParser(List<ValidationProblem> problems) {
+    this.problems = problems;
+  }
+
+  /**
+   * Parses one machine.
+   *
+   * @return the machine, or null when problems were found in it
+   */
+  StateMachine parse(JsonNode node, String location, Kind kind) {
+    int problemsBefore = problems.size();
+    if (!node.isObject()) {
+      FieldReader.report(
+          problems,
+          location,
+          ValidationRules.INVALID_TYPE,
+          kind.owner
+              + " must be an object with StartAt and States, but is "
+              + FieldReader.typeOf(node));
+      return null;
+    }
+    FieldReader fields = new FieldReader(node, location, kind.owner, problems);
+    fields.allowOnly(
+        switch (kind) {
+          case TOP -> TOP_FIELDS;
+          case BRANCH -> BRANCH_FIELDS;
+          case PROCESSOR -> PROCESSOR_FIELDS;
+        });
+    String comment = fields.string("Comment");
+    Integer timeoutSeconds = null;
+    if (kind == Kind.TOP) {
+      fields.string("Version");
+      fields.oneOf("QueryLanguage", List.of("JSONPath", "JSONata"));
+      timeoutSeconds = fields.smallInteger("TimeoutSeconds", 1);
+    }
+    String startAt = fields.requiredString("StartAt");
+    JsonNode statesNode = fields.require("States") ? fields.object("States") : null;
+    if (statesNode == null) {
+      return null;
+    }
+    if (statesNode.isEmpty()) {
+      fields.report(
+          fields.at("States"),
+          ValidationRules.INVALID_VALUE,
+          "States must contain at least one state");
+      return null;
+    }
+    Scope scope = new Scope(new LinkedHashSet<>(fieldNames(statesNode)), kind.scope);
+    boolean startExists = startAt != null && scope.names().contains(startAt);
+    if (startAt != null && !startExists) {
+      fields.report(
+          fields.at("StartAt"),
+          ValidationRules.MISSING_TRANSITION_TARGET,
+          "StartAt names '"
+              + startAt
+              + "', but no state of that name exists in "
+              + scope.description());
+    }
+
+    StateParser stateParser = new StateParser(this, problems);
+    Map<String, State> states = new LinkedHashMap<>();
+    for (String name : scope.names()) {
+      String stateLocation = fields.at("States") + "/" + name;
+      checkName(name, stateLocation);
+      State state = stateParser.parse(name, statesNode.get(name), stateLocation, scope);
+      if (state != null) {
+        states.put(name, state);
+      }
+    }
+
+    if (startExists) {
+      reportUnreachable(statesNode, startAt, fields.at("States"));
+    }
+    if (!hasTerminalState(statesNode)) {
+      fields.report(
+          fields.at("States"),
+          ValidationRules.NO_TERMINAL_STATE,
+          kind.owner
+              + " has no terminal state: at least one state must have \"End\": true or be of"
+              + " Type Succeed or Fail");
+    }
+    if (problems.size() > problemsBefore) {
+      return null;
+    }
+    return new StateMachine(startAt, states, timeoutSeconds, comment, node);
+  }
+
+  private void checkName(String name, String location) {
+    if (name.isEmpty()) {
+      FieldReader.report(
+          problems, location, ValidationRules.INVALID_VALUE, "a state name must not be empty");
+    }
+    if (name.codePointCount(0, name.length()) > MAX_STATE_NAME_LENGTH) {
+      FieldReader.report(
+          problems,
+          location,
+          ValidationRules.INVALID_VALUE,
+          "state name '"
+              + name
+              + "' is "
+              + name.codePointCount(0, name.length())
+              + " characters long; at most "
+              + MAX_STATE_NAME_LENGTH
+              + " are allowed");
+    }
+    String firstUse = namesInUse.putIfAbsent(name, location);
+    if (firstUse != null) {
+      FieldReader.report(
+          problems,
+          location,
+          ValidationRules.DUPLICATE_STATE_NAME,
+          "state name '"
+              + name
+              + "' is already used at "
+              + firstUse
+              + "; state names must be unique in the whole state machine, branches and item"
+              + " processors included");
+    }
+  }
+
+  /**
+   * Follows every transition from StartAt. Reads the raw JSON rather than the parsed states so that
+   * a state with other problems still counts, and its successors are not reported as unreachable.
+   */
+  private void reportUnreachable(JsonNode statesNode, String startAt, String statesLocation) {
+    Set<String> reached = new LinkedHashSet<>();
+    Deque<String> pending = new ArrayDeque<>();
+    pending.add(startAt);
+    while (!pending.isEmpty()) {
+      String name = pending.poll();
+      JsonNode state = statesNode.get(name);
+      if (state == null || !reached.add(name)) {
+        continue;
+      }
+      pending.addAll(successors(state));
+    }
+    for (String name : fieldNames(statesNode)) {
+      if (!reached.contains(name)) {
+        FieldReader.report(
+            problems,
+            statesLocation + "/" + name,
+            ValidationRules.UNREACHABLE_STATE,
+            "state '"
+                + name
+                + "' cannot be reached from StartAt '"
+                + startAt
+                + "'; remove it or add a transition to it");
+      }
+    }
+  }
+
+  private static List<String> successors(JsonNode state) {
+    List<String> names = new ArrayList<>();
+    addText(state.get("Next"), names);
+    addText(state.get("Default"), names);
+    for (String field : List.of("Choices", "Catch")) {
+      JsonNode elements = state.get(field);
+      if (elements != null && elements.isArray()) {
+        elements.forEach(element -> addText(element.get("Next"), names));
+      }
+    }
+    return names;
+  }
+
+  private static void addText(JsonNode value, List<String> names) {
+    if (value != null && value.isTextual()) {
+      names.add(value.textValue());
+    }
+  }
+
+  private static boolean hasTerminalState(JsonNode statesNode) {
+    for (JsonNode state : statesNode) {
+      JsonNode type = state.get("Type");
+      JsonNode end = state.get("End");
+      boolean endsByType =
+          type != null && (type.asText().equals("Succeed") || type.asText().equals("Fail"));
+      if (endsByType || (end != null && end.isBoolean() && end.booleanValue())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+}
