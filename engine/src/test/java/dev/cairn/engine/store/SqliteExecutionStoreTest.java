@@ -1,0 +1,198 @@
+package dev.cairn.engine.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.engine.execution.ExecutionDescription;
+import dev.cairn.engine.execution.HistoryEvent;
+import dev.cairn.engine.json.Json;
+import dev.cairn.engine.store.ExecutionStore.StoredExecution;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The SQLite store against the store contract, and what only a file-backed store can do. */
+class SqliteExecutionStoreTest extends ExecutionStoreContractTest {
+  @TempDir Path dir;
+
+  @Override
+  protected ExecutionStore newStore() {
+    return SqliteExecutionStore.open(dir.resolve("executions.db"));
+  }
+
+  @Test
+  void findsEverythingAgainAfterCloseAndReopen() {
+    ExecutionDescription a = running("a", T0);
+    ExecutionDescription b = running("b", T0.plusSeconds(1));
+    store.create(a, DEFINITION);
+    store.create(b, "{\"b\":1}");
+    store.append("a", events(1, 3), a);
+    ExecutionDescription bDone = failed(b, T0.plusSeconds(9));
+    store.append("b", events(1, 2), bDone);
+    store.close();
+
+    try (ExecutionStore reopened = SqliteExecutionStore.open(dir.resolve("executions.db"))) {
+      assertThat(reopened.find("a")).contains(new StoredExecution(a, DEFINITION));
+      assertThat(reopened.find("b")).contains(new StoredExecution(bDone, "{\"b\":1}"));
+      assertThat(reopened.history("a")).isEqualTo(events(1, 3));
+      assertThat(reopened.history("b")).isEqualTo(events(1, 2));
+      assertThat(reopened.list()).containsExactly(bDone, a);
+      assertThat(reopened.running()).containsExactly(new StoredExecution(a, DEFINITION));
+      // And the history goes on where it stopped.
+      reopened.append("a", events(4, 1), a);
+      assertThatThrownBy(() -> reopened.append("a", events(4, 1), a))
+          .isInstanceOf(IllegalStateException.class);
+      assertThat(reopened.history("a")).isEqualTo(events(1, 4));
+    }
+  }
+
+  @Test
+  void aSecondStoreOnTheSameFileSeesCommittedAppends() {
+    store.create(running("a", T0), DEFINITION);
+    store.append("a", events(1, 2), running("a", T0));
+
+    // The engine of `cairn` reads while the daemon writes: WAL lets both open the file.
+    try (ExecutionStore reader = SqliteExecutionStore.open(dir.resolve("executions.db"))) {
+      assertThat(reader.history("a")).isEqualTo(events(1, 2));
+      store.append("a", events(3, 1), running("a", T0));
+      assertThat(reader.history("a")).isEqualTo(events(1, 3));
+    }
+  }
+
+  @Test
+  void refusesABatchWithAGapInsideItAndWritesNothingOfIt() {
+    ExecutionDescription d = running("e1", T0);
+    store.create(d, DEFINITION);
+    store.append("e1", events(1, 2), d);
+    List<HistoryEvent> batch = new ArrayList<>(events(3, 2));
+    batch.addAll(events(6, 1));
+
+    assertThatThrownBy(() -> store.append("e1", batch, failed(d, T0.plusSeconds(1))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("#6")
+        .hasMessageContaining("#4");
+    assertThat(store.history("e1")).isEqualTo(events(1, 2));
+    assertThat(store.find("e1").orElseThrow().description()).isEqualTo(d);
+  }
+
+  @Test
+  void usesWalJournalAndCreatesTheSchema() throws Exception {
+    store.create(running("a", T0), DEFINITION);
+    try (Connection raw =
+            DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("executions.db"));
+        Statement s = raw.createStatement()) {
+      try (ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
+        rs.next();
+        assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");
+      }
+      try (ResultSet rs = s.executeQuery("SELECT id, status, input FROM executions")) {
+        rs.next();
+        assertThat(rs.getString(1)).isEqualTo("a");
+        assertThat(rs.getString(2)).isEqualTo("RUNNING");
+        assertThat(Json.parse(rs.getString(3))).isEqualTo(running("a", T0).input());
+      }
+    }
+  }
+
+  @Test
+  void createsMissingParentDirectories() {
+    Path nested = dir.resolve("a/b/c/executions.db");
+    try (ExecutionStore other = SqliteExecutionStore.open(nested)) {
+      other.create(running("x", T0), DEFINITION);
+    }
+    assertThat(nested).isRegularFile();
+  }
+
+  @Test
+  void namesTheFileWhenItsDirectoryCannotBeCreated() throws Exception {
+    Path blocker = Files.writeString(dir.resolve("not-a-directory"), "x");
+    Path file = blocker.resolve("executions.db");
+
+    assertThatThrownBy(() -> SqliteExecutionStore.open(file))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("directory");
+  }
+
+  @Test
+  void namesTheFileWhenItIsNotADatabase() throws Exception {
+    Path file = Files.writeString(dir.resolve("notes.txt"), "this is not a database, ".repeat(100));
+
+    assertThatThrownBy(() -> SqliteExecutionStore.open(file))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("not a SQLite database");
+  }
+
+  @Test
+  void namesTheFileWhenItIsADirectory() {
+    assertThatThrownBy(() -> SqliteExecutionStore.open(dir))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(dir.toString())
+        .hasMessageContaining("directory");
+  }
+
+  @Test
+  void refusesToBeUsedOnceClosed() {
+    store.create(running("a", T0), DEFINITION);
+    store.close();
+    store.close(); // closing twice is harmless
+
+    assertThatThrownBy(() -> store.find("a"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+    assertThatThrownBy(() -> store.append("a", events(1, 1), running("a", T0)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+  }
+
+  @Test
+  void powerLossDurabilityStoresTheSameWay() {
+    Path file = dir.resolve("full.db");
+    try (ExecutionStore full =
+        SqliteExecutionStore.open(file, SqliteExecutionStore.Durability.POWER_LOSS)) {
+      full.create(running("a", T0), DEFINITION);
+      full.append("a", events(1, 2), running("a", T0));
+    }
+    try (ExecutionStore reopened = SqliteExecutionStore.open(file)) {
+      assertThat(reopened.history("a")).isEqualTo(events(1, 2));
+    }
+  }
+
+  @Test
+  void reportsAFullDiskClearlyAndKeepsWhatWasCommitted() {
+    SqliteExecutionStore sqlite = (SqliteExecutionStore) store;
+    ExecutionDescription d = running("e1", T0);
+    sqlite.create(d, DEFINITION);
+    sqlite.append("e1", events(1, 2), d);
+    // A size cap makes SQLite fail exactly as it does when the disk fills up (SQLITE_FULL).
+    sqlite.limitPages(currentPages(sqlite));
+    List<HistoryEvent> big = events(3, 1);
+    big.get(0).details().put("payload", "x".repeat(200_000));
+
+    assertThatThrownBy(() -> sqlite.append("e1", big, failed(d, T0.plusSeconds(1))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("disk is full")
+        .hasMessageContaining(sqlite.file().toString());
+    assertThat(sqlite.history("e1")).isEqualTo(events(1, 2));
+    assertThat(sqlite.find("e1").orElseThrow().description()).isEqualTo(d);
+  }
+
+  private static long currentPages(SqliteExecutionStore sqlite) {
+    try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + sqlite.file());
+        Statement s = raw.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA page_count")) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
