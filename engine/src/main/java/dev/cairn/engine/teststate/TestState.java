@@ -90,7 +90,41 @@ public final class TestState {
   public TestStateResult test(TestStateRequest request) {
     Objects.requireNonNull(request, "request");
     State state = stateUnderTest(request.definition(), request.stateName());
+    requireSimulatedWork(state, request.mock());
     return new Evaluation(request, state, contextObject(request, state)).run();
+  }
+
+  /**
+   * Checked before anything is evaluated, so that a request that cannot work is refused whatever
+   * the input: Map and Parallel need a mock, a Task a mock or a task handler that ends by itself.
+   */
+  private void requireSimulatedWork(State state, Mock mock) {
+    if (mock != null) {
+      return;
+    }
+    switch (state) {
+      case TaskState task -> {
+        boolean handled = handlers.find(task.resource()).isPresent();
+        if (!handled
+            || IntegrationPattern.of(task.resource()) == IntegrationPattern.WAIT_FOR_TASK_TOKEN) {
+          throw new IllegalArgumentException(
+              "the Task state '"
+                  + task.name()
+                  + "' needs a mock: "
+                  + (handled
+                      ? "a .waitForTaskToken task only ends when its token is reported"
+                      : "no task handler is registered for " + task.resource()));
+        }
+      }
+      case MapState map -> throw needsMock("Map", map.name());
+      case ParallelState parallel -> throw needsMock("Parallel", parallel.name());
+      default -> {}
+    }
+  }
+
+  private static IllegalArgumentException needsMock(String type, String name) {
+    return new IllegalArgumentException(
+        "the " + type + " state '" + name + "' needs a mock: its work is not done here");
   }
 
   // ---------------------------------------------------------------- finding the state
@@ -111,7 +145,9 @@ public final class TestState {
     String name = stateName == null ? machine.startAt() : stateName;
     return find(machine, name)
         .orElseThrow(
-            () -> new IllegalArgumentException("the state machine has no state named '" + name));
+            () ->
+                new IllegalArgumentException(
+                    "the state machine has no state named '" + name + "'"));
   }
 
   /**
@@ -314,21 +350,12 @@ public final class TestState {
       if (mock != null) {
         return mocked(mock);
       }
-      IntegrationPattern pattern = IntegrationPattern.of(task.resource());
-      Optional<TaskHandler> handler = handlers.find(task.resource());
-      if (handler.isEmpty() || pattern == IntegrationPattern.WAIT_FOR_TASK_TOKEN) {
-        throw new IllegalArgumentException(
-            "the Task state '"
-                + task.name()
-                + "' needs a mock: "
-                + (handler.isEmpty()
-                    ? "no task handler is registered for " + task.resource()
-                    : "a .waitForTaskToken task only ends when its token is reported"));
-      }
+      // requireSimulatedWork made sure there is a handler.
+      TaskHandler handler = handlers.find(task.resource()).orElseThrow();
       TaskRequest taskRequest =
           new TaskRequest(
               task.resource(),
-              pattern,
+              IntegrationPattern.of(task.resource()),
               parameters,
               EXECUTION_NAME,
               task.name(),
@@ -336,7 +363,7 @@ public final class TestState {
               EXECUTION_NAME + "/" + task.name(),
               "test-state-task-token");
       try {
-        JsonNode result = handler.get().invoke(taskRequest).toCompletableFuture().get();
+        JsonNode result = handler.invoke(taskRequest).toCompletableFuture().get();
         return result == null ? Json.NODES.nullNode() : result;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -384,7 +411,7 @@ public final class TestState {
     private TestStateResult parallel(ParallelState parallel) {
       // Evaluated for their errors only: Step Functions does not show them for a mocked Parallel.
       parameters(parallel.parameters(), parallel.inputPath().apply(at(rawInput), "InputPath"));
-      JsonNode result = mocked(requiredMock("Parallel"));
+      JsonNode result = mocked(request.mock());
       return complete(
           result,
           parallel.resultSelector(),
@@ -411,7 +438,7 @@ public final class TestState {
       if (limits.toleratedPercentage() != null) {
         inspect("toleratedFailurePercentage", Json.NODES.numberNode(limits.toleratedPercentage()));
       }
-      JsonNode result = mocked(requiredMock("Map"));
+      JsonNode result = mocked(request.mock());
       int failures = request.stateConfiguration().mapIterationFailureCount();
       if (limits.tolerant() && limits.exceeded(failures, items.size())) {
         throw new StatesException(
@@ -427,14 +454,6 @@ public final class TestState {
         return "$";
       }
       return path.isContextPath() ? path.text().substring(1) : path.text();
-    }
-
-    private Mock requiredMock(String type) {
-      if (request.mock() == null) {
-        throw new IllegalArgumentException(
-            "the " + type + " state '" + state.name() + "' can only be tested with a mock");
-      }
-      return request.mock();
     }
 
     /** The mock's result, or its error thrown. */
