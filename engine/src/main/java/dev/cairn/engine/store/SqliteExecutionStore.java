@@ -1,51 +1,558 @@
 package dev.cairn.engine.store;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.engine.execution.ExecutionDescription;
+import dev.cairn.engine.execution.ExecutionStatus;
 import dev.cairn.engine.execution.HistoryEvent;
+import dev.cairn.engine.json.Json;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import org.sqlite.SQLiteConfig;
 
-/** Keeps executions in an embedded SQLite database file. */
+/**
+ * Keeps executions in an embedded SQLite database file, so that they survive the process.
+ *
+ * <p>The database runs in WAL journal mode. {@link #append} writes an execution's new events and
+ * its updated description in one transaction: after a crash either the whole batch is there or none
+ * of it is, which is what lets the engine act on a batch only once {@code append} returned.
+ *
+ * <p><b>Durability.</b> By default ({@link Durability#PROCESS_CRASH}) the database uses {@code
+ * synchronous=NORMAL}: a committed transaction survives the process being killed at any moment
+ * (including {@code kill -9}), because it is in the operating system's page cache once the commit
+ * returns. It does not wait for the disk, so an operating-system crash or a power loss may lose the
+ * last transactions committed before it (never corrupting the file). {@link Durability#POWER_LOSS}
+ * uses {@code synchronous=FULL}, which syncs the write-ahead log on every commit and survives power
+ * loss too, at a large cost in throughput.
+ *
+ * <p><b>Threads.</b> One connection serves every thread, guarded by a lock: SQLite writes one
+ * transaction at a time anyway, and WAL commits without a sync are short.
+ *
+ * <p><b>Files.</b> Besides the database file, SQLite keeps {@code <file>-wal} and {@code
+ * <file>-shm} next to it while it is open; copy all three, or close the store first.
+ */
 public final class SqliteExecutionStore implements ExecutionStore {
-  // STUB: implemented by the store work.
+  /** The schema version this class writes, kept in SQLite's {@code user_version}. */
+  private static final int SCHEMA_VERSION = 1;
 
-  /** Opens (creating if needed) the database at {@code file}. */
+  /** How long a writer waits for another process holding the database before failing. */
+  private static final int BUSY_TIMEOUT_MILLIS = 10_000;
+
+  // SQLite's primary result codes, as sqlite-jdbc reports them in SQLException.getErrorCode().
+  private static final int SQLITE_BUSY = 5;
+  private static final int SQLITE_READONLY = 8;
+  private static final int SQLITE_IOERR = 10;
+  private static final int SQLITE_CORRUPT = 11;
+  private static final int SQLITE_FULL = 13;
+  private static final int SQLITE_CANTOPEN = 14;
+  private static final int SQLITE_NOTADB = 26;
+
+  /**
+   * Instants are stored as UTC text with all nine fraction digits: readable in the sqlite3 shell,
+   * and (unlike {@link Instant#toString()}, whose fraction length varies) they sort as text in time
+   * order, which {@link #list()} relies on.
+   */
+  private static final DateTimeFormatter INSTANT_TEXT =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+  private static final String EXECUTION_COLUMNS =
+      "id, name, state_machine_name, status, start_date, stop_date, input, output, error, cause,"
+          + " definition";
+
+  /** How much a committed transaction survives. */
+  public enum Durability {
+    /**
+     * Survives the process dying at any moment ({@code synchronous=NORMAL}); an operating-system
+     * crash or power loss may lose the last transactions. The default.
+     */
+    PROCESS_CRASH,
+    /** Survives power loss too ({@code synchronous=FULL}): every commit waits for the disk. */
+    POWER_LOSS
+  }
+
+  private final Path file;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Connection connection;
+  private final Statement control;
+  private final PreparedStatement insertExecution;
+  private final PreparedStatement updateExecution;
+  private final PreparedStatement lastEventId;
+  private final PreparedStatement insertEvent;
+  private final PreparedStatement selectExecution;
+  private final PreparedStatement selectEvents;
+  private final PreparedStatement selectAll;
+  private final PreparedStatement selectRunning;
+  private boolean closed;
+
+  private SqliteExecutionStore(Path file, Connection connection) throws SQLException {
+    this.file = file;
+    this.connection = connection;
+    this.control = connection.createStatement();
+    this.insertExecution =
+        connection.prepareStatement(
+            "INSERT INTO executions ("
+                + EXECUTION_COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING");
+    // Only what changes during an execution is rewritten: the input and definition can be large
+    // and are fixed when it starts.
+    this.updateExecution =
+        connection.prepareStatement(
+            "UPDATE executions SET status = ?, stop_date = ?, output = ?, error = ?, cause = ?"
+                + " WHERE id = ?");
+    this.lastEventId =
+        connection.prepareStatement("SELECT max(id) FROM events WHERE execution_id = ?");
+    this.insertEvent =
+        connection.prepareStatement(
+            "INSERT INTO events (execution_id, id, previous_event_id, timestamp, type, frame,"
+                + " details) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    this.selectExecution =
+        connection.prepareStatement(
+            "SELECT " + EXECUTION_COLUMNS + " FROM executions WHERE id = ?");
+    this.selectEvents =
+        connection.prepareStatement(
+            "SELECT id, previous_event_id, timestamp, type, frame, details FROM events"
+                + " WHERE execution_id = ? ORDER BY id");
+    // The rowid breaks ties between executions started in the same instant: creation order.
+    this.selectAll =
+        connection.prepareStatement(
+            "SELECT "
+                + EXECUTION_COLUMNS
+                + " FROM executions ORDER BY start_date DESC, rowid DESC");
+    this.selectRunning =
+        connection.prepareStatement(
+            "SELECT "
+                + EXECUTION_COLUMNS
+                + " FROM executions WHERE status = 'RUNNING' ORDER BY start_date, rowid");
+  }
+
+  /**
+   * Opens (creating if needed, with its parent directories) the database at {@code file}, with
+   * {@link Durability#PROCESS_CRASH} durability.
+   *
+   * @throws IllegalStateException naming the file when it cannot be opened: a directory cannot be
+   *     created or written, the file is not a Cairn database, or the disk is full
+   */
   public static SqliteExecutionStore open(Path file) {
-    throw new UnsupportedOperationException("stub");
+    return open(file, Durability.PROCESS_CRASH);
+  }
+
+  /**
+   * Opens (creating if needed, with its parent directories) the database at {@code file}.
+   *
+   * @param durability what a committed transaction must survive
+   * @throws IllegalStateException naming the file when it cannot be opened: a directory cannot be
+   *     created or written, the file is not a Cairn database, or the disk is full
+   */
+  public static SqliteExecutionStore open(Path file, Durability durability) {
+    Path absolute = file.toAbsolutePath();
+    if (Files.isDirectory(absolute)) {
+      throw new IllegalStateException(
+          "cannot open the execution store " + absolute + ": it is a directory, not a file");
+    }
+    Path parent = absolute.getParent();
+    if (parent != null) {
+      try {
+        Files.createDirectories(parent);
+      } catch (IOException e) {
+        throw new IllegalStateException(
+            "cannot open the execution store "
+                + absolute
+                + ": its directory cannot be created ("
+                + e
+                + ")",
+            e);
+      }
+    }
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(
+        durability == Durability.POWER_LOSS
+            ? SQLiteConfig.SynchronousMode.FULL
+            : SQLiteConfig.SynchronousMode.NORMAL);
+    config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+    Connection connection = null;
+    try {
+      connection = config.createConnection("jdbc:sqlite:" + absolute);
+      migrate(connection, absolute);
+      return new SqliteExecutionStore(absolute, connection);
+    } catch (SQLException e) {
+      closeQuietly(connection);
+      throw describe("cannot open the execution store " + absolute, e);
+    } catch (RuntimeException e) {
+      closeQuietly(connection);
+      throw e;
+    }
+  }
+
+  /** Creates the schema in a new database, and refuses databases of a newer Cairn. */
+  private static void migrate(Connection connection, Path file) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      int version;
+      try (ResultSet rs = statement.executeQuery("PRAGMA user_version")) {
+        rs.next();
+        version = rs.getInt(1);
+      }
+      if (version == SCHEMA_VERSION) {
+        return;
+      }
+      if (version > SCHEMA_VERSION) {
+        throw new IllegalStateException(
+            "cannot open the execution store "
+                + file
+                + ": it was written by a newer Cairn (schema version "
+                + version
+                + ", this one knows up to "
+                + SCHEMA_VERSION
+                + ")");
+      }
+      statement.executeUpdate("BEGIN IMMEDIATE");
+      try {
+        statement.executeUpdate(
+            """
+            CREATE TABLE IF NOT EXISTS executions (
+              id TEXT PRIMARY KEY,
+              name TEXT NOT NULL,
+              state_machine_name TEXT NOT NULL,
+              status TEXT NOT NULL,
+              start_date TEXT NOT NULL,
+              stop_date TEXT,
+              input TEXT,
+              output TEXT,
+              error TEXT,
+              cause TEXT,
+              definition TEXT NOT NULL
+            )""");
+        statement.executeUpdate(
+            "CREATE INDEX IF NOT EXISTS executions_by_status ON executions (status)");
+        statement.executeUpdate(
+            "CREATE INDEX IF NOT EXISTS executions_by_start ON executions (start_date)");
+        statement.executeUpdate(
+            """
+            CREATE TABLE IF NOT EXISTS events (
+              execution_id TEXT NOT NULL,
+              id INTEGER NOT NULL,
+              previous_event_id INTEGER NOT NULL,
+              timestamp TEXT NOT NULL,
+              type TEXT NOT NULL,
+              frame TEXT,
+              details TEXT,
+              PRIMARY KEY (execution_id, id)
+            )""");
+        statement.executeUpdate("PRAGMA user_version = " + SCHEMA_VERSION);
+        statement.executeUpdate("COMMIT");
+      } catch (SQLException | RuntimeException e) {
+        statement.executeUpdate("ROLLBACK");
+        throw e;
+      }
+    }
+  }
+
+  /** The database file. */
+  public Path file() {
+    return file;
   }
 
   @Override
   public void create(ExecutionDescription description, String definition) {
-    throw new UnsupportedOperationException("stub");
+    lock.lock();
+    try {
+      ensureOpen();
+      PreparedStatement s = insertExecution;
+      s.setString(1, description.executionArn());
+      s.setString(2, description.name());
+      s.setString(3, description.stateMachineName());
+      s.setString(4, description.status().name());
+      s.setString(5, instantText(description.startDate()));
+      s.setString(6, instantText(description.stopDate()));
+      s.setString(7, jsonText(description.input()));
+      s.setString(8, jsonText(description.output()));
+      s.setString(9, description.error());
+      s.setString(10, description.cause());
+      s.setString(11, definition);
+      if (s.executeUpdate() == 0) {
+        throw new IllegalArgumentException(
+            "an execution with id " + description.executionArn() + " exists already");
+      }
+    } catch (SQLException e) {
+      throw failure("cannot record execution " + description.executionArn(), e);
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override
   public void append(
       String executionId, List<HistoryEvent> events, ExecutionDescription description) {
-    throw new UnsupportedOperationException("stub");
+    // Serialized before taking the lock: JSON writing is the costliest part and needs no database.
+    String[] details = new String[events.size()];
+    String[] timestamps = new String[events.size()];
+    for (int i = 0; i < details.length; i++) {
+      HistoryEvent event = events.get(i);
+      details[i] = jsonText(event.details());
+      timestamps[i] = instantText(event.timestamp());
+    }
+    String output = jsonText(description.output());
+    lock.lock();
+    try {
+      ensureOpen();
+      // IMMEDIATE takes the write lock now, so that no other process can append between our read
+      // of the last event id and our inserts.
+      control.executeUpdate("BEGIN IMMEDIATE");
+      boolean committed = false;
+      try {
+        updateExecution.setString(1, description.status().name());
+        updateExecution.setString(2, instantText(description.stopDate()));
+        updateExecution.setString(3, output);
+        updateExecution.setString(4, description.error());
+        updateExecution.setString(5, description.cause());
+        updateExecution.setString(6, executionId);
+        if (updateExecution.executeUpdate() == 0) {
+          throw new IllegalArgumentException("no execution with id " + executionId);
+        }
+        if (!events.isEmpty()) {
+          checkContinues(executionId, events, lastEventId(executionId));
+          for (int i = 0; i < details.length; i++) {
+            HistoryEvent event = events.get(i);
+            insertEvent.setString(1, executionId);
+            insertEvent.setLong(2, event.id());
+            insertEvent.setLong(3, event.previousEventId());
+            insertEvent.setString(4, timestamps[i]);
+            insertEvent.setString(5, event.type());
+            insertEvent.setString(6, event.frame());
+            insertEvent.setString(7, details[i]);
+            insertEvent.addBatch();
+          }
+          insertEvent.executeBatch();
+        }
+        control.executeUpdate("COMMIT");
+        committed = true;
+      } finally {
+        if (!committed) {
+          rollback();
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("cannot append events to execution " + executionId, e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private long lastEventId(String executionId) throws SQLException {
+    lastEventId.setString(1, executionId);
+    try (ResultSet rs = lastEventId.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : 0; // max() of no rows is NULL, which getLong reads as 0
+    }
+  }
+
+  /** Refuses a batch that does not continue the history one id at a time. */
+  private static void checkContinues(String executionId, List<HistoryEvent> events, long last) {
+    long expected = last + 1;
+    for (HistoryEvent event : events) {
+      if (event.id() != expected) {
+        throw new IllegalStateException(
+            "event #"
+                + event.id()
+                + " of execution "
+                + executionId
+                + " does not follow event #"
+                + (expected - 1));
+      }
+      expected++;
+    }
+  }
+
+  private void rollback() {
+    try {
+      control.executeUpdate("ROLLBACK");
+    } catch (SQLException e) {
+      // SQLite rolls back by itself after some errors (e.g. a full disk); nothing left to undo.
+    }
   }
 
   @Override
   public Optional<StoredExecution> find(String executionId) {
-    throw new UnsupportedOperationException("stub");
+    lock.lock();
+    try {
+      ensureOpen();
+      selectExecution.setString(1, executionId);
+      try (ResultSet rs = selectExecution.executeQuery()) {
+        return rs.next() ? Optional.of(storedExecution(rs)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw failure("cannot read execution " + executionId, e);
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override
   public List<HistoryEvent> history(String executionId) {
-    throw new UnsupportedOperationException("stub");
+    lock.lock();
+    try {
+      ensureOpen();
+      selectEvents.setString(1, executionId);
+      List<HistoryEvent> events = new ArrayList<>();
+      try (ResultSet rs = selectEvents.executeQuery()) {
+        while (rs.next()) {
+          events.add(
+              new HistoryEvent(
+                  rs.getLong(1),
+                  rs.getLong(2),
+                  instant(rs.getString(3)),
+                  rs.getString(4),
+                  rs.getString(5),
+                  details(rs.getString(6))));
+        }
+      }
+      return List.copyOf(events);
+    } catch (SQLException e) {
+      throw failure("cannot read the history of execution " + executionId, e);
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override
   public List<ExecutionDescription> list() {
-    throw new UnsupportedOperationException("stub");
+    return query(selectAll, "cannot list executions").stream()
+        .map(StoredExecution::description)
+        .toList();
   }
 
   @Override
   public List<StoredExecution> running() {
-    throw new UnsupportedOperationException("stub");
+    return query(selectRunning, "cannot list running executions");
   }
 
+  private List<StoredExecution> query(PreparedStatement statement, String what) {
+    lock.lock();
+    try {
+      ensureOpen();
+      List<StoredExecution> result = new ArrayList<>();
+      try (ResultSet rs = statement.executeQuery()) {
+        while (rs.next()) {
+          result.add(storedExecution(rs));
+        }
+      }
+      return List.copyOf(result);
+    } catch (SQLException e) {
+      throw failure(what, e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Closes the connection; further calls fail. Closing twice does nothing. */
   @Override
-  public void close() {}
+  public void close() {
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      // Closing the last connection checkpoints the WAL into the database file and removes it.
+      closeQuietly(connection);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("the execution store " + file + " is closed");
+    }
+  }
+
+  // ---------------------------------------------------------------- mapping
+
+  private static StoredExecution storedExecution(ResultSet rs) throws SQLException {
+    ExecutionDescription description =
+        new ExecutionDescription(
+            rs.getString(1),
+            rs.getString(2),
+            rs.getString(3),
+            ExecutionStatus.valueOf(rs.getString(4)),
+            instant(rs.getString(5)),
+            instant(rs.getString(6)),
+            json(rs.getString(7)),
+            json(rs.getString(8)),
+            rs.getString(9),
+            rs.getString(10));
+    return new StoredExecution(description, rs.getString(11));
+  }
+
+  private static String instantText(Instant instant) {
+    return instant == null ? null : INSTANT_TEXT.format(instant);
+  }
+
+  private static Instant instant(String text) {
+    return text == null ? null : Instant.parse(text);
+  }
+
+  private static String jsonText(JsonNode node) {
+    return node == null ? null : Json.write(node);
+  }
+
+  private static JsonNode json(String text) {
+    return text == null ? null : Json.parse(text);
+  }
+
+  private static ObjectNode details(String text) {
+    if (text == null) {
+      return null;
+    }
+    if (Json.parse(text) instanceof ObjectNode object) {
+      return object;
+    }
+    throw new IllegalStateException("stored event details are not a JSON object: " + text);
+  }
+
+  // ---------------------------------------------------------------- errors
+
+  private IllegalStateException failure(String what, SQLException e) {
+    return describe(what + " in the execution store " + file, e);
+  }
+
+  /** Turns SQLite's result codes into a message that says what to do about them. */
+  private static IllegalStateException describe(String message, SQLException e) {
+    String reason =
+        switch (e.getErrorCode()) {
+          case SQLITE_FULL -> "the disk is full";
+          case SQLITE_READONLY -> "the database file or its directory is read-only";
+          case SQLITE_CANTOPEN -> "the file cannot be opened or created (check permissions)";
+          case SQLITE_NOTADB -> "the file is not a SQLite database";
+          case SQLITE_CORRUPT -> "the database file is corrupt";
+          case SQLITE_IOERR -> "an input/output error occurred";
+          case SQLITE_BUSY -> "another process holds the database locked";
+          default -> null;
+        };
+    return new IllegalStateException(
+        message + ": " + (reason == null ? "" : reason + " - ") + e.getMessage(), e);
+  }
+
+  private static void closeQuietly(Connection connection) {
+    if (connection == null) {
+      return;
+    }
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      // Nothing useful to do: the process is letting go of the file either way.
+    }
+  }
 }
