@@ -14,7 +14,7 @@ bench="$root/bench"
 results="$bench/results"
 
 warmup=5
-runs=10
+runs=20
 blocked=10000
 skip_node=false
 while [ $# -gt 0 ]; do

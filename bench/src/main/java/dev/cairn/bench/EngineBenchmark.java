@@ -3,6 +3,7 @@ package dev.cairn.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.engine.definition.DefinitionParser;
 import dev.cairn.engine.execution.Engine;
 import dev.cairn.engine.execution.ExecutionDescription;
 import dev.cairn.engine.execution.ExecutionStatus;
@@ -42,13 +43,16 @@ import java.util.function.Supplier;
  * to the store. Each run uses a fresh engine and a fresh store (for the durable mode a new SQLite
  * file in a temporary directory), created and closed outside the timed section.
  *
- * <p>Arguments (all optional): {@code --warmup N} (default 5), {@code --runs N} (default 10),
+ * <p>Arguments (all optional): {@code --warmup N} (default 5), {@code --runs N} (default 20),
  * {@code --blocked N} executions for the memory measurement (default 10000), {@code --json FILE} to
  * also write the results as JSON (read by the npm comparison), {@code --only SHAPE} to run one
  * shape (chain, map, parallel).
  */
 public final class EngineBenchmark {
   private static final String BLOCK = "arn:aws:states:::cairn:block";
+
+  /** Warm-up lasts at least this long (and at least the given number of runs), for the JIT. */
+  private static final long WARMUP_NANOS = TimeUnit.SECONDS.toNanos(3);
 
   private EngineBenchmark() {}
 
@@ -68,7 +72,19 @@ public final class EngineBenchmark {
   }
 
   /** The measured runs of one shape in one mode. */
-  record Result(Shape shape, Mode mode, long transitions, double[] perSecond, double[] millis) {
+  record Result(
+      Shape shape,
+      Mode mode,
+      long transitions,
+      double[] perSecond,
+      double[] millis,
+      double parseMillis) {
+    /** Transitions per second with the median parse time taken out: the interpreter alone. */
+    double withoutParse() {
+      double rest = medianMillis() - parseMillis;
+      return rest <= 0 ? Double.NaN : transitions / (rest / 1000);
+    }
+
     double median() {
       return EngineBenchmark.median(perSecond);
     }
@@ -88,7 +104,7 @@ public final class EngineBenchmark {
 
   public static void main(String[] args) throws Exception {
     int warmup = 5;
-    int runs = 10;
+    int runs = 20;
     int blocked = 10_000;
     Path json = null;
     String only = null;
@@ -144,19 +160,22 @@ public final class EngineBenchmark {
       System.out.println();
       System.out.println(
           "| shape | mode | transitions per execution | median transitions/s | min | max |"
-              + " median ms per execution |");
-      System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
+              + " median ms per execution | of which parse + validate (ms) |"
+              + " transitions/s without parse |");
+      System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
       for (Result r : results) {
         System.out.printf(
             Locale.ROOT,
-            "| %s | %s | %,d | %,.0f | %,.0f | %,.0f | %.2f |%n",
+            "| %s | %s | %,d | %,.0f | %,.0f | %,.0f | %.2f | %.2f | %,.0f |%n",
             r.shape().label(),
             r.mode().label,
             r.transitions(),
             r.median(),
             r.min(),
             r.max(),
-            r.medianMillis());
+            r.medianMillis(),
+            r.parseMillis(),
+            r.withoutParse());
       }
       System.out.println();
 
@@ -276,8 +295,13 @@ public final class EngineBenchmark {
     long transitions = -1;
     double[] perSecond = new double[runs];
     double[] millis = new double[runs];
+    long warmupUntil = System.nanoTime() + WARMUP_NANOS;
+    int warmed = 0;
     for (int run = -warmup; run < runs; run++) {
-      ExecutionStore store = store(mode, temp, shape.key() + "-" + (run + warmup));
+      if (run == -1 && System.nanoTime() < warmupUntil) {
+        run = -2; // keep warming up until both the count and the time are reached
+      }
+      ExecutionStore store = store(mode, temp, shape.key() + "-" + warmed++);
       try (Engine engine = Engine.builder().store(store).build()) {
         long begin = System.nanoTime();
         String id = engine.start(shape.definition(), "bench-" + shape.key(), null, input);
@@ -298,7 +322,22 @@ public final class EngineBenchmark {
         }
       }
     }
-    return new Result(shape, mode, transitions, perSecond, millis);
+    return new Result(shape, mode, transitions, perSecond, millis, parseMillis(shape, runs));
+  }
+
+  /** The median time DefinitionParser.parse (parse and validate) takes on the shape. */
+  static double parseMillis(Shape shape, int runs) {
+    long until = System.nanoTime() + WARMUP_NANOS / 3;
+    while (System.nanoTime() < until) {
+      DefinitionParser.parse(shape.definition());
+    }
+    double[] millis = new double[Math.max(runs, 10)];
+    for (int i = 0; i < millis.length; i++) {
+      long begin = System.nanoTime();
+      DefinitionParser.parse(shape.definition());
+      millis[i] = (System.nanoTime() - begin) / 1e6;
+    }
+    return median(millis);
   }
 
   static long countEntered(List<HistoryEvent> history) {
@@ -389,13 +428,16 @@ public final class EngineBenchmark {
           String.format(
               Locale.ROOT,
               "    {\"shape\":\"%s\",\"mode\":\"%s\",\"transitions\":%d,"
-                  + "\"median\":%.1f,\"min\":%.1f,\"max\":%.1f}%s%n",
+                  + "\"median\":%.1f,\"min\":%.1f,\"max\":%.1f,\"parseMillis\":%.3f,"
+                  + "\"withoutParse\":%.1f}%s%n",
               r.shape().key(),
               r.mode().name(),
               r.transitions(),
               r.median(),
               r.min(),
               r.max(),
+              r.parseMillis(),
+              r.withoutParse(),
               i + 1 < results.size() ? "," : ""));
     }
     out.append("  ],\n  \"memory\": [").append(String.join(",", memory)).append("]\n}\n");
