@@ -76,6 +76,7 @@ public final class EngineBenchmark {
       Shape shape,
       Mode mode,
       long transitions,
+      long events,
       double[] perSecond,
       double[] millis,
       double parseMillis) {
@@ -148,8 +149,9 @@ public final class EngineBenchmark {
     List<Result> results = new ArrayList<>();
     try {
       for (Shape shape : shapes) {
+        double parse = parseMillis(shape, runs);
         for (Mode mode : Mode.values()) {
-          Result result = measure(shape, mode, warmup, runs, temp);
+          Result result = measure(shape, mode, warmup, runs, temp, parse);
           results.add(result);
           System.err.printf(
               "%s, %s: median %,.0f transitions/s%n", shape.label(), mode.label, result.median());
@@ -159,17 +161,18 @@ public final class EngineBenchmark {
       System.out.println("## Throughput (state transitions per second)");
       System.out.println();
       System.out.println(
-          "| shape | mode | transitions per execution | median transitions/s | min | max |"
+          "| shape | mode | transitions (events) per execution | median transitions/s | min | max |"
               + " median ms per execution | of which parse + validate (ms) |"
               + " transitions/s without parse |");
       System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
       for (Result r : results) {
         System.out.printf(
             Locale.ROOT,
-            "| %s | %s | %,d | %,.0f | %,.0f | %,.0f | %.2f | %.2f | %,.0f |%n",
+            "| %s | %s | %,d (%,d) | %,.0f | %,.0f | %,.0f | %.2f | %.3f | %,.0f |%n",
             r.shape().label(),
             r.mode().label,
             r.transitions(),
+            r.events(),
             r.median(),
             r.min(),
             r.max(),
@@ -290,9 +293,11 @@ public final class EngineBenchmark {
 
   // ---------------------------------------------------------------- throughput
 
-  static Result measure(Shape shape, Mode mode, int warmup, int runs, Path temp) throws Exception {
+  static Result measure(Shape shape, Mode mode, int warmup, int runs, Path temp, double parse)
+      throws Exception {
     JsonNode input = shape.input() == null ? Json.object() : shape.input();
     long transitions = -1;
+    long events = -1;
     double[] perSecond = new double[runs];
     double[] millis = new double[runs];
     long warmupUntil = System.nanoTime() + WARMUP_NANOS;
@@ -311,7 +316,9 @@ public final class EngineBenchmark {
           throw new IllegalStateException(
               shape.key() + " ended " + done.status() + ": " + done.error() + " " + done.cause());
         }
-        long entered = countEntered(engine.history(id));
+        List<HistoryEvent> history = engine.history(id);
+        long entered = countEntered(history);
+        events = history.size();
         if (transitions >= 0 && entered != transitions) {
           throw new IllegalStateException("transitions differ between runs of " + shape.key());
         }
@@ -322,16 +329,16 @@ public final class EngineBenchmark {
         }
       }
     }
-    return new Result(shape, mode, transitions, perSecond, millis, parseMillis(shape, runs));
+    return new Result(shape, mode, transitions, events, perSecond, millis, parse);
   }
 
   /** The median time DefinitionParser.parse (parse and validate) takes on the shape. */
   static double parseMillis(Shape shape, int runs) {
-    long until = System.nanoTime() + WARMUP_NANOS / 3;
+    long until = System.nanoTime() + WARMUP_NANOS;
     while (System.nanoTime() < until) {
       DefinitionParser.parse(shape.definition());
     }
-    double[] millis = new double[Math.max(runs, 10)];
+    double[] millis = new double[Math.max(runs, 50)];
     for (int i = 0; i < millis.length; i++) {
       long begin = System.nanoTime();
       DefinitionParser.parse(shape.definition());
