@@ -182,6 +182,10 @@ public final class PipelineFileParser {
     if (mark.isPresent() && codePointAt(text, mark.get().getIndex()) == '\t') {
       return problem(fileName, mark, "tab character; YAML indentation must use spaces, never tabs");
     }
+    if (e.getContext() != null && e.getContext().contains("expected a single document")) {
+      return problem(
+          fileName, mark, "a pipeline file holds one YAML document; remove the second one");
+    }
     String problem = e.getProblem() == null ? e.getContext() : e.getProblem();
     String message = "invalid YAML: " + problem;
     if (e.getContext() != null && e.getProblem() != null && e.getContextMark().isPresent()) {
@@ -194,6 +198,9 @@ public final class PipelineFileParser {
               + ", column "
               + (context.getColumn() + 1)
               + ")";
+    }
+    if (problem != null && problem.contains("<block")) {
+      message += "; check the indentation";
     }
     return problem(fileName, mark, message);
   }

@@ -789,7 +789,10 @@ final class PipelineReader {
 
   private static boolean isPlainType(ScalarNode node) {
     Tag tag = node.getTag();
+    // ENV_TAG is what the schema gives a plain ${NAME}: here it is text like any other, never
+    // looked up in Cairn's own environment.
     return Tag.STR.equals(tag)
+        || Tag.ENV_TAG.equals(tag)
         || Tag.INT.equals(tag)
         || Tag.FLOAT.equals(tag)
         || Tag.BOOL.equals(tag);
@@ -815,13 +818,17 @@ final class PipelineReader {
     if (Tag.NULL.equals(tag)) {
       return "nothing";
     }
-    if (Tag.STR.equals(tag)) {
+    if (Tag.STR.equals(tag) || Tag.ENV_TAG.equals(tag)) {
       return "'" + printable(scalar.getValue()) + "'";
     }
     if (Tag.INT.equals(tag) || Tag.FLOAT.equals(tag) || Tag.BOOL.equals(tag)) {
       return printable(scalar.getValue());
     }
-    return "a value tagged " + printable(tag.getValue());
+    String name = tag.getValue();
+    if (name.startsWith(Tag.PREFIX)) {
+      name = "!!" + name.substring(Tag.PREFIX.length());
+    }
+    return "a value tagged " + printable(name);
   }
 
   /** A value fit for a one-line message: control characters escaped, long values shortened. */
