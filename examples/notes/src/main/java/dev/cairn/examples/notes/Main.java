@@ -40,6 +40,8 @@ public final class Main {
    * @param args {@code []} to serve, {@code [migrate]} to migrate
    */
   public static void main(String[] args) {
+    // Flyway logs through java.util.logging; one line per message reads better in Cairn's logs.
+    System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s %5$s%6$s%n");
     int code = run(args, System.getenv(), Path.of("").toAbsolutePath(), System.out, System.err);
     System.exit(code);
   }
