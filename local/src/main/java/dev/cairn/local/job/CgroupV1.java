@@ -7,9 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Per-step control groups (cgroups v1: memory, cpu, pids) under {@code <root>/<controller>/cairn}.
@@ -114,25 +111,9 @@ final class CgroupV1 {
 
     /** Kills every process in the group and waits (bounded) until the group is empty. */
     void killAll() {
-      long deadline = System.nanoTime() + EMPTY_WAIT_MILLIS * 1_000_000;
-      while (true) {
-        List<ProcessHandle> members =
-            members().stream().map(ProcessHandle::of).flatMap(Optional::stream).toList();
-        if (members.isEmpty() || System.nanoTime() > deadline) {
-          return;
-        }
-        members.forEach(ProcessHandle::destroyForcibly);
-        for (ProcessHandle member : members) {
-          try {
-            member.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-          } catch (ExecutionException | TimeoutException e) {
-            // Checked again by the loop.
-          }
-        }
-      }
+      Reaper.killUntilGone(
+          () -> members().stream().map(ProcessHandle::of).flatMap(Optional::stream).toList(),
+          System.nanoTime() + EMPTY_WAIT_MILLIS * 1_000_000);
     }
 
     private List<Long> members() {

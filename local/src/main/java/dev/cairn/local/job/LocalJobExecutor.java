@@ -20,9 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -105,7 +103,9 @@ public final class LocalJobExecutor implements JobExecutor {
                     : limited
                         ? "; steps run as plain processes (with resource limits) without a sandbox"
                         : "; steps run as plain processes without isolation");
-        LOG.log(System.Logger.Level.WARNING, warning);
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "jobs are not fully isolated: " + String.join("; ", missing));
       }
       bubblewrap = sandboxed ? bwrap : null;
       cgroups = limited ? groups : null;
@@ -201,18 +201,9 @@ public final class LocalJobExecutor implements JobExecutor {
     // Collected before the kill: once the parent dies its children are adopted and unreachable.
     List<ProcessHandle> tree =
         Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
-    tree.forEach(ProcessHandle::destroyForcibly);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(KILL_WAIT_SECONDS);
-    for (ProcessHandle handle : tree) {
-      try {
-        handle.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (ExecutionException | TimeoutException e) {
-        LOG.log(
-            System.Logger.Level.WARNING, "process " + handle.pid() + " did not end when killed");
-      }
+    if (!Reaper.killUntilGone(() -> tree, deadline)) {
+      LOG.log(System.Logger.Level.WARNING, "some processes of a step did not end when killed");
     }
   }
 
