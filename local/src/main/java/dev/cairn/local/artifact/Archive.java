@@ -1,0 +1,193 @@
+package dev.cairn.local.artifact;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Cairn's artifact archive: a deterministic serialization of a file or a directory, so that equal
+ * content gives equal bytes and therefore an equal digest.
+ *
+ * <p>Layout: the magic {@code CAIRNAR1}, then one entry per file and directory, sorted by relative
+ * path ({@code /}-separated), then the end byte {@code 'e'}. An entry is a type byte ({@code 'd'}
+ * directory, {@code 'f'} file, {@code 'x'} executable file), the path (int length, UTF-8 bytes)
+ * and, for files, the size (long) and the bytes. No timestamps, owners or other modes: they would
+ * make equal builds differ.
+ */
+final class Archive {
+  static final byte[] MAGIC = "CAIRNAR1".getBytes(StandardCharsets.US_ASCII);
+  private static final int DIRECTORY = 'd';
+  private static final int FILE = 'f';
+  private static final int EXECUTABLE = 'x';
+  private static final int END = 'e';
+  private static final int MAX_PATH_BYTES = 64 * 1024;
+  private static final Set<PosixFilePermission> EXEC_MODE =
+      PosixFilePermissions.fromString("rwxr-xr-x");
+  private static final Set<PosixFilePermission> FILE_MODE =
+      PosixFilePermissions.fromString("rw-r--r--");
+
+  private Archive() {}
+
+  /** Writes the archive of {@code source} (a file or a directory) to {@code out}. */
+  static void write(Path source, OutputStream out) throws IOException {
+    Map<String, Path> entries = new TreeMap<>();
+    if (Files.isSymbolicLink(source)) {
+      throw new IOException(source + " is a symbolic link; artifacts hold files and directories");
+    }
+    if (Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
+      entries.put(source.getFileName().toString(), source);
+    } else if (Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
+      try (Stream<Path> walk = Files.walk(source)) {
+        for (Path path : walk.toList()) {
+          if (!path.equals(source)) {
+            entries.put(relative(source, path), path);
+          }
+        }
+      }
+    } else {
+      throw new IOException(source + " is neither a file nor a directory");
+    }
+    DataOutputStream data = new DataOutputStream(out);
+    data.write(MAGIC);
+    for (Map.Entry<String, Path> entry : entries.entrySet()) {
+      Path path = entry.getValue();
+      if (Files.isSymbolicLink(path)) {
+        throw new IOException(
+            path + " is a symbolic link; artifacts hold only files and directories");
+      }
+      byte[] name = entry.getKey().getBytes(StandardCharsets.UTF_8);
+      if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+        data.writeByte(DIRECTORY);
+        writeName(data, name);
+      } else if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+        boolean executable =
+            Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS)
+                .contains(PosixFilePermission.OWNER_EXECUTE);
+        data.writeByte(executable ? EXECUTABLE : FILE);
+        writeName(data, name);
+        long size = Files.size(path);
+        data.writeLong(size);
+        try (InputStream in = Files.newInputStream(path)) {
+          long copied = in.transferTo(data);
+          if (copied != size) {
+            throw new IOException(path + " changed while it was being stored");
+          }
+        }
+      } else {
+        throw new IOException(path + " is not a file or directory (a device, socket or pipe)");
+      }
+    }
+    data.writeByte(END);
+    data.flush();
+  }
+
+  private static String relative(Path root, Path path) {
+    List<String> parts = new ArrayList<>();
+    for (Path part : root.relativize(path)) {
+      parts.add(part.toString());
+    }
+    return String.join("/", parts);
+  }
+
+  private static void writeName(DataOutputStream data, byte[] name) throws IOException {
+    data.writeInt(name.length);
+    data.write(name);
+  }
+
+  /** Unpacks an archive read from {@code in} into the existing, empty directory {@code target}. */
+  static void read(InputStream in, Path target) throws IOException {
+    DataInputStream data = new DataInputStream(in);
+    byte[] magic = new byte[MAGIC.length];
+    try {
+      data.readFully(magic);
+      if (!java.util.Arrays.equals(magic, MAGIC)) {
+        throw new IOException("not a Cairn artifact archive");
+      }
+      while (true) {
+        int type = data.readUnsignedByte();
+        if (type == END) {
+          if (data.read() != -1) {
+            throw new IOException("unexpected bytes after the end of the archive");
+          }
+          return;
+        }
+        Path path = resolve(target, readName(data));
+        switch (type) {
+          case DIRECTORY -> {
+            Files.createDirectories(path);
+            Files.setPosixFilePermissions(path, EXEC_MODE);
+          }
+          case FILE, EXECUTABLE -> {
+            Files.createDirectories(path.getParent());
+            long size = data.readLong();
+            if (size < 0) {
+              throw new IOException("negative file size in the archive");
+            }
+            try (OutputStream out = Files.newOutputStream(path)) {
+              copy(data, out, size);
+            }
+            Files.setPosixFilePermissions(path, type == EXECUTABLE ? EXEC_MODE : FILE_MODE);
+          }
+          default -> throw new IOException("unknown entry type " + type + " in the archive");
+        }
+      }
+    } catch (EOFException e) {
+      throw new IOException("the archive is truncated", e);
+    }
+  }
+
+  private static String readName(DataInputStream data) throws IOException {
+    int length = data.readInt();
+    if (length <= 0 || length > MAX_PATH_BYTES) {
+      throw new IOException("bad path length " + length + " in the archive");
+    }
+    byte[] name = new byte[length];
+    data.readFully(name);
+    return new String(name, StandardCharsets.UTF_8);
+  }
+
+  /** Refuses paths that would land outside the target: a crafted archive must not escape. */
+  private static Path resolve(Path target, String name) throws IOException {
+    if (name.startsWith("/") || name.contains("\0") || name.contains("\\")) {
+      throw new IOException("unsafe path in the archive: " + name);
+    }
+    for (String part : name.split("/", -1)) {
+      if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+        throw new IOException("unsafe path in the archive: " + name);
+      }
+    }
+    Path path = target.resolve(name).normalize();
+    if (!path.startsWith(target)) {
+      throw new IOException("unsafe path in the archive: " + name);
+    }
+    return path;
+  }
+
+  private static void copy(InputStream in, OutputStream out, long size) throws IOException {
+    byte[] buffer = new byte[64 * 1024];
+    long left = size;
+    while (left > 0) {
+      int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+      if (n < 0) {
+        throw new EOFException();
+      }
+      out.write(buffer, 0, n);
+      left -= n;
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Build artifacts kept on the local disk by the digest of their content. */
+package dev.cairn.local.artifact;

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Makes sure the operating-system packages Cairn's local runtime uses are installed.
+# Idempotent: installs only what is missing, runs `apt-get update` at most once per run.
+# Without root (or without apt-get) it only warns: Cairn still works, with less isolation.
+set -euo pipefail
+
+# command name -> Debian package providing it; bubblewrap sandboxes build jobs.
+declare -A wanted=([bwrap]=bubblewrap)
+
+missing=()
+for cmd in "${!wanted[@]}"; do
+  if command -v "$cmd" >/dev/null 2>&1; then
+    echo "ensure-packages: $cmd is installed ($(command -v "$cmd"))"
+  else
+    missing+=("${wanted[$cmd]}")
+  fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "ensure-packages: warning: missing ${missing[*]} and not running as root; not installing." \
+    "Build jobs will run as plain processes without a sandbox." >&2
+  exit 0
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "ensure-packages: warning: missing ${missing[*]} and apt-get is not available; not installing." \
+    "Build jobs will run as plain processes without a sandbox." >&2
+  exit 0
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+echo "ensure-packages: running apt-get update"
+if ! apt-get update -qq; then
+  echo "ensure-packages: warning: apt-get update failed; not installing ${missing[*]}." >&2
+  exit 0
+fi
+echo "ensure-packages: installing ${missing[*]}"
+if apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+  echo "ensure-packages: installed ${missing[*]}"
+else
+  echo "ensure-packages: warning: could not install ${missing[*]};" \
+    "build jobs will run as plain processes without a sandbox." >&2
+fi
+exit 0
