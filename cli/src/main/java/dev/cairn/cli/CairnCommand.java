@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = CairnVersion.class,
     description = "GitOps deployment pipeline with an embedded Amazon States Language engine.",
-    subcommands = {StatesCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      InitCommand.class,
+      PipelineCommand.class,
+      StatesCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class CairnCommand implements Runnable {
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 

@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
       StatesDescribeCommand.class,
       StatesListCommand.class,
       StatesHistoryCommand.class,
-      StatesStopCommand.class
+      StatesStopCommand.class,
+      StatesTestStateCommand.class
     })
 public final class StatesCommand implements Runnable {
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;

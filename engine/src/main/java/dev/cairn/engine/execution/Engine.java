@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -379,20 +378,8 @@ public final class Engine implements AutoCloseable {
     }
 
     private Trigger failureTrigger(Command.Dispatch dispatch, Throwable failure) {
-      Throwable root =
-          failure instanceof CompletionException && failure.getCause() != null
-              ? failure.getCause()
-              : failure;
-      if (root instanceof StatesException states) {
-        return new Trigger.TaskFailed(
-            dispatch.frame(), dispatch.key(), states.error(), states.cause());
-      }
-      return new Trigger.TaskFailed(
-          dispatch.frame(),
-          dispatch.key(),
-          StatesErrors.TASK_FAILED,
-          root.getClass().getSimpleName()
-              + (root.getMessage() == null ? "" : ": " + root.getMessage()));
+      StatesException error = StateSemantics.taskFailure(failure);
+      return new Trigger.TaskFailed(dispatch.frame(), dispatch.key(), error.error(), error.cause());
     }
 
     private void arm(Command.ArmTimer timer) {

@@ -347,7 +347,7 @@ final class Interpreter {
     frame.enteredEventId = entered.id();
     frame.enteredTime = entered.timestamp();
     frame.retryCount = 0;
-    frame.retriesByRetrier = new int[retriersOf(state).size()];
+    frame.retriesByRetrier = new int[StateSemantics.retriers(state).size()];
     frame.waiting = Waiting.NOTHING;
     frame.task = null;
     frame.fanout = null;
@@ -425,19 +425,13 @@ final class Interpreter {
     EvaluationContext context = context(frame, frame.rawInput);
     String failError =
         fail.errorPath() != null
-            ? textOf(fail.errorPath().evaluate(context, "ErrorPath"))
+            ? StateSemantics.text(fail.errorPath().evaluate(context, "ErrorPath"))
             : fail.error();
     String failCause =
         fail.causePath() != null
-            ? textOf(fail.causePath().evaluate(context, "CausePath"))
+            ? StateSemantics.text(fail.causePath().evaluate(context, "CausePath"))
             : fail.cause();
     frameFailed(frame, failError, failCause);
-  }
-
-  private static String textOf(JsonNode value) {
-    return value == null || value.isNull()
-        ? null
-        : value.isTextual() ? value.asText() : Json.write(value);
   }
 
   // ---------------------------------------------------------------- Wait
@@ -772,58 +766,12 @@ final class Interpreter {
           "Map state input must be an array but was: "
               + (items == null ? "null" : Json.write(items)));
     }
-    int maxConcurrency =
-        map.maxConcurrencyPath() == null
-            ? (map.maxConcurrency() == null ? 0 : map.maxConcurrency())
-            : nonNegativeInteger(
-                map.maxConcurrencyPath().select(context, "MaxConcurrencyPath"),
-                "MaxConcurrencyPath",
-                map.maxConcurrencyPath());
-    Integer toleratedCount = map.toleratedFailureCount();
-    if (map.toleratedFailureCountPath() != null) {
-      toleratedCount =
-          nonNegativeInteger(
-              map.toleratedFailureCountPath().select(context, "ToleratedFailureCountPath"),
-              "ToleratedFailureCountPath",
-              map.toleratedFailureCountPath());
-    }
-    BigDecimal toleratedPercentage = map.toleratedFailurePercentage();
-    if (map.toleratedFailurePercentagePath() != null) {
-      JsonNode value =
-          map.toleratedFailurePercentagePath().select(context, "ToleratedFailurePercentagePath");
-      if (!value.isNumber()) {
-        throw StatesException.runtime(
-            "The ToleratedFailurePercentagePath field refers to value \""
-                + (value.isTextual() ? value.asText() : Json.write(value))
-                + "\" which is not a valid float: "
-                + map.toleratedFailurePercentagePath().text());
-      }
-      toleratedPercentage = value.decimalValue();
-    }
-    if (toleratedPercentage != null
-        && (toleratedPercentage.signum() < 0
-            || toleratedPercentage.compareTo(BigDecimal.valueOf(100)) > 0)) {
-      throw StatesException.runtime("ToleratedFailurePercentage must be between 0 and 100.");
-    }
+    StateSemantics.MapLimits limits = StateSemantics.mapLimits(map, context);
     frame.effectiveInput = effective;
     frame.mapItems = (ArrayNode) items;
-    frame.maxConcurrency = maxConcurrency;
-    frame.toleratedCount = toleratedCount;
-    frame.toleratedPercentage = toleratedPercentage;
+    frame.maxConcurrency = limits.maxConcurrency();
+    frame.limits = limits;
     startMap(frame, map);
-  }
-
-  private static int nonNegativeInteger(JsonNode value, String field, JsonPath path) {
-    if (value.isIntegralNumber() && value.canConvertToInt() && value.intValue() >= 0) {
-      return value.intValue();
-    }
-    throw StatesException.runtime(
-        "The "
-            + field
-            + " field refers to value \""
-            + (value.isTextual() ? value.asText() : Json.write(value))
-            + "\" which is not a valid integer: "
-            + path.text());
   }
 
   private void startMap(Frame frame, MapState map) {
@@ -938,12 +886,11 @@ final class Interpreter {
     details.put("name", parent.state.name());
     details.put("index", child.index);
     emit("MapIterationFailed", parent, details);
-    boolean tolerant = parent.toleratedCount != null || parent.toleratedPercentage != null;
-    if (!tolerant || exceedsTolerance(parent)) {
+    boolean tolerant = parent.limits.tolerant();
+    if (!tolerant || parent.limits.exceeded(fanout.failed, fanout.total)) {
       closeFanout(parent);
       String mapError = tolerant ? StatesErrors.EXCEED_TOLERATED_FAILURE_THRESHOLD : childError;
-      String mapCause =
-          tolerant ? "The specified tolerated failure threshold was exceeded" : childCause;
+      String mapCause = tolerant ? StateSemantics.TOLERANCE_EXCEEDED_CAUSE : childCause;
       ObjectNode failed = details();
       putIfNotNull(failed, "error", mapError);
       putIfNotNull(failed, "cause", mapCause);
@@ -959,20 +906,6 @@ final class Interpreter {
     if (fanout.done == fanout.total) {
       completeFanout(parent);
     }
-  }
-
-  private static boolean exceedsTolerance(Frame parent) {
-    Fanout fanout = parent.fanout;
-    if (parent.toleratedCount != null && fanout.failed > parent.toleratedCount) {
-      return true;
-    }
-    if (parent.toleratedPercentage != null) {
-      BigDecimal failedPercent =
-          BigDecimal.valueOf(fanout.failed * 100L)
-              .divide(BigDecimal.valueOf(fanout.total), 6, java.math.RoundingMode.HALF_UP);
-      return failedPercent.compareTo(parent.toleratedPercentage) > 0;
-    }
-    return false;
   }
 
   /**
@@ -1047,16 +980,16 @@ final class Interpreter {
       return;
     }
     State state = frame.state;
-    if (StatesErrors.RUNTIME.equals(stateError)) {
+    if (!StateSemantics.recoverable(stateError)) {
       // Recorded errors come from a task or a branch, already worded; only the state's own data
       // flow errors get the prefix that names the state.
       frameFailed(frame, stateError, recorded ? stateCause : prefixed(frame, stateCause));
       return;
     }
-    List<Retrier> retriers = retriersOf(state);
+    List<Retrier> retriers = StateSemantics.retriers(state);
     for (int i = 0; i < retriers.size(); i++) {
       Retrier retrier = retriers.get(i);
-      if (!matches(retrier.errorEquals(), stateError, state)) {
+      if (!StateSemantics.matches(retrier.errorEquals(), stateError, state)) {
         continue;
       }
       if (frame.retriesByRetrier[i] < retrier.maxAttempts()) {
@@ -1066,11 +999,9 @@ final class Interpreter {
       }
       break;
     }
-    for (Catcher catcher : catchersOf(state)) {
-      if (matches(catcher.errorEquals(), stateError, state)) {
-        ObjectNode errorOutput = Json.object();
-        errorOutput.put("Error", stateError);
-        errorOutput.put("Cause", stateCause == null ? "" : stateCause);
+    for (Catcher catcher : StateSemantics.catchers(state)) {
+      if (StateSemantics.matches(catcher.errorEquals(), stateError, state)) {
+        ObjectNode errorOutput = StateSemantics.errorOutput(stateError, stateCause);
         JsonNode caughtOutput;
         try {
           caughtOutput = catcher.resultPath().apply(frame.rawInput, errorOutput);
@@ -1095,33 +1026,8 @@ final class Interpreter {
     return message == null || message.isEmpty() ? prefix : prefix + " " + message;
   }
 
-  private static boolean matches(List<String> errorEquals, String name, State state) {
-    for (String candidate : errorEquals) {
-      if (candidate.equals(name)) {
-        return true;
-      }
-      // In a Task state, States.TaskFailed stands for every error the task raised but a timeout.
-      if (candidate.equals(StatesErrors.TASK_FAILED)
-          && state instanceof TaskState
-          && !StatesErrors.TIMEOUT.equals(name)
-          && !StatesErrors.RUNTIME.equals(name)
-          && !StatesErrors.DATA_LIMIT_EXCEEDED.equals(name)) {
-        return true;
-      }
-      if (candidate.equals(StatesErrors.ALL)
-          && !StatesErrors.RUNTIME.equals(name)
-          && !StatesErrors.DATA_LIMIT_EXCEEDED.equals(name)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private void scheduleRetry(Frame frame, Retrier retrier, int retriesSoFar) {
-    double delaySeconds = retrier.intervalSeconds() * Math.pow(retrier.backoffRate(), retriesSoFar);
-    if (retrier.maxDelaySeconds() != null) {
-      delaySeconds = Math.min(delaySeconds, retrier.maxDelaySeconds());
-    }
+    double delaySeconds = StateSemantics.retryDelaySeconds(retrier, retriesSoFar);
     if (retrier.jitter() == Retrier.Jitter.FULL) {
       // Seeded by the execution and the failure, so a replay computes the same delay.
       long seed = executionId.hashCode() * 31L + history.size();
@@ -1150,24 +1056,6 @@ final class Interpreter {
     } catch (StatesException e) {
       stateFailed(frame, e.error(), e.cause(), false);
     }
-  }
-
-  private static List<Retrier> retriersOf(State state) {
-    return switch (state) {
-      case TaskState task -> task.retry();
-      case ParallelState parallel -> parallel.retry();
-      case MapState map -> map.retry();
-      default -> List.of();
-    };
-  }
-
-  private static List<Catcher> catchersOf(State state) {
-    return switch (state) {
-      case TaskState task -> task.catchers();
-      case ParallelState parallel -> parallel.catchers();
-      case MapState map -> map.catchers();
-      default -> List.of();
-    };
   }
 
   private void frameSucceeded(Frame frame, JsonNode frameOutput) {
@@ -1216,7 +1104,7 @@ final class Interpreter {
       ObjectNode stateNode = context.putObject("State");
       stateNode.put("EnteredTime", frame.enteredTime.toString());
       stateNode.put("Name", frame.state.name());
-      if (!retriersOf(frame.state).isEmpty()) {
+      if (!StateSemantics.retriers(frame.state).isEmpty()) {
         // Step Functions shows RetryCount only in states that can retry.
         stateNode.put("RetryCount", frame.retryCount);
       }
@@ -1319,8 +1207,7 @@ final class Interpreter {
     Fanout fanout;
     ArrayNode mapItems;
     int maxConcurrency;
-    Integer toleratedCount;
-    BigDecimal toleratedPercentage;
+    StateSemantics.MapLimits limits;
 
     Frame(String id, Frame parent, StateMachine machine, int index) {
       this.id = id;

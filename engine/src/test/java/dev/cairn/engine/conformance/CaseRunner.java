@@ -8,6 +8,7 @@ import dev.cairn.engine.json.Json;
 import dev.cairn.engine.store.InMemoryExecutionStore;
 import dev.cairn.engine.task.LambdaTaskHandler;
 import dev.cairn.engine.task.TaskHandlers;
+import dev.cairn.engine.teststate.TestState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,8 +24,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs corpus cases on one engine and judges the results. Every case is started up front, so the
- * few that wait for a real task timeout overlap with the rest instead of adding up.
+ * Runs corpus cases on one engine (TestState cases on its TestState API) and judges the results.
+ * Every case is started up front, so the few that wait for a real task timeout overlap with the
+ * rest instead of adding up.
  */
 final class CaseRunner implements AutoCloseable {
   /**
@@ -46,6 +48,7 @@ final class CaseRunner implements AutoCloseable {
   }
 
   private final Engine engine;
+  private final TestState testState;
   private final Instant deadline;
   private final Map<String, CompletableFuture<Outcome>> outcomes = new ConcurrentHashMap<>();
 
@@ -59,10 +62,12 @@ final class CaseRunner implements AutoCloseable {
         lambdas.function(behaviour.getKey(), CorpusLambdas.of(behaviour.getValue()));
       }
     }
+    TaskHandlers handlers = lambdas.registerOn(new TaskHandlers());
+    this.testState = new TestState(Clock.systemUTC(), handlers);
     this.engine =
         Engine.builder()
             .store(new InMemoryExecutionStore())
-            .taskHandlers(lambdas.registerOn(new TaskHandlers()))
+            .taskHandlers(handlers)
             // Waits and retry intervals are instant; task timeouts stay real (not scaled).
             .waitScale(0)
             .build();
@@ -93,19 +98,15 @@ final class CaseRunner implements AutoCloseable {
   }
 
   private CompletableFuture<Outcome> start(Case c, int index) {
-    Optional<String> notRunnable = c.testState() ? TestStateAttempt.unsupported(c) : tooSlow(c);
+    if (c.testState()) {
+      return CompletableFuture.supplyAsync(() -> TestStateCheck.run(testState, c));
+    }
+    Optional<String> notRunnable = tooSlow(c);
     if (notRunnable.isPresent()) {
       return CompletableFuture.completedFuture(Outcome.failed(notRunnable.get()));
     }
-    String definition;
-    JsonNode input;
-    if (c.testState()) {
-      definition = Json.write(TestStateAttempt.machineOf(c));
-      input = c.json().path("request").path("input");
-    } else {
-      definition = Json.write(c.json().path("definition"));
-      input = c.json().path("input");
-    }
+    String definition = Json.write(c.json().path("definition"));
+    JsonNode input = c.json().path("input");
     String executionId;
     try {
       executionId = engine.start(definition, "conformance-" + index, "case-" + index, input);
@@ -167,7 +168,7 @@ final class CaseRunner implements AutoCloseable {
           return Outcome.failed("output " + mismatch.get());
         }
       }
-      return c.testState() ? TestStateAttempt.unverified(c) : Outcome.PASSED;
+      return Outcome.PASSED;
     }
     Optional<String> errorMismatch = text("error", expected.path("error"), actual.error(), matcher);
     if (errorMismatch.isPresent()) {
@@ -191,7 +192,7 @@ final class CaseRunner implements AutoCloseable {
         return Outcome.failed(causeMismatch.get());
       }
     }
-    return c.testState() ? TestStateAttempt.unverified(c) : Outcome.PASSED;
+    return Outcome.PASSED;
   }
 
   /** Compares an error or cause; AWS omitting it means the engine must omit it too. */

@@ -26,6 +26,7 @@ final class ConformanceReport {
   private final Row jsonPath;
   private final Row executions;
   private final Row testState;
+  private final Row testStateJsonPath;
 
   ConformanceReport(List<Case> cases, Map<String, Outcome> outcomes) {
     Map<String, List<Case>> byGroup = new TreeMap<>();
@@ -38,6 +39,8 @@ final class ConformanceReport {
     jsonPath = row("JSONPath mode (all groups)", cases, outcomes, Case::jsonPathMode);
     executions = row("all execution cases", cases, outcomes, c -> !c.testState());
     testState = row("TestState cases", cases, outcomes, Case::testState);
+    testStateJsonPath =
+        row("TestState cases, JSONPath mode", cases, outcomes, Case::testStateJsonPathMode);
   }
 
   private static Row row(
@@ -74,6 +77,7 @@ final class ConformanceReport {
     append(out, executions);
     append(out, jsonPath);
     append(out, testState);
+    append(out, testStateJsonPath);
     return out.toString();
   }
 

@@ -46,6 +46,15 @@ final class Corpus {
               .noneMatch(f -> NON_JSONPATH_FEATURES.contains(f) || f.startsWith("jsonata-"));
     }
 
+    /** Whether a TestState case tests a JSONPath state: no JSONata, no variables. */
+    boolean testStateJsonPathMode() {
+      JsonNode request = json.path("request");
+      JsonNode variables = request.path("variables");
+      return testState
+          && !request.path("definition").toString().contains("JSONata")
+          && (variables.isMissingNode() || variables.isEmpty());
+    }
+
     List<String> placeholders() {
       List<String> tokens = new ArrayList<>();
       json.path("placeholders").forEach(p -> tokens.add(p.asText()));

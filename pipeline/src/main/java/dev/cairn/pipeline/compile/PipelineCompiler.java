@@ -1,0 +1,219 @@
+package dev.cairn.pipeline.compile;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.file.EnvironmentSpec;
+import dev.cairn.pipeline.file.PipelineDefinition;
+import java.util.List;
+
+/**
+ * Compiles a pipeline into the Amazon States Language state machine that runs one commit through
+ * it: validate, build, then for each environment in promotion order queue, plan, apply, verify and
+ * record, with Catch → rollback. Resources are real AWS ARNs (Lambda invoke for small functions,
+ * Batch {@code submitJob.sync} for jobs), mapped to local handlers by Cairn's engine, so the same
+ * JSON runs on AWS Step Functions.
+ *
+ * <p>The execution input is {@code {"run": {...}}}: the run's id, commit, tree and trigger. Every
+ * task receives the run and the environment it works on; what a step needs from an earlier one (the
+ * artifact, the previous release) is looked up by run id, so the data flow is the same on both
+ * engines.
+ */
+public final class PipelineCompiler {
+  /** Lambda invoke: small, quick functions. */
+  public static final String LAMBDA = "arn:aws:states:::lambda:invoke";
+
+  /** Lambda invoke that waits for its task token: the per-environment deploy queue. */
+  public static final String LAMBDA_WAIT = "arn:aws:states:::lambda:invoke.waitForTaskToken";
+
+  /** Batch job, waited for: build, apply, verify, rollback. */
+  public static final String BATCH = "arn:aws:states:::batch:submitJob.sync";
+
+  /** Function names, as deployed on AWS and mapped to local handlers. */
+  public static final String VALIDATE = "cairn-validate";
+
+  public static final String QUEUE = "cairn-queue";
+  public static final String PLAN = "cairn-plan";
+  public static final String RECORD = "cairn-record";
+
+  /** Batch job names. */
+  public static final String BUILD_JOB = "build";
+
+  public static final String APPLY_JOB = "apply";
+  public static final String VERIFY_JOB = "verify";
+  public static final String ROLLBACK_JOB = "rollback";
+
+  /** Errors the pipeline's tasks raise, by how the pipeline reacts. */
+  public static final String ERROR_TRANSIENT = "Cairn.Transient";
+
+  public static final String ERROR_SUPERSEDED = "Cairn.Superseded";
+  public static final String ERROR_SKIPPED = "Cairn.Skipped";
+
+  private PipelineCompiler() {}
+
+  /** The state machine for a pipeline. */
+  public static ObjectNode compile(PipelineDefinition pipeline) {
+    ObjectNode machine = Json.object();
+    machine.put(
+        "Comment",
+        "Cairn pipeline '"
+            + pipeline.name()
+            + "': build and deploy one commit, roll back on failure");
+    machine.put("StartAt", "Validate");
+    ObjectNode states = machine.putObject("States");
+
+    List<EnvironmentSpec> environments = pipeline.environments();
+    String firstDeploy = environments.isEmpty() ? "Done" : queueState(environments.get(0));
+
+    ObjectNode validate = lambda(states, "Validate", VALIDATE, null, "$.validation");
+    catchAll(validate, "Record build failed");
+    validate.put("Next", "Build");
+
+    ObjectNode build = batch(states, "Build", BUILD_JOB, null, "$.build");
+    catchAll(build, "Record build failed");
+    build.put("Next", firstDeploy);
+
+    ObjectNode buildFailed = lambda(states, "Record build failed", RECORD, null, "$.record");
+    buildFailed.with("Parameters").with("Payload").put("outcome", "build-failed");
+    buildFailed.put("Next", "Build failed");
+    ObjectNode failed = states.putObject("Build failed");
+    failed.put("Type", "Fail");
+    failed.put("Error", "Cairn.BuildFailed");
+    failed.put("Cause", "The commit did not build; nothing was deployed.");
+
+    for (int i = 0; i < environments.size(); i++) {
+      EnvironmentSpec environment = environments.get(i);
+      String next = i + 1 < environments.size() ? queueState(environments.get(i + 1)) : "Done";
+      addEnvironment(states, environment.name(), next);
+    }
+
+    ObjectNode done = states.putObject("Done");
+    done.put("Type", "Succeed");
+    return machine;
+  }
+
+  private static String queueState(EnvironmentSpec environment) {
+    return environment.name() + ": queue";
+  }
+
+  private static void addEnvironment(ObjectNode states, String environment, String next) {
+    String queue = environment + ": queue";
+    String plan = environment + ": plan";
+    String apply = environment + ": apply";
+    String verify = environment + ": verify";
+    String recordDeployed = environment + ": record deployed";
+    String rollback = environment + ": rollback";
+    String recordRolledBack = environment + ": record rolled back";
+    String rolledBack = environment + ": rolled back";
+    String recordSkipped = environment + ": record skipped";
+
+    ObjectNode queueState = lambda(states, queue, QUEUE, environment, "$.queue");
+    queueState.put("Resource", LAMBDA_WAIT);
+    queueState.with("Parameters").with("Payload").put("token.$", "$$.Task.Token");
+    // The result is what the queue reports with the token, not Lambda's envelope.
+    queueState.remove("ResultSelector");
+    ArrayNode queueCatch = queueState.putArray("Catch");
+    ObjectNode skipped = queueCatch.addObject();
+    skipped.putArray("ErrorEquals").add(ERROR_SUPERSEDED).add(ERROR_SKIPPED);
+    skipped.put("ResultPath", "$.skipped");
+    skipped.put("Next", recordSkipped);
+    ObjectNode queueFailed = queueCatch.addObject();
+    queueFailed.putArray("ErrorEquals").add("States.ALL");
+    queueFailed.put("ResultPath", "$.error");
+    queueFailed.put("Next", recordSkipped);
+    queueState.put("Next", plan);
+
+    ObjectNode planState = lambda(states, plan, PLAN, environment, "$.plan");
+    catchAll(planState, rollback);
+    planState.put("Next", apply);
+
+    ObjectNode applyState = batch(states, apply, APPLY_JOB, environment, "$.apply");
+    catchAll(applyState, rollback);
+    applyState.put("Next", verify);
+
+    ObjectNode verifyState = batch(states, verify, VERIFY_JOB, environment, "$.verify");
+    catchAll(verifyState, rollback);
+    verifyState.put("Next", recordDeployed);
+
+    ObjectNode deployed = lambda(states, recordDeployed, RECORD, environment, "$.record");
+    deployed.with("Parameters").with("Payload").put("outcome", "deployed");
+    deployed.put("Next", next);
+
+    ObjectNode rollbackState = batch(states, rollback, ROLLBACK_JOB, environment, "$.rollback");
+    // A rollback is never given up: it is retried on any error, with back-off.
+    ArrayNode retry = rollbackState.putArray("Retry");
+    ObjectNode retrier = retry.addObject();
+    retrier.putArray("ErrorEquals").add("States.ALL");
+    retrier.put("IntervalSeconds", 1);
+    retrier.put("MaxAttempts", 5);
+    retrier.put("BackoffRate", 2.0);
+    rollbackState.put("Next", recordRolledBack);
+
+    ObjectNode rolledBackRecord = lambda(states, recordRolledBack, RECORD, environment, "$.record");
+    rolledBackRecord.with("Parameters").with("Payload").put("outcome", "rolled-back");
+    rolledBackRecord.with("Parameters").with("Payload").put("error.$", "$.error");
+    rolledBackRecord.put("Next", rolledBack);
+
+    ObjectNode fail = states.putObject(rolledBack);
+    fail.put("Type", "Fail");
+    fail.put("Error", "Cairn.RolledBack");
+    fail.put("Cause", "The release failed in " + environment + " and was rolled back.");
+
+    ObjectNode skippedRecord = lambda(states, recordSkipped, RECORD, environment, "$.record");
+    skippedRecord.with("Parameters").with("Payload").put("outcome", "skipped");
+    skippedRecord.with("Parameters").with("Payload").put("skipped.$", "$.skipped");
+    skippedRecord.put("Next", "Done");
+  }
+
+  private static ObjectNode lambda(
+      ObjectNode states, String name, String function, String environment, String resultPath) {
+    ObjectNode state = states.putObject(name);
+    state.put("Type", "Task");
+    state.put("Resource", LAMBDA);
+    ObjectNode parameters = state.putObject("Parameters");
+    parameters.put("FunctionName", function);
+    ObjectNode payload = parameters.putObject("Payload");
+    payload.put("run.$", "$.run");
+    if (environment != null) {
+      payload.put("environment", environment);
+    }
+    state.putObject("ResultSelector").put("result.$", "$.Payload");
+    state.put("ResultPath", resultPath);
+    transientRetry(state);
+    return state;
+  }
+
+  private static ObjectNode batch(
+      ObjectNode states, String name, String job, String environment, String resultPath) {
+    ObjectNode state = states.putObject(name);
+    state.put("Type", "Task");
+    state.put("Resource", BATCH);
+    ObjectNode parameters = state.putObject("Parameters");
+    parameters.put("JobName", "cairn-" + job);
+    parameters.put("JobQueue", "cairn");
+    parameters.put("JobDefinition", "cairn-runner");
+    ObjectNode jobParameters = parameters.putObject("Parameters");
+    jobParameters.put("job", job);
+    jobParameters.put("run.$", "$.run.id");
+    jobParameters.put("environment", environment == null ? "" : environment);
+    state.putObject("ResultSelector").put("status.$", "$.Status");
+    state.put("ResultPath", resultPath);
+    transientRetry(state);
+    return state;
+  }
+
+  private static void transientRetry(ObjectNode state) {
+    ObjectNode retrier = state.putArray("Retry").addObject();
+    retrier.putArray("ErrorEquals").add(ERROR_TRANSIENT);
+    retrier.put("IntervalSeconds", 1);
+    retrier.put("MaxAttempts", 3);
+    retrier.put("BackoffRate", 2.0);
+  }
+
+  private static void catchAll(ObjectNode state, String next) {
+    ObjectNode catcher = state.putArray("Catch").addObject();
+    catcher.putArray("ErrorEquals").add("States.ALL");
+    catcher.put("ResultPath", "$.error");
+    catcher.put("Next", next);
+  }
+}

@@ -1,0 +1,783 @@
+package dev.cairn.pipeline.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.engine.error.StatesException;
+import dev.cairn.engine.execution.Engine;
+import dev.cairn.engine.execution.ExecutionDescription;
+import dev.cairn.engine.json.Json;
+import dev.cairn.engine.store.ExecutionStore;
+import dev.cairn.engine.task.LambdaTaskHandler;
+import dev.cairn.engine.task.TaskHandlers;
+import dev.cairn.pipeline.compile.PipelineCompiler;
+import dev.cairn.pipeline.file.EnvironmentSpec;
+import dev.cairn.pipeline.file.PipelineDefinition;
+import dev.cairn.pipeline.file.ServiceSpec;
+import dev.cairn.pipeline.port.ArtifactStore;
+import dev.cairn.pipeline.port.Deployer;
+import dev.cairn.pipeline.port.JobExecutor;
+import dev.cairn.pipeline.port.JobResult;
+import dev.cairn.pipeline.port.JobSpec;
+import dev.cairn.pipeline.port.PipelineListener;
+import dev.cairn.pipeline.port.Release;
+import dev.cairn.pipeline.port.ReleaseSpec;
+import dev.cairn.pipeline.port.SecretStore;
+import dev.cairn.pipeline.port.ServiceEndpoint;
+import dev.cairn.pipeline.port.ServiceProvisioner;
+import dev.cairn.pipeline.port.SourceCheckout;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs commits through the pipeline: each run is one execution of the compiled state machine on
+ * Cairn's engine, whose Task states are served here by local handlers bound to the ports (jobs,
+ * artifacts, secrets, services, releases). Per environment at most one run deploys at a time; when
+ * several wait, the newest deploys and the others are superseded; a commit marked bad is never
+ * deployed again automatically.
+ */
+public final class PipelineService implements AutoCloseable {
+  /** The pipeline file's name in the application repository. */
+  public static final String PIPELINE_FILE = "cairn.yml";
+
+  private static final Pattern REFERENCE = Pattern.compile("\\$\\{([^}]*)}");
+
+  private final Path home;
+  private final Ports ports;
+  private final Function<Path, PipelineDefinition> pipelineReader;
+  private final Engine engine;
+  private final ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
+  private final ScheduledExecutorService ticks =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread thread = new Thread(r, "cairn-bake");
+            thread.setDaemon(true);
+            return thread;
+          });
+  private final Map<String, List<Waiting>> waitingByEnvironment = new HashMap<>();
+  private final AtomicInteger sequence;
+
+  /**
+   * The adapters a pipeline service works with.
+   *
+   * @param jobs runs build steps and migrations
+   * @param artifacts keeps artifacts by digest
+   * @param secrets keeps secrets
+   * @param services provisions PostgreSQL and Redis
+   * @param deployer runs releases behind the proxy
+   * @param checkout checks out application commits
+   * @param listener hears what happens
+   */
+  public record Ports(
+      JobExecutor jobs,
+      ArtifactStore artifacts,
+      SecretStore secrets,
+      ServiceProvisioner services,
+      Deployer deployer,
+      SourceCheckout checkout,
+      PipelineListener listener) {}
+
+  private record Waiting(String runId, long sequence, String commit, String token) {}
+
+  /**
+   * Starts the service, resuming the runs that were in progress.
+   *
+   * @param home CAIRN_HOME
+   * @param store where the engine keeps executions (the runs)
+   * @param pipelineReader reads a pipeline file; throws a RuntimeException whose message is the
+   *     user-facing list of problems when the file is invalid
+   */
+  public PipelineService(
+      Path home,
+      ExecutionStore store,
+      Ports ports,
+      Function<Path, PipelineDefinition> pipelineReader) {
+    this.home = home;
+    this.ports = ports;
+    this.pipelineReader = pipelineReader;
+    this.sequence = new AtomicInteger(countRuns());
+    this.engine = Engine.builder().store(store).taskHandlers(handlers()).build();
+  }
+
+  // ---------------------------------------------------------------- API
+
+  /** Starts a run for a commit and returns its id. */
+  public String submit(RunRequest request) throws IOException {
+    long number = sequence.incrementAndGet();
+    String runId = String.format("%06d-%s", number, shortId(request.commit()));
+    Path runDir = runDir(runId);
+    Path workspace = runDir.resolve("workspace");
+    Files.createDirectories(runDir);
+    ports.checkout().checkout(request.commit(), workspace);
+    ObjectNode run = Json.object();
+    run.put("id", runId);
+    run.put("commit", request.commit());
+    run.put("tree", request.tree());
+    run.put("message", request.message());
+    run.put("trigger", request.trigger());
+    run.put("sequence", number);
+    run.put("submittedAt", Instant.now().toString());
+    JsonFiles.write(runDir.resolve("run.json"), run);
+
+    PipelineDefinition pipeline = readPipelineOrNull(workspace);
+    ObjectNode machine =
+        PipelineCompiler.compile(
+            pipeline != null ? pipeline : new PipelineDefinition("invalid", null, List.of()));
+    ObjectNode input = Json.object();
+    input.set("run", run);
+    ports
+        .listener()
+        .event(runId, "run-started", null, shortId(request.commit()) + " " + request.message());
+    engine.start(
+        Json.write(machine), pipeline != null ? pipeline.name() : "pipeline", runId, input);
+    engine
+        .completion(executionArn(runId, pipeline))
+        .thenAccept(description -> runEnded(runId, description));
+    return runId;
+  }
+
+  /** The engine that runs the pipelines' executions (for status queries). */
+  public Engine engine() {
+    return engine;
+  }
+
+  /** The ledger of an environment. */
+  public EnvironmentLedger ledger(String environment) {
+    return new EnvironmentLedger(home.resolve("environments").resolve(environment + ".json"));
+  }
+
+  /** A run's recorded facts (commit, artifact, release, outcomes). */
+  public ObjectNode runFacts(String runId) {
+    return JsonFiles.read(runDir(runId).resolve("run.json"));
+  }
+
+  @Override
+  public void close() {
+    engine.close();
+    jobs.shutdownNow();
+    ticks.shutdownNow();
+  }
+
+  // ---------------------------------------------------------------- handlers
+
+  private TaskHandlers handlers() {
+    LambdaTaskHandler lambda =
+        new LambdaTaskHandler()
+            .function(PipelineCompiler.VALIDATE, this::validate)
+            .function(PipelineCompiler.QUEUE, this::enqueue)
+            .function(PipelineCompiler.PLAN, this::plan)
+            .function(PipelineCompiler.RECORD, this::record);
+    TaskHandlers handlers = new TaskHandlers();
+    handlers.register(PipelineCompiler.BATCH, request -> batch(request.parameters()));
+    handlers.register("arn:aws:states:::lambda:invoke*", lambda);
+    return handlers;
+  }
+
+  private CompletionStage<JsonNode> validate(JsonNode payload) {
+    String runId = payload.path("run").path("id").asText();
+    try {
+      PipelineDefinition pipeline = pipelineReader.apply(workspace(runId).resolve(PIPELINE_FILE));
+      ObjectNode result = Json.object();
+      result.put("pipeline", pipeline.name());
+      pipeline.environments().forEach(e -> result.withArray("environments").add(e.name()));
+      return CompletableFuture.completedFuture(result);
+    } catch (RuntimeException e) {
+      return failed("Cairn.InvalidPipeline", e.getMessage());
+    }
+  }
+
+  private CompletionStage<JsonNode> batch(JsonNode parameters) {
+    JsonNode job = parameters.path("Parameters");
+    String runId = job.path("run").asText();
+    String environment = job.path("environment").asText();
+    return CompletableFuture.supplyAsync(
+        () -> {
+          switch (job.path("job").asText()) {
+            case PipelineCompiler.BUILD_JOB -> build(runId);
+            case PipelineCompiler.APPLY_JOB -> apply(runId, environment);
+            case PipelineCompiler.VERIFY_JOB -> verify(runId, environment);
+            case PipelineCompiler.ROLLBACK_JOB -> rollback(runId, environment);
+            default ->
+                throw new StatesException(
+                    "Cairn.UnknownJob", "no job named " + job.path("job").asText());
+          }
+          ObjectNode status = Json.object();
+          status.put("Status", "SUCCEEDED");
+          return status;
+        },
+        jobs);
+  }
+
+  private void build(String runId) {
+    ObjectNode run = runFacts(runId);
+    PipelineDefinition pipeline = pipelineReader.apply(workspace(runId).resolve(PIPELINE_FILE));
+    String tree = run.path("tree").asText();
+    Optional<String> reused = tree.isEmpty() ? Optional.empty() : ports.artifacts().forTree(tree);
+    if (reused.isPresent() && ports.artifacts().contains(reused.get())) {
+      updateRun(runId, r -> r.put("artifact", reused.get()));
+      ports
+          .listener()
+          .event(runId, "build-reused", null, "tree already built: reusing " + reused.get());
+      return;
+    }
+    Set<String> masked = new HashSet<>(ports.secrets().values());
+    Map<String, String> env = new HashMap<>();
+    for (var entry : pipeline.build().env().entrySet()) {
+      env.put(entry.getKey(), resolve(entry.getValue(), runId, null, Map.of(), masked));
+    }
+    JobSpec spec =
+        new JobSpec(
+            runId + "-build",
+            workspace(runId),
+            pipeline.build().steps(),
+            env,
+            pipeline.build().timeout(),
+            pipeline.build().network(),
+            masked);
+    JobResult result =
+        ports
+            .jobs()
+            .run(spec, (step, line) -> ports.listener().event(runId, "build-output", null, line))
+            .join();
+    updateRun(runId, r -> r.put("buildLog", String.valueOf(result.log())));
+    if (result.outcome() != JobResult.Outcome.SUCCEEDED) {
+      ports.listener().event(runId, "build-failed", null, result.message());
+      throw new StatesException("Cairn.BuildFailed", result.message());
+    }
+    try {
+      String digest = ports.artifacts().put(workspace(runId).resolve(pipeline.build().artifact()));
+      if (!tree.isEmpty()) {
+        ports.artifacts().recordTree(tree, digest);
+      }
+      updateRun(runId, r -> r.put("artifact", digest));
+      ports.listener().event(runId, "build-succeeded", null, "artifact " + digest);
+    } catch (IOException e) {
+      throw new StatesException("Cairn.ArtifactFailed", e.getMessage());
+    }
+  }
+
+  // ---------------------------------------------------------------- the deploy queue
+
+  private CompletionStage<JsonNode> enqueue(JsonNode payload) {
+    String runId = payload.path("run").path("id").asText();
+    long runSequence = payload.path("run").path("sequence").asLong();
+    String commit = payload.path("run").path("commit").asText();
+    String environment = payload.path("environment").asText();
+    String token = payload.path("token").asText();
+    EnvironmentLedger ledger = ledger(environment);
+    if (ledger.isBad(commit)) {
+      report(runId, "skipped", environment, "commit is marked bad in " + environment);
+      engine.sendTaskFailure(
+          token,
+          PipelineCompiler.ERROR_SKIPPED,
+          "commit " + shortId(commit) + " is marked bad in " + environment);
+    } else if (ledger.deployedSequence() > runSequence) {
+      report(runId, "superseded", environment, "a newer commit is deployed already");
+      engine.sendTaskFailure(
+          token, PipelineCompiler.ERROR_SUPERSEDED, "a newer commit is deployed already");
+    } else {
+      synchronized (waitingByEnvironment) {
+        List<Waiting> waiting =
+            waitingByEnvironment.computeIfAbsent(environment, e -> new ArrayList<>());
+        waiting.removeIf(w -> w.runId().equals(runId));
+        waiting.add(new Waiting(runId, runSequence, commit, token));
+      }
+      pump(environment);
+    }
+    // The task ends when its token is reported back; this result is ignored.
+    return CompletableFuture.completedFuture(Json.object());
+  }
+
+  /** Grants the environment's slot to the newest waiting run if it is free; supersedes the rest. */
+  private void pump(String environment) {
+    EnvironmentLedger ledger = ledger(environment);
+    List<Waiting> superseded = new ArrayList<>();
+    Waiting granted = null;
+    synchronized (waitingByEnvironment) {
+      List<Waiting> waiting = waitingByEnvironment.getOrDefault(environment, List.of());
+      Optional<String> holder = ledger.holder();
+      if (holder.isPresent() && !holderFinished(holder.get())) {
+        return;
+      }
+      if (waiting.isEmpty()) {
+        ledger.setHolder(null);
+        return;
+      }
+      Waiting newest = waiting.get(0);
+      for (Waiting candidate : waiting) {
+        if (candidate.sequence() > newest.sequence()) {
+          newest = candidate;
+        }
+      }
+      for (Waiting candidate : waiting) {
+        if (candidate != newest) {
+          superseded.add(candidate);
+        }
+      }
+      waiting.clear();
+      granted = newest;
+      ledger.setHolder(granted.runId());
+    }
+    for (Waiting candidate : superseded) {
+      report(
+          candidate.runId(),
+          "superseded",
+          environment,
+          "superseded by " + shortId(granted.commit()));
+      engine.sendTaskFailure(
+          candidate.token(),
+          PipelineCompiler.ERROR_SUPERSEDED,
+          "superseded by " + granted.commit());
+    }
+    ObjectNode result = Json.object();
+    result.put("granted", true);
+    engine.sendTaskSuccess(granted.token(), result);
+  }
+
+  private boolean holderFinished(String runId) {
+    return engine.describe(executionArnOf(runId)).map(d -> d.status().isFinal()).orElse(true);
+  }
+
+  private void release(String runId, String environment) {
+    EnvironmentLedger ledger = ledger(environment);
+    synchronized (waitingByEnvironment) {
+      if (ledger.holder().filter(runId::equals).isPresent()) {
+        ledger.setHolder(null);
+      }
+    }
+    pump(environment);
+  }
+
+  private void runEnded(String runId, ExecutionDescription description) {
+    PipelineDefinition pipeline = readPipelineOrNull(workspace(runId));
+    if (pipeline != null) {
+      for (EnvironmentSpec environment : pipeline.environments()) {
+        release(runId, environment.name());
+      }
+    }
+    ports.listener().event(runId, "run-ended", null, description.status().name());
+  }
+
+  // ---------------------------------------------------------------- plan, apply, verify
+
+  private CompletionStage<JsonNode> plan(JsonNode payload) {
+    String runId = payload.path("run").path("id").asText();
+    String environment = payload.path("environment").asText();
+    EnvironmentSpec spec = environmentSpec(runId, environment);
+    ObjectNode plan = Json.object();
+    plan.put("artifact", runFacts(runId).path("artifact").asText());
+    ledger(environment).lastGood().ifPresent(g -> plan.put("replaces", g.commit()));
+    spec.services().keySet().forEach(s -> plan.withArray("services").add(s));
+    plan.put("migrate", spec.migrate() != null);
+    ports.listener().event(runId, "deploy-started", environment, "plan: " + Json.write(plan));
+    return CompletableFuture.completedFuture(plan);
+  }
+
+  private void apply(String runId, String environment) {
+    EnvironmentSpec spec = environmentSpec(runId, environment);
+    ObjectNode run = runFacts(runId);
+    String commit = run.path("commit").asText();
+    String artifact = run.path("artifact").asText();
+    Set<String> masked = new HashSet<>(ports.secrets().values());
+    Map<String, ServiceEndpoint> endpoints = new HashMap<>();
+    for (ServiceSpec service : spec.services().values()) {
+      ServiceEndpoint endpoint = ports.services().ensure(environment, service);
+      endpoints.put(service.name(), endpoint);
+      if (endpoint.password() != null) {
+        masked.add(endpoint.password());
+      }
+    }
+    Path releaseDir = home.resolve("releases").resolve(environment).resolve(runId);
+    try {
+      if (!Files.exists(releaseDir)) {
+        ports.artifacts().extract(artifact, releaseDir);
+      }
+    } catch (IOException e) {
+      throw new StatesException("Cairn.ArtifactFailed", e.getMessage());
+    }
+    Map<String, String> env = new HashMap<>();
+    for (var entry : spec.app().env().entrySet()) {
+      env.put(entry.getKey(), resolve(entry.getValue(), runId, environment, endpoints, masked));
+    }
+    if (spec.migrate() != null) {
+      JobResult migration =
+          ports
+              .jobs()
+              .run(
+                  new JobSpec(
+                      runId + "-migrate-" + environment,
+                      releaseDir,
+                      List.of(spec.migrate()),
+                      env,
+                      spec.migrate().timeout() != null
+                          ? spec.migrate().timeout()
+                          : Duration.ofMinutes(10),
+                      true,
+                      masked),
+                  (step, line) ->
+                      ports.listener().event(runId, "migrate-output", environment, line))
+              .join();
+      if (migration.outcome() != JobResult.Outcome.SUCCEEDED) {
+        throw new StatesException("Cairn.MigrationFailed", migration.message());
+      }
+    }
+    Release release =
+        ports
+            .deployer()
+            .start(
+                new ReleaseSpec(
+                    environment,
+                    commit,
+                    artifact,
+                    releaseDir,
+                    spec.app().start(),
+                    env,
+                    spec.app().port()));
+    updateRun(runId, r -> r.with("releases").put(environment, release.id()));
+    if (!ports.deployer().awaitHealthy(release, spec.health(), spec.app().startTimeout())) {
+      ports.deployer().stop(release);
+      throw new StatesException(
+          "Cairn.Unhealthy",
+          "the release of "
+              + shortId(commit)
+              + " did not pass its health check "
+              + spec.health().path()
+              + " within "
+              + spec.app().startTimeout().toSeconds()
+              + "s");
+    }
+    ports.deployer().switchTraffic(release);
+    updateRun(runId, r -> r.with("switched").put(environment, true));
+    ports
+        .listener()
+        .event(runId, "switched", environment, "traffic now goes to " + shortId(commit));
+  }
+
+  private void verify(String runId, String environment) {
+    EnvironmentSpec spec = environmentSpec(runId, environment);
+    Release release = releaseOf(runId, environment).orElseThrow();
+    CompletableFuture<Void> baked = new CompletableFuture<>();
+    Instant end = Instant.now().plus(spec.bake());
+    AtomicInteger failures = new AtomicInteger();
+    long intervalMillis = Math.max(50, spec.health().interval().toMillis());
+    var check =
+        ticks.scheduleAtFixedRate(
+            () -> {
+              if (baked.isDone()) {
+                return;
+              }
+              boolean healthy = ports.deployer().checkHealth(release, spec.health());
+              if (healthy) {
+                failures.set(0);
+              } else if (failures.incrementAndGet() >= spec.health().failureThreshold()) {
+                baked.completeExceptionally(
+                    new StatesException(
+                        "Cairn.VerifyFailed",
+                        "the release failed "
+                            + failures.get()
+                            + " health checks in a row during the bake"));
+                return;
+              }
+              if (!Instant.now().isBefore(end)) {
+                baked.complete(null);
+              }
+            },
+            0,
+            intervalMillis,
+            TimeUnit.MILLISECONDS);
+    try {
+      baked.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof StatesException states ? states : e;
+    } finally {
+      check.cancel(false);
+    }
+    ObjectNode run = runFacts(runId);
+    ledger(environment)
+        .setLastGood(
+            new EnvironmentLedger.LastGood(
+                run.path("commit").asText(), run.path("artifact").asText(), release.id(), runId),
+            run.path("sequence").asLong());
+    for (Release old : ports.deployer().running(environment)) {
+      if (!old.id().equals(release.id())) {
+        ports.deployer().stop(old);
+      }
+    }
+  }
+
+  private void rollback(String runId, String environment) {
+    EnvironmentSpec spec = environmentSpec(runId, environment);
+    ObjectNode run = runFacts(runId);
+    Optional<Release> failed = releaseOf(runId, environment);
+    Optional<EnvironmentLedger.LastGood> lastGood = ledger(environment).lastGood();
+    boolean switched = run.path("switched").path(environment).asBoolean(false);
+    if (switched && lastGood.isPresent()) {
+      Release good =
+          ports.deployer().running(environment).stream()
+              .filter(r -> r.id().equals(lastGood.get().releaseId()))
+              .findFirst()
+              .orElseGet(() -> restart(runId, environment, spec, lastGood.get()));
+      ports.deployer().switchTraffic(good);
+    }
+    failed.ifPresent(ports.deployer()::stop);
+    ledger(environment).markBad(run.path("commit").asText());
+    ports
+        .listener()
+        .event(
+            runId,
+            "rolled-back",
+            environment,
+            lastGood
+                .map(
+                    g ->
+                        "back to "
+                            + shortId(g.commit())
+                            + "; "
+                            + shortId(run.path("commit").asText())
+                            + " marked bad")
+                .orElse("no earlier release to return to; the failed release was stopped"));
+  }
+
+  /** Starts the last good release again from its stored artifact: no rebuild. */
+  private Release restart(
+      String runId, String environment, EnvironmentSpec spec, EnvironmentLedger.LastGood good) {
+    Path releaseDir = home.resolve("releases").resolve(environment).resolve(good.runId());
+    try {
+      if (!Files.exists(releaseDir)) {
+        ports.artifacts().extract(good.artifact(), releaseDir);
+      }
+    } catch (IOException e) {
+      throw new StatesException("Cairn.ArtifactFailed", e.getMessage());
+    }
+    Set<String> masked = new HashSet<>(ports.secrets().values());
+    Map<String, ServiceEndpoint> endpoints = new HashMap<>();
+    for (ServiceSpec service : spec.services().values()) {
+      endpoints.put(service.name(), ports.services().ensure(environment, service));
+    }
+    Map<String, String> env = new HashMap<>();
+    for (var entry : spec.app().env().entrySet()) {
+      env.put(
+          entry.getKey(), resolve(entry.getValue(), good.runId(), environment, endpoints, masked));
+    }
+    Release release =
+        ports
+            .deployer()
+            .start(
+                new ReleaseSpec(
+                    environment,
+                    good.commit(),
+                    good.artifact(),
+                    releaseDir,
+                    spec.app().start(),
+                    env,
+                    spec.app().port()));
+    if (!ports.deployer().awaitHealthy(release, spec.health(), spec.app().startTimeout())) {
+      throw new StatesException(
+          "Cairn.RollbackFailed", "the last good release did not become healthy again");
+    }
+    return release;
+  }
+
+  private CompletionStage<JsonNode> record(JsonNode payload) {
+    String runId = payload.path("run").path("id").asText();
+    String environment =
+        payload.path("environment").isMissingNode() ? null : payload.path("environment").asText();
+    String outcome = payload.path("outcome").asText();
+    updateRun(
+        runId,
+        r -> {
+          if (environment == null) {
+            r.put("outcome", outcome);
+          } else {
+            r.with("outcomes").put(environment, outcome);
+          }
+        });
+    if ("deployed".equals(outcome)) {
+      ports
+          .listener()
+          .event(
+              runId,
+              "deployed",
+              environment,
+              "deployed " + shortId(runFacts(runId).path("commit").asText()));
+    }
+    if (environment != null && !"skipped".equals(outcome)) {
+      jobs.execute(() -> release(runId, environment));
+    }
+    ObjectNode result = Json.object();
+    result.put("recorded", outcome);
+    return CompletableFuture.completedFuture(result);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private String resolve(
+      String text,
+      String runId,
+      String environment,
+      Map<String, ServiceEndpoint> endpoints,
+      Set<String> masked) {
+    Matcher matcher = REFERENCE.matcher(text);
+    StringBuilder result = new StringBuilder();
+    while (matcher.find()) {
+      String reference = matcher.group(1).trim();
+      String value = lookup(reference, runId, environment, endpoints, masked);
+      matcher.appendReplacement(result, Matcher.quoteReplacement(value));
+    }
+    matcher.appendTail(result);
+    return result.toString();
+  }
+
+  private String lookup(
+      String reference,
+      String runId,
+      String environment,
+      Map<String, ServiceEndpoint> endpoints,
+      Set<String> masked) {
+    String[] parts = reference.split("\\.");
+    switch (parts[0]) {
+      case "commit" -> {
+        return runFacts(runId).path("commit").asText();
+      }
+      case "environment" -> {
+        return environment == null ? "" : environment;
+      }
+      case "secrets" -> {
+        String name = reference.substring("secrets.".length());
+        String value =
+            ports
+                .secrets()
+                .get(name)
+                .orElseThrow(
+                    () ->
+                        new StatesException(
+                            "Cairn.MissingSecret",
+                            "the secret '"
+                                + name
+                                + "' is not set (cairn secrets set "
+                                + name
+                                + ")"));
+        masked.add(value);
+        return value;
+      }
+      case "services" -> {
+        if (parts.length == 3 && endpoints.containsKey(parts[1])) {
+          ServiceEndpoint endpoint = endpoints.get(parts[1]);
+          return switch (parts[2]) {
+            case "url" -> endpoint.url();
+            case "host" -> endpoint.host();
+            case "port" -> String.valueOf(endpoint.port());
+            case "user" -> endpoint.user();
+            case "password" -> endpoint.password();
+            case "database" -> endpoint.database();
+            default -> throw unknownReference(reference);
+          };
+        }
+        throw unknownReference(reference);
+      }
+      default -> throw unknownReference(reference);
+    }
+  }
+
+  private static StatesException unknownReference(String reference) {
+    return new StatesException("Cairn.InvalidPipeline", "unknown reference ${" + reference + "}");
+  }
+
+  private Optional<Release> releaseOf(String runId, String environment) {
+    String releaseId = runFacts(runId).path("releases").path(environment).asText(null);
+    if (releaseId == null) {
+      return Optional.empty();
+    }
+    return ports.deployer().running(environment).stream()
+        .filter(r -> r.id().equals(releaseId))
+        .findFirst();
+  }
+
+  private EnvironmentSpec environmentSpec(String runId, String environment) {
+    PipelineDefinition pipeline = pipelineReader.apply(workspace(runId).resolve(PIPELINE_FILE));
+    return pipeline
+        .environment(environment)
+        .orElseThrow(
+            () ->
+                new StatesException(
+                    "Cairn.InvalidPipeline", "no environment named " + environment));
+  }
+
+  private PipelineDefinition readPipelineOrNull(Path workspace) {
+    try {
+      return pipelineReader.apply(workspace.resolve(PIPELINE_FILE));
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private synchronized void updateRun(
+      String runId, java.util.function.Consumer<ObjectNode> change) {
+    Path file = runDir(runId).resolve("run.json");
+    ObjectNode run = JsonFiles.read(file);
+    change.accept(run);
+    JsonFiles.write(file, run);
+  }
+
+  private void report(String runId, String kind, String environment, String message) {
+    ports.listener().event(runId, kind, environment, message);
+  }
+
+  private Path runDir(String runId) {
+    return home.resolve("runs").resolve(runId);
+  }
+
+  private Path workspace(String runId) {
+    return runDir(runId).resolve("workspace");
+  }
+
+  private int countRuns() {
+    Path runs = home.resolve("runs");
+    if (!Files.isDirectory(runs)) {
+      return 0;
+    }
+    try (var entries = Files.list(runs)) {
+      return (int) entries.count();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private static String executionArn(String runId, PipelineDefinition pipeline) {
+    return "arn:aws:states:local:000000000000:execution:"
+        + (pipeline != null ? pipeline.name() : "pipeline")
+        + ":"
+        + runId;
+  }
+
+  private String executionArnOf(String runId) {
+    return executionArn(runId, readPipelineOrNull(workspace(runId)));
+  }
+
+  static String shortId(String commit) {
+    return commit.length() > 7 ? commit.substring(0, 7) : commit;
+  }
+
+  private static <T> CompletionStage<T> failed(String error, String cause) {
+    return CompletableFuture.failedFuture(new StatesException(error, cause));
+  }
+}

@@ -1,0 +1,91 @@
+package dev.cairn.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.engine.json.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
+
+class CairnServerTest {
+  private final HttpClient client = HttpClient.newHttpClient();
+  private final AtomicInteger pushes = new AtomicInteger();
+
+  private CairnServer start(String secret) throws Exception {
+    return CairnServer.start(
+        "127.0.0.1",
+        0,
+        new CairnServer.Routes(
+            pushes::incrementAndGet,
+            () -> Json.parse("{\"environments\": []}"),
+            () -> Json.parse("[]"),
+            secret));
+  }
+
+  private HttpResponse<String> post(CairnServer server, String body, String signature)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/hooks/push"))
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (signature != null) {
+      request.header("X-Hub-Signature-256", signature);
+    }
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String sign(String secret, String body) throws Exception {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void anUnsignedPushIsAcceptedWhenNoSecretIsConfigured() throws Exception {
+    try (CairnServer server = start(null)) {
+      assertThat(post(server, "{}", null).statusCode()).isEqualTo(202);
+      assertThat(pushes).hasValue(1);
+    }
+  }
+
+  @Test
+  void aCorrectlySignedPushIsAccepted() throws Exception {
+    try (CairnServer server = start("s3cret")) {
+      String body = "{\"ref\":\"refs/heads/main\"}";
+      assertThat(post(server, body, sign("s3cret", body)).statusCode()).isEqualTo(202);
+      assertThat(pushes).hasValue(1);
+    }
+  }
+
+  @Test
+  void badOrMissingSignaturesAreRejectedAndIgnored() throws Exception {
+    try (CairnServer server = start("s3cret")) {
+      String body = "{\"ref\":\"refs/heads/main\"}";
+      assertThat(post(server, body, null).statusCode()).isEqualTo(401);
+      assertThat(post(server, body, sign("wrong", body)).statusCode()).isEqualTo(401);
+      assertThat(post(server, body, "sha256=zz").statusCode()).isEqualTo(401);
+      assertThat(post(server, body + " ", sign("s3cret", body)).statusCode()).isEqualTo(401);
+      assertThat(pushes).hasValue(0);
+    }
+  }
+
+  @Test
+  void theStatusApiAnswersJson() throws Exception {
+    try (CairnServer server = start(null)) {
+      HttpResponse<String> response =
+          client.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + server.port() + "/api/status"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(Json.parse(response.body())).isEqualTo(Json.parse("{\"environments\": []}"));
+    }
+  }
+}
