@@ -1,0 +1,630 @@
+package dev.cairn.local.deploy;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.cairn.local.proxy.ProxyMain;
+import dev.cairn.local.proxy.TcpProxy;
+import dev.cairn.pipeline.file.HealthSpec;
+import dev.cairn.pipeline.port.Deployer;
+import dev.cairn.pipeline.port.Release;
+import dev.cairn.pipeline.port.ReleaseSpec;
+import dev.cairn.pipeline.port.SecretStore;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Runs releases as detached local processes behind a per-environment proxy process.
+ *
+ * <p>Layout under the root directory (e.g. {@code CAIRN_HOME/deployments}):
+ *
+ * <pre>
+ * ENV/state.json             releases, live release, stable port, proxy process
+ * ENV/releases/ID.log        a release's stdout and stderr
+ * ENV/proxy/target           control file: the port new connections go to (replaced atomically)
+ * ENV/proxy/target.active    written by the proxy: the port it applied
+ * ENV/proxy/proxy.pid        the proxy's pid while it runs
+ * ENV/proxy/proxy.log        the proxy's output
+ * </pre>
+ *
+ * <p>Releases and the proxy run in their own sessions ({@code setsid}) with output to files, so
+ * they keep running when Cairn exits; {@link #adopt()} picks them up again. A release gets a small
+ * base environment (PATH, HOME, LANG, JAVA_HOME, TZ when set), then the spec's variables, then
+ * {@code PORT}; Cairn's other variables (which may hold credentials) are not passed on.
+ */
+public final class ProcessDeployer implements Deployer {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+  private static final List<String> BASE_ENV = List.of("PATH", "HOME", "LANG", "JAVA_HOME", "TZ");
+  private static final Duration ACK_POLL = Duration.ofMillis(10);
+
+  private final Options options;
+  private final SecretStore secrets;
+  private final ObjectMapper json =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+  private final SecureRandom random = new SecureRandom();
+
+  /**
+   * Creates a deployer with default options.
+   *
+   * @param root the directory holding the environments' state (e.g. {@code CAIRN_HOME/deployments})
+   * @param secrets the secret store; its values are masked in log excerpts of error messages
+   */
+  public ProcessDeployer(Path root, SecretStore secrets) {
+    this(Options.builder(root).build(), secrets);
+  }
+
+  /**
+   * Creates a deployer.
+   *
+   * @param options where state lives, how to start the proxy, time limits
+   * @param secrets the secret store; its values are masked in log excerpts of error messages
+   */
+  public ProcessDeployer(Options options, SecretStore secrets) {
+    this.options = Objects.requireNonNull(options);
+    this.secrets = Objects.requireNonNull(secrets);
+  }
+
+  /**
+   * Options of a {@link ProcessDeployer}.
+   *
+   * @param root the directory holding the environments' state
+   * @param java the {@code java} executable that runs the proxy
+   * @param proxyClasspath the classpath holding {@link ProxyMain}
+   * @param stopGrace how long a stopped process may take to exit after SIGTERM before SIGKILL
+   * @param switchTimeout how long the proxy may take to start or to acknowledge a switch
+   */
+  public record Options(
+      Path root, Path java, String proxyClasspath, Duration stopGrace, Duration switchTimeout) {
+    /** Validates. */
+    public Options {
+      Objects.requireNonNull(root, "root");
+      Objects.requireNonNull(java, "java");
+      Objects.requireNonNull(proxyClasspath, "proxyClasspath");
+      Objects.requireNonNull(stopGrace, "stopGrace");
+      Objects.requireNonNull(switchTimeout, "switchTimeout");
+    }
+
+    /** A builder with defaults: this JVM's java, the classpath entry holding the proxy. */
+    public static Builder builder(Path root) {
+      return new Builder(root);
+    }
+
+    /** Builds {@link Options}. */
+    public static final class Builder {
+      private final Path root;
+      private Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+      private String proxyClasspath = defaultProxyClasspath();
+      private Duration stopGrace = Duration.ofSeconds(10);
+      private Duration switchTimeout = Duration.ofSeconds(30);
+
+      private Builder(Path root) {
+        this.root = root;
+      }
+
+      /** The {@code java} executable that runs the proxy. */
+      public Builder java(Path value) {
+        this.java = value;
+        return this;
+      }
+
+      /** The classpath holding {@link ProxyMain} (it needs nothing but the JDK). */
+      public Builder proxyClasspath(String value) {
+        this.proxyClasspath = value;
+        return this;
+      }
+
+      /** How long a process may take to exit after SIGTERM before it is killed. */
+      public Builder stopGrace(Duration value) {
+        this.stopGrace = value;
+        return this;
+      }
+
+      /** How long the proxy may take to start or to acknowledge a switch. */
+      public Builder switchTimeout(Duration value) {
+        this.switchTimeout = value;
+        return this;
+      }
+
+      /** The options. */
+      public Options build() {
+        return new Options(root, java, proxyClasspath, stopGrace, switchTimeout);
+      }
+    }
+
+    private static String defaultProxyClasspath() {
+      // The proxy's own jar (or classes directory) is enough: it uses the JDK only. Using it
+      // rather than java.class.path avoids build tools' temporary launcher jars.
+      try {
+        return Path.of(ProxyMain.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            .toString();
+      } catch (URISyntaxException | RuntimeException e) {
+        return System.getProperty("java.class.path");
+      }
+    }
+  }
+
+  @Override
+  public synchronized Release start(ReleaseSpec spec) {
+    String env = checkName(spec.environment());
+    if (!Files.isDirectory(spec.directory())) {
+      throw new DeploymentException(
+          "cannot start " + spec + ": directory " + spec.directory() + " does not exist");
+    }
+    EnvironmentState state = load(env).withStablePort(spec.stablePort());
+    Set<Integer> taken = new HashSet<>();
+    taken.add(spec.stablePort());
+    state.releases().forEach(r -> taken.add(r.port()));
+    int port = freePort(taken);
+    String id = newId(spec.commit());
+    Path log = envDir(env).resolve("releases").resolve(id + ".log");
+
+    Map<String, String> environment = new HashMap<>();
+    for (String name : BASE_ENV) {
+      String value = System.getenv(name);
+      if (value != null) {
+        environment.put(name, value);
+      }
+    }
+    environment.putAll(spec.env());
+    environment.put("PORT", Integer.toString(port));
+
+    Process process;
+    try {
+      Files.createDirectories(log.getParent());
+      ProcessBuilder builder =
+          new ProcessBuilder(detached(List.of("/bin/sh", "-c", spec.command())))
+              .directory(spec.directory().toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .redirectErrorStream(true);
+      builder.environment().clear();
+      builder.environment().putAll(environment);
+      process = builder.start();
+    } catch (IOException e) {
+      throw new DeploymentException("cannot start " + spec + ": " + e.getMessage(), e);
+    }
+    ReleaseRecord record =
+        new ReleaseRecord(
+            id,
+            spec.commit(),
+            spec.artifactDigest(),
+            port,
+            ProcessRef.of(process.toHandle()),
+            log.toString(),
+            Instant.now().toString());
+    save(state.plus(record));
+    return record.toRelease(env);
+  }
+
+  @Override
+  public boolean awaitHealthy(Release release, HealthSpec health, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    Optional<ProcessHandle> process = processOf(release);
+    while (true) {
+      if (process.isEmpty() || !process.get().isAlive()) {
+        return false;
+      }
+      if (checkHealth(release, health)) {
+        return true;
+      }
+      Duration left = Duration.between(Instant.now(), deadline);
+      if (left.isNegative() || left.isZero()) {
+        return false;
+      }
+      Duration wait = health.interval().compareTo(left) < 0 ? health.interval() : left;
+      // Waiting on the process's exit rather than sleeping ends the wait as soon as it dies.
+      try {
+        process.get().onExit().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        return false;
+      } catch (TimeoutException e) {
+        // The interval passed with the process still running: check again.
+      } catch (ExecutionException e) {
+        return false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+  }
+
+  @Override
+  public boolean checkHealth(Release release, HealthSpec health) {
+    String path = health.path().startsWith("/") ? health.path() : "/" + health.path();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + release.port() + path))
+            .timeout(health.timeout())
+            .GET()
+            .build();
+    try {
+      int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+      return status >= 200 && status < 300;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  @Override
+  public synchronized void switchTraffic(Release release) {
+    String env = checkName(release.environment());
+    EnvironmentState state = load(env);
+    ReleaseRecord record = state.release(release.id());
+    if (record == null || !record.process().alive()) {
+      throw new DeploymentException(
+          "cannot switch " + env + " to release " + release.id() + ": it is not running");
+    }
+    if (state.stablePort() == 0) {
+      throw new DeploymentException("environment " + env + " has no stable port");
+    }
+    Path control = proxyDir(env).resolve("target");
+    Optional<ProcessHandle> proxy = proxyProcess(state);
+    if (proxy.isEmpty()) {
+      state = state.withProxy(startProxy(env, state.stablePort(), record.port()));
+    } else {
+      writeControl(control, record.port());
+      awaitAck(env, control, record.port(), proxy.get());
+    }
+    save(state.withLive(record.id()));
+  }
+
+  @Override
+  public synchronized void stop(Release release) {
+    String env = checkName(release.environment());
+    EnvironmentState state = load(env);
+    ReleaseRecord record = state.release(release.id());
+    ProcessRef process = record != null ? record.process() : new ProcessRef(release.pid(), null);
+    process.handle().ifPresent(this::killTree);
+    if (record != null) {
+      save(state.minus(record.id()));
+    }
+  }
+
+  @Override
+  public synchronized Optional<Release> live(String environment) {
+    EnvironmentState state = load(checkName(environment));
+    if (state.liveRelease() == null) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(state.release(state.liveRelease()))
+        .filter(r -> r.process().alive())
+        .map(r -> r.toRelease(environment));
+  }
+
+  @Override
+  public synchronized List<Release> running(String environment) {
+    return load(checkName(environment)).releases().stream()
+        .filter(r -> r.process().alive())
+        .map(r -> r.toRelease(environment))
+        .toList();
+  }
+
+  /**
+   * Re-reads every environment's state file: keeps the releases that still run, forgets the dead
+   * ones, and restarts a dead proxy pointing at the live release.
+   */
+  @Override
+  public synchronized void adopt() {
+    for (String env : environments()) {
+      EnvironmentState state = load(env);
+      List<ReleaseRecord> alive =
+          state.releases().stream().filter(r -> r.process().alive()).toList();
+      state = state.withReleases(alive);
+      ReleaseRecord live = state.liveRelease() == null ? null : state.release(state.liveRelease());
+      if (live == null) {
+        state = state.withLive(null);
+      }
+      if (proxyProcess(state).isEmpty()) {
+        state = state.withProxy(null);
+        if (live != null && state.stablePort() != 0) {
+          state = state.withProxy(startProxy(env, state.stablePort(), live.port()));
+        }
+      }
+      save(state);
+    }
+  }
+
+  /**
+   * Tears an environment down: stops its releases and its proxy and forgets its state (logs are
+   * kept). For preview environments and tests.
+   */
+  public synchronized void destroy(String environment) {
+    String env = checkName(environment);
+    EnvironmentState state = load(env);
+    for (ReleaseRecord release : state.releases()) {
+      release.process().handle().ifPresent(this::killTree);
+    }
+    proxyProcess(state).ifPresent(this::killTree);
+    try {
+      Files.deleteIfExists(proxyDir(env).resolve("target"));
+      Files.deleteIfExists(proxyDir(env).resolve("proxy.pid"));
+      Files.deleteIfExists(envDir(env).resolve("state.json"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove the state of " + env, e);
+    }
+  }
+
+  /** The environments that have a state file. */
+  public synchronized List<String> environments() {
+    if (!Files.isDirectory(options.root())) {
+      return List.of();
+    }
+    try (Stream<Path> dirs = Files.list(options.root())) {
+      return dirs.filter(d -> Files.isRegularFile(d.resolve("state.json")))
+          .map(d -> d.getFileName().toString())
+          .filter(n -> NAME.matcher(n).matches())
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + options.root(), e);
+    }
+  }
+
+  private ProcessRef startProxy(String env, int stablePort, int targetPort) {
+    Path dir = proxyDir(env);
+    Path control = dir.resolve("target");
+    Path pidFile = dir.resolve("proxy.pid");
+    Path log = dir.resolve("proxy.log");
+    Process process;
+    try {
+      Files.createDirectories(dir);
+      // A previous proxy's acknowledgement would be mistaken for this one's.
+      Files.deleteIfExists(TcpProxy.ackFileOf(control));
+      Files.deleteIfExists(pidFile);
+      writeControl(control, targetPort);
+      List<String> command =
+          detached(
+              List.of(
+                  options.java().toString(),
+                  "-Xmx64m",
+                  "-XX:+UseSerialGC",
+                  "-cp",
+                  options.proxyClasspath(),
+                  ProxyMain.class.getName(),
+                  "--port",
+                  Integer.toString(stablePort),
+                  "--control",
+                  control.toString(),
+                  "--pid-file",
+                  pidFile.toString()));
+      process =
+          new ProcessBuilder(command)
+              .directory(dir.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .redirectErrorStream(true)
+              .start();
+    } catch (IOException e) {
+      throw new DeploymentException(
+          "cannot start the proxy of " + env + " on port " + stablePort + ": " + e.getMessage(), e);
+    }
+    ProcessHandle handle = process.toHandle();
+    Instant deadline = Instant.now().plus(options.switchTimeout());
+    while (!(acked(control, targetPort) && Files.exists(pidFile))) {
+      if (!handle.isAlive()) {
+        throw new DeploymentException(
+            "the proxy of "
+                + env
+                + " could not start on 127.0.0.1:"
+                + stablePort
+                + " (is the port used by another process?); "
+                + log
+                + " ends with:\n"
+                + tail(log));
+      }
+      if (Instant.now().isAfter(deadline)) {
+        killTree(handle);
+        throw new DeploymentException(
+            "the proxy of " + env + " did not start within " + options.switchTimeout());
+      }
+      waitForExit(handle, ACK_POLL);
+    }
+    return ProcessRef.of(handle);
+  }
+
+  private void awaitAck(String env, Path control, int port, ProcessHandle proxy) {
+    Instant deadline = Instant.now().plus(options.switchTimeout());
+    while (!acked(control, port)) {
+      if (!proxy.isAlive()) {
+        throw new DeploymentException(
+            "the proxy of "
+                + env
+                + " exited during the switch; see "
+                + control.resolveSibling("proxy.log"));
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new DeploymentException(
+            "the proxy of "
+                + env
+                + " did not apply the switch to port "
+                + port
+                + " within "
+                + options.switchTimeout());
+      }
+      waitForExit(proxy, ACK_POLL);
+    }
+  }
+
+  private static boolean acked(Path control, int port) {
+    try {
+      return Files.readString(TcpProxy.ackFileOf(control)).strip().equals(Integer.toString(port));
+    } catch (NoSuchFileException e) {
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void writeControl(Path control, int port) {
+    try {
+      TcpProxy.writeAtomically(control, Integer.toString(port));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + control, e);
+    }
+  }
+
+  /** Waits for the process to exit, at most {@code duration}; returns early when it does. */
+  private static void waitForExit(ProcessHandle process, Duration duration) {
+    try {
+      process.onExit().get(duration.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      // Still running after the wait: the caller checks again.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DeploymentException("interrupted", e);
+    }
+  }
+
+  private Optional<ProcessHandle> proxyProcess(EnvironmentState state) {
+    return state.proxy() == null ? Optional.empty() : state.proxy().handle();
+  }
+
+  private Optional<ProcessHandle> processOf(Release release) {
+    EnvironmentState state = load(checkName(release.environment()));
+    ReleaseRecord record = state.release(release.id());
+    return record != null ? record.process().handle() : ProcessHandle.of(release.pid());
+  }
+
+  /** SIGTERM to the process and its descendants, SIGKILL to what is left after the grace time. */
+  private void killTree(ProcessHandle root) {
+    List<ProcessHandle> all = new ArrayList<>();
+    root.descendants().forEach(all::add);
+    all.add(root);
+    all.forEach(ProcessHandle::destroy);
+    CompletableFuture<?>[] exits =
+        all.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new);
+    try {
+      CompletableFuture.allOf(exits).get(options.stopGrace().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      all.forEach(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  /** Runs a command in a new session so that it outlives Cairn and Cairn's terminal. */
+  private static List<String> detached(List<String> command) {
+    if (!Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+      return command;
+    }
+    List<String> result = new ArrayList<>();
+    result.add("/usr/bin/setsid");
+    result.addAll(command);
+    return result;
+  }
+
+  private EnvironmentState load(String env) {
+    Path file = envDir(env).resolve("state.json");
+    if (!Files.exists(file)) {
+      return EnvironmentState.empty(env);
+    }
+    try {
+      return json.readValue(file.toFile(), EnvironmentState.class);
+    } catch (IOException e) {
+      throw new DeploymentException(
+          "the state file " + file + " is unreadable (" + e.getMessage() + "); fix or remove it",
+          e);
+    }
+  }
+
+  private void save(EnvironmentState state) {
+    Path file = envDir(state.environment()).resolve("state.json");
+    try {
+      Files.createDirectories(file.getParent());
+      TcpProxy.writeAtomically(file, json.writeValueAsString(state));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  private Path envDir(String env) {
+    return options.root().resolve(env);
+  }
+
+  private Path proxyDir(String env) {
+    return envDir(env).resolve("proxy");
+  }
+
+  private String newId(String commit) {
+    String shortCommit =
+        commit == null ? "nocommit" : commit.substring(0, Math.min(12, commit.length()));
+    byte[] bytes = new byte[3];
+    random.nextBytes(bytes);
+    return (shortCommit + "-" + HexFormat.of().formatHex(bytes)).replaceAll("[^A-Za-z0-9_.-]", "_");
+  }
+
+  private static int freePort(Set<Integer> taken) {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        int port = socket.getLocalPort();
+        if (!taken.contains(port)) {
+          return port;
+        }
+      } catch (IOException e) {
+        throw new DeploymentException("cannot find a free port on 127.0.0.1: " + e.getMessage(), e);
+      }
+    }
+    throw new DeploymentException("cannot find a free port on 127.0.0.1");
+  }
+
+  private static String checkName(String environment) {
+    if (environment == null || !NAME.matcher(environment).matches()) {
+      throw new IllegalArgumentException("invalid environment name: " + environment);
+    }
+    return environment;
+  }
+
+  private String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      String text = String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+      for (String secret : secrets.values()) {
+        if (!secret.isEmpty()) {
+          text = text.replace(secret, "***");
+        }
+      }
+      return text;
+    } catch (IOException e) {
+      return "(unreadable: " + e.getMessage() + ")";
+    }
+  }
+}

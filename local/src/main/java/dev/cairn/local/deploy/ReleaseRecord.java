@@ -1,0 +1,29 @@
+package dev.cairn.local.deploy;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.cairn.pipeline.port.Release;
+
+/**
+ * A release in the state file.
+ *
+ * @param id the release id
+ * @param commit the application commit
+ * @param artifactDigest the artifact
+ * @param port the private port
+ * @param process the release's process ({@code /bin/sh -c COMMAND})
+ * @param log the release's log file
+ * @param startedAt when Cairn started it (ISO-8601)
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+record ReleaseRecord(
+    String id,
+    String commit,
+    String artifactDigest,
+    int port,
+    ProcessRef process,
+    String log,
+    String startedAt) {
+  Release toRelease(String environment) {
+    return new Release(environment, id, commit, artifactDigest, port, process.pid());
+  }
+}

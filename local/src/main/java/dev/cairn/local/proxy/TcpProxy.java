@@ -1,0 +1,289 @@
+package dev.cairn.local.proxy;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A protocol-agnostic TCP proxy on {@code 127.0.0.1}: every accepted connection is piped byte for
+ * byte to {@code 127.0.0.1:<target>}, where the target port is read from a control file.
+ *
+ * <p>The control file holds one port number and is replaced atomically (write + rename) by the
+ * deployer. A change applies to new connections only; connections already piped keep their upstream
+ * until either side closes, which is what makes a switch free of failed requests. Once a change is
+ * applied the proxy writes the port to the acknowledgement file ({@code <control>.active}), so the
+ * deployer knows when new connections reach the new release. When the control file disappears the
+ * proxy stops.
+ */
+public final class TcpProxy {
+  /** How often the control file is read; a switch takes effect within this delay. */
+  static final Duration CONTROL_POLL = Duration.ofMillis(20);
+
+  private static final int BUFFER_SIZE = 16 * 1024;
+
+  private final int listenPort;
+  private final Path controlFile;
+  private final Path ackFile;
+  private final PrintStream log;
+  private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile int target;
+  private volatile boolean stopping;
+  private ServerSocketChannel server;
+
+  /**
+   * Creates a proxy; nothing runs before {@link #start()}.
+   *
+   * @param listenPort the stable port to listen on (127.0.0.1)
+   * @param controlFile the file holding the target port
+   * @param log where to report switches and errors
+   */
+  public TcpProxy(int listenPort, Path controlFile, PrintStream log) {
+    this.listenPort = listenPort;
+    this.controlFile = controlFile;
+    this.ackFile = ackFileOf(controlFile);
+    this.log = log;
+  }
+
+  /** The acknowledgement file of a control file: the port the proxy currently routes to. */
+  public static Path ackFileOf(Path controlFile) {
+    return controlFile.resolveSibling(controlFile.getFileName() + ".active");
+  }
+
+  /**
+   * Reads the target, binds the stable port and starts accepting; returns once it listens.
+   *
+   * @throws IOException when the control file is unreadable or the port cannot be bound
+   */
+  public synchronized void start() throws IOException {
+    target =
+        readTarget()
+            .orElseThrow(() -> new IOException("control file " + controlFile + " is missing"));
+    server = ServerSocketChannel.open();
+    // A proxy restarted after a crash must be able to bind while old connections linger in
+    // TIME_WAIT.
+    server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+    server.bind(new InetSocketAddress("127.0.0.1", listenPort), 512);
+    acknowledge(target);
+    say("listening on 127.0.0.1:" + listenPort + ", forwarding to port " + target);
+    Thread.ofPlatform().name("proxy-accept").start(this::acceptLoop);
+    Thread.ofVirtual().name("proxy-control").start(this::watchControl);
+  }
+
+  /** The port new connections are forwarded to. */
+  public int target() {
+    return target;
+  }
+
+  /**
+   * Stops accepting, lets connections in flight finish for up to {@code drain}, then closes what
+   * remains.
+   */
+  public void stop(Duration drain) {
+    synchronized (this) {
+      if (stopping) {
+        return;
+      }
+      stopping = true;
+    }
+    try {
+      if (server != null) {
+        server.close();
+      }
+    } catch (IOException e) {
+      say("closing the listening socket failed: " + e.getMessage());
+    }
+    Instant deadline = Instant.now().plus(drain);
+    while (!open.isEmpty() && Instant.now().isBefore(deadline)) {
+      // Connections finish on their own; a short wait between checks keeps this cheap.
+      pause(CONTROL_POLL);
+    }
+    for (SocketChannel channel : open) {
+      closeQuietly(channel);
+    }
+    say("stopped");
+    stopped.countDown();
+  }
+
+  /** Blocks until the proxy has stopped (control file removed or {@link #stop} called). */
+  public void awaitStopped() throws InterruptedException {
+    stopped.await();
+  }
+
+  private void acceptLoop() {
+    while (!stopping) {
+      SocketChannel client;
+      try {
+        client = server.accept();
+      } catch (ClosedChannelException e) {
+        return;
+      } catch (IOException e) {
+        if (!stopping) {
+          say("accept failed: " + e.getMessage());
+        }
+        continue;
+      }
+      // The target is fixed at accept time: a switch after this instant affects later
+      // connections only.
+      int port = target;
+      Thread.ofVirtual().start(() -> serve(client, port));
+    }
+  }
+
+  private void serve(SocketChannel client, int port) {
+    open.add(client);
+    SocketChannel upstream = null;
+    try {
+      upstream = connect(port);
+      open.add(upstream);
+      SocketChannel up = upstream;
+      Thread back = Thread.ofVirtual().start(() -> pipe(up, client));
+      pipe(client, upstream);
+      back.join();
+    } catch (IOException e) {
+      say("connection to port " + port + " failed: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      closeQuietly(client);
+      open.remove(client);
+      if (upstream != null) {
+        closeQuietly(upstream);
+        open.remove(upstream);
+      }
+    }
+  }
+
+  private SocketChannel connect(int port) throws IOException {
+    try {
+      return SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
+    } catch (IOException e) {
+      // If the target changed since this connection was accepted, the new one is the better bet.
+      int now = target;
+      if (now != port) {
+        return SocketChannel.open(new InetSocketAddress("127.0.0.1", now));
+      }
+      throw e;
+    }
+  }
+
+  /** Copies bytes from one side to the other until end of stream, then half-closes. */
+  private static void pipe(SocketChannel from, SocketChannel to) {
+    ByteBuffer buffer = ByteBuffer.allocate(BUFFER_SIZE);
+    try {
+      while (from.read(buffer) >= 0) {
+        buffer.flip();
+        while (buffer.hasRemaining()) {
+          to.write(buffer);
+        }
+        buffer.clear();
+      }
+      // Half-close keeps the other direction open: the peer may still be answering.
+      to.shutdownOutput();
+    } catch (IOException e) {
+      // One side went away: the whole connection is over.
+      closeQuietly(from);
+      closeQuietly(to);
+    }
+  }
+
+  private void watchControl() {
+    while (!stopping) {
+      pause(CONTROL_POLL);
+      Optional<Integer> next;
+      try {
+        next = readTarget();
+      } catch (IOException e) {
+        say("cannot read " + controlFile + ": " + e.getMessage());
+        continue;
+      }
+      if (next.isEmpty()) {
+        say("control file " + controlFile + " removed: stopping");
+        stop(Duration.ofSeconds(10));
+        return;
+      }
+      int port = next.get();
+      if (port != target) {
+        say("switching new connections from port " + target + " to port " + port);
+        target = port;
+        try {
+          acknowledge(port);
+        } catch (IOException e) {
+          say("cannot write " + ackFile + ": " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  private Optional<Integer> readTarget() throws IOException {
+    String text;
+    try {
+      text = Files.readString(controlFile, StandardCharsets.UTF_8).strip();
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+    try {
+      int port = Integer.parseInt(text);
+      if (port < 1 || port > 65535) {
+        throw new IOException("control file " + controlFile + " holds an invalid port: " + text);
+      }
+      return Optional.of(port);
+    } catch (NumberFormatException e) {
+      throw new IOException("control file " + controlFile + " holds no port number: " + text);
+    }
+  }
+
+  private void acknowledge(int port) throws IOException {
+    writeAtomically(ackFile, Integer.toString(port));
+  }
+
+  /** Writes a small file so that readers see either the old or the new content, never a mix. */
+  public static void writeAtomically(Path file, String content) throws IOException {
+    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(temp, content + "\n", StandardCharsets.UTF_8);
+    try {
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private void say(String message) {
+    log.println(Instant.now() + " proxy :" + listenPort + " " + message);
+    log.flush();
+  }
+
+  private static void pause(Duration duration) {
+    try {
+      TimeUnit.MILLISECONDS.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void closeQuietly(SocketChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      // Closing a broken connection can fail; nothing is left to do with it.
+    }
+  }
+}

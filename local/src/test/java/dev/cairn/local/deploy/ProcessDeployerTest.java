@@ -1,0 +1,264 @@
+package dev.cairn.local.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.cairn.local.service.TestSecrets;
+import dev.cairn.pipeline.file.HealthSpec;
+import dev.cairn.pipeline.port.Release;
+import dev.cairn.pipeline.port.ReleaseSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProcessDeployerTest {
+  private static final String ENV = "test";
+  private static final HealthSpec HEALTH =
+      new HealthSpec("/health", Duration.ofMillis(100), Duration.ofSeconds(2), 3);
+  private static final Duration START = Duration.ofSeconds(60);
+
+  @TempDir Path root;
+  @TempDir Path app;
+  private final TestSecrets secrets = new TestSecrets();
+  private ProcessDeployer deployer;
+  private int stablePort;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    deployer = new ProcessDeployer(root, secrets);
+    stablePort = freePort();
+  }
+
+  @AfterEach
+  void tearDown() {
+    new ProcessDeployer(root, secrets).destroy(ENV);
+  }
+
+  @Test
+  void switchesBetweenReleasesWithoutAFailedRequest() throws Exception {
+    Release a = startApp("A");
+    assertThat(deployer.awaitHealthy(a, HEALTH, START)).isTrue();
+    deployer.switchTraffic(a);
+    assertThat(get(stablePort)).isEqualTo("A");
+
+    Release b = startApp("B");
+    assertThat(deployer.awaitHealthy(b, HEALTH, START)).isTrue();
+    assertThat(b.port()).isNotEqualTo(a.port());
+
+    AtomicInteger done = new AtomicInteger();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicReference<String> last = new AtomicReference<>();
+    ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    // A few clients in parallel, each request on a new connection, as a steady small load.
+    List<Thread> clients =
+        IntStream.range(0, 4)
+            .mapToObj(
+                i ->
+                    Thread.ofPlatform()
+                        .start(
+                            () -> {
+                              while (!stop.get()) {
+                                try {
+                                  last.set(get(stablePort));
+                                } catch (IOException | RuntimeException e) {
+                                  failures.add(e.toString());
+                                }
+                                done.incrementAndGet();
+                              }
+                            }))
+            .toList();
+    try {
+      await().until(() -> done.get() >= 200);
+      deployer.switchTraffic(b);
+      int atSwitch = done.get();
+      // Every connection opened after the switch returned goes to B.
+      // Every connection opened after the switch returned goes to B.
+      await().until(() -> done.get() >= atSwitch + 300);
+      assertThat(last.get()).isEqualTo("B");
+    } finally {
+      stop.set(true);
+      for (Thread client : clients) {
+        client.join();
+      }
+    }
+    assertThat(failures).isEmpty();
+
+    assertThat(deployer.live(ENV)).contains(b);
+    assertThat(deployer.running(ENV)).containsExactlyInAnyOrder(a, b);
+    deployer.stop(a);
+    assertThat(ProcessHandle.of(a.pid()).filter(ProcessHandle::isAlive)).isEmpty();
+    assertThat(deployer.running(ENV)).containsExactly(b);
+    assertThat(get(stablePort)).isEqualTo("B");
+  }
+
+  @Test
+  void aReleaseThatExitsIsNotHealthy() {
+    Release crashing = deployer.start(spec("echo starting; exit 3", Map.of()));
+
+    CompletableFuture<Boolean> healthy =
+        CompletableFuture.supplyAsync(
+            () -> deployer.awaitHealthy(crashing, HEALTH, Duration.ofHours(1)));
+
+    await().until(healthy::isDone);
+    assertThat(healthy.join()).isFalse();
+    assertThat(deployer.running(ENV)).isEmpty();
+    assertThat(root.resolve(ENV).resolve("releases").resolve(crashing.id() + ".log"))
+        .content()
+        .contains("starting");
+  }
+
+  @Test
+  void aReleaseThatNeverAnswersIsNotHealthyAfterTheTimeout() {
+    Release silent = deployer.start(spec("exec sleep 600", Map.of()));
+
+    assertThat(deployer.awaitHealthy(silent, HEALTH, Duration.ofMillis(300))).isFalse();
+    assertThat(deployer.checkHealth(silent, HEALTH)).isFalse();
+    assertThat(deployer.running(ENV)).containsExactly(silent);
+  }
+
+  @Test
+  void aNewDeployerAdoptsTheLiveReleaseAndRestartsADeadProxy() throws Exception {
+    Release a = startApp("A");
+    assertThat(deployer.awaitHealthy(a, HEALTH, START)).isTrue();
+    deployer.switchTraffic(a);
+
+    ProcessDeployer restarted = new ProcessDeployer(root, secrets);
+    restarted.adopt();
+    assertThat(restarted.live(ENV)).contains(a);
+    assertThat(restarted.running(ENV)).containsExactly(a);
+    long proxyPid = proxyPid();
+    assertThat(get(stablePort)).isEqualTo("A");
+
+    ProcessHandle proxy = ProcessHandle.of(proxyPid).orElseThrow();
+    proxy.destroyForcibly();
+    await().until(() -> !proxy.isAlive());
+
+    ProcessDeployer again = new ProcessDeployer(root, secrets);
+    again.adopt();
+    assertThat(proxyPid()).isNotEqualTo(proxyPid);
+    assertThat(get(stablePort)).isEqualTo("A");
+    assertThat(again.live(ENV)).contains(a);
+  }
+
+  @Test
+  void adoptForgetsReleasesThatDied() {
+    Release gone = deployer.start(spec("exec sleep 600", Map.of()));
+    ProcessHandle process = ProcessHandle.of(gone.pid()).orElseThrow();
+    process.destroyForcibly();
+    await().until(() -> !process.isAlive());
+
+    ProcessDeployer restarted = new ProcessDeployer(root, secrets);
+    restarted.adopt();
+
+    assertThat(restarted.running(ENV)).isEmpty();
+    assertThat(root.resolve(ENV).resolve("state.json")).content().doesNotContain(gone.id());
+  }
+
+  @Test
+  void theProxyExitsWhenItsControlFileIsRemoved() throws Exception {
+    Release a = startApp("A");
+    assertThat(deployer.awaitHealthy(a, HEALTH, START)).isTrue();
+    deployer.switchTraffic(a);
+    ProcessHandle proxy = ProcessHandle.of(proxyPid()).orElseThrow();
+
+    Files.delete(root.resolve(ENV).resolve("proxy").resolve("target"));
+
+    await().until(() -> !proxy.isAlive());
+    assertThat(root.resolve(ENV).resolve("proxy").resolve("proxy.pid")).doesNotExist();
+  }
+
+  @Test
+  void aTakenStablePortIsReportedClearly() throws Exception {
+    try (ServerSocket squatter = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      stablePort = squatter.getLocalPort();
+      Release a = startApp("A");
+      assertThat(deployer.awaitHealthy(a, HEALTH, START)).isTrue();
+
+      assertThatThrownBy(() -> deployer.switchTraffic(a))
+          .isInstanceOf(DeploymentException.class)
+          .hasMessageContaining("127.0.0.1:" + stablePort)
+          .hasMessageContaining("used by another process");
+    }
+  }
+
+  @Test
+  void theReleaseGetsItsEnvironmentButNotCairnsOwn() throws Exception {
+    // The build sets GIT_CONFIG_NOSYSTEM for the tests: a variable of Cairn's own environment.
+    assertThat(System.getenv("GIT_CONFIG_NOSYSTEM")).isNotNull();
+    Release r =
+        deployer.start(
+            spec(
+                "echo \"port=$PORT db=$DB_URL cairn=$GIT_CONFIG_NOSYSTEM\" > env.txt; exec sleep 600",
+                Map.of("DB_URL", "x")));
+
+    Path out = app.resolve("env.txt");
+    await().until(() -> Files.exists(out) && Files.readString(out).endsWith("\n"));
+    assertThat(out).content().isEqualTo("port=" + r.port() + " db=x cairn=\n");
+  }
+
+  private Release startApp(String name) {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String classpath =
+        Path.of(TestHttpApp.class.getProtectionDomain().getCodeSource().getLocation().getPath())
+            .toString();
+    return deployer.start(
+        spec(
+            "exec '" + java + "' -cp '" + classpath + "' " + TestHttpApp.class.getName(),
+            Map.of("RELEASE_NAME", name)));
+  }
+
+  private ReleaseSpec spec(String command, Map<String, String> env) {
+    return new ReleaseSpec(ENV, "c0ffee", "sha256:abc", app, command, env, stablePort);
+  }
+
+  private long proxyPid() throws IOException {
+    return Long.parseLong(
+        Files.readString(root.resolve(ENV).resolve("proxy").resolve("proxy.pid")).strip());
+  }
+
+  /** One request on a new connection (HTTP/1.0: the server closes it after the answer). */
+  private static String get(int port) throws IOException {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      OutputStream out = socket.getOutputStream();
+      out.write("GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      if (!response.startsWith("HTTP/1.1 200") && !response.startsWith("HTTP/1.0 200")) {
+        throw new IOException("unexpected answer: " + firstLine(response));
+      }
+      return response.substring(response.indexOf("\r\n\r\n") + 4);
+    }
+  }
+
+  private static String firstLine(String text) {
+    int end = text.indexOf('\n');
+    return end < 0 ? text : text.substring(0, end);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+}
