@@ -86,6 +86,8 @@ public final class PipelineService implements AutoCloseable {
    * @param deployer runs releases behind the proxy
    * @param checkout checks out application commits
    * @param listener hears what happens
+   * @param jobEnvironment environment variables every build and migration job gets, under the
+   *     pipeline's own (e.g. where the machine's Maven repository is)
    */
   public record Ports(
       JobExecutor jobs,
@@ -94,7 +96,12 @@ public final class PipelineService implements AutoCloseable {
       ServiceProvisioner services,
       Deployer deployer,
       SourceCheckout checkout,
-      PipelineListener listener) {}
+      PipelineListener listener,
+      Map<String, String> jobEnvironment) {
+    public Ports {
+      jobEnvironment = Map.copyOf(jobEnvironment);
+    }
+  }
 
   private record Waiting(String runId, long sequence, String commit, String token) {}
 
@@ -240,7 +247,7 @@ public final class PipelineService implements AutoCloseable {
       return;
     }
     Set<String> masked = new HashSet<>(ports.secrets().values());
-    Map<String, String> env = new HashMap<>();
+    Map<String, String> env = new HashMap<>(ports.jobEnvironment());
     for (var entry : pipeline.build().env().entrySet()) {
       env.put(entry.getKey(), resolve(entry.getValue(), runId, null, Map.of(), masked));
     }
@@ -419,6 +426,8 @@ public final class PipelineService implements AutoCloseable {
       env.put(entry.getKey(), resolve(entry.getValue(), runId, environment, endpoints, masked));
     }
     if (spec.migrate() != null) {
+      Map<String, String> migrationEnv = new HashMap<>(ports.jobEnvironment());
+      migrationEnv.putAll(env);
       JobResult migration =
           ports
               .jobs()
@@ -427,7 +436,7 @@ public final class PipelineService implements AutoCloseable {
                       runId + "-migrate-" + environment,
                       releaseDir,
                       List.of(spec.migrate()),
-                      env,
+                      migrationEnv,
                       spec.migrate().timeout() != null
                           ? spec.migrate().timeout()
                           : Duration.ofMinutes(10),
