@@ -543,6 +543,14 @@ public final class RepositoryMirror implements AutoCloseable {
           throw new IOException("Not a bare repository, so not a Cairn mirror: " + dir);
         }
       } else {
+        if (Files.isDirectory(dir)) {
+          try (var entries = Files.list(dir)) {
+            if (entries.findAny().isPresent()) {
+              throw new IOException(
+                  "Not a bare repository, so not a Cairn mirror, and not empty: " + dir);
+            }
+          }
+        }
         Files.createDirectories(dir);
         try {
           repository = Git.init().setBare(true).setDirectory(dir.toFile()).call().getRepository();
