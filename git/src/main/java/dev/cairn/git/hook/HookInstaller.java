@@ -185,6 +185,8 @@ public final class HookInstaller {
         "if [ -x \"$cairn_hooks/" + CHAINED_HOOK + "\" ]; then",
         "  exec \"$cairn_hooks/" + CHAINED_HOOK + "\" \"$@\"",
         "fi",
+        "# Reads the pushed refs to the end so that the caller never writes into a closed pipe.",
+        "while read -r _; do :; done",
         "exit 0",
         "");
   }

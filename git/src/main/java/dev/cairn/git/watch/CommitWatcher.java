@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -115,7 +116,12 @@ public final class CommitWatcher implements AutoCloseable {
       return;
     }
     if (checkPending.compareAndSet(false, true)) {
-      executor.execute(this::check);
+      try {
+        executor.execute(this::check);
+      } catch (RejectedExecutionException e) {
+        // closed meanwhile: there is nobody left to check
+        checkPending.set(false);
+      }
     }
   }
 
