@@ -1,0 +1,28 @@
+package dev.cairn.git;
+
+import java.util.function.UnaryOperator;
+
+/**
+ * A copy of an exception chain whose messages went through a redaction, so that a cause attached to
+ * a user-facing exception cannot carry a secret into a log.
+ */
+final class RedactedCause extends Exception {
+
+  private static final long serialVersionUID = 1L;
+
+  private RedactedCause(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  static Throwable of(Throwable original, UnaryOperator<String> redact) {
+    if (original == null) {
+      return null;
+    }
+    RedactedCause copy =
+        new RedactedCause(
+            original.getClass().getName() + ": " + redact.apply(original.getMessage()),
+            of(original.getCause(), redact));
+    copy.setStackTrace(original.getStackTrace());
+    return copy;
+  }
+}

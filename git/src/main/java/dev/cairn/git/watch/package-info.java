@@ -1,0 +1,2 @@
+/** Commit detection: ls-remote polling plus push notifications, delivering each commit once. */
+package dev.cairn.git.watch;
