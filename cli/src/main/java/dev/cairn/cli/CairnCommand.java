@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
     versionProvider = CairnVersion.class,
     description = "GitOps deployment pipeline with an embedded Amazon States Language engine.",
     subcommands = {
+      DemoCommand.class,
+      ServeCommand.class,
       InitCommand.class,
       PipelineCommand.class,
       StatesCommand.class,

@@ -33,8 +33,8 @@ import java.util.function.Function;
 
 /**
  * Cairn's GitOps loop on one machine, wired from the local adapters: a git mirror watched by
- * polling and push notifications, the pipeline service running each new commit, sandboxed jobs,
- * the artifact and secret stores, managed services and releases behind proxies, and the HTTP port.
+ * polling and push notifications, the pipeline service running each new commit, sandboxed jobs, the
+ * artifact and secret stores, managed services and releases behind proxies, and the HTTP port.
  */
 public final class LocalCairn implements AutoCloseable {
   private final Options options;
@@ -144,12 +144,15 @@ public final class LocalCairn implements AutoCloseable {
 
   private void newCommit(CommitInfo commit) {
     try {
-      pipelines.submit(
-          new RunRequest(commit.id(), commit.treeId(), commit.shortMessage(), "push"));
+      pipelines.submit(new RunRequest(commit.id(), commit.treeId(), commit.shortMessage(), "push"));
     } catch (IOException | RuntimeException e) {
       options
           .listener()
-          .event("-", "error", null, "could not start a run for " + commit.id() + ": " + e.getMessage());
+          .event(
+              "-",
+              "error",
+              null,
+              "could not start a run for " + commit.id() + ": " + e.getMessage());
     }
   }
 

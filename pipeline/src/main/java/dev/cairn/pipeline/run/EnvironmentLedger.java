@@ -29,7 +29,8 @@ public final class EnvironmentLedger {
     this.file = file;
   }
 
-  synchronized Optional<LastGood> lastGood() {
+  /** The last release that passed its bake, if any. */
+  public synchronized Optional<LastGood> lastGood() {
     JsonNode node = JsonFiles.read(file).get("lastGood");
     if (node == null || node.isNull()) {
       return Optional.empty();
@@ -53,11 +54,13 @@ public final class EnvironmentLedger {
     JsonFiles.write(file, state);
   }
 
-  synchronized long deployedSequence() {
+  /** The sequence number of the newest run deployed here (0 for none). */
+  public synchronized long deployedSequence() {
     return JsonFiles.read(file).path("deployedSequence").asLong(0);
   }
 
-  synchronized boolean isBad(String commit) {
+  /** True when the commit failed in this environment and must not be deployed automatically. */
+  public synchronized boolean isBad(String commit) {
     for (JsonNode bad : JsonFiles.read(file).path("bad")) {
       if (bad.asText().equals(commit)) {
         return true;
@@ -76,7 +79,8 @@ public final class EnvironmentLedger {
     JsonFiles.write(file, state);
   }
 
-  synchronized Optional<String> holder() {
+  /** The run holding the deploy slot, if any. */
+  public synchronized Optional<String> holder() {
     JsonNode holder = JsonFiles.read(file).get("holder");
     return holder == null || holder.isNull() ? Optional.empty() : Optional.of(holder.asText());
   }

@@ -1,0 +1,485 @@
+package dev.cairn.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.cli.loop.LocalCairn;
+import dev.cairn.cli.loop.Narrator;
+import dev.cairn.pipeline.port.PipelineListener;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.revwalk.RevCommit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cairn demo}: the whole loop on the sample application, narrated. It creates a bare
+ * "origin" repository holding examples/notes and a clone, starts Cairn on it, and pushes five
+ * commits: the first deploy, a change deployed under load, a commit that does not compile, a commit
+ * whose health check fails after the switch, and a fix.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the whole pipeline on the sample application (examples/notes) with its PostgreSQL:",
+      "a deploy, a change under load, a failed build, an automatic rollback and a fix."
+    })
+public final class DemoCommand implements Callable<Integer> {
+  private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
+  private static final PersonIdent AUTHOR = new PersonIdent("Demo Developer", "dev@example.com");
+
+  @Option(
+      names = "--exit",
+      description =
+          "Stop everything at the end and exit (0 only if every step behaved as expected).")
+  boolean exit;
+
+  @Option(
+      names = "--workspace",
+      paramLabel = "DIR",
+      description =
+          "Where to create the repositories and Cairn's state (default: a new temporary directory). Must be empty or absent.")
+  Path workspace;
+
+  @Option(names = "--verbose", description = "Also print build output.")
+  boolean verbose;
+
+  private final PrintStream out = System.out;
+  private final List<String> failures = new ArrayList<>();
+  private final Map<String, CompletableFuture<String>> runsByCommit = new ConcurrentHashMap<>();
+  private LocalCairn cairn;
+  private Git git;
+  private Path origin;
+  private int appPort;
+
+  @Override
+  public Integer call() throws Exception {
+    Path root = prepareWorkspace();
+    Path home = root.resolve("home");
+    origin = root.resolve("origin.git");
+    Path clone = root.resolve("notes");
+    appPort = freePort();
+    // Each request opens its own connection, like independent clients: a kept-alive connection
+    // would stay with the old release until it stops.
+    System.setProperty("http.keepAlive", "false");
+
+    heading("Setting up");
+    say("workspace  " + root);
+    Git.init().setBare(true).setInitialBranch("main").setDirectory(origin.toFile()).call().close();
+    git =
+        Git.cloneRepository().setURI(origin.toUri().toString()).setDirectory(clone.toFile()).call();
+    copySampleApp(clone);
+    RevCommit first = commit("notes: first version");
+    if (!git.getRepository().getBranch().equals("main")) {
+      // The developer's branch is main whatever the machine's default branch name is.
+      git.branchRename().setOldName(git.getRepository().getBranch()).setNewName("main").call();
+    }
+    git.push()
+        .setRemote("origin")
+        .setRefSpecs(new org.eclipse.jgit.transport.RefSpec("refs/heads/main:refs/heads/main"))
+        .call();
+    say("origin     " + origin + " (a bare repository, like a git host)");
+    say("clone      " + clone + " (where the developer commits)");
+
+    Narrator narrator = new Narrator(out, verbose);
+    PipelineListener tracker = this::track;
+    cairn =
+        LocalCairn.start(
+            new LocalCairn.Options(
+                home,
+                origin.toString(),
+                "main",
+                Duration.ofSeconds(2),
+                "127.0.0.1",
+                0,
+                Map.of(
+                    "MAVEN_OPTS",
+                    "-Dmaven.repo.local="
+                        + Path.of(System.getProperty("user.home"), ".m2", "repository")),
+                (runId, kind, environment, message) -> {
+                  narrator.event(runId, kind, environment, message);
+                  tracker.event(runId, kind, environment, message);
+                }));
+    say("cairn      http://127.0.0.1:" + cairn.httpPort() + "/api/status (state in " + home + ")");
+    say("isolation  " + Narrator.describe(cairn.jobs().isolation()));
+    say("app        http://127.0.0.1:" + appPort + " (production, once deployed)");
+
+    try {
+      stepFirstDeploy(first);
+      RevCommit second = stepChangeUnderLoad(clone);
+      stepBrokenBuild(clone, second);
+      stepFailingHealth(clone, second);
+      stepFix(clone);
+      heading("Deployment history");
+      printHistory();
+      heading(failures.isEmpty() ? "Every step behaved as expected" : "Unexpected results");
+      failures.forEach(f -> say("  - " + f));
+      if (!exit) {
+        say("");
+        say("The app and Cairn keep running. Try:");
+        say("  curl http://127.0.0.1:" + appPort + "/notes");
+        say("  curl http://127.0.0.1:" + cairn.httpPort() + "/api/runs");
+        say("  commit and push in " + clone + " and watch Cairn deploy it.");
+        say("Press Ctrl-C to stop everything.");
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+            .addShutdownHook(
+                new Thread(
+                    () -> {
+                      shutDown();
+                      stopped.countDown();
+                    }));
+        stopped.await();
+        return ExitCodes.OK;
+      }
+    } catch (RuntimeException e) {
+      failures.add("the demo stopped: " + e.getMessage());
+      say("cairn demo: " + e.getMessage());
+    }
+    shutDown();
+    return failures.isEmpty() ? ExitCodes.OK : ExitCodes.EXECUTION_NOT_SUCCEEDED;
+  }
+
+  // ---------------------------------------------------------------- the steps
+
+  private void stepFirstDeploy(RevCommit first) throws Exception {
+    heading("1. The first deploy");
+    say("Cairn builds the commit in a sandbox, provisions PostgreSQL, runs the migrations,");
+    say("starts the app, checks /health, switches the proxy on port " + appPort + " and bakes.");
+    String outcome = awaitRun(first);
+    expect(outcome.equals("SUCCEEDED"), "the first commit deploys", outcome);
+    expectServing(first, "production serves the first commit");
+    String created = http("POST", "/notes", "{\"text\": \"written before the change\"}");
+    expect(created != null && created.contains("written before"), "a note can be written", created);
+  }
+
+  private RevCommit stepChangeUnderLoad(Path clone) throws Exception {
+    heading("2. A change, deployed while clients keep calling");
+    Path readme = clone.resolve("README.md");
+    Files.writeString(readme, Files.readString(readme) + "\nDeployed by Cairn's demo.\n");
+    RevCommit second = commit("notes: document the demo deployment");
+    AtomicBoolean loading = new AtomicBoolean(true);
+    AtomicInteger ok = new AtomicInteger();
+    AtomicInteger failed = new AtomicInteger();
+    Thread load =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  // Bounded: at most 100,000 requests, and only while the deploy runs.
+                  for (int i = 0; i < 100_000 && loading.get(); i++) {
+                    if (http("GET", "/notes", null) != null) {
+                      ok.incrementAndGet();
+                    } else {
+                      failed.incrementAndGet();
+                    }
+                  }
+                });
+    push(second);
+    String outcome = awaitRun(second);
+    loading.set(false);
+    load.join();
+    say("requests during the deploy: " + ok.get() + " answered, " + failed.get() + " failed");
+    expect(outcome.equals("SUCCEEDED"), "the change deploys", outcome);
+    expect(failed.get() == 0, "no request fails during the switch", failed.get() + " failed");
+    expectServing(second, "production serves the change");
+    String notes = http("GET", "/notes", null);
+    expect(
+        notes != null && notes.contains("written before the change"),
+        "the note written before the change is still there (PostgreSQL kept its data)",
+        notes);
+    return second;
+  }
+
+  private void stepBrokenBuild(Path clone, RevCommit serving) throws Exception {
+    heading("3. A commit that does not compile");
+    Path main = findSource(clone, "Main.java");
+    Files.writeString(main, Files.readString(main) + "\nthis is not Java;\n");
+    RevCommit broken = commit("notes: a change that does not compile");
+    push(broken);
+    String outcome = awaitRun(broken);
+    expect(outcome.startsWith("FAILED"), "the build fails", outcome);
+    expectServing(serving, "production still serves the previous commit");
+    // Put the file back for the next commits.
+    Files.writeString(main, Files.readString(main).replace("\nthis is not Java;\n", ""));
+  }
+
+  private void stepFailingHealth(Path clone, RevCommit serving) throws Exception {
+    heading("4. A commit whose /health starts failing after the switch");
+    say("The release passes its first checks, takes traffic, then fails during the bake:");
+    say("Cairn switches back to the last good release, still running, and marks the commit bad.");
+    Path server = findSource(clone, "NotesServer.java");
+    String code = Files.readString(server);
+    String withBug =
+        code.replace(
+            "  private Response health() {\n",
+            "  private Response health() {\n"
+                + "    if (java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()"
+                + " > 4000) {\n"
+                + "      return failing(\"a bug: the cache is full\");\n"
+                + "    }\n");
+    if (withBug.equals(code)) {
+      throw new IllegalStateException("the sample application's health() method was not found");
+    }
+    Files.writeString(server, withBug);
+    RevCommit bad = commit("notes: cache responses");
+    push(bad);
+    String outcome = awaitRun(bad);
+    expect(outcome.contains("Cairn.RolledBack"), "the release is rolled back", outcome);
+    expectServing(serving, "production serves the last good commit again");
+    expect(
+        cairn.pipelines().ledger("production").isBad(bad.getName()),
+        "the bad commit is marked bad, so it is never deployed again automatically",
+        "not marked");
+    Files.writeString(server, code);
+  }
+
+  private void stepFix(Path clone) throws Exception {
+    heading("5. The fix");
+    RevCommit fix = commit("notes: revert the response cache");
+    push(fix);
+    String outcome = awaitRun(fix);
+    expect(outcome.equals("SUCCEEDED"), "the fix deploys", outcome);
+    expectServing(fix, "production serves the fix");
+  }
+
+  private void printHistory() {
+    JsonNode runs = cairn.runs();
+    for (int i = runs.size() - 1; i >= 0; i--) {
+      JsonNode run = runs.get(i);
+      String outcome =
+          run.has("outcomes")
+              ? run.get("outcomes").path("production").asText(run.path("status").asText())
+              : run.path("error").asText(run.path("status").asText());
+      say(
+          String.format(
+              "  %-16s %-9s %-20s %s",
+              run.path("id").asText(),
+              run.path("commit").asText().substring(0, 7),
+              outcome,
+              run.path("message").asText()));
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private Path prepareWorkspace() throws IOException {
+    if (workspace == null) {
+      // Not under the home directory: PostgreSQL runs as its own user and must reach its data.
+      return Files.createTempDirectory("cairn-demo-");
+    }
+    if (Files.exists(workspace)) {
+      try (Stream<Path> entries = Files.list(workspace)) {
+        if (entries.findAny().isPresent()) {
+          throw new UserInputException(
+              "--workspace " + workspace + " is not empty; give an empty or new directory");
+        }
+      }
+    }
+    Files.createDirectories(workspace);
+    return workspace.toAbsolutePath();
+  }
+
+  private void copySampleApp(Path clone) throws IOException {
+    String cairnRoot = System.getenv("CAIRN_ROOT");
+    Path sample = Path.of(cairnRoot == null ? "." : cairnRoot, "examples", "notes");
+    if (!Files.isRegularFile(sample.resolve("cairn.yml"))) {
+      throw new UserInputException(
+          "the sample application was not found at " + sample + " (run the demo through ./cairn)");
+    }
+    for (String entry : List.of("pom.xml", "cairn.yml", ".gitignore", "README.md", "src/main")) {
+      copy(sample.resolve(entry), clone.resolve(entry));
+    }
+    Path pipeline = clone.resolve("cairn.yml");
+    String text =
+        Files.readString(pipeline)
+            .replace("port: 8080", "port: " + appPort)
+            .replaceAll("bake: \\d+s", "bake: 10s");
+    Files.writeString(pipeline, text);
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    if (Files.isDirectory(from)) {
+      try (Stream<Path> files = Files.walk(from)) {
+        for (Path file : (Iterable<Path>) files::iterator) {
+          Path target = to.resolve(from.relativize(file).toString());
+          if (Files.isDirectory(file)) {
+            Files.createDirectories(target);
+          } else {
+            Files.createDirectories(target.getParent());
+            Files.copy(file, target);
+          }
+        }
+      }
+    } else {
+      Files.createDirectories(to.getParent());
+      Files.copy(from, to);
+    }
+  }
+
+  private static Path findSource(Path clone, String name) throws IOException {
+    try (Stream<Path> files = Files.walk(clone.resolve("src/main/java"))) {
+      return files
+          .filter(f -> f.getFileName().toString().equals(name))
+          .findFirst()
+          .orElseThrow(() -> new IllegalStateException("the sample has no " + name));
+    }
+  }
+
+  private RevCommit commit(String message) throws GitAPIException {
+    git.add().addFilepattern(".").call();
+    git.add().addFilepattern(".").setUpdate(true).call();
+    return git.commit().setMessage(message).setAuthor(AUTHOR).setCommitter(AUTHOR).call();
+  }
+
+  /** Pushes, then runs the origin's post-receive hook as git would, which notifies Cairn. */
+  private void push(RevCommit commit) throws Exception {
+    say("push       " + commit.getName().substring(0, 7) + " " + commit.getShortMessage());
+    git.push()
+        .setRemote("origin")
+        .setRefSpecs(new org.eclipse.jgit.transport.RefSpec("refs/heads/main:refs/heads/main"))
+        .call();
+    Path hook = origin.resolve("hooks").resolve("post-receive");
+    if (Files.isExecutable(hook) || Files.isRegularFile(hook)) {
+      Process process =
+          new ProcessBuilder("/bin/sh", hook.toString())
+              .directory(origin.toFile())
+              .redirectErrorStream(true)
+              .start();
+      try (OutputStream stdin = process.getOutputStream()) {
+        String parent =
+            commit.getParentCount() > 0 ? commit.getParent(0).getName() : "0".repeat(40);
+        stdin.write(
+            (parent + " " + commit.getName() + " refs/heads/main\n")
+                .getBytes(StandardCharsets.UTF_8));
+      }
+      process.getInputStream().transferTo(OutputStream.nullOutputStream());
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private void track(String runId, String kind, String environment, String message) {
+    if (!kind.equals("run-ended")) {
+      return;
+    }
+    String commit = cairn.pipelines().runFacts(runId).path("commit").asText();
+    String outcome = message;
+    var execution =
+        cairn.pipelines().engine().list().stream().filter(e -> e.name().equals(runId)).findFirst();
+    if (execution.isPresent() && execution.get().error() != null) {
+      outcome = message + " " + execution.get().error();
+    }
+    runsByCommit.computeIfAbsent(commit, c -> new CompletableFuture<>()).complete(outcome);
+  }
+
+  private String awaitRun(RevCommit commit) throws Exception {
+    Instant start = Instant.now();
+    String outcome =
+        runsByCommit
+            .computeIfAbsent(commit.getName(), c -> new CompletableFuture<>())
+            .get(RUN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    say(
+        "run of "
+            + commit.getName().substring(0, 7)
+            + " ended: "
+            + outcome
+            + " ("
+            + Duration.between(start, Instant.now()).toSeconds()
+            + "s)");
+    return outcome;
+  }
+
+  private void expectServing(RevCommit commit, String what) {
+    String version = http("GET", "/version", null);
+    expect(
+        version != null && version.contains(commit.getName()),
+        what + " (" + commit.getName().substring(0, 7) + ")",
+        version);
+  }
+
+  private void expect(boolean condition, String what, Object actual) {
+    if (condition) {
+      say("  ok   " + what);
+    } else {
+      say("  FAIL " + what + " (got: " + actual + ")");
+      failures.add(what + " (got: " + actual + ")");
+    }
+  }
+
+  /** One request on its own connection; the body, or null when it failed or was not 2xx. */
+  private String http(String method, String path, String body) {
+    try {
+      HttpURLConnection connection =
+          (HttpURLConnection)
+              URI.create("http://127.0.0.1:" + appPort + path).toURL().openConnection();
+      connection.setRequestMethod(method);
+      connection.setConnectTimeout(2000);
+      connection.setReadTimeout(5000);
+      if (body != null) {
+        connection.setDoOutput(true);
+        connection.setRequestProperty("Content-Type", "application/json");
+        try (OutputStream stream = connection.getOutputStream()) {
+          stream.write(body.getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      int status = connection.getResponseCode();
+      try (InputStream stream =
+          status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+        String text =
+            stream == null ? "" : new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+        return status >= 200 && status < 300 ? text : null;
+      }
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private void shutDown() {
+    if (cairn != null) {
+      say("stopping the app, its proxy, PostgreSQL and Cairn ...");
+      cairn.stopEverything();
+      cairn.close();
+      cairn = null;
+    }
+    if (git != null) {
+      git.close();
+    }
+  }
+
+  private void heading(String text) {
+    out.println();
+    out.println("== " + text);
+  }
+
+  private void say(String text) {
+    out.println(text);
+  }
+}

@@ -1,0 +1,97 @@
+package dev.cairn.cli;
+
+import dev.cairn.cli.loop.LocalCairn;
+import dev.cairn.cli.loop.Narrator;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cairn serve}: the GitOps loop for one repository, until stopped. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Watch a repository and run every new commit on its branch through its cairn.yml:",
+      "build, deploy, verify, and roll back automatically. Stops on Ctrl-C; releases,",
+      "proxies and services keep running and are re-adopted on the next start."
+    })
+public final class ServeCommand implements Callable<Integer> {
+  @Option(
+      names = "--repo",
+      required = true,
+      paramLabel = "PATH|URL",
+      description = "The application repository (a local path installs a push hook).")
+  String repository;
+
+  @Option(
+      names = "--branch",
+      defaultValue = "main",
+      description = "The branch to deploy (default: ${DEFAULT-VALUE}).")
+  String branch;
+
+  @Option(
+      names = "--poll",
+      defaultValue = "5s",
+      paramLabel = "DURATION",
+      description =
+          "How often to check the remote without a notification (default: ${DEFAULT-VALUE}).")
+  String poll;
+
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      description = "The address of Cairn's HTTP port (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(
+      names = "--port",
+      defaultValue = "7070",
+      description = "Cairn's HTTP port (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(
+      names = "--build-env",
+      paramLabel = "NAME=VALUE",
+      description = "An environment variable every build and migration gets (repeatable).")
+  Map<String, String> buildEnv = Map.of();
+
+  @Option(names = "--verbose", description = "Also print build output.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    Duration pollInterval =
+        dev.cairn.pipeline.file.Durations.parse(poll)
+            .orElseThrow(
+                () ->
+                    new UserInputException(
+                        "--poll: '" + poll + "' is not a duration like 5s or 1m"));
+    Path home = CairnHome.path();
+    Narrator narrator = new Narrator(System.out, verbose);
+    try (LocalCairn cairn =
+        LocalCairn.start(
+            new LocalCairn.Options(
+                home, repository, branch, pollInterval, host, port, buildEnv, narrator))) {
+      System.out.println(
+          "cairn: watching "
+              + repository
+              + " ("
+              + branch
+              + "), state in "
+              + home
+              + ", http://"
+              + host
+              + ":"
+              + cairn.httpPort());
+      System.out.println("cairn: " + Narrator.describe(cairn.jobs().isolation()));
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+      stopped.await();
+    }
+    return ExitCodes.OK;
+  }
+}
