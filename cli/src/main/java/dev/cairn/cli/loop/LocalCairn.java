@@ -3,7 +3,6 @@ package dev.cairn.cli.loop;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.engine.execution.ExecutionDescription;
 import dev.cairn.engine.json.Json;
 import dev.cairn.engine.store.SqliteExecutionStore;
 import dev.cairn.git.CommitInfo;
@@ -248,26 +247,7 @@ public final class LocalCairn implements AutoCloseable {
 
   /** The runs document of {@code GET /api/runs}: newest first. */
   public JsonNode runs() {
-    ArrayNode runs = Json.NODES.arrayNode();
-    for (ExecutionDescription execution : pipelines.engine().list()) {
-      ObjectNode facts = pipelines.runFacts(execution.name());
-      ObjectNode run = runs.addObject();
-      run.put("id", execution.name());
-      run.put("commit", facts.path("commit").asText());
-      run.put("message", facts.path("message").asText());
-      run.put("status", execution.status().name());
-      if (execution.error() != null) {
-        run.put("error", execution.error());
-      }
-      if (facts.has("outcomes")) {
-        run.set("outcomes", facts.get("outcomes"));
-      }
-      run.put("startedAt", execution.startDate().toString());
-      if (execution.stopDate() != null) {
-        run.put("endedAt", execution.stopDate().toString());
-      }
-    }
-    return runs;
+    return RunsView.of(pipelines.engine().list(), pipelines::runFacts);
   }
 
   /**
