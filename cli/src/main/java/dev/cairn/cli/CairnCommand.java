@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       LogsCommand.class,
       DeployCommand.class,
       RollbackCommand.class,
+      SecretsCommand.class,
       InitCommand.class,
       PipelineCommand.class,
       StatesCommand.class,

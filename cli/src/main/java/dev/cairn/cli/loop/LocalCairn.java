@@ -88,6 +88,16 @@ public final class LocalCairn implements AutoCloseable {
     } else {
       mirrorBuilder.remote(options.repository());
     }
+    // For remotes over HTTPS: `cairn secrets set git-token` (and optionally git-username).
+    mirrorBuilder.credentials(
+        () ->
+            secrets
+                .get("git-token")
+                .map(
+                    token ->
+                        new dev.cairn.git.RemoteCredentials(
+                            secrets.get("git-username").orElse("git"), token))
+                .orElse(null));
     this.mirror = mirrorBuilder.build();
     PipelineService.Ports ports =
         new PipelineService.Ports(
