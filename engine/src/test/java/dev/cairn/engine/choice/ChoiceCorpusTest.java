@@ -27,7 +27,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ChoiceCorpusTest {
   private static final Path CORPUS =
-      Path.of(System.getProperty("cairn.conformance.dir", "/work/shared/asl-conformance"));
+      Path.of(System.getProperty("cairn.conformance.dir", "../../shared/asl-conformance"));
   private static final int CHOICE_OPERATOR_CASES = 328;
 
   @TestFactory

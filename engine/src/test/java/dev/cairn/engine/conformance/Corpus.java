@@ -68,7 +68,7 @@ final class Corpus {
 
   /**
    * The corpus directory: the system property {@code cairn.conformance.dir}, else {@code
-   * ../shared/asl-conformance} beside the Maven root, else {@code /work/shared/asl-conformance}.
+   * ../shared/asl-conformance} beside the Maven root.
    */
   static Optional<Path> locate() {
     String configured = System.getProperty("cairn.conformance.dir");
@@ -81,7 +81,6 @@ final class Corpus {
     if (mavenRoot != null && mavenRoot.getParent() != null) {
       candidates.add(mavenRoot.getParent().resolve("shared/asl-conformance"));
     }
-    candidates.add(Path.of("/work/shared/asl-conformance"));
     return candidates.stream().filter(dir -> Files.isDirectory(dir.resolve("cases"))).findFirst();
   }
 

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.TestFactory;
  * with nothing but {@link ValidationRules#UNSUPPORTED_FEATURE} problems.
  *
  * <p>The corpus is found through the system property {@code cairn.aslConformance}, else next to the
- * repository root ({@code ../shared/asl-conformance}), else at {@code
- * /work/shared/asl-conformance}; without it the test is skipped with a message saying so.
+ * repository root ({@code ../shared/asl-conformance}), else at {@code ../shared/asl-conformance
+ * beside the repository}; without it the test is skipped with a message saying so.
  */
 class ConformanceCorpusTest {
   private static final String PROPERTY = "cairn.aslConformance";
@@ -88,7 +88,6 @@ class ConformanceCorpusTest {
     if (repositoryRoot != null && repositoryRoot.getParent() != null) {
       candidates.add(repositoryRoot.getParent().resolve("shared/asl-conformance"));
     }
-    candidates.add(Path.of("/work/shared/asl-conformance"));
     return candidates.stream()
         .filter(candidate -> Files.isDirectory(candidate.resolve("cases")))
         .findFirst()

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class IntrinsicCorpusTest {
   private static final Path CORPUS =
-      Path.of(System.getProperty("cairn.conformance.dir", "/work/shared/asl-conformance"));
+      Path.of(System.getProperty("cairn.conformance.dir", "../../shared/asl-conformance"));
   private static final int JSONPATH_INTRINSIC_CASES = 76;
 
   /** What the recording tool wrote in place of the execution's name and the machine's ARN. */
