@@ -12,6 +12,11 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       ServeCommand.class,
+      StatusCommand.class,
+      RunsCommand.class,
+      LogsCommand.class,
+      DeployCommand.class,
+      RollbackCommand.class,
       InitCommand.class,
       PipelineCommand.class,
       StatesCommand.class,

@@ -268,18 +268,7 @@ public final class DemoCommand implements Callable<Integer> {
   private void printHistory() {
     JsonNode runs = cairn.runs();
     for (int i = runs.size() - 1; i >= 0; i--) {
-      JsonNode run = runs.get(i);
-      String outcome =
-          run.has("outcomes")
-              ? run.get("outcomes").path("production").asText(run.path("status").asText())
-              : run.path("error").asText(run.path("status").asText());
-      say(
-          String.format(
-              "  %-16s %-9s %-20s %s",
-              run.path("id").asText(),
-              run.path("commit").asText().substring(0, 7),
-              outcome,
-              run.path("message").asText()));
+      say("  " + dev.cairn.cli.loop.RunsView.line(runs.get(i)));
     }
   }
 

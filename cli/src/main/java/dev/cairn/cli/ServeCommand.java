@@ -88,6 +88,7 @@ public final class ServeCommand implements Callable<Integer> {
               + ":"
               + cairn.httpPort());
       System.out.println("cairn: " + Narrator.describe(cairn.jobs().isolation()));
+      ServerAddress.write(home, host, cairn.httpPort());
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
       stopped.await();

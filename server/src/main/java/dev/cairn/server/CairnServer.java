@@ -28,6 +28,9 @@ import javax.crypto.spec.SecretKeySpec;
  *       ({@code sha256=<hex HMAC of the body>}); otherwise 401.
  *   <li>{@code GET /api/status}: environments and their releases, as JSON.
  *   <li>{@code GET /api/runs}: recent runs, as JSON.
+ *   <li>{@code POST /api/deploy} {@code {"environment", "commit"}}: deploy a commit by hand.
+ *   <li>{@code POST /api/rollback} {@code {"environment", "to"?}}: roll an environment back by
+ *       hand.
  *   <li>{@code GET /health}: 200 while Cairn runs.
  * </ul>
  */
@@ -45,9 +48,15 @@ public final class CairnServer implements AutoCloseable {
    * @param runs the runs document
    * @param webhookSecret the shared secret of signed notifications, or null to accept unsigned ones
    *     (fine on loopback, where only local hooks reach Cairn)
+   * @param actions performs {@code deploy} and {@code rollback} with the request's JSON body; an
+   *     IllegalArgumentException is the caller's mistake (400)
    */
   public record Routes(
-      Runnable onPush, Supplier<JsonNode> status, Supplier<JsonNode> runs, String webhookSecret) {
+      Runnable onPush,
+      Supplier<JsonNode> status,
+      Supplier<JsonNode> runs,
+      String webhookSecret,
+      java.util.function.BiFunction<String, JsonNode, JsonNode> actions) {
     @Override
     public String toString() {
       return "Routes[webhookSecret=" + (webhookSecret == null ? "none" : "***") + "]";
@@ -70,6 +79,8 @@ public final class CairnServer implements AutoCloseable {
     server.createContext("/hooks/push", exchange -> push(exchange, routes));
     server.createContext("/api/status", exchange -> json(exchange, routes.status()));
     server.createContext("/api/runs", exchange -> json(exchange, routes.runs()));
+    server.createContext("/api/deploy", exchange -> action(exchange, "deploy", routes));
+    server.createContext("/api/rollback", exchange -> action(exchange, "rollback", routes));
     server.createContext("/health", exchange -> respond(exchange, 200, "{\"status\":\"ok\"}"));
     server.start();
     return new CairnServer(server);
@@ -107,6 +118,41 @@ public final class CairnServer implements AutoCloseable {
       routes.onPush().run();
       respond(exchange, 202, "{\"accepted\":true}");
     }
+  }
+
+  private static void action(HttpExchange exchange, String name, Routes routes) throws IOException {
+    try (exchange) {
+      if (!"POST".equals(exchange.getRequestMethod())) {
+        respond(exchange, 405, "{\"error\":\"use POST\"}");
+        return;
+      }
+      byte[] body = readLimited(exchange.getRequestBody());
+      if (body == null) {
+        respond(exchange, 413, "{\"error\":\"the body is larger than 1 MiB\"}");
+        return;
+      }
+      JsonNode request;
+      try {
+        request =
+            body.length == 0 ? Json.object() : Json.parse(new String(body, StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        respond(exchange, 400, errorJson("the body is not JSON: " + e.getMessage()));
+        return;
+      }
+      try {
+        respond(exchange, 202, Json.write(routes.actions().apply(name, request)));
+      } catch (IllegalArgumentException e) {
+        respond(exchange, 400, errorJson(e.getMessage()));
+      } catch (RuntimeException e) {
+        respond(exchange, 500, errorJson(name + " failed: " + e.getMessage()));
+      }
+    }
+  }
+
+  private static String errorJson(String message) {
+    var node = Json.object();
+    node.put("error", message);
+    return Json.write(node);
   }
 
   /** True when {@code header} is {@code sha256=<hex>} of the body's HMAC with the secret. */

@@ -26,7 +26,13 @@ class CairnServerTest {
             pushes::incrementAndGet,
             () -> Json.parse("{\"environments\": []}"),
             () -> Json.parse("[]"),
-            secret));
+            secret,
+            (action, body) -> {
+              if (!body.has("environment")) {
+                throw new IllegalArgumentException("environment is required");
+              }
+              return Json.parse("{\"run\": \"" + action + "-1\"}");
+            }));
   }
 
   private HttpResponse<String> post(CairnServer server, String body, String signature)
@@ -72,6 +78,30 @@ class CairnServerTest {
       assertThat(post(server, body, "sha256=zz").statusCode()).isEqualTo(401);
       assertThat(post(server, body + " ", sign("s3cret", body)).statusCode()).isEqualTo(401);
       assertThat(pushes).hasValue(0);
+    }
+  }
+
+  @Test
+  void actionsAnswerTheirResultOrABadRequest() throws Exception {
+    try (CairnServer server = start(null)) {
+      HttpResponse<String> ok =
+          client.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + server.port() + "/api/deploy"))
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"environment\": \"production\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(ok.statusCode()).isEqualTo(202);
+      assertThat(Json.parse(ok.body()).get("run").asText()).isEqualTo("deploy-1");
+      HttpResponse<String> bad =
+          client.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + server.port() + "/api/rollback"))
+                  .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(bad.statusCode()).isEqualTo(400);
+      assertThat(Json.parse(bad.body()).get("error").asText()).isEqualTo("environment is required");
     }
   }
 

@@ -3,7 +3,6 @@ package dev.cairn.cli.loop;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.engine.execution.ExecutionDescription;
 import dev.cairn.engine.json.Json;
 import dev.cairn.engine.store.SqliteExecutionStore;
 import dev.cairn.git.CommitInfo;
@@ -113,7 +112,7 @@ public final class LocalCairn implements AutoCloseable {
         CairnServer.start(
             options.httpHost(),
             options.httpPort(),
-            new CairnServer.Routes(this::notifyPush, this::status, this::runs, null));
+            new CairnServer.Routes(this::notifyPush, this::status, this::runs, null, this::act));
     if (Files.isDirectory(localRepository)) {
       new HookInstaller(server.port()).install(localRepository.toAbsolutePath());
     }
@@ -144,7 +143,7 @@ public final class LocalCairn implements AutoCloseable {
 
   private void newCommit(CommitInfo commit) {
     try {
-      pipelines.submit(new RunRequest(commit.id(), commit.treeId(), commit.shortMessage(), "push"));
+      pipelines.submit(RunRequest.pushed(commit.id(), commit.treeId(), commit.shortMessage()));
     } catch (IOException | RuntimeException e) {
       options
           .listener()
@@ -153,6 +152,48 @@ public final class LocalCairn implements AutoCloseable {
               "error",
               null,
               "could not start a run for " + commit.id() + ": " + e.getMessage());
+    }
+  }
+
+  /** Performs a manual deploy or rollback asked for over HTTP. */
+  private JsonNode act(String action, JsonNode request) {
+    String environment = request.path("environment").asText(null);
+    if (environment == null || environment.isBlank()) {
+      throw new IllegalArgumentException("\"environment\" is required");
+    }
+    try {
+      String runId;
+      if (action.equals("deploy")) {
+        CommitInfo commit = resolve(request.path("commit").asText(null));
+        runId = pipelines.deploy(environment, commit.id(), commit.treeId(), commit.shortMessage());
+      } else {
+        String to = request.hasNonNull("to") ? resolve(request.get("to").asText()).id() : null;
+        runId = pipelines.rollback(environment, to, id -> resolve(id).treeId());
+      }
+      ObjectNode result = Json.object();
+      result.put("run", runId);
+      return result;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A commit of the mirror by full or abbreviated id. */
+  private CommitInfo resolve(String commitish) {
+    if (commitish == null || commitish.isBlank()) {
+      throw new IllegalArgumentException("\"commit\" is required");
+    }
+    try {
+      org.eclipse.jgit.lib.ObjectId id = mirror.repository().resolve(commitish + "^{commit}");
+      if (id == null) {
+        throw new IllegalArgumentException(
+            "no commit " + commitish + " in " + mirror.remoteForDisplay());
+      }
+      return mirror
+          .commit(id.getName())
+          .orElseThrow(() -> new IllegalArgumentException("no commit " + commitish));
+    } catch (org.eclipse.jgit.errors.RevisionSyntaxException | IOException e) {
+      throw new IllegalArgumentException("'" + commitish + "' is not a commit id");
     }
   }
 
@@ -206,26 +247,7 @@ public final class LocalCairn implements AutoCloseable {
 
   /** The runs document of {@code GET /api/runs}: newest first. */
   public JsonNode runs() {
-    ArrayNode runs = Json.NODES.arrayNode();
-    for (ExecutionDescription execution : pipelines.engine().list()) {
-      ObjectNode facts = pipelines.runFacts(execution.name());
-      ObjectNode run = runs.addObject();
-      run.put("id", execution.name());
-      run.put("commit", facts.path("commit").asText());
-      run.put("message", facts.path("message").asText());
-      run.put("status", execution.status().name());
-      if (execution.error() != null) {
-        run.put("error", execution.error());
-      }
-      if (facts.has("outcomes")) {
-        run.set("outcomes", facts.get("outcomes"));
-      }
-      run.put("startedAt", execution.startDate().toString());
-      if (execution.stopDate() != null) {
-        run.put("endedAt", execution.stopDate().toString());
-      }
-    }
-    return runs;
+    return RunsView.of(pipelines.engine().list(), pipelines::runFacts);
   }
 
   /**

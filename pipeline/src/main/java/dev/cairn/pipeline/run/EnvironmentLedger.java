@@ -51,7 +51,26 @@ public final class EnvironmentLedger {
     node.put("releaseId", lastGood.releaseId());
     node.put("runId", lastGood.runId());
     state.put("deployedSequence", Math.max(sequence, state.path("deployedSequence").asLong(0)));
+    ArrayNode history =
+        state.has("goodHistory")
+            ? (ArrayNode) state.get("goodHistory")
+            : state.putArray("goodHistory");
+    history.add(lastGood.commit());
     JsonFiles.write(file, state);
+  }
+
+  /** The good release before the current one that is not marked bad, if any. */
+  public synchronized Optional<String> previousGood() {
+    ObjectNode state = JsonFiles.read(file);
+    String current = state.path("lastGood").path("commit").asText(null);
+    JsonNode history = state.path("goodHistory");
+    for (int i = history.size() - 1; i >= 0; i--) {
+      String commit = history.get(i).asText();
+      if (!commit.equals(current) && !isBad(commit)) {
+        return Optional.of(commit);
+      }
+    }
+    return Optional.empty();
   }
 
   /** The sequence number of the newest run deployed here (0 for none). */

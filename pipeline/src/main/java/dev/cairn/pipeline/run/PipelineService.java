@@ -141,11 +141,14 @@ public final class PipelineService implements AutoCloseable {
     run.put("tree", request.tree());
     run.put("message", request.message());
     run.put("trigger", request.trigger());
+    if (request.environment() != null) {
+      run.put("environment", request.environment());
+    }
     run.put("sequence", number);
     run.put("submittedAt", Instant.now().toString());
     JsonFiles.write(runDir.resolve("run.json"), run);
 
-    PipelineDefinition pipeline = readPipelineOrNull(workspace);
+    PipelineDefinition pipeline = onlyEnvironment(readPipelineOrNull(workspace), request);
     ObjectNode machine =
         PipelineCompiler.compile(
             pipeline != null ? pipeline : new PipelineDefinition("invalid", null, List.of()));
@@ -160,6 +163,62 @@ public final class PipelineService implements AutoCloseable {
         .completion(executionArn(runId, pipeline))
         .thenAccept(description -> runEnded(runId, description));
     return runId;
+  }
+
+  /**
+   * Deploys a commit to one environment by hand, even if it is marked bad: a manual run.
+   *
+   * @throws IllegalArgumentException when the commit's pipeline has no such environment
+   */
+  public String deploy(String environment, String commit, String tree, String message)
+      throws IOException {
+    return submit(new RunRequest(commit, tree, message, "manual", environment));
+  }
+
+  /**
+   * Rolls an environment back by hand: marks the commit it runs bad and deploys an earlier good
+   * release from its stored artifact (no rebuild).
+   *
+   * @param toCommit the commit to return to, or null for the good release before the current one
+   * @return the id of the run that redeploys it
+   * @throws IllegalArgumentException when there is nothing to roll back to
+   */
+  public String rollback(
+      String environment, String toCommit, java.util.function.Function<String, String> treeOf)
+      throws IOException {
+    EnvironmentLedger ledger = ledger(environment);
+    String target =
+        toCommit != null
+            ? toCommit
+            : ledger
+                .previousGood()
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "no earlier good release of " + environment + " to roll back to"));
+    ledger
+        .lastGood()
+        .filter(current -> !current.commit().equals(target))
+        .ifPresent(current -> ledger.markBad(current.commit()));
+    return submit(
+        new RunRequest(
+            target, treeOf.apply(target), "rollback of " + environment, "manual", environment));
+  }
+
+  /** The pipeline limited to the one environment a request names. */
+  private static PipelineDefinition onlyEnvironment(
+      PipelineDefinition pipeline, RunRequest request) {
+    if (pipeline == null || request.environment() == null) {
+      return pipeline;
+    }
+    var environment =
+        pipeline
+            .environment(request.environment())
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "the pipeline has no environment named '" + request.environment() + "'"));
+    return new PipelineDefinition(pipeline.name(), pipeline.build(), List.of(environment));
   }
 
   /** The engine that runs the pipelines' executions (for status queries). */
@@ -291,13 +350,14 @@ public final class PipelineService implements AutoCloseable {
     String environment = payload.path("environment").asText();
     String token = payload.path("token").asText();
     EnvironmentLedger ledger = ledger(environment);
-    if (ledger.isBad(commit)) {
+    boolean manual = "manual".equals(payload.path("run").path("trigger").asText());
+    if (!manual && ledger.isBad(commit)) {
       report(runId, "skipped", environment, "commit is marked bad in " + environment);
       engine.sendTaskFailure(
           token,
           PipelineCompiler.ERROR_SKIPPED,
           "commit " + shortId(commit) + " is marked bad in " + environment);
-    } else if (ledger.deployedSequence() > runSequence) {
+    } else if (!manual && ledger.deployedSequence() > runSequence) {
       report(runId, "superseded", environment, "a newer commit is deployed already");
       engine.sendTaskFailure(
           token, PipelineCompiler.ERROR_SUPERSEDED, "a newer commit is deployed already");

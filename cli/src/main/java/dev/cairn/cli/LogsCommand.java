@@ -1,0 +1,91 @@
+package dev.cairn.cli;
+
+import dev.cairn.engine.store.SqliteExecutionStore;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code cairn logs RUN [-f]}: a run's build and migration output (secrets masked). */
+@Command(
+    name = "logs",
+    mixinStandardHelpOptions = true,
+    description = "Print a run's build and migration output; -f follows it until the run ends.")
+public final class LogsCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "RUN", description = "The run id (see: cairn runs).")
+  String runId;
+
+  @Option(
+      names = {"-f", "--follow"},
+      description = "Keep printing new output until the run ends.")
+  boolean follow;
+
+  @Override
+  public Integer call() throws Exception {
+    Path home = CairnHome.path();
+    if (!runId.matches("[A-Za-z0-9._-]+")
+        || !Files.isDirectory(home.resolve("runs").resolve(runId))) {
+      throw new UserInputException("no run " + runId + " in " + home + " (see: cairn runs)");
+    }
+    Path logs = home.resolve("logs");
+    long[] printed = new long[1];
+    Path build = logs.resolve(runId + "-build.log");
+    while (true) {
+      printed[0] = printFrom(build, printed[0]);
+      if (!follow || ended(home)) {
+        break;
+      }
+      Thread.sleep(200); // following a file: poll for new output, like tail -f
+    }
+    printFrom(build, printed[0]);
+    for (Path other : otherLogs(logs)) {
+      System.out.println("--- " + other.getFileName());
+      printFrom(other, 0);
+    }
+    return ExitCodes.OK;
+  }
+
+  private List<Path> otherLogs(Path logs) throws IOException {
+    if (!Files.isDirectory(logs)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(logs)) {
+      return files
+          .filter(f -> f.getFileName().toString().startsWith(runId + "-migrate"))
+          .sorted()
+          .toList();
+    }
+  }
+
+  private boolean ended(Path home) {
+    try (SqliteExecutionStore store =
+        SqliteExecutionStore.open(home.resolve("engine").resolve("runs.db"))) {
+      return store.list().stream()
+          .filter(e -> e.name().equals(runId))
+          .anyMatch(e -> e.status().isFinal());
+    }
+  }
+
+  private static long printFrom(Path file, long offset) throws IOException {
+    if (!Files.exists(file)) {
+      return offset;
+    }
+    try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+      if (in.length() <= offset) {
+        return offset;
+      }
+      in.seek(offset);
+      byte[] bytes = new byte[(int) (in.length() - offset)];
+      in.readFully(bytes);
+      System.out.print(new String(bytes, StandardCharsets.UTF_8));
+      return offset + bytes.length;
+    }
+  }
+}

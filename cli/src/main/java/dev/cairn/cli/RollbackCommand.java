@@ -1,0 +1,35 @@
+package dev.cairn.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.engine.json.Json;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code cairn rollback ENV [--to COMMIT]}: a manual rollback, run by the serving Cairn. */
+@Command(
+    name = "rollback",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Roll an environment back by hand: the commit it runs is marked bad and the previous",
+      "good release (or --to COMMIT) is deployed again from its stored artifact."
+    })
+public final class RollbackCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "ENV", description = "The environment.")
+  String environment;
+
+  @Option(names = "--to", paramLabel = "COMMIT", description = "The commit to return to.")
+  String to;
+
+  @Override
+  public Integer call() {
+    ObjectNode body = Json.object();
+    body.put("environment", environment);
+    if (to != null) {
+      body.put("to", to);
+    }
+    System.out.println("run " + ServerAddress.post("/api/rollback", body).path("run").asText());
+    return ExitCodes.OK;
+  }
+}

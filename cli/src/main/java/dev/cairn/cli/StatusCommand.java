@@ -1,0 +1,96 @@
+package dev.cairn.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.engine.json.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cairn status}: each environment's live release, last good release and bad commits. */
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = "Show each environment: what runs, the last good release, commits marked bad.")
+public final class StatusCommand implements Callable<Integer> {
+  @Option(names = "--json", description = "Print one JSON object.")
+  boolean json;
+
+  @Override
+  public Integer call() throws IOException {
+    Path home = CairnHome.path();
+    ObjectNode status = Json.object();
+    status.put("home", home.toString());
+    ArrayNode environments = status.putArray("environments");
+    Path ledgers = home.resolve("environments");
+    if (Files.isDirectory(ledgers)) {
+      try (Stream<Path> files = Files.list(ledgers)) {
+        for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+          String name = file.getFileName().toString().replaceFirst("\\.json$", "");
+          JsonNode ledger = Json.parse(Files.readString(file));
+          JsonNode deployment = readDeployment(home, name);
+          ObjectNode environment = environments.addObject();
+          environment.put("name", name);
+          String liveId = deployment.path("liveRelease").asText(null);
+          for (JsonNode release : deployment.path("releases")) {
+            if (release.path("id").asText().equals(liveId)) {
+              environment.put("liveCommit", release.path("commit").asText());
+              environment.put("liveRelease", liveId);
+            }
+          }
+          if (deployment.has("stablePort")) {
+            environment.put("port", deployment.get("stablePort").asInt());
+          }
+          environment.put("lastGood", ledger.path("lastGood").path("commit").asText(null));
+          environment.set(
+              "bad", ledger.path("bad").isArray() ? ledger.get("bad") : Json.NODES.arrayNode());
+          environment.put("deploying", ledger.path("holder").asText(null));
+        }
+      }
+    }
+    if (json) {
+      System.out.println(Json.write(status));
+      return ExitCodes.OK;
+    }
+    if (environments.isEmpty()) {
+      System.out.println("no environment has been deployed yet (CAIRN_HOME=" + home + ")");
+    }
+    for (JsonNode environment : environments) {
+      System.out.println(environment.path("name").asText() + ":");
+      System.out.println(
+          "  serving    "
+              + shortOr(environment, "liveCommit", "nothing")
+              + (environment.has("port")
+                  ? " on 127.0.0.1:" + environment.get("port").asInt()
+                  : ""));
+      System.out.println("  last good  " + shortOr(environment, "lastGood", "none"));
+      System.out.println("  deploying  " + environment.path("deploying").asText("nothing"));
+      StringBuilder bad = new StringBuilder();
+      environment
+          .path("bad")
+          .forEach(
+              b ->
+                  bad.append(bad.isEmpty() ? "" : ", ")
+                      .append(b.asText(), 0, Math.min(7, b.asText().length())));
+      System.out.println("  bad        " + (bad.isEmpty() ? "none" : bad));
+    }
+    return ExitCodes.OK;
+  }
+
+  private static JsonNode readDeployment(Path home, String environment) throws IOException {
+    Path state = home.resolve("deployments").resolve(environment).resolve("state.json");
+    return Files.exists(state) ? Json.parse(Files.readString(state)) : Json.object();
+  }
+
+  private static String shortOr(JsonNode node, String field, String none) {
+    String value = node.path(field).asText(null);
+    return value == null || value.isEmpty()
+        ? none
+        : value.length() > 7 ? value.substring(0, 7) : value;
+  }
+}
