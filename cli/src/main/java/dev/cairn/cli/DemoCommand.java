@@ -14,6 +14,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -276,8 +277,11 @@ public final class DemoCommand implements Callable<Integer> {
 
   private Path prepareWorkspace() throws IOException {
     if (workspace == null) {
-      // Not under the home directory: PostgreSQL runs as its own user and must reach its data.
-      return Files.createTempDirectory("cairn-demo-");
+      // Not under the home directory: PostgreSQL runs as its own user and must reach its data,
+      // so others may traverse (not list) the new directory, which is private by default.
+      Path root = Files.createTempDirectory("cairn-demo-");
+      Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
+      return root;
     }
     if (Files.exists(workspace)) {
       try (Stream<Path> entries = Files.list(workspace)) {
@@ -292,8 +296,7 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private void copySampleApp(Path clone) throws IOException {
-    String cairnRoot = System.getenv("CAIRN_ROOT");
-    Path sample = Path.of(cairnRoot == null ? "." : cairnRoot, "examples", "notes");
+    Path sample = findSampleApp();
     if (!Files.isRegularFile(sample.resolve("cairn.yml"))) {
       throw new UserInputException(
           "the sample application was not found at " + sample + " (run the demo through ./cairn)");
@@ -307,6 +310,25 @@ public final class DemoCommand implements Callable<Integer> {
             .replace("port: 8080", "port: " + appPort)
             .replaceAll("bake: \\d+s", "bake: 10s");
     Files.writeString(pipeline, text);
+  }
+
+  /**
+   * examples/notes under CAIRN_ROOT if set, else under the current directory or the nearest parent
+   * that has it (so that the demo also runs from a module's directory, as tests do).
+   */
+  private static Path findSampleApp() {
+    String cairnRoot = System.getenv("CAIRN_ROOT");
+    if (cairnRoot != null) {
+      return Path.of(cairnRoot, "examples", "notes");
+    }
+    Path start = Path.of("").toAbsolutePath();
+    for (Path dir = start; dir != null; dir = dir.getParent()) {
+      Path sample = dir.resolve("examples").resolve("notes");
+      if (Files.isRegularFile(sample.resolve("cairn.yml"))) {
+        return sample;
+      }
+    }
+    return start.resolve("examples").resolve("notes");
   }
 
   private static void copy(Path from, Path to) throws IOException {

@@ -78,6 +78,17 @@ public final class EnvironmentLedger {
     return JsonFiles.read(file).path("deployedSequence").asLong(0);
   }
 
+  /** The sequence number of the newest run granted the deploy slot here (0 for none). */
+  public synchronized long grantedSequence() {
+    return JsonFiles.read(file).path("grantedSequence").asLong(0);
+  }
+
+  synchronized void setGrantedSequence(long sequence) {
+    ObjectNode state = JsonFiles.read(file);
+    state.put("grantedSequence", Math.max(sequence, state.path("grantedSequence").asLong(0)));
+    JsonFiles.write(file, state);
+  }
+
   /** True when the commit failed in this environment and must not be deployed automatically. */
   public synchronized boolean isBad(String commit) {
     for (JsonNode bad : JsonFiles.read(file).path("bad")) {

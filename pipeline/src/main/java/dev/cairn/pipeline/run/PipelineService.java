@@ -267,6 +267,11 @@ public final class PipelineService implements AutoCloseable {
       pipeline.environments().forEach(e -> result.withArray("environments").add(e.name()));
       return CompletableFuture.completedFuture(result);
     } catch (RuntimeException e) {
+      // The problems (file:line:column each) are the developer's to fix: tell them, not only the
+      // engine's history.
+      ports
+          .listener()
+          .event(runId, "build-failed", null, "invalid pipeline file:\n" + e.getMessage());
       return failed("Cairn.InvalidPipeline", e.getMessage());
     }
   }
@@ -357,18 +362,27 @@ public final class PipelineService implements AutoCloseable {
           token,
           PipelineCompiler.ERROR_SKIPPED,
           "commit " + shortId(commit) + " is marked bad in " + environment);
-    } else if (!manual && ledger.deployedSequence() > runSequence) {
-      report(runId, "superseded", environment, "a newer commit is deployed already");
-      engine.sendTaskFailure(
-          token, PipelineCompiler.ERROR_SUPERSEDED, "a newer commit is deployed already");
     } else {
+      boolean outdated;
       synchronized (waitingByEnvironment) {
-        List<Waiting> waiting =
-            waitingByEnvironment.computeIfAbsent(environment, e -> new ArrayList<>());
-        waiting.removeIf(w -> w.runId().equals(runId));
-        waiting.add(new Waiting(runId, runSequence, commit, token));
+        // Checked under the queue's lock so that no newer run is granted in between: a run whose
+        // build ends after a newer run took the slot must not deploy after it.
+        outdated =
+            !manual && Math.max(ledger.deployedSequence(), ledger.grantedSequence()) > runSequence;
+        if (!outdated) {
+          List<Waiting> waiting =
+              waitingByEnvironment.computeIfAbsent(environment, e -> new ArrayList<>());
+          waiting.removeIf(w -> w.runId().equals(runId));
+          waiting.add(new Waiting(runId, runSequence, commit, token));
+        }
       }
-      pump(environment);
+      if (outdated) {
+        report(runId, "superseded", environment, "a newer commit is deploying or deployed");
+        engine.sendTaskFailure(
+            token, PipelineCompiler.ERROR_SUPERSEDED, "a newer commit is deploying or deployed");
+      } else {
+        pump(environment);
+      }
     }
     // The task ends when its token is reported back; this result is ignored.
     return CompletableFuture.completedFuture(Json.object());
@@ -403,6 +417,7 @@ public final class PipelineService implements AutoCloseable {
       waiting.clear();
       granted = newest;
       ledger.setHolder(granted.runId());
+      ledger.setGrantedSequence(granted.sequence());
     }
     for (Waiting candidate : superseded) {
       report(

@@ -1,0 +1,340 @@
+package dev.cairn.cli.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.engine.execution.ExecutionDescription;
+import dev.cairn.engine.execution.HistoryEvent;
+import dev.cairn.engine.json.Json;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.transport.RefSpec;
+
+/**
+ * A developer's side of the loop for end-to-end tests: a bare origin with Cairn's post-receive
+ * hook, a clone to commit in, and Cairn itself, whose listener's events are recorded. Runs are
+ * awaited through futures completed by the listener's {@code run-ended} events, never by sleeping.
+ */
+final class LoopHarness implements AutoCloseable {
+  static final PersonIdent DEVELOPER = new PersonIdent("Test Developer", "dev@example.com");
+  private static final Duration RUN_TIMEOUT = Duration.ofMinutes(2);
+
+  /** One listener event. */
+  record Event(String runId, String kind, String environment, String message) {}
+
+  /** How a run ended: the engine's status and error, and the facts the run recorded. */
+  record Outcome(String runId, String status, String error, String cause, ObjectNode facts) {
+    String production() {
+      return facts.path("outcomes").path("production").asText("");
+    }
+  }
+
+  final Path root;
+  final Path origin;
+  final Path clone;
+  final Path home;
+  final int appPort;
+  final ConcurrentLinkedQueue<Event> events = new ConcurrentLinkedQueue<>();
+  private final Git git;
+  private final Map<String, CompletableFuture<String>> runIdByCommit = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<String>> startedByCommit = new ConcurrentHashMap<>();
+  private final List<Consumer<Event>> watchers = new CopyOnWriteArrayList<>();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private LocalCairn cairn;
+
+  private LoopHarness(Path root) throws Exception {
+    this.root = root;
+    this.origin = root.resolve("origin.git");
+    this.clone = root.resolve("app");
+    this.home = root.resolve("home");
+    this.appPort = freePort();
+    Git.init().setBare(true).setInitialBranch("main").setDirectory(origin.toFile()).call().close();
+    this.git = Git.init().setInitialBranch("main").setDirectory(clone.toFile()).call();
+    git.remoteAdd()
+        .setName("origin")
+        .setUri(new org.eclipse.jgit.transport.URIish(origin.toUri().toURL()))
+        .call();
+  }
+
+  /** A new origin and clone under {@code root} (which PostgreSQL need not reach: no services). */
+  static LoopHarness create(Path root) throws Exception {
+    return new LoopHarness(root);
+  }
+
+  /** The tiny application: a Python HTTP server answering /health and /version (the commit). */
+  static String app() {
+    return """
+        import os, http.server
+        COMMIT = os.environ.get("CAIRN_COMMIT", "").encode()
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                if self.path == "/health":
+                    body = b"ok"
+                elif self.path == "/version":
+                    body = COMMIT
+                else:
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            def log_message(self, *args):
+                pass
+        http.server.ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
+        """;
+  }
+
+  /**
+   * A pipeline file for the tiny application: the build copies app.py, the release runs it.
+   *
+   * @param buildSteps the YAML list items of build.steps, each starting with "- "
+   * @param buildEnv extra YAML lines of build.env (or empty)
+   * @param start the release's start command
+   * @param bake the bake duration
+   */
+  String pipeline(String buildSteps, String buildEnv, String start, String bake) {
+    return "name: tiny\n"
+        + "build:\n"
+        + "  steps:\n"
+        + buildSteps.lines().map(l -> "    " + l + "\n").collect(Collectors.joining())
+        + "  artifact: out/\n"
+        + (buildEnv.isEmpty()
+            ? ""
+            : "  env:\n"
+                + buildEnv.lines().map(l -> "    " + l + "\n").collect(Collectors.joining()))
+        + "environments:\n"
+        + "  - name: production\n"
+        + "    app:\n"
+        + "      start: "
+        + start
+        + "\n"
+        + "      port: "
+        + appPort
+        + "\n"
+        + "      start-timeout: 30s\n"
+        + "      env:\n"
+        + "        CAIRN_COMMIT: \"${commit}\"\n"
+        + "    health: {path: /health, interval: 100ms, failure-threshold: 3}\n"
+        + "    bake: "
+        + bake
+        + "\n";
+  }
+
+  /** The default pipeline file: a copy build, python3 app.py, the given bake. */
+  String pipeline(String bake) {
+    return pipeline("- run: mkdir -p out && cp app.py out/", "", "python3 app.py", bake);
+  }
+
+  void write(String file, String content) throws IOException {
+    Path path = clone.resolve(file);
+    Files.createDirectories(path.getParent());
+    Files.writeString(path, content);
+  }
+
+  RevCommit commit(String message) throws Exception {
+    return commit(message, DEVELOPER);
+  }
+
+  RevCommit commit(String message, PersonIdent author) throws Exception {
+    git.add().addFilepattern(".").call();
+    git.add().addFilepattern(".").setUpdate(true).call();
+    return git.commit().setMessage(message).setAuthor(author).setCommitter(DEVELOPER).call();
+  }
+
+  /** Pushes main to origin, then runs origin's post-receive hook as git would. */
+  void push(RevCommit commit) throws Exception {
+    git.push()
+        .setRemote("origin")
+        .setRefSpecs(new RefSpec("refs/heads/main:refs/heads/main"))
+        .call();
+    Path hook = origin.resolve("hooks").resolve("post-receive");
+    if (!Files.isRegularFile(hook)) {
+      return;
+    }
+    Process process =
+        new ProcessBuilder("/bin/sh", hook.toString())
+            .directory(origin.toFile())
+            .redirectErrorStream(true)
+            .start();
+    try (OutputStream stdin = process.getOutputStream()) {
+      String parent = commit.getParentCount() > 0 ? commit.getParent(0).getName() : "0".repeat(40);
+      stdin.write(
+          (parent + " " + commit.getName() + " refs/heads/main\n")
+              .getBytes(StandardCharsets.UTF_8));
+    }
+    process.getInputStream().transferTo(OutputStream.nullOutputStream());
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the hook ends").isTrue();
+  }
+
+  /** Starts Cairn on origin (after the first push, like a user would). */
+  LocalCairn start() throws IOException {
+    cairn =
+        LocalCairn.start(
+            new LocalCairn.Options(
+                home,
+                origin.toString(),
+                "main",
+                Duration.ofMinutes(5), // only push notifications, so that the tests exercise them
+                "127.0.0.1",
+                0,
+                Map.of(),
+                this::heard));
+    return cairn;
+  }
+
+  LocalCairn cairn() {
+    return cairn;
+  }
+
+  private void heard(String runId, String kind, String environment, String message) {
+    Event event = new Event(runId, kind, environment, message);
+    events.add(event);
+    watchers.forEach(w -> w.accept(event));
+    if (kind.equals("run-started") || kind.equals("run-ended")) {
+      // run.json exists before run-started is reported.
+      String commit = runJson(runId).path("commit").asText();
+      CompletableFuture<String> future =
+          runIdByCommit.computeIfAbsent(commit, c -> new CompletableFuture<>());
+      if (kind.equals("run-ended")) {
+        future.complete(runId);
+      }
+      startedByCommit.computeIfAbsent(commit, c -> new CompletableFuture<>()).complete(runId);
+    }
+  }
+
+  private ObjectNode runJson(String runId) {
+    try {
+      return (ObjectNode)
+          Json.parse(Files.readString(home.resolve("runs").resolve(runId).resolve("run.json")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Also tells {@code watcher} every event from now on (called on Cairn's threads). */
+  void onEvent(Consumer<Event> watcher) {
+    watchers.add(watcher);
+  }
+
+  /** Waits for the run of a commit to start and returns its id. */
+  String awaitRunId(RevCommit commit) throws Exception {
+    return startedByCommit
+        .computeIfAbsent(commit.getName(), c -> new CompletableFuture<>())
+        .get(RUN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  /** The directory a run's build works in. */
+  Path workspace(String runId) {
+    return home.resolve("runs").resolve(runId).resolve("workspace");
+  }
+
+  /** Waits for the run of a commit to end and describes how it ended. */
+  Outcome awaitRun(RevCommit commit) throws Exception {
+    String runId =
+        runIdByCommit
+            .computeIfAbsent(commit.getName(), c -> new CompletableFuture<>())
+            .get(RUN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    return outcome(runId);
+  }
+
+  Outcome outcome(String runId) {
+    ExecutionDescription execution = execution(runId);
+    return new Outcome(
+        runId,
+        execution.status().name(),
+        execution.error(),
+        execution.cause(),
+        cairn.pipelines().runFacts(runId));
+  }
+
+  private ExecutionDescription execution(String runId) {
+    return cairn.pipelines().engine().list().stream()
+        .filter(e -> e.name().equals(runId))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no execution named " + runId));
+  }
+
+  /** The engine's history of a run, as Step Functions JSON, one event per element. */
+  List<String> history(String runId) {
+    return cairn.pipelines().engine().history(execution(runId).executionArn()).stream()
+        .map(HistoryEvent::toStepFunctionsJson)
+        .map(Json::write)
+        .toList();
+  }
+
+  List<Event> eventsOf(String runId) {
+    return events.stream().filter(e -> e.runId().equals(runId)).toList();
+  }
+
+  /** GET on the environment's stable port; the body of a 2xx answer, else empty. */
+  Optional<String> get(String path) {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + appPort + path))
+            .timeout(Duration.ofSeconds(5))
+            .GET()
+            .build();
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() / 100 == 2 ? Optional.of(response.body()) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  /** What production's /version answers, or empty when nothing answers. */
+  Optional<String> version() {
+    return get("/version");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** Stops releases, proxies, services and Cairn, so that no process outlives the test. */
+  @Override
+  public void close() {
+    try {
+      if (cairn != null) {
+        cairn.stopEverything();
+        cairn.close();
+      }
+    } finally {
+      git.close();
+    }
+  }
+
+  static JsonNode parse(String text) {
+    return Json.parse(text);
+  }
+}
