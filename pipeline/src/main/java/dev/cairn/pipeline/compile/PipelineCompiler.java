@@ -140,6 +140,11 @@ public final class PipelineCompiler {
     deployed.put("Next", next);
 
     ObjectNode rollbackState = batch(states, rollback, ROLLBACK_JOB, environment, "$.rollback");
+    // Batch job parameters are strings: the error that caused the rollback travels as JSON text.
+    rollbackState
+        .with("Parameters")
+        .with("Parameters")
+        .put("reason.$", "States.JsonToString($.error)");
     // A rollback is never given up: it is retried on any error, with back-off.
     ArrayNode retry = rollbackState.putArray("Retry");
     ObjectNode retrier = retry.addObject();

@@ -286,7 +286,8 @@ public final class PipelineService implements AutoCloseable {
             case PipelineCompiler.BUILD_JOB -> build(runId);
             case PipelineCompiler.APPLY_JOB -> apply(runId, environment);
             case PipelineCompiler.VERIFY_JOB -> verify(runId, environment);
-            case PipelineCompiler.ROLLBACK_JOB -> rollback(runId, environment);
+            case PipelineCompiler.ROLLBACK_JOB ->
+                rollback(runId, environment, reasonOf(job.path("reason").asText("")));
             default ->
                 throw new StatesException(
                     "Cairn.UnknownJob", "no job named " + job.path("job").asText());
@@ -608,7 +609,21 @@ public final class PipelineService implements AutoCloseable {
     }
   }
 
-  private void rollback(String runId, String environment) {
+  /** The cause of the error that led to a rollback, from its JSON text. */
+  private static String reasonOf(String errorJson) {
+    if (errorJson.isBlank()) {
+      return null;
+    }
+    try {
+      JsonNode error = Json.parse(errorJson);
+      String cause = error.path("Cause").asText("");
+      return error.path("Error").asText("error") + (cause.isEmpty() ? "" : ": " + cause);
+    } catch (IllegalArgumentException e) {
+      return errorJson;
+    }
+  }
+
+  private void rollback(String runId, String environment, String reason) {
     EnvironmentSpec spec = environmentSpec(runId, environment);
     ObjectNode run = runFacts(runId);
     Optional<Release> failed = releaseOf(runId, environment);
@@ -631,14 +646,15 @@ public final class PipelineService implements AutoCloseable {
             "rolled-back",
             environment,
             lastGood
-                .map(
-                    g ->
-                        "back to "
-                            + shortId(g.commit())
-                            + "; "
-                            + shortId(run.path("commit").asText())
-                            + " marked bad")
-                .orElse("no earlier release to return to; the failed release was stopped"));
+                    .map(
+                        g ->
+                            "back to "
+                                + shortId(g.commit())
+                                + "; "
+                                + shortId(run.path("commit").asText())
+                                + " marked bad")
+                    .orElse("no earlier release to return to; the failed release was stopped")
+                + (reason == null ? "" : " (" + reason + ")"));
   }
 
   /** Starts the last good release again from its stored artifact: no rebuild. */
