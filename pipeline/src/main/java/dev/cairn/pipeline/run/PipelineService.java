@@ -77,6 +77,12 @@ public final class PipelineService implements AutoCloseable {
   private final AtomicInteger sequence;
 
   /**
+   * The engine, once built: building it resumes the runs in progress, whose re-dispatched tasks may
+   * call back into this service before the constructor has assigned {@link #engine}.
+   */
+  private final CompletableFuture<Engine> engineReady = new CompletableFuture<>();
+
+  /**
    * The adapters a pipeline service works with.
    *
    * @param jobs runs build steps and migrations
@@ -123,6 +129,15 @@ public final class PipelineService implements AutoCloseable {
     this.pipelineReader = pipelineReader;
     this.sequence = new AtomicInteger(countRuns());
     this.engine = Engine.builder().store(store).taskHandlers(handlers()).build();
+    engineReady.complete(engine);
+    // Runs resumed after a restart end like the ones submitted here: slots released, run-ended.
+    for (ExecutionDescription execution : engine.list()) {
+      if (!execution.status().isFinal()) {
+        engine
+            .completion(execution.executionArn())
+            .thenAccept(description -> runEnded(execution.name(), description));
+      }
+    }
   }
 
   // ---------------------------------------------------------------- API
@@ -355,6 +370,25 @@ public final class PipelineService implements AutoCloseable {
     String commit = payload.path("run").path("commit").asText();
     String environment = payload.path("environment").asText();
     String token = payload.path("token").asText();
+    // Asynchronous: when Cairn restarts, this is re-dispatched while the engine is being built.
+    engineReady
+        .thenRunAsync(() -> admit(runId, runSequence, commit, environment, token), jobs)
+        .exceptionally(
+            failure -> {
+              readyEngine()
+                  .sendTaskFailure(
+                      token,
+                      "Cairn.QueueFailed",
+                      "the deploy queue failed: " + failure.getMessage());
+              return null;
+            });
+    // The task ends when its token is reported back; this result is ignored.
+    return CompletableFuture.completedFuture(Json.object());
+  }
+
+  private void admit(
+      String runId, long runSequence, String commit, String environment, String token) {
+    Engine engine = readyEngine();
     EnvironmentLedger ledger = ledger(environment);
     boolean manual = "manual".equals(payload.path("run").path("trigger").asText());
     if (!manual && ledger.isBad(commit)) {
@@ -385,8 +419,11 @@ public final class PipelineService implements AutoCloseable {
         pump(environment);
       }
     }
-    // The task ends when its token is reported back; this result is ignored.
-    return CompletableFuture.completedFuture(Json.object());
+  }
+
+  /** The engine; waits while it is being built (only ever from task threads). */
+  private Engine readyEngine() {
+    return engineReady.join();
   }
 
   /** Grants the environment's slot to the newest waiting run if it is free; supersedes the rest. */
@@ -398,6 +435,17 @@ public final class PipelineService implements AutoCloseable {
       List<Waiting> waiting = waitingByEnvironment.getOrDefault(environment, List.of());
       Optional<String> holder = ledger.holder();
       if (holder.isPresent() && !holderFinished(holder.get())) {
+        // Cairn stopped after granting the slot and before the engine recorded it: the holder's
+        // queue task was dispatched again and waits for a slot that is its own.
+        Optional<Waiting> again =
+            waiting.stream().filter(w -> w.runId().equals(holder.get())).findFirst();
+        if (again.isEmpty()) {
+          return;
+        }
+        waiting.remove(again.get());
+        ObjectNode result = Json.object();
+        result.put("granted", true);
+        readyEngine().sendTaskSuccess(again.get().token(), result);
         return;
       }
       if (waiting.isEmpty()) {
@@ -426,18 +474,22 @@ public final class PipelineService implements AutoCloseable {
           "superseded",
           environment,
           "superseded by " + shortId(granted.commit()));
-      engine.sendTaskFailure(
-          candidate.token(),
-          PipelineCompiler.ERROR_SUPERSEDED,
-          "superseded by " + granted.commit());
+      readyEngine()
+          .sendTaskFailure(
+              candidate.token(),
+              PipelineCompiler.ERROR_SUPERSEDED,
+              "superseded by " + granted.commit());
     }
     ObjectNode result = Json.object();
     result.put("granted", true);
-    engine.sendTaskSuccess(granted.token(), result);
+    readyEngine().sendTaskSuccess(granted.token(), result);
   }
 
   private boolean holderFinished(String runId) {
-    return engine.describe(executionArnOf(runId)).map(d -> d.status().isFinal()).orElse(true);
+    return readyEngine()
+        .describe(executionArnOf(runId))
+        .map(d -> d.status().isFinal())
+        .orElse(true);
   }
 
   private void release(String runId, String environment) {
@@ -480,6 +532,19 @@ public final class PipelineService implements AutoCloseable {
     ObjectNode run = runFacts(runId);
     String commit = run.path("commit").asText();
     String artifact = run.path("artifact").asText();
+    // Dispatched again after a restart: the release this run started may still be running.
+    Optional<Release> started = releaseOf(runId, environment);
+    if (started.isPresent() && run.path("switched").path(environment).asBoolean(false)) {
+      // Cairn stopped after the switch, before the engine recorded the end of this task.
+      if (!ports
+          .deployer()
+          .live(environment)
+          .map(Release::id)
+          .equals(Optional.of(started.get().id()))) {
+        ports.deployer().switchTraffic(started.get());
+      }
+      return;
+    }
     Set<String> masked = new HashSet<>(ports.secrets().values());
     Map<String, ServiceEndpoint> endpoints = new HashMap<>();
     for (ServiceSpec service : spec.services().values()) {
@@ -501,7 +566,8 @@ public final class PipelineService implements AutoCloseable {
     for (var entry : spec.app().env().entrySet()) {
       env.put(entry.getKey(), resolve(entry.getValue(), runId, environment, endpoints, masked));
     }
-    if (spec.migrate() != null) {
+    // A started release means its migration succeeded already.
+    if (spec.migrate() != null && started.isEmpty()) {
       Map<String, String> migrationEnv = new HashMap<>(ports.jobEnvironment());
       migrationEnv.putAll(env);
       JobResult migration =
@@ -526,17 +592,19 @@ public final class PipelineService implements AutoCloseable {
       }
     }
     Release release =
-        ports
-            .deployer()
-            .start(
-                new ReleaseSpec(
-                    environment,
-                    commit,
-                    artifact,
-                    releaseDir,
-                    spec.app().start(),
-                    env,
-                    spec.app().port()));
+        started.orElseGet(
+            () ->
+                ports
+                    .deployer()
+                    .start(
+                        new ReleaseSpec(
+                            environment,
+                            commit,
+                            artifact,
+                            releaseDir,
+                            spec.app().start(),
+                            env,
+                            spec.app().port())));
     updateRun(runId, r -> r.with("releases").put(environment, release.id()));
     if (!ports.deployer().awaitHealthy(release, spec.health(), spec.app().startTimeout())) {
       ports.deployer().stop(release);
