@@ -370,9 +370,10 @@ public final class PipelineService implements AutoCloseable {
     String commit = payload.path("run").path("commit").asText();
     String environment = payload.path("environment").asText();
     String token = payload.path("token").asText();
+    boolean manual = "manual".equals(payload.path("run").path("trigger").asText());
     // Asynchronous: when Cairn restarts, this is re-dispatched while the engine is being built.
     engineReady
-        .thenRunAsync(() -> admit(runId, runSequence, commit, environment, token), jobs)
+        .thenRunAsync(() -> admit(runId, runSequence, commit, environment, token, manual), jobs)
         .exceptionally(
             failure -> {
               readyEngine()
@@ -387,10 +388,14 @@ public final class PipelineService implements AutoCloseable {
   }
 
   private void admit(
-      String runId, long runSequence, String commit, String environment, String token) {
+      String runId,
+      long runSequence,
+      String commit,
+      String environment,
+      String token,
+      boolean manual) {
     Engine engine = readyEngine();
     EnvironmentLedger ledger = ledger(environment);
-    boolean manual = "manual".equals(payload.path("run").path("trigger").asText());
     if (!manual && ledger.isBad(commit)) {
       report(runId, "skipped", environment, "commit is marked bad in " + environment);
       engine.sendTaskFailure(
