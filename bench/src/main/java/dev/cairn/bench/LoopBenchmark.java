@@ -111,6 +111,8 @@ public final class LoopBenchmark {
 
   private void runAll() throws Exception {
     System.err.println("loopbench: workspace " + workspace);
+    // Other work on the machine skews the figures: say how busy it was.
+    notes.add("load average (1, 5, 15 min) at the start: " + loadAverage());
     if (only.contains("overhead") || only.contains("trigger") || only.contains("switch")) {
       overheadHookAndSwitch();
     }
@@ -127,7 +129,17 @@ public final class LoopBenchmark {
     if (only.contains("notes")) {
       notesEndToEnd();
     }
+    notes.add("load average (1, 5, 15 min) at the end: " + loadAverage());
     print();
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+      return parts[0] + " " + parts[1] + " " + parts[2];
+    } catch (IOException e) {
+      return "?";
+    }
   }
 
   // ---------------------------------------------------------------- scenarios
@@ -138,6 +150,7 @@ public final class LoopBenchmark {
     try (Scenario scenario = Scenario.tiny(dir, python, Duration.ofSeconds(5), "0s", "100ms")) {
       scenario.deployFirst();
       List<Double> cairnMillis = new ArrayList<>();
+      List<Double> bareMillis = new ArrayList<>();
       List<Double> triggerMillis = new ArrayList<>();
       Map<String, List<Double>> phases = new LinkedHashMap<>();
       for (int i = 0; i < runs; i++) {
@@ -163,8 +176,9 @@ public final class LoopBenchmark {
         phases
             .computeIfAbsent("switched → stable port serves", k -> new ArrayList<>())
             .add(ms(switched, serving));
+        // Interleaved, so that both see the same state of the machine.
+        bareMillis.add(bareRun(scenario, i));
       }
-      List<Double> bareMillis = bareScript(scenario);
       double overhead = median(cairnMillis) - median(bareMillis);
       if (only.contains("overhead")) {
         row(
@@ -197,41 +211,36 @@ public final class LoopBenchmark {
   }
 
   /** The bare script: the same commands, no Cairn, timed from its start until healthy. */
-  private List<Double> bareScript(Scenario scenario) throws Exception {
+  private double bareRun(Scenario scenario, int i) throws Exception {
     Path script = cairnRoot.resolve("bench").resolve("bare-deploy.sh");
-    List<Double> millis = new ArrayList<>();
-    for (int i = 0; i < runs; i++) {
-      int port = freePort();
-      Path work = scenario.dir.resolve("bare-" + i);
-      String commit = scenario.git.getRepository().resolve("HEAD").getName();
-      long start = nowMicros();
-      Process process =
-          new ProcessBuilder(
-                  "bash",
-                  script.toString(),
-                  scenario.clone.toString(),
-                  work.toString(),
-                  String.valueOf(port),
-                  commit,
-                  python)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        throw new IllegalStateException("bare-deploy.sh failed");
-      }
-      long healthy = nowMicros();
-      String version = get(port, "/version");
-      if (version == null || !version.trim().equals(commit)) {
-        throw new IllegalStateException(
-            "the bare deploy does not serve " + commit + ": " + version);
-      }
-      millis.add((healthy - start) / 1000.0);
-      long pid = Long.parseLong(Files.readString(work.resolve("pid")).trim());
-      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
-      ProcessHandle.of(pid).ifPresent(p -> p.onExit().join());
+    int port = freePort();
+    Path work = scenario.dir.resolve("bare-" + i);
+    String commit = scenario.git.getRepository().resolve("HEAD").getName();
+    long start = nowMicros();
+    Process process =
+        new ProcessBuilder(
+                "bash",
+                script.toString(),
+                scenario.clone.toString(),
+                work.toString(),
+                String.valueOf(port),
+                commit,
+                python)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+      throw new IllegalStateException("bare-deploy.sh failed");
     }
-    return millis;
+    long healthy = nowMicros();
+    String version = get(port, "/version");
+    if (version == null || !version.trim().equals(commit)) {
+      throw new IllegalStateException("the bare deploy does not serve " + commit + ": " + version);
+    }
+    long pid = Long.parseLong(Files.readString(work.resolve("pid")).trim());
+    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+    ProcessHandle.of(pid).ifPresent(p -> p.onExit().join());
+    return (healthy - start) / 1000.0;
   }
 
   /** N deploys while a bounded client loop calls the stable port, one connection per request. */
@@ -732,7 +741,7 @@ public final class LoopBenchmark {
       while (System.nanoTime() < deadline) {
         String version = get(appPort, "/version");
         long at = nowMicros();
-        if (version != null && version.trim().equals(commit)) {
+        if (version != null && version.contains(commit)) {
           return at;
         }
         CompletableFuture<String> end = ended.get(commit);
@@ -920,7 +929,8 @@ public final class LoopBenchmark {
               .start();
       String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       jcmd.waitFor(30, TimeUnit.SECONDS);
-      Matcher matcher = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(output);
+      Matcher matcher =
+          Pattern.compile("(?:total|committed) (\\d+)K, used (\\d+)K").matcher(output);
       if (matcher.find()) {
         return String.format(
             Locale.ROOT,
