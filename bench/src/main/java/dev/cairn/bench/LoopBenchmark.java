@@ -3,7 +3,6 @@ package dev.cairn.bench;
 import dev.cairn.cli.loop.LocalCairn;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -715,24 +714,14 @@ public final class LoopBenchmark {
     }
 
     private void runHook(RevCommit commit) throws Exception {
-      Path hook = origin.resolve("hooks").resolve("post-receive");
-      if (!Files.isRegularFile(hook)) {
+      String parent =
+          commit.getParentCount() > 0
+              ? commit.getParent(0).getName()
+              : dev.cairn.git.hook.PostReceive.NO_COMMIT;
+      if (!dev.cairn.git.hook.PostReceive.run(
+          origin, parent, commit.getName(), "refs/heads/main")) {
         throw new IllegalStateException("no post-receive hook in " + origin);
       }
-      Process process =
-          new ProcessBuilder("/bin/sh", hook.toString())
-              .directory(origin.toFile())
-              .redirectErrorStream(true)
-              .start();
-      try (OutputStream stdin = process.getOutputStream()) {
-        String parent =
-            commit.getParentCount() > 0 ? commit.getParent(0).getName() : "0".repeat(40);
-        stdin.write(
-            (parent + " " + commit.getName() + " refs/heads/main\n")
-                .getBytes(StandardCharsets.UTF_8));
-      }
-      process.getInputStream().transferTo(OutputStream.nullOutputStream());
-      process.waitFor(30, TimeUnit.SECONDS);
     }
 
     /** Polls the stable port every ~2 ms until it serves the commit; the time it first did. */

@@ -372,23 +372,11 @@ public final class DemoCommand implements Callable<Integer> {
         .setRemote("origin")
         .setRefSpecs(new org.eclipse.jgit.transport.RefSpec("refs/heads/main:refs/heads/main"))
         .call();
-    Path hook = origin.resolve("hooks").resolve("post-receive");
-    if (Files.isExecutable(hook) || Files.isRegularFile(hook)) {
-      Process process =
-          new ProcessBuilder("/bin/sh", hook.toString())
-              .directory(origin.toFile())
-              .redirectErrorStream(true)
-              .start();
-      try (OutputStream stdin = process.getOutputStream()) {
-        String parent =
-            commit.getParentCount() > 0 ? commit.getParent(0).getName() : "0".repeat(40);
-        stdin.write(
-            (parent + " " + commit.getName() + " refs/heads/main\n")
-                .getBytes(StandardCharsets.UTF_8));
-      }
-      process.getInputStream().transferTo(OutputStream.nullOutputStream());
-      process.waitFor(30, TimeUnit.SECONDS);
-    }
+    String parent =
+        commit.getParentCount() > 0
+            ? commit.getParent(0).getName()
+            : dev.cairn.git.hook.PostReceive.NO_COMMIT;
+    dev.cairn.git.hook.PostReceive.run(origin, parent, commit.getName(), "refs/heads/main");
   }
 
   private void track(String runId, String kind, String environment, String message) {

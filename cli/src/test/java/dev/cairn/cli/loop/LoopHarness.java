@@ -1,21 +1,17 @@
 package dev.cairn.cli.loop;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.engine.execution.ExecutionDescription;
 import dev.cairn.engine.execution.HistoryEvent;
 import dev.cairn.engine.json.Json;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -173,23 +169,12 @@ final class LoopHarness implements AutoCloseable {
         .setRemote("origin")
         .setRefSpecs(new RefSpec("refs/heads/main:refs/heads/main"))
         .call();
-    Path hook = origin.resolve("hooks").resolve("post-receive");
-    if (!Files.isRegularFile(hook)) {
-      return;
-    }
-    Process process =
-        new ProcessBuilder("/bin/sh", hook.toString())
-            .directory(origin.toFile())
-            .redirectErrorStream(true)
-            .start();
-    try (OutputStream stdin = process.getOutputStream()) {
-      String parent = commit.getParentCount() > 0 ? commit.getParent(0).getName() : "0".repeat(40);
-      stdin.write(
-          (parent + " " + commit.getName() + " refs/heads/main\n")
-              .getBytes(StandardCharsets.UTF_8));
-    }
-    process.getInputStream().transferTo(OutputStream.nullOutputStream());
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the hook ends").isTrue();
+    String parent =
+        commit.getParentCount() > 0
+            ? commit.getParent(0).getName()
+            : dev.cairn.git.hook.PostReceive.NO_COMMIT;
+    // Before Cairn first starts, origin has no hook yet, as for a real user.
+    dev.cairn.git.hook.PostReceive.run(origin, parent, commit.getName(), "refs/heads/main");
   }
 
   /** Starts Cairn on origin (after the first push, like a user would). */
