@@ -60,6 +60,9 @@ final class AuditOutbox {
     long max = lastSequence;
     for (String name : names()) {
       Matcher m = ENTRY.matcher(name);
+      if (!m.matches()) {
+        continue;
+      }
       if (m.group(2).equals(record.id())) {
         return false;
       }
@@ -99,6 +102,9 @@ final class AuditOutbox {
     List<Entry> entries = new ArrayList<>();
     for (String name : names()) {
       Matcher m = ENTRY.matcher(name);
+      if (!m.matches()) {
+        continue;
+      }
       Path file = directory.resolve(name);
       String text;
       try {
