@@ -103,6 +103,7 @@ public final class GitAuditLog implements AuditLog {
 
   private final Object deliveryLock = new Object();
   private final Object stateLock = new Object();
+  private volatile Runnable beforePush = () -> {};
   private ObjectId knownTip;
   private Set<String> knownIds = new HashSet<>();
 
@@ -232,6 +233,11 @@ public final class GitAuditLog implements AuditLog {
     return "GitAuditLog[" + remoteForDisplay + "]";
   }
 
+  /** Lets a test act between building the commits and pushing them, to stage a lost race. */
+  void beforePush(Runnable action) {
+    this.beforePush = Objects.requireNonNull(action, "action");
+  }
+
   private void schedule(Duration delay) {
     synchronized (stateLock) {
       if (closed || !started) {
@@ -353,6 +359,7 @@ public final class GitAuditLog implements AuditLog {
         specs.add(new RefSpec(OUT_NOTES + ":" + NOTES));
       }
       if (!specs.isEmpty()) {
+        beforePush.run();
         Optional<String> rejection = push(specs);
         if (rejection.isPresent()) {
           lastRejection = rejection.get();

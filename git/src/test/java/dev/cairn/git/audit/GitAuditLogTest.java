@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
@@ -245,6 +246,35 @@ class GitAuditLogTest {
     // Both writers' latest outcomes ended up in the merged notes.
     assertThat(note(c1)).contains("production: deployed").contains("staging: deployed");
     assertThat(note(c2)).contains("production: deployed").contains("staging: deployed");
+  }
+
+  @Test
+  void aWriterThatLosesTheRaceFetchesAndReappliesItsRecordsOnTheNewTip() throws Exception {
+    GitAuditLog a = log("a");
+    GitAuditLog b = log("b");
+    AuditRecord fromA = record(AuditEvent.DEPLOYED, c1, "production").build();
+    AuditRecord fromB = record(AuditEvent.DEPLOYED, c2, "staging").build();
+    AuditRecord laterFromB = record(AuditEvent.DEPLOYED, c1, "staging").build();
+    a.append(fromA);
+    b.append(fromB);
+    b.append(laterFromB);
+    AtomicInteger interleavings = new AtomicInteger();
+    // A has built its commit on the old tip; B pushes first, so A's push is not a fast-forward.
+    a.beforePush(
+        () -> {
+          if (interleavings.getAndIncrement() == 0) {
+            assertThat(b.flush().delivered()).isTrue();
+          }
+        });
+
+    assertThat(a.flush().delivered()).isTrue();
+
+    assertThat(interleavings).hasValue(2);
+    assertThat(recordIds()).containsExactly(fromB.id(), laterFromB.id(), fromA.id());
+    assertThat(note(c1))
+        .contains("production: deployed [" + fromA.occurredAt() + " " + fromA.id() + "]")
+        .contains("staging: deployed [" + laterFromB.occurredAt() + " " + laterFromB.id() + "]");
+    assertThat(note(c2)).contains("staging: deployed [" + fromB.occurredAt());
   }
 
   @Test
