@@ -164,4 +164,17 @@ class AuditRecordTest {
     assertThat(a).isLessThan(b).isNotEqualTo(AuditRecord.newId(early));
     assertThat(base(AuditEvent.DEPLOYED).id(a).build().id()).isEqualTo(a);
   }
+
+  @Test
+  void theInMemoryLogKeepsAppendOrderAndEachIdOnce() {
+    InMemoryAuditLog log = new InMemoryAuditLog();
+    AuditRecord a = base(AuditEvent.RUN_STARTED).id(AuditRecord.newId(Clock.systemUTC())).build();
+    AuditRecord b =
+        base(AuditEvent.BUILD_SUCCEEDED).id(AuditRecord.newId(Clock.systemUTC())).build();
+    log.append(a);
+    log.append(b);
+    log.append(a);
+    assertThat(log.records()).containsExactly(a, b);
+    assertThat(log.flush().delivered()).isTrue();
+  }
 }
