@@ -3,6 +3,8 @@ package dev.cairn.git.audit;
 import dev.cairn.pipeline.audit.AuditRecord;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -18,14 +20,14 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * A directory of records waiting for delivery, one file each, named {@code <sequence>-<record
- * id>.json} so that the directory listing gives the append order.
+ * A directory of records waiting for delivery, one file each (plus a {@code .lock}), named {@code
+ * <sequence>-<record id>.json} so that the directory listing gives the append order.
  *
  * <p>A file appears whole or not at all (written to a temporary name, forced to disk, renamed, and
  * the directory forced), so a crash at any instant leaves either the complete record or none. One
  * outbox belongs to one process.
  */
-final class AuditOutbox {
+final class AuditOutbox implements AutoCloseable {
 
   private static final Pattern ENTRY = Pattern.compile("(\\d{19})-([0-9a-f-]{36})\\.json");
 
@@ -33,17 +35,51 @@ final class AuditOutbox {
   record Entry(Path file, long sequence, AuditRecord record) {}
 
   private final Path directory;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
   private long lastSequence;
 
+  /**
+   * Opens the outbox and locks it, so that a second process (or a second instance in this one)
+   * cannot deliver the same records concurrently.
+   *
+   * @throws IOException if it cannot be created, or another instance holds it
+   */
   AuditOutbox(Path directory) throws IOException {
     this.directory = directory.toAbsolutePath();
     Files.createDirectories(this.directory);
+    lockChannel =
+        FileChannel.open(
+            this.directory.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock held;
+    try {
+      held = lockChannel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      held = null;
+    }
+    if (held == null) {
+      lockChannel.close();
+      throw new IOException(
+          "The audit outbox " + this.directory + " is in use by another Cairn process");
+    }
+    lock = held;
     try (Stream<Path> files = Files.list(this.directory)) {
       // A temporary file is a write that did not finish: append() had not returned, so the
       // record was never promised to anyone.
       for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList()) {
         Files.deleteIfExists(p);
       }
+    }
+  }
+
+  /** Releases the lock; the files stay for the next instance. */
+  @Override
+  public void close() {
+    try {
+      lock.release();
+      lockChannel.close();
+    } catch (IOException e) {
+      // Closing the channel releases the lock in any case; nothing else to undo.
     }
   }
 

@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -225,6 +226,7 @@ public final class GitAuditLog implements AuditLog {
     }
     synchronized (deliveryLock) {
       repository.close();
+      outbox.close();
     }
   }
 
@@ -423,13 +425,19 @@ public final class GitAuditLog implements AuditLog {
             retry = true;
             problems.append(' ').append(u.getRemoteName()).append(" moved on");
           }
-          default ->
+          default -> {
+            if (lockedByAnotherWriter(u)) {
+              retry = true;
+              problems.append(' ').append(u.getRemoteName()).append(" was locked");
+            } else {
               problems
                   .append(' ')
                   .append(u.getRemoteName())
                   .append(": ")
                   .append(u.getStatus())
                   .append(u.getMessage() == null ? "" : " (" + redact(u.getMessage()) + ")");
+            }
+          }
         }
       }
     }
@@ -440,6 +448,13 @@ public final class GitAuditLog implements AuditLog {
       return Optional.of("retry:" + problems);
     }
     return Optional.of("The push to " + remoteForDisplay + " was refused:" + problems);
+  }
+
+  /** Another writer updating the ref at that instant: the same race, lost differently. */
+  private static boolean lockedByAnotherWriter(RemoteRefUpdate u) {
+    return u.getStatus() == RemoteRefUpdate.Status.REJECTED_OTHER_REASON
+        && u.getMessage() != null
+        && u.getMessage().toLowerCase(Locale.ROOT).contains("lock");
   }
 
   private ObjectId commitRecord(
@@ -658,7 +673,10 @@ public final class GitAuditLog implements AuditLog {
       return this;
     }
 
-    /** The outbox directory (in {@code CAIRN_HOME}); created if absent. One process per outbox. */
+    /**
+     * The outbox directory (in {@code CAIRN_HOME}); created if absent. It is locked while the log
+     * is open: one instance per outbox.
+     */
     public Builder outbox(Path directory) {
       this.outboxDirectory = Objects.requireNonNull(directory, "directory");
       return this;
@@ -705,7 +723,8 @@ public final class GitAuditLog implements AuditLog {
      * Opens the log: the outbox is read as it is (records of a previous process are delivered after
      * {@link GitAuditLog#start()}), the repository is created if needed. No network.
      *
-     * @throws IOException if a directory cannot be created or is not a bare repository
+     * @throws IOException if a directory cannot be created or is not a bare repository, or the
+     *     outbox is in use by another instance
      */
     public GitAuditLog build() throws IOException {
       Objects.requireNonNull(remote, "remote");
@@ -715,6 +734,15 @@ public final class GitAuditLog implements AuditLog {
         throw new IllegalArgumentException("maxBackoff is shorter than initialBackoff");
       }
       AuditOutbox outbox = new AuditOutbox(outboxDirectory);
+      try {
+        return new GitAuditLog(this, openRepository(), outbox);
+      } catch (IOException | RuntimeException e) {
+        outbox.close();
+        throw e;
+      }
+    }
+
+    private Repository openRepository() throws IOException {
       Path dir = repositoryDirectory.toAbsolutePath();
       Repository repository;
       if (Files.isRegularFile(dir.resolve("HEAD")) && Files.isDirectory(dir.resolve("objects"))) {
@@ -728,7 +756,7 @@ public final class GitAuditLog implements AuditLog {
         repository = new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build();
         repository.create(true);
       }
-      return new GitAuditLog(this, repository, outbox);
+      return repository;
     }
 
     private static Duration positive(Duration d, String name) {

@@ -1,6 +1,7 @@
 package dev.cairn.git.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.cairn.git.GitFixture;
@@ -161,6 +162,10 @@ class GitAuditLogTest {
     next.start();
     await().until(() -> next.status().delivered());
     assertThat(recordIds()).containsExactlyElementsOf(expected);
+    assertThatThrownBy(() -> log("a"))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("in use by another Cairn process");
+    next.close();
 
     GitAuditLog again = log("a");
     assertThat(again.flush().delivered()).isTrue();
