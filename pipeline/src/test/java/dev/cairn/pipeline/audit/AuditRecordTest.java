@@ -1,0 +1,180 @@
+package dev.cairn.pipeline.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.engine.json.Json;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class AuditRecordTest {
+
+  static final String C1 = "3f2a91c0e5d4b3a29180f7e6d5c4b3a291807f6e";
+  static final String C0 = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d";
+  static final String TREE = "aaaabbbbccccddddeeeeffff0000111122223333";
+  static final Instant AT = Instant.parse("2026-11-26T04:56:37Z");
+
+  static AuditRecord.Builder base(AuditEvent event) {
+    return AuditRecord.builder()
+        .id("01937a2b-0000-7000-8000-000000000001")
+        .event(event)
+        .occurredAt(AT)
+        .commit(C1)
+        .commitSubject("notes: add search\n\nlonger body")
+        .cairnVersion("0.1.0");
+  }
+
+  @Test
+  void everyFieldSurvivesJsonAndTheJsonHasTheDocumentedShape() {
+    AuditRecord r =
+        base(AuditEvent.ROLLED_BACK)
+            .startedAt(AT.minusSeconds(5))
+            .duration(Duration.ofMillis(4200))
+            .run("run-42")
+            .trigger(AuditTrigger.manual("ada"))
+            .tree(TREE)
+            .environment("production")
+            .artifact("sha256:" + "ab".repeat(32))
+            .previousRelease(C0)
+            .error(new AuditError("Cairn.HealthCheckFailed", "GET /health returned 503"))
+            .rolledBackTo(C0)
+            .supersededBy(C0)
+            .action("rollback")
+            .build();
+
+    String json = r.toJson();
+
+    assertThat(AuditRecord.fromJson(json)).isEqualTo(r);
+    var node = Json.parse(json);
+    assertThat(node.get("schema").asText()).isEqualTo("cairn.audit/v1");
+    assertThat(node.get("event").asText()).isEqualTo("rolled-back");
+    assertThat(node.get("occurredAt").asText()).isEqualTo("2026-11-26T04:56:37Z");
+    assertThat(node.get("durationMillis").asLong()).isEqualTo(4200);
+    assertThat(node.get("trigger").get("kind").asText()).isEqualTo("manual");
+    assertThat(node.get("trigger").get("actor").asText()).isEqualTo("ada");
+    assertThat(node.get("commitSubject").asText()).isEqualTo("notes: add search");
+    assertThat(node.get("error").get("cause").asText()).isEqualTo("GET /health returned 503");
+    assertThat(r.path()).isEqualTo("records/2026/11/01937a2b-0000-7000-8000-000000000001.json");
+  }
+
+  @Test
+  void absentOptionalFieldsAreAbsentInJson() {
+    AuditRecord r = base(AuditEvent.RUN_STARTED).build();
+    var node = Json.parse(r.toJson());
+    assertThat(node.has("environment")).isFalse();
+    assertThat(node.has("error")).isFalse();
+    assertThat(node.has("durationMillis")).isFalse();
+    assertThat(AuditRecord.fromJson(r.toJson())).isEqualTo(r);
+  }
+
+  @Test
+  void subjectsReadLikeADeploymentLog() {
+    assertThat(
+            base(AuditEvent.DEPLOYED)
+                .environment("production")
+                .duration(Duration.ofMillis(4200))
+                .build()
+                .subject())
+        .isEqualTo("production: deployed 3f2a91c (notes: add search) in 4.2s");
+    assertThat(base(AuditEvent.BUILD_SUCCEEDED).duration(Duration.ofSeconds(127)).build().subject())
+        .isEqualTo("built 3f2a91c (notes: add search) in 2m07s");
+    assertThat(
+            base(AuditEvent.DEPLOYMENT_FAILED)
+                .environment("staging")
+                .duration(Duration.ofMillis(850))
+                .error(new AuditError("States.Timeout", "health check timed out"))
+                .build()
+                .subject())
+        .isEqualTo(
+            "staging: deployment of 3f2a91c (notes: add search) failed after 850ms: States.Timeout");
+    assertThat(
+            base(AuditEvent.ROLLED_BACK)
+                .environment("production")
+                .rolledBackTo(C0)
+                .error(new AuditError("Cairn.HealthCheckFailed", null))
+                .build()
+                .subject())
+        .isEqualTo(
+            "production: rolled back 3f2a91c (notes: add search) to 1a2b3c4: Cairn.HealthCheckFailed");
+    assertThat(
+            base(AuditEvent.SUPERSEDED)
+                .environment("production")
+                .supersededBy(C0)
+                .build()
+                .subject())
+        .isEqualTo("production: skipped 3f2a91c (notes: add search), superseded by 1a2b3c4");
+    assertThat(
+            base(AuditEvent.MANUAL_ACTION)
+                .environment("production")
+                .action("rollback")
+                .trigger(AuditTrigger.manual("ada"))
+                .build()
+                .subject())
+        .isEqualTo("production: rollback 3f2a91c (notes: add search) by ada");
+    assertThat(
+            base(AuditEvent.APPROVED)
+                .environment("production")
+                .trigger(AuditTrigger.manual("bob"))
+                .build()
+                .subject())
+        .isEqualTo("production: approved 3f2a91c (notes: add search) by bob");
+  }
+
+  @Test
+  void fieldsThatBecomeFileNamesOrTrailersAreChecked() {
+    assertThatThrownBy(() -> base(AuditEvent.DEPLOYED).commit("HEAD").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("commit");
+    assertThatThrownBy(() -> base(AuditEvent.DEPLOYED).environment("prod\nCairn-Event: x").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("environment");
+    assertThatThrownBy(() -> base(AuditEvent.DEPLOYED).id("../../etc").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("id");
+    assertThat(base(AuditEvent.MANUAL_ACTION).action("roll\nback").build().action())
+        .isEqualTo("roll back");
+  }
+
+  @Test
+  void readingRejectsAnotherSchemaAndUnknownEventsButIgnoresUnknownFields() {
+    String json = base(AuditEvent.DEPLOYED).build().toJson();
+    assertThatThrownBy(() -> AuditRecord.fromJson(json.replace("cairn.audit/v1", "cairn.audit/v2")))
+        .hasMessageContaining("unsupported audit record schema: cairn.audit/v2");
+    assertThatThrownBy(() -> AuditRecord.fromJson(json.replace("\"deployed\"", "\"exploded\"")))
+        .hasMessageContaining("unknown event: exploded");
+    assertThat(AuditRecord.fromJson(json.replace("{", "{\"later\": 1,")).event())
+        .isEqualTo(AuditEvent.DEPLOYED);
+    assertThatThrownBy(() -> AuditRecord.fromJson(json.replace("\"commit\"", "\"commitx\"")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("commit");
+  }
+
+  @Test
+  void newIdsAreVersion7UuidsOrderedByTime() {
+    Clock early = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+    Clock late = Clock.fixed(Instant.parse("2026-01-01T00:00:01Z"), ZoneOffset.UTC);
+    String a = AuditRecord.newId(early);
+    String b = AuditRecord.newId(late);
+    assertThat(UUID.fromString(a).version()).isEqualTo(7);
+    assertThat(UUID.fromString(a).variant()).isEqualTo(2);
+    assertThat(a).isLessThan(b).isNotEqualTo(AuditRecord.newId(early));
+    assertThat(base(AuditEvent.DEPLOYED).id(a).build().id()).isEqualTo(a);
+  }
+
+  @Test
+  void theInMemoryLogKeepsAppendOrderAndEachIdOnce() {
+    InMemoryAuditLog log = new InMemoryAuditLog();
+    AuditRecord a = base(AuditEvent.RUN_STARTED).id(AuditRecord.newId(Clock.systemUTC())).build();
+    AuditRecord b =
+        base(AuditEvent.BUILD_SUCCEEDED).id(AuditRecord.newId(Clock.systemUTC())).build();
+    log.append(a);
+    log.append(b);
+    log.append(a);
+    assertThat(log.records()).containsExactly(a, b);
+    assertThat(log.flush().delivered()).isTrue();
+  }
+}
