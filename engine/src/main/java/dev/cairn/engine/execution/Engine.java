@@ -5,7 +5,6 @@ import dev.cairn.engine.definition.DefinitionParser;
 import dev.cairn.engine.definition.StateMachine;
 import dev.cairn.engine.error.StatesErrors;
 import dev.cairn.engine.error.StatesException;
-import dev.cairn.engine.json.Json;
 import dev.cairn.engine.store.ExecutionStore;
 import dev.cairn.engine.store.InMemoryExecutionStore;
 import dev.cairn.engine.task.IntegrationPattern;
@@ -424,10 +423,5 @@ public final class Engine implements AutoCloseable {
       }
       post(new Trigger.TaskTimedOut(timer.frame(), timer.key(), true));
     }
-  }
-
-  /** Parses an execution input given as text; blank text is {@code {}}. */
-  public static JsonNode parseInput(String text) {
-    return text == null || text.isBlank() ? Json.object() : Json.parse(text);
   }
 }
