@@ -4,8 +4,9 @@
 # Without root (or without apt-get) it only warns: Cairn still works, with less isolation.
 set -euo pipefail
 
-# command name -> Debian package providing it; bubblewrap sandboxes build jobs.
-declare -A wanted=([bwrap]=bubblewrap)
+# command name -> Debian package providing it: bubblewrap sandboxes build jobs; redis-server backs
+# the Redis services pipelines declare (PostgreSQL's server binaries come with the machine).
+declare -A wanted=([bwrap]=bubblewrap [redis-server]=redis-server)
 
 missing=()
 for cmd in "${!wanted[@]}"; do
