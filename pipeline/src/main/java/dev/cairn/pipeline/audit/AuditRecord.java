@@ -43,6 +43,10 @@ import java.util.regex.Pattern;
  * @param supersededBy for {@link AuditEvent#SUPERSEDED}: the commit deployed instead, or null
  * @param rolledBackTo for {@link AuditEvent#ROLLED_BACK}: the commit now running again, or null
  * @param action for {@link AuditEvent#MANUAL_ACTION}: what the person did, e.g. {@code rollback}
+ * @param releaseTag for {@link AuditEvent#DEPLOYED}: the tag created for the release, e.g. {@code
+ *     cairn/production/20261126-045637} (delivery creates it on the application commit), or null
+ * @param revertCommit for {@link AuditEvent#REVERTED}: the revert commit Cairn pushed, or null
+ * @param revertBranch for {@link AuditEvent#REVERTED}: the branch it was pushed to, or null
  * @param cairnVersion the version of Cairn that wrote the record
  */
 public record AuditRecord(
@@ -63,6 +67,9 @@ public record AuditRecord(
     String supersededBy,
     String rolledBackTo,
     String action,
+    String releaseTag,
+    String revertCommit,
+    String revertBranch,
     String cairnVersion) {
 
   /** The schema identifier written into every record; readers reject other values. */
@@ -72,6 +79,11 @@ public record AuditRecord(
   private static final Pattern RECORD_ID =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+
+  /** A ref name below {@code refs/tags/} or {@code refs/heads/}: safe slash-separated parts. */
+  private static final Pattern REF_NAME =
+      Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}(/[A-Za-z0-9][A-Za-z0-9._-]{0,62}){0,4}");
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /**
@@ -103,6 +115,15 @@ public record AuditRecord(
     }
     if (environment != null) {
       require(NAME.matcher(environment).matches(), "environment is not a name: " + environment);
+    }
+    if (releaseTag != null) {
+      requireRefName("releaseTag", releaseTag);
+    }
+    if (revertCommit != null) {
+      requireObjectId("revertCommit", revertCommit);
+    }
+    if (revertBranch != null) {
+      requireRefName("revertBranch", revertBranch);
     }
     if (duration != null) {
       require(!duration.isNegative(), "duration must not be negative");
@@ -173,6 +194,12 @@ public record AuditRecord(
                   + what
                   + (supersededBy == null ? "" : ", superseded by " + supersededBy.substring(0, 7));
           case MARKED_BAD -> "marked " + what + " bad" + by + why;
+          case SKIPPED_BAD -> "skipped " + what + ", marked bad";
+          case REVERTED ->
+              "reverted "
+                  + what
+                  + (revertBranch == null ? "" : " on " + revertBranch)
+                  + (revertCommit == null ? "" : " as " + revertCommit.substring(0, 7));
           case MANUAL_ACTION -> (action == null ? "manual action" : action) + " " + what + by;
           case APPROVED -> "approved " + what + by;
         };
@@ -224,6 +251,9 @@ public record AuditRecord(
     putIf(o, "supersededBy", supersededBy);
     putIf(o, "rolledBackTo", rolledBackTo);
     putIf(o, "action", action);
+    putIf(o, "releaseTag", releaseTag);
+    putIf(o, "revertCommit", revertCommit);
+    putIf(o, "revertBranch", revertBranch);
     o.put("cairnVersion", cairnVersion);
     return o;
   }
@@ -286,6 +316,9 @@ public record AuditRecord(
           text(o, "supersededBy"),
           text(o, "rolledBackTo"),
           text(o, "action"),
+          text(o, "releaseTag"),
+          text(o, "revertCommit"),
+          text(o, "revertBranch"),
           text(o, "cairnVersion"));
     } catch (NullPointerException missing) {
       throw new IllegalArgumentException("audit record field missing: " + missing.getMessage());
@@ -321,6 +354,12 @@ public record AuditRecord(
 
   private static void requireObjectId(String field, String value) {
     require(OBJECT_ID.matcher(value).matches(), field + " must be a full lower-case object id");
+  }
+
+  private static void requireRefName(String field, String value) {
+    require(
+        REF_NAME.matcher(value).matches() && !value.contains("..") && !value.endsWith(".lock"),
+        field + " is not a safe ref name: " + value);
   }
 
   private static void require(boolean ok, String message) {
@@ -359,6 +398,9 @@ public record AuditRecord(
     private String supersededBy;
     private String rolledBackTo;
     private String action;
+    private String releaseTag;
+    private String revertCommit;
+    private String revertBranch;
     private String cairnVersion;
 
     private Builder() {}
@@ -465,6 +507,24 @@ public record AuditRecord(
       return this;
     }
 
+    /** For {@link AuditEvent#DEPLOYED}: the release tag delivery creates. */
+    public Builder releaseTag(String releaseTag) {
+      this.releaseTag = releaseTag;
+      return this;
+    }
+
+    /** For {@link AuditEvent#REVERTED}: the revert commit. */
+    public Builder revertCommit(String revertCommit) {
+      this.revertCommit = revertCommit;
+      return this;
+    }
+
+    /** For {@link AuditEvent#REVERTED}: the branch the revert commit went to. */
+    public Builder revertBranch(String revertBranch) {
+      this.revertBranch = revertBranch;
+      return this;
+    }
+
     /** The version of Cairn writing the record. */
     public Builder cairnVersion(String cairnVersion) {
       this.cairnVersion = cairnVersion;
@@ -495,6 +555,9 @@ public record AuditRecord(
           supersededBy,
           rolledBackTo,
           action,
+          releaseTag,
+          revertCommit,
+          revertBranch,
           cairnVersion);
     }
   }
