@@ -129,6 +129,10 @@ public record AuditRecord(
       require(!duration.isNegative(), "duration must not be negative");
     }
     require(!cairnVersion.isBlank(), "cairnVersion must not be blank");
+    if (trigger.actor() != null) {
+      // The actor is shown in subjects and trailers: it must not forge a line either.
+      trigger = new AuditTrigger(trigger.kind(), oneLine(trigger.actor()));
+    }
     commitSubject = oneLine(commitSubject);
     action = oneLine(action);
     run = oneLine(run);
