@@ -137,7 +137,7 @@ class AuditTrailTest {
                     .header("Content-Type", "application/json")
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
-    assertThat(rollback.statusCode()).as(rollback.body()).isEqualTo(200);
+    assertThat(rollback.statusCode()).as(rollback.body()).isEqualTo(202);
     String rollbackRun = Json.parse(rollback.body()).path("run").asText();
     await()
         .atMost(Duration.ofSeconds(60))
@@ -178,8 +178,8 @@ class AuditTrailTest {
             "build-succeeded",
             "deployment-started production",
             "deployed production",
-            "marked-bad production",
-            "manual-action production");
+            "manual-action production",
+            "marked-bad production");
 
     AuditRecord buildFailed = only(records, broken, AuditEvent.BUILD_FAILED);
     assertThat(buildFailed.error().name()).isEqualTo("Cairn.BuildFailed");
@@ -201,7 +201,9 @@ class AuditTrailTest {
     assertThat(only(records, fix, AuditEvent.MARKED_BAD).trigger())
         .isEqualTo(AuditTrigger.manual("ada"));
     List<AuditRecord> goodAgain =
-        records.stream().filter(r -> rollbackRun.equals(r.run())).toList();
+        records.stream()
+            .filter(r -> rollbackRun.equals(r.run()) && r.commit().equals(good.getName()))
+            .toList();
     assertThat(goodAgain)
         .extracting(r -> r.event().wireName())
         .containsExactly("run-started", "build-succeeded", "deployment-started", "deployed");

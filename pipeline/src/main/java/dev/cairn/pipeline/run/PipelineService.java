@@ -319,9 +319,6 @@ public final class PipelineService implements AutoCloseable {
                     new AuditRecorder.Run(
                         run.id(), good.commit(), null, null, run.trigger(), run.submittedAt()))
             .orElse(run);
-    if (current.isPresent()) {
-      audit.record(AuditEvent.MARKED_BAD, from, environment, null, "manual", b -> b);
-    }
     audit.record(
         AuditEvent.MANUAL_ACTION,
         from,
@@ -329,6 +326,10 @@ public final class PipelineService implements AutoCloseable {
         null,
         "rollback",
         b -> b.action("rollback").rolledBackTo(target.equals(from.commit()) ? null : target));
+    // Last, so that the commit's note says what it is now: bad in this environment.
+    if (current.isPresent()) {
+      audit.record(AuditEvent.MARKED_BAD, from, environment, null, "manual", b -> b);
+    }
     return runId;
   }
 
