@@ -212,7 +212,6 @@ public final class PipelineService implements AutoCloseable {
     run.put("sequence", number);
     run.put("submittedAt", Instant.now().toString());
     JsonFiles.write(runDir.resolve("run.json"), run);
-    audit.record(AuditEvent.RUN_STARTED, AuditRecorder.Run.of(run), null, null, null, b -> b);
 
     PipelineDefinition pipeline = onlyEnvironment(readPipelineOrNull(workspace), request);
     ObjectNode machine =
@@ -220,6 +219,8 @@ public final class PipelineService implements AutoCloseable {
             pipeline != null ? pipeline : new PipelineDefinition("invalid", null, List.of()));
     ObjectNode input = Json.object();
     input.set("run", run);
+    // Only now: a request for an environment the pipeline does not have starts no run.
+    audit.record(AuditEvent.RUN_STARTED, AuditRecorder.Run.of(run), null, null, null, b -> b);
     ports
         .listener()
         .event(runId, "run-started", null, shortId(request.commit()) + " " + request.message());
