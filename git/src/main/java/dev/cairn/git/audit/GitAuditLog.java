@@ -66,6 +66,9 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  * remote is retried with exponential back-off. A record leaves the outbox only after the push that
  * contains it succeeded, so a crash at any instant neither loses nor duplicates one.
  *
+ * <p>A record with a {@code releaseTag} also gets an annotated tag on its application commit,
+ * pushed in the same push; a tag the remote already has is never moved.
+ *
  * <p>The local bare repository only caches objects: the commits are rebuilt on the fetched remote
  * tips at every attempt, and Cairn's own refs live under {@code refs/cairn/}, so the directory may
  * be the one a {@code RepositoryMirror} uses.
