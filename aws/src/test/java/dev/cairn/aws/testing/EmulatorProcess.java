@@ -35,20 +35,27 @@ final class EmulatorProcess {
   }
 
   /**
-   * Starts {@code command} and waits until {@code probe} (a URL on the emulator) answers any HTTP
-   * status below 500.
+   * Starts {@code command} (with {@code environment} added to this JVM's) and waits until {@code
+   * probePath} on the emulator answers any HTTP status below 500.
    *
    * @throws IllegalStateException when the process exits or does not answer within {@code timeout};
    *     the message holds the end of its output
    */
   static EmulatorProcess start(
-      String name, List<String> command, URI endpoint, String probePath, Duration timeout) {
+      String name,
+      List<String> command,
+      java.util.Map<String, String> environment,
+      URI endpoint,
+      String probePath,
+      Duration timeout) {
     Path log;
     Process process;
     try {
       log = Files.createTempFile("cairn-" + name + "-", ".log");
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().putAll(environment);
       process =
-          new ProcessBuilder(command)
+          builder
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
               .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
