@@ -31,12 +31,14 @@ public final class Moto {
    * saying where it was looked for.
    */
   public static void assumeAvailable() {
-    Optional<Path> executable = executable();
-    Assumptions.assumeTrue(
-        executable.isPresent(),
-        "moto_server not found: set CAIRN_MOTO_SERVER, install it at "
-            + DEFAULT_PATH
-            + " or put it on the PATH (pip install 'moto[server]')");
+    Assumptions.assumeTrue(executable().isPresent(), Moto::notFoundMessage);
+  }
+
+  /** Why moto tests are skipped: where moto_server was looked for. */
+  public static String notFoundMessage() {
+    return "moto_server not found: set CAIRN_MOTO_SERVER, install it at "
+        + DEFAULT_PATH
+        + " or put it on the PATH (pip install 'moto[server]')";
   }
 
   /**
