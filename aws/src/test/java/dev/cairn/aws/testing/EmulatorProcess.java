@@ -52,6 +52,8 @@ final class EmulatorProcess {
     Process process;
     try {
       log = Files.createTempFile("cairn-" + name + "-", ".log");
+      // Kept while the JVM runs (a failure's message points at it), not afterwards.
+      log.toFile().deleteOnExit();
       ProcessBuilder builder = new ProcessBuilder(command);
       builder.environment().putAll(environment);
       process =
@@ -63,6 +65,7 @@ final class EmulatorProcess {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name + ": " + e.getMessage(), e);
     }
+    long started = System.nanoTime();
     EmulatorProcess emulator = new EmulatorProcess(name, process, log, endpoint);
     Runtime.getRuntime().addShutdownHook(new Thread(emulator::destroy, "stop-" + name));
     URI probe = endpoint.resolve(probePath);
@@ -89,6 +92,10 @@ final class EmulatorProcess {
               + emulator.tail(),
           e);
     }
+    // Start-up cost shows in the build log: these emulators dominate the AWS tests' time.
+    System.err.printf(
+        "%s ready at %s in %d ms (output: %s)%n",
+        name, endpoint, (System.nanoTime() - started) / 1_000_000, log);
     return emulator;
   }
 
