@@ -287,24 +287,32 @@ public final class CloudFormationDeployer {
 
   private Optional<String> firstFailure(String stackName, Instant since) {
     try {
-      List<StackEvent> events =
-          cloudFormation.describeStackEvents(b -> b.stackName(stackName)).stackEvents();
-      // Events come newest first: the earliest failure since the start is the cause.
-      StackEvent first = null;
-      for (StackEvent event : events) {
-        if (event.timestamp() != null && event.timestamp().isBefore(since)) {
-          break;
-        }
-        String status = event.resourceStatusAsString();
-        if (status != null && status.toUpperCase(Locale.ROOT).endsWith("_FAILED")) {
-          first = event;
-        }
-      }
-      return Optional.ofNullable(first)
-          .map(e -> e.logicalResourceId() + ": " + e.resourceStatusReason());
+      return firstFailure(
+          cloudFormation.describeStackEvents(b -> b.stackName(stackName)).stackEvents(), since);
     } catch (SdkException e) {
       return Optional.empty(); // the status alone still says it failed
     }
+  }
+
+  /**
+   * The first resource that failed since {@code since}, as {@code "<logical id>: <reason>"}: the
+   * cause; later failures are mostly consequences (cancelled updates, the rollback's own).
+   *
+   * @param events newest first, as DescribeStackEvents returns them
+   */
+  static Optional<String> firstFailure(List<StackEvent> events, Instant since) {
+    StackEvent first = null;
+    for (StackEvent event : events) {
+      if (event.timestamp() != null && event.timestamp().isBefore(since)) {
+        break;
+      }
+      String status = event.resourceStatusAsString();
+      if (status != null && status.toUpperCase(Locale.ROOT).endsWith("_FAILED")) {
+        first = event;
+      }
+    }
+    return Optional.ofNullable(first)
+        .map(e -> e.logicalResourceId() + ": " + e.resourceStatusReason());
   }
 
   private void deleteChangeSet(String changeSetId) {

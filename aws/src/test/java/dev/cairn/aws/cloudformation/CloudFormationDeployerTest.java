@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.cloudformation.model.StackEvent;
 
 /**
  * The deployer on moto's CloudFormation: change sets are created, executed and recognised as empty
@@ -141,5 +142,39 @@ class CloudFormationDeployerTest {
   })
   void stackStatusesMapOntoPhases(String status, CloudFormationDeployer.Phase phase) {
     assertThat(CloudFormationDeployer.phase(status)).isEqualTo(phase);
+  }
+
+  @Test
+  void theCauseOfAFailedDeploymentIsTheFirstResourceThatFailedSinceItStarted() {
+    java.time.Instant start = java.time.Instant.parse("2026-01-01T10:00:00Z");
+    java.util.List<StackEvent> newestFirst =
+        java.util.List.of(
+            event("notes", "UPDATE_ROLLBACK_COMPLETE", null, start.plusSeconds(90)),
+            event("Service", "UPDATE_FAILED", "Resource update cancelled", start.plusSeconds(60)),
+            event(
+                "TaskDefinition",
+                "UPDATE_FAILED",
+                "Invalid request provided: image not found",
+                start.plusSeconds(30)),
+            event("notes", "UPDATE_IN_PROGRESS", "User Initiated", start.plusSeconds(1)),
+            event(
+                "Old",
+                "CREATE_FAILED",
+                "an earlier deployment's failure",
+                start.minusSeconds(600)));
+
+    assertThat(CloudFormationDeployer.firstFailure(newestFirst, start))
+        .contains("TaskDefinition: Invalid request provided: image not found");
+    assertThat(CloudFormationDeployer.firstFailure(newestFirst.subList(3, 5), start)).isEmpty();
+  }
+
+  private static StackEvent event(
+      String resource, String status, String reason, java.time.Instant at) {
+    return StackEvent.builder()
+        .logicalResourceId(resource)
+        .resourceStatus(status)
+        .resourceStatusReason(reason)
+        .timestamp(at)
+        .build();
   }
 }
