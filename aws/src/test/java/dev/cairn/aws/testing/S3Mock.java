@@ -34,6 +34,9 @@ public final class S3Mock {
       Path root;
       try {
         root = Files.createTempDirectory("cairn-s3mock-");
+        // S3Mock empties it when it stops (before this runs, at JVM exit); the empty directory
+        // goes.
+        root.toFile().deleteOnExit();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
