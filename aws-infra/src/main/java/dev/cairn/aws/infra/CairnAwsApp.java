@@ -1,0 +1,107 @@
+package dev.cairn.aws.infra;
+
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import io.github.cdklabs.cdknag.NagPackProps;
+import java.nio.file.Path;
+import java.util.List;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.cxapi.CloudAssembly;
+
+/**
+ * The CDK app: the images stack, the pipeline stack and the notes example's application stack,
+ * checked by cdk-nag's AwsSolutions rules. {@code cairn aws synth} runs it in-process; the CDK CLI
+ * runs {@link #main} (or, as {@code cairn aws deploy} does, deploys the synthesized directory).
+ */
+public final class CairnAwsApp {
+  /** The environment variable naming the configuration file when the CDK CLI runs {@link #main}. */
+  public static final String CONFIG_VARIABLE = "CAIRN_AWS_CONFIG";
+
+  private final App app;
+  private final ImagesStack images;
+  private final PipelineStack pipeline;
+  private final NotesAppStack notes;
+
+  private CairnAwsApp(App app, CairnAwsConfig config) {
+    this.app = app;
+    String prefix = config.prefix();
+    StackProps props =
+        StackProps.builder().description("Cairn: GitOps deployment pipeline on AWS").build();
+    images = new ImagesStack(app, camel(prefix) + "Images", props, config);
+    pipeline = new PipelineStack(app, camel(prefix) + "Pipeline", props, config, images);
+    notes =
+        new NotesAppStack(
+            app,
+            "NotesApp",
+            StackProps.builder()
+                .description("The notes example on ECS Fargate and RDS, deployed by Cairn")
+                .build());
+    Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
+  }
+
+  /**
+   * Builds the app, writing the cloud assembly to {@code outDir} when it is synthesized.
+   *
+   * @throws AwsConfigException if a repository's pipeline file is missing or invalid
+   */
+  public static CairnAwsApp create(CairnAwsConfig config, Path outDir) {
+    App app = new App(AppProps.builder().outdir(outDir.toString()).build());
+    return new CairnAwsApp(app, config);
+  }
+
+  /** Builds the app in the CDK CLI's output directory (the CLI sets it). */
+  public static CairnAwsApp create(CairnAwsConfig config) {
+    return new CairnAwsApp(new App(), config);
+  }
+
+  /**
+   * Synthesizes the CloudFormation templates ({@code <stack>.template.json}) into the app's output
+   * directory.
+   */
+  public CloudAssembly synth() {
+    return app.synth();
+  }
+
+  /** The CDK app. */
+  public App app() {
+    return app;
+  }
+
+  /** The images stack (ECR, CodeBuild). */
+  public ImagesStack images() {
+    return images;
+  }
+
+  /** The pipeline stack. */
+  public PipelineStack pipeline() {
+    return pipeline;
+  }
+
+  /** The notes example's application stack. */
+  public NotesAppStack notes() {
+    return notes;
+  }
+
+  /** The stacks, in deployment order. */
+  public List<software.amazon.awscdk.Stack> stacks() {
+    return List.of(images, pipeline, notes);
+  }
+
+  /** Entry point for the CDK CLI: reads the configuration named by {@value #CONFIG_VARIABLE}. */
+  public static void main(String[] args) {
+    String file = System.getenv().getOrDefault(CONFIG_VARIABLE, "cairn-aws.yml");
+    create(CairnAwsConfig.read(Path.of(file))).synth();
+  }
+
+  static String camel(String name) {
+    StringBuilder result = new StringBuilder();
+    for (String part : name.split("-")) {
+      if (!part.isEmpty()) {
+        result.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+      }
+    }
+    return result.toString();
+  }
+}
