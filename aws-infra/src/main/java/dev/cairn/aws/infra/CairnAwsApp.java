@@ -19,6 +19,9 @@ public final class CairnAwsApp {
   /** The environment variable naming the configuration file when the CDK CLI runs {@link #main}. */
   public static final String CONFIG_VARIABLE = "CAIRN_AWS_CONFIG";
 
+  /** The notes example's stack: deployed by Cairn's apply job, not by {@code cairn aws deploy}. */
+  public static final String NOTES_STACK = "NotesApp";
+
   private final App app;
   private final ImagesStack images;
   private final PipelineStack pipeline;
@@ -26,15 +29,14 @@ public final class CairnAwsApp {
 
   private CairnAwsApp(App app, CairnAwsConfig config) {
     this.app = app;
-    String prefix = config.prefix();
     StackProps props =
         StackProps.builder().description("Cairn: GitOps deployment pipeline on AWS").build();
-    images = new ImagesStack(app, camel(prefix) + "Images", props, config);
-    pipeline = new PipelineStack(app, camel(prefix) + "Pipeline", props, config, images);
+    images = new ImagesStack(app, imagesStackName(config), props, config);
+    pipeline = new PipelineStack(app, pipelineStackName(config), props, config, images);
     notes =
         new NotesAppStack(
             app,
-            "NotesApp",
+            NOTES_STACK,
             StackProps.builder()
                 .description("The notes example on ECS Fargate and RDS, deployed by Cairn")
                 .build());
@@ -93,6 +95,16 @@ public final class CairnAwsApp {
   public static void main(String[] args) {
     String file = System.getenv().getOrDefault(CONFIG_VARIABLE, "cairn-aws.yml");
     create(CairnAwsConfig.read(Path.of(file))).synth();
+  }
+
+  /** The name of the images stack, e.g. {@code CairnImages}. */
+  public static String imagesStackName(CairnAwsConfig config) {
+    return camel(config.prefix()) + "Images";
+  }
+
+  /** The name of the pipeline stack, e.g. {@code CairnPipeline}. */
+  public static String pipelineStackName(CairnAwsConfig config) {
+    return camel(config.prefix()) + "Pipeline";
   }
 
   static String camel(String name) {

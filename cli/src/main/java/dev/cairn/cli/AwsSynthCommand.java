@@ -1,0 +1,86 @@
+package dev.cairn.cli;
+
+import dev.cairn.aws.infra.AwsConfigException;
+import dev.cairn.aws.infra.CairnAwsApp;
+import dev.cairn.aws.infra.CairnAwsConfig;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cairn aws synth}: runs the CDK app in-process and writes the CloudFormation templates (a
+ * CDK cloud assembly) to a directory.
+ */
+@Command(
+    name = "synth",
+    mixinStandardHelpOptions = true,
+    description = "Write the CloudFormation templates of Cairn's AWS stacks (needs Node.js 18+).")
+public final class AwsSynthCommand implements Callable<Integer> {
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      defaultValue = "cairn-aws.yml",
+      description = "The AWS configuration (default: ${DEFAULT-VALUE}).")
+  Path config = Path.of("cairn-aws.yml");
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      defaultValue = "cdk.out",
+      description = "Where the templates go (default: ${DEFAULT-VALUE}).")
+  Path out = Path.of("cdk.out");
+
+  @Override
+  public Integer call() {
+    List<Path> templates = synth(config, out, System.getenv());
+    System.out.println("Wrote " + templates.size() + " templates to " + out + ":");
+    templates.forEach(t -> System.out.println("  " + t.getFileName()));
+    return ExitCodes.OK;
+  }
+
+  /**
+   * Synthesizes the app configured by {@code config} into {@code out}; returns the templates.
+   *
+   * @throws UserInputException if the configuration is invalid or Node.js is missing
+   */
+  static List<Path> synth(Path config, Path out, Map<String, String> environment) {
+    if (findExecutable("node", environment).isEmpty()) {
+      throw new UserInputException(
+          "Node.js is not on the PATH: the CDK runs its core in Node.js (18 or newer) through"
+              + " jsii. Install it and try again.");
+    }
+    CairnAwsConfig configuration;
+    try {
+      configuration = CairnAwsConfig.read(config);
+      Files.createDirectories(out);
+      CairnAwsApp app = CairnAwsApp.create(configuration, out);
+      app.synth();
+      return app.stacks().stream().map(s -> out.resolve(s.getTemplateFile())).toList();
+    } catch (AwsConfigException e) {
+      throw new UserInputException(e.getMessage());
+    } catch (java.io.IOException e) {
+      throw new UserInputException("cannot create " + out + ": " + e.getMessage());
+    }
+  }
+
+  /** An executable named {@code name} on the environment's PATH. */
+  static Optional<Path> findExecutable(String name, Map<String, String> environment) {
+    String path = environment.getOrDefault("PATH", "");
+    for (String directory : path.split(File.pathSeparator)) {
+      if (directory.isEmpty()) {
+        continue;
+      }
+      Path candidate = Path.of(directory, name);
+      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
+  }
+}
