@@ -81,8 +81,12 @@ public final class AwsDeployCommand implements Callable<Integer> {
               + " them (e.g. `aws configure sso`), or pass --skip-credential-check on a machine"
               + " with an instance role.");
     }
-    List<Path> templates = AwsSynthCommand.synth(config, out, environment);
-    System.out.println("Synthesized " + templates.size() + " templates into " + out);
+    AwsSynthCommand.Result result = AwsSynthCommand.synth(config, out, environment);
+    System.out.println("Synthesized " + result.templates().size() + " templates into " + out);
+    if (AwsSynthCommand.reportFindings(result) != ExitCodes.OK) {
+      System.err.println("cairn: not deploying templates with cdk-nag findings");
+      return ExitCodes.EXECUTION_NOT_SUCCEEDED;
+    }
     CairnAwsConfig configuration = CairnAwsConfig.read(config);
     List<String> command = command(npx.get(), configuration);
     System.out.println("Running: " + String.join(" ", command));

@@ -36,20 +36,41 @@ public final class AwsSynthCommand implements Callable<Integer> {
       description = "Where the templates go (default: ${DEFAULT-VALUE}).")
   Path out = Path.of("cdk.out");
 
+  /**
+   * What a synth produced.
+   *
+   * @param templates the CloudFormation templates written
+   * @param findings cdk-nag's unsuppressed findings (and any other error or warning), one line each
+   */
+  record Result(List<Path> templates, List<String> findings) {}
+
   @Override
   public Integer call() {
-    List<Path> templates = synth(config, out, System.getenv());
-    System.out.println("Wrote " + templates.size() + " templates to " + out + ":");
-    templates.forEach(t -> System.out.println("  " + t.getFileName()));
-    return ExitCodes.OK;
+    Result result = synth(config, out, System.getenv());
+    System.out.println("Wrote " + result.templates().size() + " templates to " + out + ":");
+    result.templates().forEach(t -> System.out.println("  " + t.getFileName()));
+    return reportFindings(result);
+  }
+
+  /** Prints the findings on stderr; exit code 1 if there are any, else 0. */
+  static int reportFindings(Result result) {
+    if (result.findings().isEmpty()) {
+      return ExitCodes.OK;
+    }
+    System.err.println(
+        "cairn: cdk-nag reported "
+            + result.findings().size()
+            + " finding(s); fix them or suppress them with a reason (docs/aws.md, Security):");
+    result.findings().forEach(f -> System.err.println("  " + f));
+    return ExitCodes.EXECUTION_NOT_SUCCEEDED;
   }
 
   /**
-   * Synthesizes the app configured by {@code config} into {@code out}; returns the templates.
+   * Synthesizes the app configured by {@code config} into {@code out}.
    *
    * @throws UserInputException if the configuration is invalid or Node.js is missing
    */
-  static List<Path> synth(Path config, Path out, Map<String, String> environment) {
+  static Result synth(Path config, Path out, Map<String, String> environment) {
     if (findExecutable("node", environment).isEmpty()) {
       throw new UserInputException(
           "Node.js is not on the PATH: the CDK runs its core in Node.js (18 or newer) through"
@@ -61,7 +82,9 @@ public final class AwsSynthCommand implements Callable<Integer> {
       Files.createDirectories(out);
       CairnAwsApp app = CairnAwsApp.create(configuration, out);
       app.synth();
-      return app.stacks().stream().map(s -> out.resolve(s.getTemplateFile())).toList();
+      return new Result(
+          app.stacks().stream().map(s -> out.resolve(s.getTemplateFile())).toList(),
+          app.findings());
     } catch (AwsConfigException e) {
       throw new UserInputException(e.getMessage());
     } catch (java.io.IOException e) {

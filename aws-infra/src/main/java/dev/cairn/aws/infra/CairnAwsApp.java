@@ -3,12 +3,17 @@ package dev.cairn.aws.infra;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.NagPackProps;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.cxapi.CloudAssembly;
+import software.amazon.awscdk.cxapi.CloudFormationStackArtifact;
+import software.amazon.awscdk.cxapi.SynthesisMessage;
+import software.amazon.awscdk.cxapi.SynthesisMessageLevel;
 
 /**
  * The CDK app: the images stack, the pipeline stack and the notes example's application stack,
@@ -21,6 +26,13 @@ public final class CairnAwsApp {
 
   /** The notes example's stack: deployed by Cairn's apply job, not by {@code cairn aws deploy}. */
   public static final String NOTES_STACK = "NotesApp";
+
+  /**
+   * CDK feature flags the app opts into (a {@code cdk.json} would hold them; the app is built in
+   * code): server access logs are granted by bucket policy, not by the legacy ACL.
+   */
+  static final Map<String, Object> FEATURE_FLAGS =
+      Map.of("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", true);
 
   private final App app;
   private final ImagesStack images;
@@ -49,13 +61,13 @@ public final class CairnAwsApp {
    * @throws AwsConfigException if a repository's pipeline file is missing or invalid
    */
   public static CairnAwsApp create(CairnAwsConfig config, Path outDir) {
-    App app = new App(AppProps.builder().outdir(outDir.toString()).build());
+    App app = new App(AppProps.builder().outdir(outDir.toString()).context(FEATURE_FLAGS).build());
     return new CairnAwsApp(app, config);
   }
 
   /** Builds the app in the CDK CLI's output directory (the CLI sets it). */
   public static CairnAwsApp create(CairnAwsConfig config) {
-    return new CairnAwsApp(new App(), config);
+    return new CairnAwsApp(new App(AppProps.builder().context(FEATURE_FLAGS).build()), config);
   }
 
   /**
@@ -64,6 +76,29 @@ public final class CairnAwsApp {
    */
   public CloudAssembly synth() {
     return app.synth();
+  }
+
+  /**
+   * The cdk-nag findings (and any other error or warning) of the synthesized stacks, one line each:
+   * {@code LEVEL path: message}. Empty when every rule passes or is suppressed with a reason.
+   */
+  public List<String> findings() {
+    CloudAssembly assembly = app.synth();
+    List<String> findings = new ArrayList<>();
+    for (CloudFormationStackArtifact stack : assembly.getStacks()) {
+      for (SynthesisMessage message : stack.getMessages()) {
+        if (message.getLevel() == SynthesisMessageLevel.INFO) {
+          continue;
+        }
+        findings.add(
+            message.getLevel()
+                + " "
+                + message.getId()
+                + ": "
+                + String.valueOf(message.getEntry().getData()).lines().findFirst().orElse(""));
+      }
+    }
+    return findings;
   }
 
   /** The CDK app. */

@@ -116,7 +116,7 @@ public final class NotesAppStack extends Stack {
             .engine(
                 DatabaseInstanceEngine.postgres(
                     PostgresInstanceEngineProps.builder()
-                        .version(PostgresEngineVersion.VER_16)
+                        .version(PostgresEngineVersion.VER_17_6)
                         .build()))
             .instanceType(InstanceType.of(InstanceClass.T4G, InstanceSize.MICRO))
             .vpc(vpc)

@@ -66,7 +66,6 @@ import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.BucketEncryption;
 import software.amazon.awscdk.services.s3.LifecycleRule;
-import software.amazon.awscdk.services.s3.ObjectOwnership;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.amazon.awscdk.services.sns.Topic;
@@ -195,7 +194,6 @@ public final class PipelineStack extends Stack {
             .encryption(BucketEncryption.S3_MANAGED)
             .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
             .enforceSsl(true)
-            .objectOwnership(ObjectOwnership.BUCKET_OWNER_PREFERRED)
             .lifecycleRules(
                 List.of(LifecycleRule.builder().id("expire").expiration(Duration.days(90)).build()))
             .removalPolicy(RemovalPolicy.RETAIN)

@@ -42,6 +42,11 @@ class NagTest {
   }
 
   @Test
+  void theAppReportsNoFindings() {
+    assertThat(synthesized.app.findings()).isEmpty();
+  }
+
+  @Test
   void noUnsuppressedErrors() {
     assertThat(messages(true)).isEmpty();
   }

@@ -219,7 +219,8 @@ class PipelineStackTest {
   @Test
   void everyFunctionIsAContainerImageTracedWithItsOwnRetainedLogGroup() {
     Map<String, JsonNode> functions = resources(pipeline, "AWS::Lambda::Function");
-    assertThat(functions).hasSize(6);
+    // Shared: webhook and notifier; per repository: validate, queue, plan, record.
+    assertThat(functions).hasSize(2 + 2 * 4);
     for (var function : functions.entrySet()) {
       JsonNode properties = function.getValue().path("Properties");
       assertThat(properties.path("PackageType").asText()).as(function.getKey()).isEqualTo("Image");
@@ -281,8 +282,8 @@ class PipelineStackTest {
                     p.toString().contains("secretsmanager:GetSecretValue")
                         && p.toString().contains("\"Ref\":\"" + token + "\""))
             .count();
-    // The notifier, the runner's job role and the four pipeline functions.
-    assertThat(readers).isEqualTo(6);
+    // The notifier, and per repository the runner's job role and the four pipeline functions.
+    assertThat(readers).isEqualTo(1 + 2 * 5);
   }
 
   @Test
@@ -305,5 +306,65 @@ class PipelineStackTest {
     assertThat(project.path("Environment").path("PrivilegedMode").asBoolean()).isTrue();
     assertThat(project.path("Environment").toString())
         .contains("RUNNER_REPOSITORY_URI", "LAMBDA_REPOSITORY_URI");
+  }
+
+  @Test
+  void eachRepositoryHasItsOwnMachineRuleJobDefinitionAndAlarmOnSharedInfrastructure() {
+    assertThat(resources(pipeline, "AWS::StepFunctions::StateMachine")).hasSize(2);
+    assertThat(resources(pipeline, "AWS::Batch::JobDefinition")).hasSize(2);
+    assertThat(resources(pipeline, "AWS::Batch::JobQueue")).hasSize(1);
+    assertThat(resources(pipeline, "AWS::S3::Bucket")).hasSize(2); // artifacts + access logs
+    assertThat(resources(pipeline, "AWS::CloudWatch::Alarm")).hasSize(1 + 2);
+
+    JsonNode rule =
+        one(pipeline, "AWS::Events::Rule", "NotesEuPushRule").getValue().path("Properties");
+    assertThat(rule.path("EventPattern").path("detail").path("repository").get(0).asText())
+        .isEqualTo("your-org/notes-eu");
+    assertThat(rule.path("EventPattern").path("detail").path("ref").get(0).asText())
+        .isEqualTo("refs/heads/release");
+    assertThat(rule.path("Targets").get(0).path("Arn"))
+        .isEqualTo(ref(logicalId("AWS::StepFunctions::StateMachine", "NotesEuStateMachine")));
+    JsonNode substitutions =
+        one(pipeline, "AWS::StepFunctions::StateMachine", "NotesEuStateMachine")
+            .getValue()
+            .path("Properties")
+            .path("DefinitionSubstitutions");
+    assertThat(substitutions.path("JobDefinition"))
+        .isEqualTo(ref(logicalId("AWS::Batch::JobDefinition", "NotesEuRunner")));
+
+    // The receiver serves both repositories: the rules, not the receiver, filter them.
+    JsonNode variables =
+        one(pipeline, "AWS::Lambda::Function", "Webhook")
+            .getValue()
+            .path("Properties")
+            .path("Environment")
+            .path("Variables");
+    assertThat(variables.has("CAIRN_REPOSITORY")).isFalse();
+    assertThat(variables.has("CAIRN_BRANCH")).isFalse();
+    assertThat(variables.has("CAIRN_EVENT_BUS")).isTrue();
+  }
+
+  private static String document(Map.Entry<String, JsonNode> policy) {
+    return policy.getValue().path("Properties").path("PolicyDocument").toString();
+  }
+
+  @Test
+  void aJobRoleReachesOnlyItsOwnRepositorysObjects() {
+    String bucket = logicalId("AWS::S3::Bucket", "Artifacts");
+    String policy = document(one(pipeline, "AWS::IAM::Policy", "NotesEuJobRoleDefaultPolicy"));
+    assertThat(policy)
+        .contains("{\"Fn::GetAtt\":[\"" + bucket + "\",\"Arn\"]},\"/notes-eu/*\"")
+        .doesNotContain("\"/notes/*\"")
+        // No deploy role configured for this repository: no CloudFormation, no PassRole.
+        .doesNotContain("cloudformation:", "iam:PassRole");
+    assertThat(document(one(pipeline, "AWS::IAM::Policy", "NotesJobRoleDefaultPolicy")))
+        .contains("cloudformation:ExecuteChangeSet", "iam:PassRole", "stack/notes-*/*");
+  }
+
+  @Test
+  void theNotifierMayDecryptTheStatusQueue() {
+    String key = logicalId("AWS::KMS::Key", "PipelineKey");
+    String policy = document(one(pipeline, "AWS::IAM::Policy", "NotifierRoleDefaultPolicy"));
+    assertThat(policy).contains("sqs:ReceiveMessage", "sqs:DeleteMessage", "kms:Decrypt", key);
   }
 }

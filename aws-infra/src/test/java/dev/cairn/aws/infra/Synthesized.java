@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Template;
@@ -14,7 +15,7 @@ import software.amazon.awscdk.assertions.Template;
 /**
  * The app, synthesized once per test JVM: jsii starts a Node process and synthesis takes seconds,
  * so every test class shares this one (configured from cairn-aws.example.yml, which compiles the
- * notes example's cairn.yml).
+ * notes example's cairn.yml, plus a second repository).
  */
 final class Synthesized {
   static final Path CONFIG = Path.of("cairn-aws.example.yml");
@@ -30,7 +31,7 @@ final class Synthesized {
   private Synthesized() {
     try {
       long start = System.nanoTime();
-      config = CairnAwsConfig.read(CONFIG);
+      config = twoRepositories(CairnAwsConfig.read(CONFIG));
       outDir = Files.createTempDirectory("cairn-cdk-test");
       app = CairnAwsApp.create(config, outDir);
       app.synth();
@@ -38,6 +39,25 @@ final class Synthesized {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The example configuration plus a second repository on another branch, so that one synth also
+   * shows what is shared and what is per repository.
+   */
+  private static CairnAwsConfig twoRepositories(CairnAwsConfig example) {
+    RepositoryConfig notes = example.repositories().get(0);
+    return new CairnAwsConfig(
+        example.prefix(),
+        example.imageTag(),
+        example.imagesSource(),
+        example.imagesSourceRef(),
+        example.spot(),
+        example.alarmEmail(),
+        List.of(
+            notes,
+            new RepositoryConfig(
+                "notes-eu", "your-org/notes-eu", "release", notes.pipelineFile(), null)));
   }
 
   static synchronized Synthesized get() {
