@@ -8,6 +8,7 @@ import dev.cairn.pipeline.file.PipelineDefinition;
 import dev.cairn.pipeline.file.PipelineFileException;
 import dev.cairn.pipeline.file.PipelineFileParser;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,13 +21,18 @@ import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Size;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.batch.Action;
+import software.amazon.awscdk.services.batch.CustomReason;
 import software.amazon.awscdk.services.batch.EcsFargateContainerDefinition;
 import software.amazon.awscdk.services.batch.EcsJobDefinition;
 import software.amazon.awscdk.services.batch.FargateComputeEnvironment;
 import software.amazon.awscdk.services.batch.JobQueue;
 import software.amazon.awscdk.services.batch.OrderedComputeEnvironment;
+import software.amazon.awscdk.services.batch.Reason;
+import software.amazon.awscdk.services.batch.RetryStrategy;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.ec2.FlowLogDestination;
@@ -47,6 +53,7 @@ import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.RuleTargetInput;
 import software.amazon.awscdk.services.events.targets.SfnStateMachine;
+import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
@@ -461,7 +468,22 @@ public final class PipelineStack extends Stack {
             // Batch substitutes Ref::name from these defaults when the state machine omits one.
             .parameters(Map.of("environment", "", "reason", ""))
             .timeout(Duration.hours(2))
-            .retryAttempts(2)
+            // Batch retries only what is not the job's fault: a reclaimed Spot task or an image
+            // pull that failed. A job that fails on its own is not retried here (a failed build
+            // would just fail again); the state machine decides what happens next.
+            .retryAttempts(3)
+            .retryStrategies(
+                List.of(
+                    RetryStrategy.of(
+                        Action.RETRY,
+                        Reason.custom(
+                            CustomReason.builder()
+                                .onStatusReason("Your Spot Task was interrupted*")
+                                .build())),
+                    RetryStrategy.of(Action.RETRY, Reason.SPOT_INSTANCE_RECLAIMED),
+                    RetryStrategy.of(Action.RETRY, Reason.CANNOT_PULL_CONTAINER),
+                    RetryStrategy.of(
+                        Action.EXIT, Reason.custom(CustomReason.builder().onReason("*").build()))))
             .propagateTags(true)
             .build();
 
@@ -604,7 +626,7 @@ public final class PipelineStack extends Stack {
               + "': the pipeline file is invalid:\n"
               + e.getMessage(),
           e);
-    } catch (java.nio.file.NoSuchFileException e) {
+    } catch (NoSuchFileException e) {
       throw new AwsConfigException(
           "repository '"
               + repository.name()
@@ -636,8 +658,7 @@ public final class PipelineStack extends Stack {
   }
 
   /** Read and write the repository's own objects in the artifact bucket; read the git token. */
-  private void allowRepositoryData(
-      software.amazon.awscdk.services.iam.IRole role, RepositoryConfig repository) {
+  private void allowRepositoryData(IRole role, RepositoryConfig repository) {
     allowIn(
         role,
         List.of("s3:GetObject", "s3:PutObject", "s3:GetObjectVersion"),
@@ -693,8 +714,7 @@ public final class PipelineStack extends Stack {
         .build();
   }
 
-  private Alarm alarm(
-      String id, String description, software.amazon.awscdk.services.cloudwatch.IMetric metric) {
+  private Alarm alarm(String id, String description, IMetric metric) {
     Alarm alarm =
         Alarm.Builder.create(this, id)
             .alarmDescription(description)
@@ -712,8 +732,7 @@ public final class PipelineStack extends Stack {
     allowIn(function.getRole(), actions, resource);
   }
 
-  private static void allowIn(
-      software.amazon.awscdk.services.iam.IRole role, List<String> actions, String resource) {
+  private static void allowIn(IRole role, List<String> actions, String resource) {
     role.addToPrincipalPolicy(
         PolicyStatement.Builder.create().actions(actions).resources(List.of(resource)).build());
   }

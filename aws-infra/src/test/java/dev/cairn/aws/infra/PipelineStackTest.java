@@ -214,6 +214,15 @@ class PipelineStackTest {
     assertThat(container.path("JobRoleArn"))
         .isEqualTo(getAtt(logicalId("AWS::IAM::Role", "NotesJobRole"), "Arn"));
     assertThat(container.path("LogConfiguration").path("LogDriver").asText()).isEqualTo("awslogs");
+
+    // Retried only when it was not the job's fault; anything else ends the job.
+    JsonNode retry = job.path("Properties").path("RetryStrategy");
+    assertThat(retry.path("Attempts").asInt()).isEqualTo(3);
+    JsonNode rules = retry.path("EvaluateOnExit");
+    assertThat(rules.toString()).contains("Your Spot Task was interrupted*", "CannotPullContainer");
+    JsonNode last = rules.get(rules.size() - 1);
+    assertThat(last.path("Action").asText()).isEqualToIgnoringCase("EXIT");
+    assertThat(last.path("OnReason").asText()).isEqualTo("*");
   }
 
   @Test
