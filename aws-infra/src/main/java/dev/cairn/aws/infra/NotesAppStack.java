@@ -65,8 +65,9 @@ public final class NotesAppStack extends Stack {
     CfnParameter repositoryName =
         CfnParameter.Builder.create(this, IMAGE_REPOSITORY)
             .type("String")
-            .defaultValue("notes")
-            .description("The ECR repository of the notes image")
+            .defaultValue("cairn/notes")
+            .description(
+                "The ECR repository of the notes image (the pipeline stack's <prefix>/<name>)")
             .build();
     CfnParameter imageTag =
         CfnParameter.Builder.create(this, IMAGE_TAG)

@@ -43,6 +43,7 @@ import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.ecr.Repository;
+import software.amazon.awscdk.services.ecr.TagMutability;
 import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
 import software.amazon.awscdk.services.ecs.ContainerImage;
 import software.amazon.awscdk.services.ecs.CpuArchitecture;
@@ -93,9 +94,10 @@ import software.constructs.Construct;
  * <p>Shared by every repository: the artifact bucket (and its access-log bucket), the status queue
  * and its dead-letter queue, the EventBridge bus, the secrets, the VPC and Batch compute
  * environment and job queue, the webhook receiver (with a function URL) and the status notifier,
- * the alarm topic. Per repository: the runner job definition and job role, the four functions the
- * compiled state machine calls (validate, queue, plan = last-good lookup, record = audit writer),
- * the state machine itself, the EventBridge rule that starts it on a push, and its alarm.
+ * the alarm topic. Per repository: the ECR repository of the application's release images, the
+ * runner job definition and job role, the four functions the compiled state machine calls
+ * (validate, queue, plan = last-good lookup, record = audit writer), the state machine itself, the
+ * EventBridge rule that starts it on a push, and its alarm.
  *
  * <p>The state machine's definition is {@link PipelineCompiler#compile(PipelineDefinition,
  * CompileTarget)} of the repository's pipeline file with {@link #placeholders()} as names; the
@@ -148,6 +150,7 @@ public final class PipelineStack extends Stack {
       StateMachine stateMachine,
       EcsJobDefinition jobDefinition,
       Role jobRole,
+      Repository imageRepository,
       Map<String, DockerImageFunction> functions,
       Rule rule,
       Alarm failedAlarm) {}
@@ -412,6 +415,37 @@ public final class PipelineStack extends Stack {
             .build();
     allowRepositoryData(jobRole, repository);
     allowIn(jobRole, List.of("sqs:SendMessage"), statusQueue.getQueueArn());
+    // The application's images: the build job pushes the release image, tagged by commit.
+    Repository applicationImages =
+        Repository.Builder.create(this, id + "Images")
+            .repositoryName(config.prefix() + "/" + repository.name())
+            .imageScanOnPush(true)
+            .imageTagMutability(TagMutability.IMMUTABLE)
+            .lifecycleRules(
+                List.of(
+                    software.amazon.awscdk.services.ecr.LifecycleRule.builder()
+                        .description("Keep the 100 newest releases; rollback needs recent ones")
+                        .maxImageCount(100)
+                        .build()))
+            .removalPolicy(RemovalPolicy.RETAIN)
+            .build();
+    jobRole.addToPrincipalPolicy(
+        PolicyStatement.Builder.create()
+            .actions(List.of("ecr:GetAuthorizationToken"))
+            .resources(List.of("*"))
+            .build());
+    allowIn(
+        jobRole,
+        List.of(
+            "ecr:BatchCheckLayerAvailability",
+            "ecr:BatchGetImage",
+            "ecr:GetDownloadUrlForLayer",
+            "ecr:InitiateLayerUpload",
+            "ecr:UploadLayerPart",
+            "ecr:CompleteLayerUpload",
+            "ecr:PutImage",
+            "ecr:DescribeImages"),
+        applicationImages.getRepositoryArn());
     if (repository.deployRoleArn() != null) {
       // apply/rollback deploy the application's stacks by change set, as the given role.
       allowIn(
@@ -455,7 +489,7 @@ public final class PipelineStack extends Stack {
                             "Ref::environment",
                             "--reason",
                             "Ref::reason"))
-                    .environment(runnerEnvironment(repository))
+                    .environment(runnerEnvironment(repository, applicationImages))
                     .jobRole(jobRole)
                     .executionRole(executionRole)
                     .logging(
@@ -613,7 +647,15 @@ public final class PipelineStack extends Stack {
             "A run of " + repository.github() + " failed (build failed or rolled back)",
             machine.metricFailed());
     return new Pipeline(
-        repository, definition, machine, jobDefinition, jobRole, functions, rule, failed);
+        repository,
+        definition,
+        machine,
+        jobDefinition,
+        jobRole,
+        applicationImages,
+        functions,
+        rule,
+        failed);
   }
 
   private static PipelineDefinition readPipeline(RepositoryConfig repository) {
@@ -645,7 +687,8 @@ public final class PipelineStack extends Stack {
     }
   }
 
-  private Map<String, String> runnerEnvironment(RepositoryConfig repository) {
+  private Map<String, String> runnerEnvironment(
+      RepositoryConfig repository, Repository applicationImages) {
     Map<String, String> environment = new LinkedHashMap<>();
     environment.put("CAIRN_REPOSITORY", repository.github());
     environment.put("CAIRN_GIT_REMOTE", repository.cloneUrl());
@@ -653,6 +696,7 @@ public final class PipelineStack extends Stack {
     environment.put("CAIRN_ARTIFACT_BUCKET", artifacts.getBucketName());
     environment.put("CAIRN_ARTIFACT_PREFIX", repository.name() + "/");
     environment.put("CAIRN_STATUS_QUEUE_URL", statusQueue.getQueueUrl());
+    environment.put("CAIRN_IMAGE_REPOSITORY", applicationImages.getRepositoryUri());
     environment.put("CAIRN_GIT_TOKEN_SECRET_ID", gitToken.getSecretArn());
     return environment;
   }

@@ -28,7 +28,9 @@ class NotesAppStackTest {
     JsonNode parameters = notes.path("Parameters");
     assertThat(parameters.has(NotesAppStack.IMAGE_TAG)).isTrue();
     assertThat(parameters.path(NotesAppStack.IMAGE_TAG).has("Default")).isFalse();
-    assertThat(parameters.has(NotesAppStack.IMAGE_REPOSITORY)).isTrue();
+    // The pipeline stack's image repository for the repository named "notes".
+    assertThat(parameters.path(NotesAppStack.IMAGE_REPOSITORY).path("Default").asText())
+        .isEqualTo("cairn/notes");
     assertThat(parameters.has(NotesAppStack.COMMIT)).isTrue();
     JsonNode task = resources(notes, "AWS::ECS::TaskDefinition").values().iterator().next();
     JsonNode container = task.path("Properties").path("ContainerDefinitions").get(0);

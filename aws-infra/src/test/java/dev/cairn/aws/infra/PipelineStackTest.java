@@ -371,6 +371,29 @@ class PipelineStackTest {
   }
 
   @Test
+  void eachRepositoryHasAnImmutableImageRepositoryOnlyItsJobsMayPushTo() {
+    String images = logicalId("AWS::ECR::Repository", "NotesImages");
+    JsonNode properties = pipeline.path("Resources").path(images).path("Properties");
+    assertThat(properties.path("RepositoryName").asText()).isEqualTo("cairn/notes");
+    assertThat(properties.path("ImageTagMutability").asText()).isEqualTo("IMMUTABLE");
+    assertThat(properties.path("ImageScanningConfiguration").path("ScanOnPush").asBoolean())
+        .isTrue();
+    String arn = getAtt(images, "Arn").toString();
+    assertThat(document(one(pipeline, "AWS::IAM::Policy", "NotesJobRoleDefaultPolicy")))
+        .contains("ecr:PutImage", arn);
+    assertThat(document(one(pipeline, "AWS::IAM::Policy", "NotesEuJobRoleDefaultPolicy")))
+        .doesNotContain(arn);
+    assertThat(
+            one(pipeline, "AWS::Batch::JobDefinition", "NotesRunner")
+                .getValue()
+                .path("Properties")
+                .path("ContainerProperties")
+                .path("Environment")
+                .toString())
+        .contains("CAIRN_IMAGE_REPOSITORY");
+  }
+
+  @Test
   void theNotifierMayDecryptTheStatusQueue() {
     String key = logicalId("AWS::KMS::Key", "PipelineKey");
     String policy = document(one(pipeline, "AWS::IAM::Policy", "NotifierRoleDefaultPolicy"));
