@@ -129,7 +129,13 @@ public final class CairnAwsApp {
   /** Entry point for the CDK CLI: reads the configuration named by {@value #CONFIG_VARIABLE}. */
   public static void main(String[] args) {
     String file = System.getenv().getOrDefault(CONFIG_VARIABLE, "cairn-aws.yml");
-    create(CairnAwsConfig.read(Path.of(file))).synth();
+    try {
+      create(CairnAwsConfig.read(Path.of(file))).synth();
+    } catch (AwsConfigException e) {
+      // A configuration mistake is the user's to fix: its message, not a stack trace.
+      System.err.println("cairn: " + e.getMessage());
+      System.exit(2);
+    }
   }
 
   /** The name of the images stack, e.g. {@code CairnImages}. */
