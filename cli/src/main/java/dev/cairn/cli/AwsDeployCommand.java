@@ -1,6 +1,5 @@
 package dev.cairn.cli;
 
-import dev.cairn.aws.infra.CairnAwsApp;
 import dev.cairn.aws.infra.CairnAwsConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -104,14 +103,14 @@ public final class AwsDeployCommand implements Callable<Integer> {
     command.add("--app");
     command.add(out.toAbsolutePath().toString());
     if (stacks.isEmpty()) {
-      command.add(CairnAwsApp.imagesStackName(configuration));
-      command.add(CairnAwsApp.pipelineStackName(configuration));
+      command.add(configuration.imagesStackName());
+      command.add(configuration.pipelineStackName());
     } else {
       command.addAll(stacks);
     }
     if (imageTag != null) {
       command.add("--parameters");
-      command.add(CairnAwsApp.pipelineStackName(configuration) + ":ImageTag=" + imageTag);
+      command.add(configuration.pipelineStackName() + ":ImageTag=" + imageTag);
     }
     return command;
   }

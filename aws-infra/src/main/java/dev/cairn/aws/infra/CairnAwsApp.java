@@ -43,8 +43,8 @@ public final class CairnAwsApp {
     this.app = app;
     StackProps props =
         StackProps.builder().description("Cairn: GitOps deployment pipeline on AWS").build();
-    images = new ImagesStack(app, imagesStackName(config), props, config);
-    pipeline = new PipelineStack(app, pipelineStackName(config), props, config, images);
+    images = new ImagesStack(app, config.imagesStackName(), props, config);
+    pipeline = new PipelineStack(app, config.pipelineStackName(), props, config, images);
     notes =
         new NotesAppStack(
             app,
@@ -101,6 +101,16 @@ public final class CairnAwsApp {
     return findings;
   }
 
+  /** The template files of the stacks, in deployment order (written by {@link #synth()}). */
+  public List<Path> templates() {
+    Path outDir = Path.of(app.getOutdir());
+    List<Path> templates = new ArrayList<>();
+    for (software.amazon.awscdk.Stack stack : stacks()) {
+      templates.add(outDir.resolve(stack.getTemplateFile()));
+    }
+    return templates;
+  }
+
   /** The CDK app. */
   public App app() {
     return app;
@@ -136,25 +146,5 @@ public final class CairnAwsApp {
       System.err.println("cairn: " + e.getMessage());
       System.exit(2);
     }
-  }
-
-  /** The name of the images stack, e.g. {@code CairnImages}. */
-  public static String imagesStackName(CairnAwsConfig config) {
-    return camel(config.prefix()) + "Images";
-  }
-
-  /** The name of the pipeline stack, e.g. {@code CairnPipeline}. */
-  public static String pipelineStackName(CairnAwsConfig config) {
-    return camel(config.prefix()) + "Pipeline";
-  }
-
-  static String camel(String name) {
-    StringBuilder result = new StringBuilder();
-    for (String part : name.split("-")) {
-      if (!part.isEmpty()) {
-        result.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
-      }
-    }
-    return result.toString();
   }
 }

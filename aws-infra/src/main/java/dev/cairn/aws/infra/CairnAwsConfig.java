@@ -159,6 +159,16 @@ public record CairnAwsConfig(
     return builder.build();
   }
 
+  /** The name of the images stack, e.g. {@code CairnImages}. */
+  public String imagesStackName() {
+    return Names.camel(prefix) + "Images";
+  }
+
+  /** The name of the pipeline stack, e.g. {@code CairnPipeline}. */
+  public String pipelineStackName() {
+    return Names.camel(prefix) + "Pipeline";
+  }
+
   @SuppressWarnings("unchecked")
   private static Map<String, Object> map(Object value, String where) {
     if (!(value instanceof Map<?, ?> map)) {

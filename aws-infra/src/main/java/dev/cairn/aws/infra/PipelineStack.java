@@ -121,7 +121,7 @@ public final class PipelineStack extends Stack {
           "validate", "dev.cairn.aws.lambda.validate.ValidateHandler::handleRequest",
           "queue", "dev.cairn.aws.lambda.queue.DeployQueueHandler::handleRequest",
           "plan", "dev.cairn.aws.lambda.lastgood.LastGoodHandler::handleRequest",
-          "record", "dev.cairn.aws.lambda.audit.AuditWriterHandler::handleRequest");
+          "record", "dev.cairn.aws.lambda.run.RecordHandler::handleRequest");
 
   private final CairnAwsConfig config;
   private final Key key;
@@ -405,7 +405,7 @@ public final class PipelineStack extends Stack {
 
   private Pipeline pipeline(RepositoryConfig repository) {
     String name = config.prefix() + "-" + repository.name();
-    String id = camel(repository.name());
+    String id = Names.camel(repository.name());
 
     // The job role: what the runner may touch for this repository, nothing else.
     Role jobRole =
@@ -415,6 +415,17 @@ public final class PipelineStack extends Stack {
             .build();
     allowRepositoryData(jobRole, repository);
     allowIn(jobRole, List.of("sqs:SendMessage"), statusQueue.getQueueArn());
+    // The application's secrets: its own prefix only (secret ARNs end in a random suffix).
+    allowIn(
+        jobRole,
+        List.of("secretsmanager:GetSecretValue"),
+        formatArn(
+            ArnComponents.builder()
+                .service("secretsmanager")
+                .resource("secret")
+                .resourceName(secretPrefix(repository) + "*")
+                .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
+                .build()));
     // The application's images: the build job pushes the release image, tagged by commit.
     Repository applicationImages =
         Repository.Builder.create(this, id + "Images")
@@ -480,8 +491,8 @@ public final class PipelineStack extends Stack {
                     .fargateCpuArchitecture(CpuArchitecture.X86_64)
                     .assignPublicIp(true)
                     .command(
+                        // The image's entrypoint is `cairn runner`: these are its arguments.
                         List.of(
-                            "runner",
                             "Ref::job",
                             "--run",
                             "Ref::run",
@@ -502,8 +513,9 @@ public final class PipelineStack extends Stack {
             // Batch substitutes Ref::name from these defaults when the state machine omits one.
             .parameters(Map.of("environment", "", "reason", ""))
             .timeout(Duration.hours(2))
-            // Batch retries only what is not the job's fault: a reclaimed Spot task or an image
-            // pull that failed. A job that fails on its own is not retried here (a failed build
+            // Batch retries only what is not the job's fault: a reclaimed Spot task, an image pull
+            // that failed, or the runner's "unavailable" exit code. A job that fails on its own is
+            // not retried here (a failed build
             // would just fail again); the state machine decides what happens next.
             .retryAttempts(3)
             .retryStrategies(
@@ -516,6 +528,10 @@ public final class PipelineStack extends Stack {
                                 .build())),
                     RetryStrategy.of(Action.RETRY, Reason.SPOT_INSTANCE_RECLAIMED),
                     RetryStrategy.of(Action.RETRY, Reason.CANNOT_PULL_CONTAINER),
+                    // The runner exits 3 when AWS or the git host was unavailable.
+                    RetryStrategy.of(
+                        Action.RETRY,
+                        Reason.custom(CustomReason.builder().onExitCode("3").build())),
                     RetryStrategy.of(
                         Action.EXIT, Reason.custom(CustomReason.builder().onReason("*").build()))))
             .propagateTags(true)
@@ -525,7 +541,7 @@ public final class PipelineStack extends Stack {
     for (String role : List.of("validate", "queue", "plan", "record")) {
       DockerImageFunction function =
           function(
-              id + camel(role),
+              id + Names.camel(role),
               name + "-" + role,
               role,
               role.equals("record") ? 1024 : 512,
@@ -698,7 +714,16 @@ public final class PipelineStack extends Stack {
     environment.put("CAIRN_STATUS_QUEUE_URL", statusQueue.getQueueUrl());
     environment.put("CAIRN_IMAGE_REPOSITORY", applicationImages.getRepositoryUri());
     environment.put("CAIRN_GIT_TOKEN_SECRET_ID", gitToken.getSecretArn());
+    environment.put("CAIRN_SECRET_PREFIX", secretPrefix(repository));
     return environment;
+  }
+
+  /**
+   * Where the application's own secrets ({@code ${secrets.NAME}} in its pipeline file) live in
+   * Secrets Manager: under {@code <prefix>/apps/<repository>/}, apart from Cairn's own secrets.
+   */
+  private String secretPrefix(RepositoryConfig repository) {
+    return config.prefix() + "/apps/" + repository.name() + "/";
   }
 
   /** Read and write the repository's own objects in the artifact bucket; read the git token. */
@@ -781,16 +806,6 @@ public final class PipelineStack extends Stack {
         PolicyStatement.Builder.create().actions(actions).resources(List.of(resource)).build());
   }
 
-  private static String camel(String name) {
-    StringBuilder result = new StringBuilder();
-    for (String part : name.split("-")) {
-      if (!part.isEmpty()) {
-        result.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
-      }
-    }
-    return result.toString();
-  }
-
   private void suppressCommonFindings() {
     Nag.suppressIam5(
         this,
@@ -811,6 +826,11 @@ public final class PipelineStack extends Stack {
         "The apply job changes only the application's own stacks, named <repository>-<environment>;"
             + " stack ARNs end in a generated id.",
         "^Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/[a-z][a-z0-9-]*-\\*/\\*$");
+    Nag.suppressIam5(
+        this,
+        "A repository's jobs read the application's own secrets, named under"
+            + " <prefix>/apps/<repository>/; secret ARNs end in a random suffix.",
+        "^Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:[a-z][a-z0-9-]*/apps/[a-z][a-z0-9-]*/\\*$");
   }
 
   /** What was made for each repository, by repository name. */

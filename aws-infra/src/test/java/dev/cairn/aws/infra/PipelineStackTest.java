@@ -210,7 +210,14 @@ class PipelineStackTest {
     assertThat(job.path("Properties").path("PlatformCapabilities").get(0).asText())
         .isEqualTo("FARGATE");
     assertThat(Json.write(container.path("Image"))).contains("ImageTag");
-    assertThat(container.path("Command").toString()).contains("Ref::job", "Ref::run");
+    // The image's entrypoint is `cairn runner`; the command is its arguments.
+    assertThat(container.path("Command").get(0).asText()).isEqualTo("Ref::job");
+    assertThat(container.path("Command").toString())
+        .contains("\"--run\",\"Ref::run\"", "\"--environment\",\"Ref::environment\"");
+    assertThat(job.path("Properties").path("Parameters").path("environment").asText()).isEmpty();
+    assertThat(container.path("Environment").toString())
+        .contains("{\"Name\":\"CAIRN_SECRET_PREFIX\",\"Value\":\"cairn/apps/notes/\"}")
+        .contains("{\"Name\":\"CAIRN_ARTIFACT_PREFIX\",\"Value\":\"notes/\"}");
     assertThat(container.path("JobRoleArn"))
         .isEqualTo(getAtt(logicalId("AWS::IAM::Role", "NotesJobRole"), "Arn"));
     assertThat(container.path("LogConfiguration").path("LogDriver").asText()).isEqualTo("awslogs");
@@ -219,7 +226,8 @@ class PipelineStackTest {
     JsonNode retry = job.path("Properties").path("RetryStrategy");
     assertThat(retry.path("Attempts").asInt()).isEqualTo(3);
     JsonNode rules = retry.path("EvaluateOnExit");
-    assertThat(rules.toString()).contains("Your Spot Task was interrupted*", "CannotPullContainer");
+    assertThat(rules.toString())
+        .contains("Your Spot Task was interrupted*", "CannotPullContainer", "\"OnExitCode\":\"3\"");
     JsonNode last = rules.get(rules.size() - 1);
     assertThat(last.path("Action").asText()).isEqualToIgnoringCase("EXIT");
     assertThat(last.path("OnReason").asText()).isEqualTo("*");
@@ -367,7 +375,9 @@ class PipelineStackTest {
         // No deploy role configured for this repository: no CloudFormation, no PassRole.
         .doesNotContain("cloudformation:", "iam:PassRole");
     assertThat(document(one(pipeline, "AWS::IAM::Policy", "NotesJobRoleDefaultPolicy")))
-        .contains("cloudformation:ExecuteChangeSet", "iam:PassRole", "stack/notes-*/*");
+        .contains("cloudformation:ExecuteChangeSet", "iam:PassRole", "stack/notes-*/*")
+        .contains("secret:cairn/apps/notes/*")
+        .doesNotContain("secret:cairn/apps/notes-eu/*");
   }
 
   @Test
