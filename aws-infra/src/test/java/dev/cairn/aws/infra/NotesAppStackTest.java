@@ -32,6 +32,9 @@ class NotesAppStackTest {
     assertThat(parameters.path(NotesAppStack.IMAGE_REPOSITORY).path("Default").asText())
         .isEqualTo("cairn/notes");
     assertThat(parameters.has(NotesAppStack.COMMIT)).isTrue();
+    // A plain change set deploys it: nothing may depend on the CDK bootstrap stack.
+    assertThat(parameters.has("BootstrapVersion")).isFalse();
+    assertThat(notes.has("Rules")).isFalse();
     JsonNode task = resources(notes, "AWS::ECS::TaskDefinition").values().iterator().next();
     JsonNode container = task.path("Properties").path("ContainerDefinitions").get(0);
     assertThat(container.path("Image").toString())
