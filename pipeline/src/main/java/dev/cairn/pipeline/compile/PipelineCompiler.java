@@ -51,8 +51,19 @@ public final class PipelineCompiler {
 
   private PipelineCompiler() {}
 
-  /** The state machine for a pipeline. */
+  /**
+   * The state machine for a pipeline, with the local resource names ({@link CompileTarget#LOCAL}).
+   */
   public static ObjectNode compile(PipelineDefinition pipeline) {
+    return compile(pipeline, CompileTarget.LOCAL);
+  }
+
+  /**
+   * The state machine for a pipeline, calling the resources {@code target} names: the same states
+   * as {@link #compile(PipelineDefinition)}, only the job queue, job definition and function names
+   * differ.
+   */
+  public static ObjectNode compile(PipelineDefinition pipeline, CompileTarget target) {
     ObjectNode machine = Json.object();
     machine.put(
         "Comment",
@@ -65,15 +76,17 @@ public final class PipelineCompiler {
     List<EnvironmentSpec> environments = pipeline.environments();
     String firstDeploy = environments.isEmpty() ? "Done" : queueState(environments.get(0));
 
-    ObjectNode validate = lambda(states, "Validate", VALIDATE, null, "$.validation");
+    ObjectNode validate =
+        lambda(states, "Validate", target.validateFunction(), null, "$.validation");
     catchAll(validate, "Record build failed");
     validate.put("Next", "Build");
 
-    ObjectNode build = batch(states, "Build", BUILD_JOB, null, "$.build");
+    ObjectNode build = batch(states, target, "Build", BUILD_JOB, null, "$.build");
     catchAll(build, "Record build failed");
     build.put("Next", firstDeploy);
 
-    ObjectNode buildFailed = lambda(states, "Record build failed", RECORD, null, "$.record");
+    ObjectNode buildFailed =
+        lambda(states, "Record build failed", target.recordFunction(), null, "$.record");
     buildFailed.with("Parameters").with("Payload").put("outcome", "build-failed");
     // The audit record of a failed build says why.
     buildFailed.with("Parameters").with("Payload").put("error.$", "$.error");
@@ -86,7 +99,7 @@ public final class PipelineCompiler {
     for (int i = 0; i < environments.size(); i++) {
       EnvironmentSpec environment = environments.get(i);
       String next = i + 1 < environments.size() ? queueState(environments.get(i + 1)) : "Done";
-      addEnvironment(states, environment.name(), next);
+      addEnvironment(states, target, environment.name(), next);
     }
 
     ObjectNode done = states.putObject("Done");
@@ -98,7 +111,8 @@ public final class PipelineCompiler {
     return environment.name() + ": queue";
   }
 
-  private static void addEnvironment(ObjectNode states, String environment, String next) {
+  private static void addEnvironment(
+      ObjectNode states, CompileTarget target, String environment, String next) {
     String queue = environment + ": queue";
     String plan = environment + ": plan";
     String apply = environment + ": apply";
@@ -109,7 +123,7 @@ public final class PipelineCompiler {
     String rolledBack = environment + ": rolled back";
     String recordSkipped = environment + ": record skipped";
 
-    ObjectNode queueState = lambda(states, queue, QUEUE, environment, "$.queue");
+    ObjectNode queueState = lambda(states, queue, target.queueFunction(), environment, "$.queue");
     queueState.put("Resource", LAMBDA_WAIT);
     queueState.with("Parameters").with("Payload").put("token.$", "$$.Task.Token");
     // The result is what the queue reports with the token, not Lambda's envelope.
@@ -125,23 +139,25 @@ public final class PipelineCompiler {
     queueFailed.put("Next", recordSkipped);
     queueState.put("Next", plan);
 
-    ObjectNode planState = lambda(states, plan, PLAN, environment, "$.plan");
+    ObjectNode planState = lambda(states, plan, target.planFunction(), environment, "$.plan");
     catchAll(planState, rollback);
     planState.put("Next", apply);
 
-    ObjectNode applyState = batch(states, apply, APPLY_JOB, environment, "$.apply");
+    ObjectNode applyState = batch(states, target, apply, APPLY_JOB, environment, "$.apply");
     catchAll(applyState, rollback);
     applyState.put("Next", verify);
 
-    ObjectNode verifyState = batch(states, verify, VERIFY_JOB, environment, "$.verify");
+    ObjectNode verifyState = batch(states, target, verify, VERIFY_JOB, environment, "$.verify");
     catchAll(verifyState, rollback);
     verifyState.put("Next", recordDeployed);
 
-    ObjectNode deployed = lambda(states, recordDeployed, RECORD, environment, "$.record");
+    ObjectNode deployed =
+        lambda(states, recordDeployed, target.recordFunction(), environment, "$.record");
     deployed.with("Parameters").with("Payload").put("outcome", "deployed");
     deployed.put("Next", next);
 
-    ObjectNode rollbackState = batch(states, rollback, ROLLBACK_JOB, environment, "$.rollback");
+    ObjectNode rollbackState =
+        batch(states, target, rollback, ROLLBACK_JOB, environment, "$.rollback");
     // Batch job parameters are strings: the error that caused the rollback travels as JSON text.
     rollbackState
         .with("Parameters")
@@ -156,7 +172,8 @@ public final class PipelineCompiler {
     retrier.put("BackoffRate", 2.0);
     rollbackState.put("Next", recordRolledBack);
 
-    ObjectNode rolledBackRecord = lambda(states, recordRolledBack, RECORD, environment, "$.record");
+    ObjectNode rolledBackRecord =
+        lambda(states, recordRolledBack, target.recordFunction(), environment, "$.record");
     rolledBackRecord.with("Parameters").with("Payload").put("outcome", "rolled-back");
     rolledBackRecord.with("Parameters").with("Payload").put("error.$", "$.error");
     rolledBackRecord.put("Next", rolledBack);
@@ -166,7 +183,8 @@ public final class PipelineCompiler {
     fail.put("Error", "Cairn.RolledBack");
     fail.put("Cause", "The release failed in " + environment + " and was rolled back.");
 
-    ObjectNode skippedRecord = lambda(states, recordSkipped, RECORD, environment, "$.record");
+    ObjectNode skippedRecord =
+        lambda(states, recordSkipped, target.recordFunction(), environment, "$.record");
     skippedRecord.with("Parameters").with("Payload").put("outcome", "skipped");
     skippedRecord.with("Parameters").with("Payload").put("skipped.$", "$.skipped");
     skippedRecord.put("Next", "Done");
@@ -191,14 +209,19 @@ public final class PipelineCompiler {
   }
 
   private static ObjectNode batch(
-      ObjectNode states, String name, String job, String environment, String resultPath) {
+      ObjectNode states,
+      CompileTarget target,
+      String name,
+      String job,
+      String environment,
+      String resultPath) {
     ObjectNode state = states.putObject(name);
     state.put("Type", "Task");
     state.put("Resource", BATCH);
     ObjectNode parameters = state.putObject("Parameters");
     parameters.put("JobName", "cairn-" + job);
-    parameters.put("JobQueue", "cairn");
-    parameters.put("JobDefinition", "cairn-runner");
+    parameters.put("JobQueue", target.jobQueue());
+    parameters.put("JobDefinition", target.jobDefinition());
     ObjectNode jobParameters = parameters.putObject("Parameters");
     jobParameters.put("job", job);
     jobParameters.put("run.$", "$.run.id");

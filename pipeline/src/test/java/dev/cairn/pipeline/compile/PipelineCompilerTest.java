@@ -1,6 +1,7 @@
 package dev.cairn.pipeline.compile;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.engine.definition.DefinitionParser;
@@ -174,5 +175,45 @@ class PipelineCompilerTest {
         .containsSubsequence(
             "apply production", "rollback production", "cairn-record production rolled-back")
         .doesNotContain("verify production");
+  }
+
+  @Test
+  void theDefaultTargetKeepsTheLocalNames() {
+    assertThat(PipelineCompiler.compile(PIPELINE, CompileTarget.LOCAL))
+        .isEqualTo(PipelineCompiler.compile(PIPELINE));
+    assertThat(Json.write(PipelineCompiler.compile(PIPELINE)))
+        .contains("\"JobQueue\":\"cairn\"", "\"JobDefinition\":\"cairn-runner\"");
+  }
+
+  @Test
+  void anotherTargetChangesOnlyTheResourceNames() {
+    CompileTarget aws =
+        CompileTarget.builder()
+            .jobQueue("arn:queue")
+            .jobDefinition("arn:runner")
+            .validateFunction("arn:validate")
+            .queueFunction("arn:queue-fn")
+            .planFunction("arn:plan")
+            .recordFunction("arn:record")
+            .build();
+    String compiled = Json.write(PipelineCompiler.compile(PIPELINE, aws));
+
+    assertThat(compiled).doesNotContain("cairn-validate", "cairn-runner", "\"JobQueue\":\"cairn\"");
+    String renamedBack =
+        compiled
+            .replace("\"arn:queue\"", "\"cairn\"")
+            .replace("\"arn:runner\"", "\"cairn-runner\"")
+            .replace("\"arn:validate\"", "\"" + PipelineCompiler.VALIDATE + "\"")
+            .replace("\"arn:queue-fn\"", "\"" + PipelineCompiler.QUEUE + "\"")
+            .replace("\"arn:plan\"", "\"" + PipelineCompiler.PLAN + "\"")
+            .replace("\"arn:record\"", "\"" + PipelineCompiler.RECORD + "\"");
+    assertThat(renamedBack).isEqualTo(Json.write(PipelineCompiler.compile(PIPELINE)));
+  }
+
+  @Test
+  void aBlankNameIsRejected() {
+    assertThatThrownBy(() -> CompileTarget.builder().jobQueue(" ").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("jobQueue must not be blank");
   }
 }

@@ -1,0 +1,890 @@
+package dev.cairn.aws.infra;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.compile.CompileTarget;
+import dev.cairn.pipeline.compile.PipelineCompiler;
+import dev.cairn.pipeline.file.PipelineDefinition;
+import dev.cairn.pipeline.file.PipelineFileException;
+import dev.cairn.pipeline.file.PipelineFileParser;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.CfnParameter;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Size;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.batch.Action;
+import software.amazon.awscdk.services.batch.CustomReason;
+import software.amazon.awscdk.services.batch.EcsFargateContainerDefinition;
+import software.amazon.awscdk.services.batch.EcsJobDefinition;
+import software.amazon.awscdk.services.batch.FargateComputeEnvironment;
+import software.amazon.awscdk.services.batch.JobQueue;
+import software.amazon.awscdk.services.batch.OrderedComputeEnvironment;
+import software.amazon.awscdk.services.batch.Reason;
+import software.amazon.awscdk.services.batch.RetryStrategy;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.ec2.FlowLogDestination;
+import software.amazon.awscdk.services.ec2.FlowLogOptions;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ec2.SubnetConfiguration;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.ecr.Repository;
+import software.amazon.awscdk.services.ecr.TagMutability;
+import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
+import software.amazon.awscdk.services.ecs.ContainerImage;
+import software.amazon.awscdk.services.ecs.CpuArchitecture;
+import software.amazon.awscdk.services.ecs.LogDriver;
+import software.amazon.awscdk.services.events.EventBus;
+import software.amazon.awscdk.services.events.EventField;
+import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.RuleTargetInput;
+import software.amazon.awscdk.services.events.targets.SfnStateMachine;
+import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.DockerImageCode;
+import software.amazon.awscdk.services.lambda.DockerImageFunction;
+import software.amazon.awscdk.services.lambda.EcrImageCodeProps;
+import software.amazon.awscdk.services.lambda.FunctionUrl;
+import software.amazon.awscdk.services.lambda.FunctionUrlAuthType;
+import software.amazon.awscdk.services.lambda.FunctionUrlOptions;
+import software.amazon.awscdk.services.lambda.Tracing;
+import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.s3.BlockPublicAccess;
+import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.BucketEncryption;
+import software.amazon.awscdk.services.s3.LifecycleRule;
+import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
+import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
+import software.amazon.awscdk.services.sqs.DeadLetterQueue;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
+import software.amazon.awscdk.services.stepfunctions.LogLevel;
+import software.amazon.awscdk.services.stepfunctions.LogOptions;
+import software.amazon.awscdk.services.stepfunctions.StateMachine;
+import software.amazon.awscdk.services.stepfunctions.StateMachineType;
+import software.constructs.Construct;
+
+/**
+ * The pipeline stack: everything that runs commits through Cairn's pipeline on AWS.
+ *
+ * <p>Shared by every repository: the artifact bucket (and its access-log bucket), the status queue
+ * and its dead-letter queue, the EventBridge bus, the secrets, the VPC and Batch compute
+ * environment and job queue, the webhook receiver (with a function URL) and the status notifier,
+ * the alarm topic. Per repository: the ECR repository of the application's release images, the
+ * runner job definition and job role, the four functions the compiled state machine calls
+ * (validate, queue, plan = last-good lookup, record = audit writer), the state machine itself, the
+ * EventBridge rule that starts it on a push, and its alarm.
+ *
+ * <p>The state machine's definition is {@link PipelineCompiler#compile(PipelineDefinition,
+ * CompileTarget)} of the repository's pipeline file with {@link #placeholders()} as names; the
+ * placeholders are replaced by the real ARNs through CloudFormation's {@code
+ * DefinitionSubstitutions}, so the JSON is the compiler's, byte for byte.
+ */
+public final class PipelineStack extends Stack {
+  /** The {@code source} of push events (set by the webhook receiver). */
+  public static final String EVENT_SOURCE = "cairn.github";
+
+  /** The {@code detail-type} of push events. */
+  public static final String EVENT_DETAIL_TYPE = "cairn.push";
+
+  /**
+   * Lambda handlers in the Lambda image, by function role (see docs/aws.md, "Lambda functions").
+   */
+  public static final Map<String, String> HANDLERS =
+      Map.of(
+          "webhook", "dev.cairn.aws.lambda.webhook.GitHubWebhookHandler::handleRequest",
+          "notifier", "dev.cairn.aws.lambda.status.StatusNotifierHandler::handleRequest",
+          "validate", "dev.cairn.aws.lambda.validate.ValidateHandler::handleRequest",
+          "queue", "dev.cairn.aws.lambda.queue.DeployQueueHandler::handleRequest",
+          "plan", "dev.cairn.aws.lambda.lastgood.LastGoodHandler::handleRequest",
+          "record", "dev.cairn.aws.lambda.run.RecordHandler::handleRequest");
+
+  private final CairnAwsConfig config;
+  private final Key key;
+  private final Bucket artifacts;
+  private final Queue statusQueue;
+  private final Queue deadLetters;
+  private final EventBus bus;
+  private final Secret webhookSecret;
+  private final Secret gitToken;
+  private final JobQueue jobQueue;
+  private final Topic alarms;
+  private final DockerImageFunction webhook;
+  private final DockerImageFunction notifier;
+  private final FunctionUrl webhookUrl;
+  private final Repository runnerRepository;
+  private final Repository lambdaRepository;
+  private final CfnParameter imageTag;
+  private final Role executionRole;
+  private final LogGroup jobLogs;
+  private final Map<String, Pipeline> pipelines = new LinkedHashMap<>();
+
+  /** What was made for one repository. */
+  public record Pipeline(
+      RepositoryConfig repository,
+      ObjectNode definition,
+      StateMachine stateMachine,
+      EcsJobDefinition jobDefinition,
+      Role jobRole,
+      Repository imageRepository,
+      Map<String, DockerImageFunction> functions,
+      Rule rule,
+      Alarm failedAlarm) {}
+
+  /** The names the compiled machines use: CloudFormation substitution placeholders. */
+  public static CompileTarget placeholders() {
+    return CompileTarget.builder()
+        .jobQueue("${JobQueue}")
+        .jobDefinition("${JobDefinition}")
+        .validateFunction("${ValidateFunction}")
+        .queueFunction("${QueueFunction}")
+        .planFunction("${PlanFunction}")
+        .recordFunction("${RecordFunction}")
+        .build();
+  }
+
+  /** Defines the pipeline stack, running the images of {@code images}. */
+  public PipelineStack(
+      Construct scope, String id, StackProps props, CairnAwsConfig config, ImagesStack images) {
+    super(scope, id, props);
+    this.config = config;
+    this.runnerRepository = images.runnerRepository();
+    this.lambdaRepository = images.lambdaRepository();
+    String prefix = config.prefix();
+
+    imageTag =
+        CfnParameter.Builder.create(this, "ImageTag")
+            .type("String")
+            .defaultValue(config.imageTag())
+            .allowedPattern("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
+            .description("The ECR tag of the runner and Lambda images (tags are immutable)")
+            .build();
+
+    key =
+        Key.Builder.create(this, "PipelineKey")
+            .description("Encrypts Cairn's artifacts, status messages and alarm notifications")
+            .enableKeyRotation(true)
+            .removalPolicy(RemovalPolicy.RETAIN)
+            .build();
+    // CloudWatch alarms publish to the encrypted topic: the service needs the key for that.
+    key.addToResourcePolicy(
+        PolicyStatement.Builder.create()
+            .principals(List.of(new ServicePrincipal("cloudwatch.amazonaws.com")))
+            .actions(List.of("kms:Decrypt", "kms:GenerateDataKey"))
+            .resources(List.of("*"))
+            .build());
+
+    // ---- storage -------------------------------------------------------------------------
+    Bucket accessLogs =
+        Bucket.Builder.create(this, "AccessLogs")
+            .encryption(BucketEncryption.S3_MANAGED)
+            .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+            .enforceSsl(true)
+            .lifecycleRules(
+                List.of(LifecycleRule.builder().id("expire").expiration(Duration.days(90)).build()))
+            .removalPolicy(RemovalPolicy.RETAIN)
+            .build();
+    Nag.suppress(
+        accessLogs,
+        "AwsSolutions-S1",
+        "This is the access-log bucket of the artifact bucket; logging it into itself would loop.");
+    artifacts =
+        Bucket.Builder.create(this, "Artifacts")
+            .encryption(BucketEncryption.KMS)
+            .encryptionKey(key)
+            .bucketKeyEnabled(true)
+            .versioned(true)
+            .enforceSsl(true)
+            .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+            .serverAccessLogsBucket(accessLogs)
+            .serverAccessLogsPrefix("artifacts/")
+            .lifecycleRules(
+                List.of(
+                    LifecycleRule.builder()
+                        .id("old-versions")
+                        .noncurrentVersionExpiration(Duration.days(30))
+                        .abortIncompleteMultipartUploadAfter(Duration.days(7))
+                        .build(),
+                    LifecycleRule.builder()
+                        .id("webhook-deliveries")
+                        .prefix("deliveries/")
+                        .expiration(Duration.days(7))
+                        .build(),
+                    LifecycleRule.builder()
+                        .id("job-logs")
+                        .prefix("logs/")
+                        .expiration(Duration.days(90))
+                        .build()))
+            .removalPolicy(RemovalPolicy.RETAIN)
+            .build();
+
+    // ---- status messages -----------------------------------------------------------------
+    deadLetters =
+        Queue.Builder.create(this, "StatusDeadLetters")
+            .encryption(QueueEncryption.KMS)
+            .encryptionMasterKey(key)
+            .enforceSsl(true)
+            .retentionPeriod(Duration.days(14))
+            .build();
+    Nag.suppress(
+        deadLetters,
+        "AwsSolutions-SQS3",
+        "This is the dead-letter queue of the status queue; its depth raises an alarm.");
+    statusQueue =
+        Queue.Builder.create(this, "StatusQueue")
+            .encryption(QueueEncryption.KMS)
+            .encryptionMasterKey(key)
+            .enforceSsl(true)
+            .visibilityTimeout(Duration.minutes(3))
+            .deadLetterQueue(
+                DeadLetterQueue.builder().queue(deadLetters).maxReceiveCount(5).build())
+            .build();
+
+    bus = EventBus.Builder.create(this, "Bus").eventBusName(prefix).build();
+
+    // ---- secrets -------------------------------------------------------------------------
+    webhookSecret =
+        Secret.Builder.create(this, "WebhookSecret")
+            .secretName(prefix + "/github/webhook-secret")
+            .description("The GitHub webhook secret: paste its value into the repository's webhook")
+            .generateSecretString(
+                SecretStringGenerator.builder().passwordLength(40).excludePunctuation(true).build())
+            .build();
+    gitToken =
+        Secret.Builder.create(this, "GitToken")
+            .secretName(prefix + "/github/token")
+            .description(
+                "A GitHub token (contents: write, statuses: write) for the audit trail and commit"
+                    + " statuses: set its value after the first deploy")
+            .build();
+    for (Secret secret : List.of(webhookSecret, gitToken)) {
+      Nag.suppress(
+          secret,
+          "AwsSolutions-SMG4",
+          "GitHub webhook secrets and tokens are issued by GitHub, not AWS: a rotation Lambda"
+              + " cannot change them on GitHub's side. Rotate by hand (docs/aws.md, Operating).");
+    }
+
+    // ---- alarms --------------------------------------------------------------------------
+    alarms = Topic.Builder.create(this, "Alarms").masterKey(key).enforceSsl(true).build();
+    if (config.alarmEmail() != null) {
+      alarms.addSubscription(new EmailSubscription(config.alarmEmail()));
+    }
+    alarm(
+        "StatusDeadLettersAlarm",
+        "Status messages could not be delivered as commit statuses",
+        deadLetters.metricApproximateNumberOfMessagesVisible());
+
+    // ---- jobs: Batch on Fargate ------------------------------------------------------------
+    LogGroup flowLogs = logGroup("FlowLogs", "/" + prefix + "/vpc/flow-logs");
+    Vpc vpc =
+        Vpc.Builder.create(this, "Vpc")
+            .maxAzs(2)
+            // Jobs reach GitHub, ECR and S3 through the internet gateway: no NAT gateway to pay.
+            .natGateways(0)
+            .subnetConfiguration(
+                List.of(
+                    SubnetConfiguration.builder()
+                        .name("jobs")
+                        .subnetType(SubnetType.PUBLIC)
+                        .cidrMask(24)
+                        .build()))
+            .restrictDefaultSecurityGroup(false)
+            .flowLogs(
+                Map.of(
+                    "FlowLog",
+                    FlowLogOptions.builder()
+                        .destination(FlowLogDestination.toCloudWatchLogs(flowLogs))
+                        .build()))
+            .build();
+    SecurityGroup jobsGroup =
+        SecurityGroup.Builder.create(this, "JobsSecurityGroup")
+            .vpc(vpc)
+            .description("Cairn jobs: no inbound traffic, outbound to fetch code and images")
+            .allowAllOutbound(true)
+            .build();
+    FargateComputeEnvironment compute =
+        FargateComputeEnvironment.Builder.create(this, "Compute")
+            .vpc(vpc)
+            .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PUBLIC).build())
+            .securityGroups(List.of(jobsGroup))
+            .spot(config.spot())
+            .maxvCpus(16)
+            .build();
+    jobQueue =
+        JobQueue.Builder.create(this, "JobQueue")
+            .jobQueueName(prefix)
+            .computeEnvironments(
+                List.of(
+                    OrderedComputeEnvironment.builder()
+                        .computeEnvironment(compute)
+                        .order(1)
+                        .build()))
+            .build();
+    jobLogs = logGroup("JobLogs", "/" + prefix + "/jobs");
+    executionRole =
+        Role.Builder.create(this, "JobExecutionRole")
+            .assumedBy(new ServicePrincipal("ecs-tasks.amazonaws.com"))
+            .description("Pulls the runner image and writes job logs")
+            .build();
+
+    // ---- shared functions ----------------------------------------------------------------
+    webhook = function("Webhook", prefix + "-webhook", "webhook", 512, Duration.seconds(15));
+    webhook.addEnvironment("CAIRN_WEBHOOK_SECRET_ID", webhookSecret.getSecretArn());
+    webhook.addEnvironment("CAIRN_ARTIFACT_BUCKET", artifacts.getBucketName());
+    webhook.addEnvironment("CAIRN_EVENT_BUS", bus.getEventBusName());
+    if (config.repositories().size() == 1) {
+      webhook.addEnvironment("CAIRN_REPOSITORY", config.repositories().get(0).github());
+    }
+    if (config.repositories().stream().map(RepositoryConfig::branch).distinct().count() == 1) {
+      webhook.addEnvironment("CAIRN_BRANCH", config.repositories().get(0).branch());
+    }
+    allow(webhook, List.of("events:PutEvents"), bus.getEventBusArn());
+    allow(webhook, List.of("secretsmanager:GetSecretValue"), webhookSecret.getSecretArn());
+    allow(
+        webhook,
+        List.of("s3:PutObject", "s3:DeleteObject"),
+        artifacts.arnForObjects("deliveries/*"));
+    allow(webhook, List.of("kms:GenerateDataKey", "kms:Decrypt"), key.getKeyArn());
+    webhookUrl =
+        webhook.addFunctionUrl(
+            FunctionUrlOptions.builder()
+                // GitHub cannot sign requests with SigV4: the handler checks GitHub's HMAC.
+                .authType(FunctionUrlAuthType.NONE)
+                .build());
+
+    notifier =
+        function("Notifier", prefix + "-status-notifier", "notifier", 512, Duration.seconds(60));
+    notifier.addEnvironment("CAIRN_GIT_TOKEN_SECRET_ID", gitToken.getSecretArn());
+    allow(notifier, List.of("secretsmanager:GetSecretValue"), gitToken.getSecretArn());
+    notifier.addEventSource(
+        SqsEventSource.Builder.create(statusQueue)
+            .batchSize(10)
+            .reportBatchItemFailures(true)
+            .build());
+
+    // ---- per repository ------------------------------------------------------------------
+    for (RepositoryConfig repository : config.repositories()) {
+      pipelines.put(repository.name(), pipeline(repository));
+    }
+
+    CfnOutput.Builder.create(this, "WebhookUrl")
+        .description("The payload URL of the GitHub webhook (content type application/json)")
+        .value(webhookUrl.getUrl())
+        .build();
+    CfnOutput.Builder.create(this, "ArtifactBucket").value(artifacts.getBucketName()).build();
+    CfnOutput.Builder.create(this, "WebhookSecretArn").value(webhookSecret.getSecretArn()).build();
+    CfnOutput.Builder.create(this, "GitTokenSecretArn").value(gitToken.getSecretArn()).build();
+
+    suppressCommonFindings();
+  }
+
+  private Pipeline pipeline(RepositoryConfig repository) {
+    String name = config.prefix() + "-" + repository.name();
+    String id = Names.camel(repository.name());
+
+    // The job role: what the runner may touch for this repository, nothing else.
+    Role jobRole =
+        Role.Builder.create(this, id + "JobRole")
+            .assumedBy(new ServicePrincipal("ecs-tasks.amazonaws.com"))
+            .description("The Cairn runner's jobs for " + repository.github())
+            .build();
+    allowRepositoryData(jobRole, repository);
+    allowIn(jobRole, List.of("sqs:SendMessage"), statusQueue.getQueueArn());
+    // The application's secrets: its own prefix only (secret ARNs end in a random suffix).
+    allowIn(
+        jobRole,
+        List.of("secretsmanager:GetSecretValue"),
+        formatArn(
+            ArnComponents.builder()
+                .service("secretsmanager")
+                .resource("secret")
+                .resourceName(secretPrefix(repository) + "*")
+                .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
+                .build()));
+    // The application's images: the build job pushes the release image, tagged by commit.
+    Repository applicationImages =
+        Repository.Builder.create(this, id + "Images")
+            .repositoryName(config.prefix() + "/" + repository.name())
+            .imageScanOnPush(true)
+            .imageTagMutability(TagMutability.IMMUTABLE)
+            .lifecycleRules(
+                List.of(
+                    software.amazon.awscdk.services.ecr.LifecycleRule.builder()
+                        .description("Keep the 100 newest releases; rollback needs recent ones")
+                        .maxImageCount(100)
+                        .build()))
+            .removalPolicy(RemovalPolicy.RETAIN)
+            .build();
+    jobRole.addToPrincipalPolicy(
+        PolicyStatement.Builder.create()
+            .actions(List.of("ecr:GetAuthorizationToken"))
+            .resources(List.of("*"))
+            .build());
+    allowIn(
+        jobRole,
+        List.of(
+            "ecr:BatchCheckLayerAvailability",
+            "ecr:BatchGetImage",
+            "ecr:GetDownloadUrlForLayer",
+            "ecr:InitiateLayerUpload",
+            "ecr:UploadLayerPart",
+            "ecr:CompleteLayerUpload",
+            "ecr:PutImage",
+            "ecr:DescribeImages"),
+        applicationImages.getRepositoryArn());
+    if (repository.deployRoleArn() != null) {
+      // apply/rollback deploy the application's stacks by change set, as the given role.
+      allowIn(
+          jobRole,
+          List.of(
+              "cloudformation:CreateChangeSet",
+              "cloudformation:DescribeChangeSet",
+              "cloudformation:ExecuteChangeSet",
+              "cloudformation:DeleteChangeSet",
+              "cloudformation:DescribeStacks",
+              "cloudformation:DescribeStackEvents",
+              "cloudformation:GetTemplate"),
+          formatArn(
+              ArnComponents.builder()
+                  .service("cloudformation")
+                  .resource("stack")
+                  .resourceName(repository.name() + "-*/*")
+                  .build()));
+      allowIn(jobRole, List.of("iam:PassRole"), repository.deployRoleArn());
+    }
+
+    EcsJobDefinition jobDefinition =
+        EcsJobDefinition.Builder.create(this, id + "Runner")
+            .jobDefinitionName(name + "-runner")
+            .container(
+                EcsFargateContainerDefinition.Builder.create(this, id + "RunnerContainer")
+                    .image(
+                        ContainerImage.fromEcrRepository(
+                            runnerRepository, imageTag.getValueAsString()))
+                    .cpu(1)
+                    .memory(Size.gibibytes(2))
+                    .fargateCpuArchitecture(CpuArchitecture.X86_64)
+                    .assignPublicIp(true)
+                    .command(
+                        // The image's entrypoint is `cairn runner`: these are its arguments.
+                        List.of(
+                            "Ref::job",
+                            "--run",
+                            "Ref::run",
+                            "--environment",
+                            "Ref::environment",
+                            "--reason",
+                            "Ref::reason"))
+                    .environment(runnerEnvironment(repository, applicationImages))
+                    .jobRole(jobRole)
+                    .executionRole(executionRole)
+                    .logging(
+                        LogDriver.awsLogs(
+                            AwsLogDriverProps.builder()
+                                .logGroup(jobLogs)
+                                .streamPrefix(repository.name())
+                                .build()))
+                    .build())
+            // Batch substitutes Ref::name from these defaults when the state machine omits one.
+            .parameters(Map.of("environment", "", "reason", ""))
+            .timeout(Duration.hours(2))
+            // Batch retries only what is not the job's fault: a reclaimed Spot task, an image pull
+            // that failed, or the runner's "unavailable" exit code. A job that fails on its own is
+            // not retried here (a failed build
+            // would just fail again); the state machine decides what happens next.
+            .retryAttempts(3)
+            .retryStrategies(
+                List.of(
+                    RetryStrategy.of(
+                        Action.RETRY,
+                        Reason.custom(
+                            CustomReason.builder()
+                                .onStatusReason("Your Spot Task was interrupted*")
+                                .build())),
+                    RetryStrategy.of(Action.RETRY, Reason.SPOT_INSTANCE_RECLAIMED),
+                    RetryStrategy.of(Action.RETRY, Reason.CANNOT_PULL_CONTAINER),
+                    // The runner exits 3 when AWS or the git host was unavailable.
+                    RetryStrategy.of(
+                        Action.RETRY,
+                        Reason.custom(CustomReason.builder().onExitCode("3").build())),
+                    RetryStrategy.of(
+                        Action.EXIT, Reason.custom(CustomReason.builder().onReason("*").build()))))
+            .propagateTags(true)
+            .build();
+
+    Map<String, DockerImageFunction> functions = new LinkedHashMap<>();
+    for (String role : List.of("validate", "queue", "plan", "record")) {
+      DockerImageFunction function =
+          function(
+              id + Names.camel(role),
+              name + "-" + role,
+              role,
+              role.equals("record") ? 1024 : 512,
+              Duration.seconds(role.equals("record") ? 120 : 30));
+      function.addEnvironment("CAIRN_REPOSITORY", repository.github());
+      function.addEnvironment("CAIRN_BRANCH", repository.branch());
+      function.addEnvironment("CAIRN_GIT_REMOTE", repository.cloneUrl());
+      function.addEnvironment("CAIRN_GIT_TOKEN_SECRET_ID", gitToken.getSecretArn());
+      function.addEnvironment("CAIRN_ARTIFACT_BUCKET", artifacts.getBucketName());
+      function.addEnvironment("CAIRN_ARTIFACT_PREFIX", repository.name() + "/");
+      allowRepositoryData(function.getRole(), repository);
+      functions.put(role, function);
+    }
+
+    String machineName = name + "-pipeline";
+    String machineArn =
+        formatArn(
+            ArnComponents.builder()
+                .service("states")
+                .resource("stateMachine")
+                .resourceName(machineName)
+                .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
+                .build());
+    // The queue answers with the task token when the environment is free (or superseded).
+    allow(
+        functions.get("queue"),
+        List.of("states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"),
+        machineArn);
+
+    ObjectNode definition = PipelineCompiler.compile(readPipeline(repository), placeholders());
+    LogGroup machineLogs =
+        logGroup(id + "StateMachineLogs", "/" + config.prefix() + "/states/" + repository.name());
+    StateMachine machine =
+        StateMachine.Builder.create(this, id + "StateMachine")
+            .stateMachineName(machineName)
+            .stateMachineType(StateMachineType.STANDARD)
+            .definitionBody(DefinitionBody.fromString(Json.write(definition)))
+            .definitionSubstitutions(
+                Map.of(
+                    "JobQueue", jobQueue.getJobQueueArn(),
+                    "JobDefinition", jobDefinition.getJobDefinitionArn(),
+                    "ValidateFunction", functions.get("validate").getFunctionArn(),
+                    "QueueFunction", functions.get("queue").getFunctionArn(),
+                    "PlanFunction", functions.get("plan").getFunctionArn(),
+                    "RecordFunction", functions.get("record").getFunctionArn()))
+            .tracingEnabled(true)
+            .logs(
+                LogOptions.builder()
+                    .destination(machineLogs)
+                    .level(LogLevel.ALL)
+                    .includeExecutionData(true)
+                    .build())
+            .build();
+    machine.addToRolePolicy(
+        PolicyStatement.Builder.create()
+            .actions(List.of("lambda:InvokeFunction"))
+            .resources(
+                functions.values().stream().map(DockerImageFunction::getFunctionArn).toList())
+            .build());
+    machine.addToRolePolicy(
+        PolicyStatement.Builder.create()
+            .actions(List.of("batch:SubmitJob"))
+            .resources(List.of(jobQueue.getJobQueueArn(), jobDefinition.getJobDefinitionArn()))
+            .build());
+    // submitJob.sync: Step Functions follows the job with a managed EventBridge rule.
+    machine.addToRolePolicy(
+        PolicyStatement.Builder.create()
+            .actions(List.of("events:PutTargets", "events:PutRule", "events:DescribeRule"))
+            .resources(
+                List.of(
+                    formatArn(
+                        ArnComponents.builder()
+                            .service("events")
+                            .resource("rule")
+                            .resourceName("StepFunctionsGetEventsForBatchJobsRule")
+                            .build())))
+            .build());
+    machine.addToRolePolicy(
+        PolicyStatement.Builder.create()
+            .actions(List.of("batch:DescribeJobs", "batch:TerminateJob"))
+            .resources(List.of("*"))
+            .build());
+
+    Rule rule =
+        Rule.Builder.create(this, id + "PushRule")
+            .eventBus(bus)
+            .description(
+                "A push to " + repository.github() + " " + repository.branch() + " starts a run")
+            .eventPattern(
+                EventPattern.builder()
+                    .source(List.of(EVENT_SOURCE))
+                    .detailType(List.of(EVENT_DETAIL_TYPE))
+                    .detail(
+                        Map.of(
+                            "repository", List.of(repository.github()),
+                            "ref", List.of("refs/heads/" + repository.branch())))
+                    .build())
+            .build();
+    rule.addTarget(
+        SfnStateMachine.Builder.create(machine)
+            .input(
+                RuleTargetInput.fromObject(
+                    Map.of(
+                        "run",
+                        Map.of(
+                            "id", EventField.fromPath("$.detail.deliveryId"),
+                            "commit", EventField.fromPath("$.detail.after"),
+                            "message", EventField.fromPath("$.detail.message"),
+                            "repository", EventField.fromPath("$.detail.repository"),
+                            "trigger", "push",
+                            "submittedAt", EventField.getTime()))))
+            .retryAttempts(8)
+            .maxEventAge(Duration.hours(2))
+            .build());
+
+    Alarm failed =
+        alarm(
+            id + "FailedAlarm",
+            "A run of " + repository.github() + " failed (build failed or rolled back)",
+            machine.metricFailed());
+    return new Pipeline(
+        repository,
+        definition,
+        machine,
+        jobDefinition,
+        jobRole,
+        applicationImages,
+        functions,
+        rule,
+        failed);
+  }
+
+  private static PipelineDefinition readPipeline(RepositoryConfig repository) {
+    try {
+      return PipelineFileParser.parse(repository.pipelineFile());
+    } catch (PipelineFileException e) {
+      throw new AwsConfigException(
+          "repository '"
+              + repository.name()
+              + "': the pipeline file is invalid:\n"
+              + e.getMessage(),
+          e);
+    } catch (NoSuchFileException e) {
+      throw new AwsConfigException(
+          "repository '"
+              + repository.name()
+              + "': no pipeline file at "
+              + repository.pipelineFile());
+    } catch (IOException e) {
+      throw new AwsConfigException(
+          "repository '"
+              + repository.name()
+              + "': cannot read "
+              + repository.pipelineFile()
+              + " ("
+              + e.getMessage()
+              + ")",
+          e);
+    }
+  }
+
+  private Map<String, String> runnerEnvironment(
+      RepositoryConfig repository, Repository applicationImages) {
+    Map<String, String> environment = new LinkedHashMap<>();
+    environment.put("CAIRN_REPOSITORY", repository.github());
+    environment.put("CAIRN_GIT_REMOTE", repository.cloneUrl());
+    environment.put("CAIRN_BRANCH", repository.branch());
+    environment.put("CAIRN_ARTIFACT_BUCKET", artifacts.getBucketName());
+    environment.put("CAIRN_ARTIFACT_PREFIX", repository.name() + "/");
+    environment.put("CAIRN_STATUS_QUEUE_URL", statusQueue.getQueueUrl());
+    environment.put("CAIRN_IMAGE_REPOSITORY", applicationImages.getRepositoryUri());
+    environment.put("CAIRN_GIT_TOKEN_SECRET_ID", gitToken.getSecretArn());
+    environment.put("CAIRN_SECRET_PREFIX", secretPrefix(repository));
+    return environment;
+  }
+
+  /**
+   * Where the application's own secrets ({@code ${secrets.NAME}} in its pipeline file) live in
+   * Secrets Manager: under {@code <prefix>/apps/<repository>/}, apart from Cairn's own secrets.
+   */
+  private String secretPrefix(RepositoryConfig repository) {
+    return config.prefix() + "/apps/" + repository.name() + "/";
+  }
+
+  /** Read and write the repository's own objects in the artifact bucket; read the git token. */
+  private void allowRepositoryData(IRole role, RepositoryConfig repository) {
+    allowIn(
+        role,
+        List.of("s3:GetObject", "s3:PutObject", "s3:GetObjectVersion"),
+        artifacts.arnForObjects(repository.name() + "/*"));
+    role.addToPrincipalPolicy(
+        PolicyStatement.Builder.create()
+            .actions(List.of("s3:ListBucket"))
+            .resources(List.of(artifacts.getBucketArn()))
+            .conditions(
+                Map.of("StringLike", Map.of("s3:prefix", List.of(repository.name() + "/*"))))
+            .build());
+    allowIn(role, List.of("kms:GenerateDataKey", "kms:Decrypt"), key.getKeyArn());
+    allowIn(role, List.of("secretsmanager:GetSecretValue"), gitToken.getSecretArn());
+  }
+
+  private DockerImageFunction function(
+      String id, String functionName, String handler, int memory, Duration timeout) {
+    LogGroup logs = logGroup(id + "Logs", "/aws/lambda/" + functionName);
+    Role role =
+        Role.Builder.create(this, id + "Role")
+            .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+            .description("The " + functionName + " function")
+            .build();
+    // Written out instead of AWSLambdaBasicExecutionRole: logs of this function only.
+    role.addToPrincipalPolicy(
+        PolicyStatement.Builder.create()
+            .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
+            .resources(List.of(logs.getLogGroupArn()))
+            .build());
+    return DockerImageFunction.Builder.create(this, id)
+        .functionName(functionName)
+        .code(
+            DockerImageCode.fromEcr(
+                lambdaRepository,
+                EcrImageCodeProps.builder()
+                    .tagOrDigest(imageTag.getValueAsString())
+                    .cmd(List.of(HANDLERS.get(handler)))
+                    .build()))
+        .architecture(Architecture.X86_64)
+        .memorySize(memory)
+        .timeout(timeout)
+        .tracing(Tracing.ACTIVE)
+        .role(role)
+        .logGroup(logs)
+        .build();
+  }
+
+  private LogGroup logGroup(String id, String name) {
+    return LogGroup.Builder.create(this, id)
+        .logGroupName(name)
+        .retention(RetentionDays.ONE_MONTH)
+        .removalPolicy(RemovalPolicy.DESTROY)
+        .build();
+  }
+
+  private Alarm alarm(String id, String description, IMetric metric) {
+    Alarm alarm =
+        Alarm.Builder.create(this, id)
+            .alarmDescription(description)
+            .metric(metric)
+            .threshold(1)
+            .evaluationPeriods(1)
+            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+            .treatMissingData(TreatMissingData.NOT_BREACHING)
+            .build();
+    alarm.addAlarmAction(new SnsAction(alarms));
+    return alarm;
+  }
+
+  private static void allow(DockerImageFunction function, List<String> actions, String resource) {
+    allowIn(function.getRole(), actions, resource);
+  }
+
+  private static void allowIn(IRole role, List<String> actions, String resource) {
+    role.addToPrincipalPolicy(
+        PolicyStatement.Builder.create().actions(actions).resources(List.of(resource)).build());
+  }
+
+  private void suppressCommonFindings() {
+    Nag.suppressIam5(
+        this,
+        "Resource '*' only for actions without resource-level permissions (AWS design):"
+            + " X-Ray (PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets),"
+            + " Step Functions' log delivery (logs:*LogDelivery*, *ResourcePolic*, DescribeLogGroups),"
+            + " ecr:GetAuthorizationToken (image pulls), batch:DescribeJobs and batch:TerminateJob"
+            + " (Step Functions' submitJob.sync integration). IamPolicyTest checks that no other"
+            + " action has resource '*'.",
+        "^Resource::\\*$");
+    Nag.suppressIam5(
+        this,
+        "Object ARNs under one key prefix: a repository's own objects (<name>/*) and the webhook"
+            + " receiver's delivery markers (deliveries/*); object keys are not known in advance.",
+        "^Resource::<Artifacts[A-Za-z0-9]+\\.Arn>/[a-z][a-z0-9-]*/\\*$");
+    Nag.suppressIam5(
+        this,
+        "The apply job changes only the application's own stacks, named <repository>-<environment>;"
+            + " stack ARNs end in a generated id.",
+        "^Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/[a-z][a-z0-9-]*-\\*/\\*$");
+    Nag.suppressIam5(
+        this,
+        "A repository's jobs read the application's own secrets, named under"
+            + " <prefix>/apps/<repository>/; secret ARNs end in a random suffix.",
+        "^Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:[a-z][a-z0-9-]*/apps/[a-z][a-z0-9-]*/\\*$");
+  }
+
+  /** What was made for each repository, by repository name. */
+  public Map<String, Pipeline> pipelines() {
+    return Map.copyOf(pipelines);
+  }
+
+  /** The artifact bucket. */
+  public Bucket artifacts() {
+    return artifacts;
+  }
+
+  /** The status queue the runner reports on. */
+  public Queue statusQueue() {
+    return statusQueue;
+  }
+
+  /** The status queue's dead-letter queue. */
+  public Queue deadLetters() {
+    return deadLetters;
+  }
+
+  /** The bus push events are put on. */
+  public EventBus bus() {
+    return bus;
+  }
+
+  /** The Batch job queue. */
+  public JobQueue jobQueue() {
+    return jobQueue;
+  }
+
+  /** The webhook receiver. */
+  public DockerImageFunction webhook() {
+    return webhook;
+  }
+
+  /** The status notifier. */
+  public DockerImageFunction notifier() {
+    return notifier;
+  }
+
+  /** The topic alarms notify. */
+  public Topic alarms() {
+    return alarms;
+  }
+
+  /** The webhook secret. */
+  public Secret webhookSecret() {
+    return webhookSecret;
+  }
+
+  /** The git token secret. */
+  public Secret gitToken() {
+    return gitToken;
+  }
+}
