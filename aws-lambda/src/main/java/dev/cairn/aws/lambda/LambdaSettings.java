@@ -29,7 +29,9 @@ public final class LambdaSettings {
   /** The application's git remote (HTTPS URL) the audit trail is pushed to and read from. */
   public static final String GIT_REMOTE = "CAIRN_GIT_REMOTE";
 
-  /** The GitHub API base URL (default {@code https://api.github.com}; GitHub Enterprise differs). */
+  /**
+   * The GitHub API base URL (default {@code https://api.github.com}; GitHub Enterprise differs).
+   */
   public static final String GITHUB_API = "CAIRN_GITHUB_API";
 
   /** A directory for the function's scratch files (default {@code /tmp/cairn}). */

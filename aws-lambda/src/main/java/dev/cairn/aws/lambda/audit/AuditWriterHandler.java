@@ -56,7 +56,9 @@ public final class AuditWriterHandler implements RequestStreamHandler {
   private final SecretStore secrets;
   private final Config config;
 
-  /** The handler Lambda creates: configured by environment variables (see {@link LambdaSettings}). */
+  /**
+   * The handler Lambda creates: configured by environment variables (see {@link LambdaSettings}).
+   */
   public AuditWriterHandler() {
     this(AwsClients.secrets(), configFrom(LambdaSettings.fromEnvironment()));
   }

@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
-/** Creates commit statuses through GitHub's REST API ({@code POST /repos/{o}/{r}/statuses/{sha}}). */
+/**
+ * Creates commit statuses through GitHub's REST API ({@code POST /repos/{o}/{r}/statuses/{sha}}).
+ */
 public final class GitHubStatusClient {
   private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+");
   private static final Pattern SHA = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
@@ -39,8 +41,7 @@ public final class GitHubStatusClient {
    */
   public void post(CommitStatus status) {
     if (!REPOSITORY.matcher(status.repository()).matches()) {
-      throw new StatusDeliveryException(
-          "not a repository name: " + status.repository());
+      throw new StatusDeliveryException("not a repository name: " + status.repository());
     }
     if (!SHA.matcher(status.sha()).matches()) {
       throw new StatusDeliveryException("not a commit id: " + status.sha());

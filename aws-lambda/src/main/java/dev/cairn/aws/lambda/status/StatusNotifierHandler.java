@@ -23,7 +23,9 @@ import java.util.Optional;
 public final class StatusNotifierHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
   private final GitHubStatusClient github;
 
-  /** The handler Lambda creates: configured by environment variables (see {@link LambdaSettings}). */
+  /**
+   * The handler Lambda creates: configured by environment variables (see {@link LambdaSettings}).
+   */
   public StatusNotifierHandler() {
     this(LambdaSettings.fromEnvironment(), AwsClients.secrets());
   }

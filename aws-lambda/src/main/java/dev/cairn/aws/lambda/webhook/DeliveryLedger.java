@@ -13,6 +13,8 @@ public interface DeliveryLedger {
    */
   boolean claim(String deliveryId, String summary);
 
-  /** Forgets a claim, so that a delivery whose handling failed is accepted when GitHub resends it. */
+  /**
+   * Forgets a claim, so that a delivery whose handling failed is accepted when GitHub resends it.
+   */
   void release(String deliveryId);
 }

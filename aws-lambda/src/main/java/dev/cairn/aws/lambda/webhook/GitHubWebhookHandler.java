@@ -63,7 +63,9 @@ public final class GitHubWebhookHandler
   private final EventBridgeClient events;
   private final Config config;
 
-  /** The handler Lambda creates: configured by environment variables (see {@link LambdaSettings}). */
+  /**
+   * The handler Lambda creates: configured by environment variables (see {@link LambdaSettings}).
+   */
   public GitHubWebhookHandler() {
     this(LambdaSettings.fromEnvironment());
   }
@@ -71,8 +73,7 @@ public final class GitHubWebhookHandler
   private GitHubWebhookHandler(LambdaSettings settings) {
     this(
         dev.cairn.aws.lambda.AwsClients.secrets(),
-        new S3DeliveryLedger(
-            S3Client.create(), settings.require(LambdaSettings.ARTIFACT_BUCKET)),
+        new S3DeliveryLedger(S3Client.create(), settings.require(LambdaSettings.ARTIFACT_BUCKET)),
         EventBridgeClient.create(),
         new Config(
             settings.require(LambdaSettings.WEBHOOK_SECRET),
@@ -184,5 +185,4 @@ public final class GitHubWebhookHandler
         .withBody(message + "\n")
         .build();
   }
-
 }
