@@ -1,0 +1,145 @@
+package dev.cairn.aws.lambda.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.aws.lambda.testing.MapSecrets;
+import dev.cairn.aws.lambda.testing.RecordingHttpServer;
+import dev.cairn.engine.json.Json;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The status notifier against a real HTTP server on loopback standing in for GitHub's API: status
+ * messages become {@code POST /repos/{owner}/{repo}/statuses/{sha}} with the token, and only the
+ * messages GitHub refused are reported as batch item failures.
+ */
+class StatusNotifierHandlerTest {
+  private static final String TOKEN = "ghp_status-test-token";
+  private static final String SHA_OK = "1111111111111111111111111111111111111111";
+  private static final String SHA_REFUSED = "2222222222222222222222222222222222222222";
+
+  private RecordingHttpServer github;
+
+  @AfterEach
+  void tearDown() {
+    if (github != null) {
+      github.close();
+    }
+  }
+
+  private StatusNotifierHandler notifier() {
+    return new StatusNotifierHandler(
+        github.uri(), MapSecrets.of("github-token", TOKEN), "github-token");
+  }
+
+  private static SQSEvent event(String... bodies) {
+    List<SQSEvent.SQSMessage> messages = new ArrayList<>();
+    for (int i = 0; i < bodies.length; i++) {
+      SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+      message.setMessageId("m" + i);
+      message.setBody(bodies[i]);
+      messages.add(message);
+    }
+    SQSEvent event = new SQSEvent();
+    event.setRecords(messages);
+    return event;
+  }
+
+  private static String status(String kind, String sha, String environment) {
+    return "{\"run\":\"000001-1111111\",\"kind\":\""
+        + kind
+        + "\",\"repository\":\"octo/notes\",\"commit\":\""
+        + sha
+        + "\""
+        + (environment == null ? "" : ",\"environment\":\"" + environment + "\"")
+        + ",\"message\":\"deployed 1111111 to production\"}";
+  }
+
+  @Test
+  void aDeployedMessageBecomesASuccessStatusForTheEnvironment() throws Exception {
+    github = RecordingHttpServer.start(request -> 201);
+
+    SQSBatchResponse response =
+        notifier().handleRequest(event(status("deployed", SHA_OK, "production")), null);
+
+    assertThat(response.getBatchItemFailures()).isEmpty();
+    assertThat(github.requests()).hasSize(1);
+    RecordingHttpServer.Request request = github.requests().get(0);
+    assertThat(request.method()).isEqualTo("POST");
+    assertThat(request.path()).isEqualTo("/repos/octo/notes/statuses/" + SHA_OK);
+    assertThat(request.authorization()).isEqualTo("Bearer " + TOKEN);
+    JsonNode body = Json.parse(request.body());
+    assertThat(body.path("state").asText()).isEqualTo("success");
+    assertThat(body.path("context").asText()).isEqualTo("cairn/production");
+    assertThat(body.path("description").asText()).isEqualTo("deployed 1111111 to production");
+  }
+
+  @Test
+  void onlyTheRefusedMessageIsReportedAsABatchItemFailure() throws Exception {
+    github = RecordingHttpServer.start(r -> r.path().endsWith(SHA_REFUSED) ? 502 : 201);
+
+    SQSBatchResponse response =
+        notifier()
+            .handleRequest(
+                event(
+                    status("build-failed", SHA_OK, null),
+                    status("rolled-back", SHA_REFUSED, "production"),
+                    status("deployed", SHA_OK, "production")),
+                null);
+
+    assertThat(response.getBatchItemFailures())
+        .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+        .containsExactly("m1");
+    assertThat(github.requests()).hasSize(3);
+    assertThat(Json.parse(github.requests().get(0).body()).path("context").asText())
+        .isEqualTo("cairn/build");
+    assertThat(Json.parse(github.requests().get(0).body()).path("state").asText())
+        .isEqualTo("failure");
+  }
+
+  @Test
+  void aMalformedMessageFailsAloneAndOutputLinesPostNothing() throws Exception {
+    github = RecordingHttpServer.start(request -> 201);
+
+    SQSBatchResponse response =
+        notifier()
+            .handleRequest(
+                event(
+                    "not json",
+                    "{\"kind\":\"build-output\",\"repository\":\"octo/notes\",\"commit\":\""
+                        + SHA_OK
+                        + "\"}"),
+                null);
+
+    assertThat(response.getBatchItemFailures())
+        .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+        .containsExactly("m0");
+    assertThat(github.requests()).isEmpty();
+  }
+
+  @Test
+  void anUnreachableApiFailsEveryMessageWithoutNamingTheToken() throws Exception {
+    github = RecordingHttpServer.start(request -> 201);
+    java.net.URI gone = github.uri();
+    github.close();
+    StatusNotifierHandler notifier =
+        new StatusNotifierHandler(gone, MapSecrets.of("github-token", TOKEN), "github-token");
+
+    SQSBatchResponse response =
+        notifier.handleRequest(event(status("deployed", SHA_OK, "production")), null);
+
+    assertThat(response.getBatchItemFailures()).hasSize(1);
+  }
+
+  @Test
+  void longDescriptionsAreCutToGitHubsLimit() {
+    CommitStatus status =
+        new CommitStatus("octo/notes", SHA_OK, "failure", "cairn/build", "x".repeat(500), null);
+    assertThat(status.description()).hasSize(CommitStatus.MAX_DESCRIPTION);
+  }
+}
