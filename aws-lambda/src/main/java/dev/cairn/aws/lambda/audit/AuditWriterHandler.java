@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.aws.lambda.AwsClients;
 import dev.cairn.aws.lambda.LambdaSettings;
+import dev.cairn.aws.lambda.RemoteTemplate;
 import dev.cairn.engine.json.Json;
 import dev.cairn.git.RemoteCredentials;
 import dev.cairn.git.audit.GitAuditLog;
@@ -25,8 +26,9 @@ import java.util.Objects;
  * runtime writes) to the application repository's {@code cairn/audit} branch over HTTPS, with a
  * token from Secrets Manager, through the same {@link GitAuditLog} as locally.
  *
- * <p>Input: the record's JSON object, or {@code {"record": {...}}}. Output: {@code {"recorded":
- * "<id>", "commit": "<application commit>"}}.
+ * <p>Input: the record's JSON object, or {@code {"record": {...}, "repository": "owner/name"}} (the
+ * repository only when the remote setting has a {@code {repository}} placeholder). Output: {@code
+ * {"recorded": "<id>", "commit": "<application commit>"}}.
  *
  * <p>A Lambda container is ephemeral, so the outbox in {@code /tmp} is not durable storage: the
  * record is delivered synchronously, and when it could not be the invocation fails ({@link
@@ -38,7 +40,7 @@ public final class AuditWriterHandler implements RequestStreamHandler {
   /**
    * Where the writer pushes.
    *
-   * @param remote the application's HTTPS remote
+   * @param remote the application's HTTPS remote; may contain {@code {repository}}
    * @param tokenSecretName the secret holding the git host token
    * @param workDirectory scratch directory (in Lambda: under {@code /tmp})
    * @param timeout the network timeout of one fetch or push
@@ -81,7 +83,9 @@ public final class AuditWriterHandler implements RequestStreamHandler {
   public void handleRequest(InputStream input, OutputStream output, Context context)
       throws IOException {
     JsonNode event = Json.parse(new String(input.readAllBytes(), StandardCharsets.UTF_8));
-    AuditRecord record = write(event.has("record") ? event.get("record") : event);
+    AuditRecord record =
+        write(
+            event.has("record") ? event.get("record") : event, event.path("repository").asText(""));
     ObjectNode result = Json.object();
     result.put("recorded", record.id());
     result.put("commit", record.commit());
@@ -94,12 +98,15 @@ public final class AuditWriterHandler implements RequestStreamHandler {
    * @throws IllegalArgumentException when the input is not a valid record
    * @throws AuditNotDeliveredException when it could not be pushed (the invocation should fail)
    */
-  public AuditRecord write(JsonNode recordJson) throws IOException {
+  public AuditRecord write(JsonNode recordJson, String repository) throws IOException {
     AuditRecord record = AuditRecord.fromJsonNode(recordJson);
-    Path work = config.workDirectory().resolve("audit");
+    String remote = RemoteTemplate.resolve(config.remote(), repository);
+    // One cache and outbox per remote: an outbox is locked by the log that owns it.
+    Path work =
+        config.workDirectory().resolve("audit").resolve(remote.replaceAll("[^A-Za-z0-9._-]", "_"));
     try (GitAuditLog log =
         GitAuditLog.builder()
-            .remote(config.remote())
+            .remote(remote)
             .repository(work.resolve("repository.git"))
             .outbox(work.resolve("outbox"))
             .credentials(this::credentials)
