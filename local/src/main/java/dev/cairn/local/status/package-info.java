@@ -1,0 +1,2 @@
+/** Status messages inside the Cairn process: the local {@code StatusPublisher}. */
+package dev.cairn.local.status;
