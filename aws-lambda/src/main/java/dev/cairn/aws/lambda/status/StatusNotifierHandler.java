@@ -4,24 +4,27 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.aws.lambda.AwsClients;
 import dev.cairn.aws.lambda.LambdaSettings;
 import dev.cairn.engine.json.Json;
 import dev.cairn.pipeline.port.SecretStore;
+import dev.cairn.pipeline.port.StatusMessage;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The status notifier: consumes the status queue (messages as the runner and the pipeline publish
- * them) and turns each into a commit status on GitHub. The event source mapping must enable {@code
+ * The status notifier: consumes the status queue ({@link StatusMessage}s, {@code cairn.status/v1},
+ * as the runner and the pipeline publish them through {@code SqsStatusPublisher}) and turns each
+ * into a commit status on GitHub: context {@code cairn/build} for builds, {@code
+ * cairn/<environment>} for deployments. The event source mapping must enable {@code
  * ReportBatchItemFailures}: a message whose status could not be created is reported back and only
  * it is retried; after the queue's {@code maxReceiveCount} it goes to the dead-letter queue.
  */
 public final class StatusNotifierHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
   private final GitHubStatusClient github;
+  private final Optional<String> repository;
 
   /**
    * The handler Lambda creates: configured by environment variables (see {@link LambdaSettings}).
@@ -34,7 +37,8 @@ public final class StatusNotifierHandler implements RequestHandler<SQSEvent, SQS
     this(
         URI.create(settings.orDefault(LambdaSettings.GITHUB_API, "https://api.github.com")),
         secrets,
-        settings.require(LambdaSettings.GIT_TOKEN_SECRET));
+        settings.require(LambdaSettings.GIT_TOKEN_SECRET),
+        settings.optional(LambdaSettings.REPOSITORY));
   }
 
   /**
@@ -43,8 +47,11 @@ public final class StatusNotifierHandler implements RequestHandler<SQSEvent, SQS
    * @param apiBase the GitHub API base URL
    * @param secrets where the token is
    * @param tokenSecretName the token's secret name
+   * @param repository the repository ({@code owner/name}) of messages that name none
    */
-  public StatusNotifierHandler(URI apiBase, SecretStore secrets, String tokenSecretName) {
+  public StatusNotifierHandler(
+      URI apiBase, SecretStore secrets, String tokenSecretName, Optional<String> repository) {
+    this.repository = repository;
     this.github =
         new GitHubStatusClient(
             apiBase,
@@ -62,7 +69,7 @@ public final class StatusNotifierHandler implements RequestHandler<SQSEvent, SQS
     List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
     for (SQSEvent.SQSMessage message : event.getRecords()) {
       try {
-        toCommitStatus(message.getBody()).ifPresent(github::post);
+        github.post(toCommitStatus(message.getBody()));
       } catch (StatusDeliveryException | IllegalArgumentException e) {
         log(context, "status of message " + message.getMessageId() + " not delivered: " + e);
         failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
@@ -72,41 +79,25 @@ public final class StatusNotifierHandler implements RequestHandler<SQSEvent, SQS
   }
 
   /**
-   * The commit status a status message asks for; empty for messages that concern no commit status
-   * (build output lines, messages without a repository).
+   * The commit status a status message asks for.
    *
-   * @throws IllegalArgumentException when the message is not a status message
+   * @throws IllegalArgumentException when the body is not a {@code cairn.status/v1} message or no
+   *     repository is known
    */
-  static Optional<CommitStatus> toCommitStatus(String body) {
-    JsonNode message = Json.parse(body);
-    if (!message.isObject()) {
-      throw new IllegalArgumentException("not a JSON object");
+  CommitStatus toCommitStatus(String body) {
+    StatusMessage message = StatusMessage.fromJson(body);
+    // Messages name no repository: one status queue serves one repository's pipeline (the
+    // function's CAIRN_REPOSITORY); a "repository" field, where a publisher adds one, wins.
+    String named = Json.parse(body).path("repository").asText("");
+    String target = named.isEmpty() ? repository.orElse("") : named;
+    if (target.isEmpty()) {
+      throw new IllegalArgumentException(
+          "no repository: set " + LambdaSettings.REPOSITORY + " or send \"repository\"");
     }
-    String kind = message.path("kind").asText("");
-    String repository = message.path("repository").asText("");
-    String commit = message.path("commit").asText("");
-    String state = stateOf(kind);
-    if (state == null || repository.isEmpty() || commit.isEmpty()) {
-      return Optional.empty();
-    }
-    String environment = message.path("environment").asText("");
-    String context = environment.isEmpty() ? "cairn/build" : "cairn/" + environment;
-    String description = message.path("message").asText(kind);
-    String link = message.path("url").asText("");
-    return Optional.of(
-        new CommitStatus(
-            repository, commit, state, context, description, link.isEmpty() ? null : link));
-  }
-
-  /** The GitHub state for a status kind, or null when the kind changes no commit status. */
-  static String stateOf(String kind) {
-    return switch (kind) {
-      case "run-started", "build-started", "deploy-started", "switched" -> "pending";
-      case "build-succeeded", "build-reused", "deployed" -> "success";
-      case "build-failed", "rolled-back", "deploy-failed" -> "failure";
-      case "superseded", "skipped" -> "error";
-      default -> null;
-    };
+    String context =
+        message.environment() == null ? "cairn/build" : "cairn/" + message.environment();
+    return new CommitStatus(
+        target, message.commit(), message.state().wireName(), context, message.description(), null);
   }
 
   private static void log(Context context, String line) {

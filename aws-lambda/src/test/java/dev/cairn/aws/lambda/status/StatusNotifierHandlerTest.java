@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.aws.lambda.testing.MapSecrets;
 import dev.cairn.aws.lambda.testing.RecordingHttpServer;
 import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.port.StatusMessage;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +36,10 @@ class StatusNotifierHandlerTest {
 
   private StatusNotifierHandler notifier() {
     return new StatusNotifierHandler(
-        github.uri(), MapSecrets.of("github-token", TOKEN), "github-token");
+        github.uri(),
+        MapSecrets.of("github-token", TOKEN),
+        "github-token",
+        java.util.Optional.of("octo/notes"));
   }
 
   private static SQSEvent event(String... bodies) {
@@ -50,14 +55,16 @@ class StatusNotifierHandlerTest {
     return event;
   }
 
-  private static String status(String kind, String sha, String environment) {
-    return "{\"run\":\"000001-1111111\",\"kind\":\""
-        + kind
-        + "\",\"repository\":\"octo/notes\",\"commit\":\""
-        + sha
-        + "\""
-        + (environment == null ? "" : ",\"environment\":\"" + environment + "\"")
-        + ",\"message\":\"deployed 1111111 to production\"}";
+  private static String status(
+      StatusMessage.State state, String sha, String environment, String description) {
+    return new StatusMessage(
+            "000001-1111111",
+            sha,
+            environment,
+            state,
+            description,
+            Instant.parse("2026-11-26T06:00:00Z"))
+        .toJson();
   }
 
   @Test
@@ -65,7 +72,15 @@ class StatusNotifierHandlerTest {
     github = RecordingHttpServer.start(request -> 201);
 
     SQSBatchResponse response =
-        notifier().handleRequest(event(status("deployed", SHA_OK, "production")), null);
+        notifier()
+            .handleRequest(
+                event(
+                    status(
+                        StatusMessage.State.SUCCESS,
+                        SHA_OK,
+                        "production",
+                        "deployed 1111111 to production")),
+                null);
 
     assertThat(response.getBatchItemFailures()).isEmpty();
     assertThat(github.requests()).hasSize(1);
@@ -87,9 +102,13 @@ class StatusNotifierHandlerTest {
         notifier()
             .handleRequest(
                 event(
-                    status("build-failed", SHA_OK, null),
-                    status("rolled-back", SHA_REFUSED, "production"),
-                    status("deployed", SHA_OK, "production")),
+                    status(StatusMessage.State.FAILURE, SHA_OK, null, "build failed"),
+                    status(StatusMessage.State.FAILURE, SHA_REFUSED, "production", "rolled back"),
+                    status(
+                        StatusMessage.State.SUCCESS,
+                        SHA_OK,
+                        "production",
+                        "deployed 1111111 to production")),
                 null);
 
     assertThat(response.getBatchItemFailures())
@@ -103,7 +122,7 @@ class StatusNotifierHandlerTest {
   }
 
   @Test
-  void aMalformedMessageFailsAloneAndOutputLinesPostNothing() throws Exception {
+  void aMalformedMessageFailsAloneAndTheOthersAreDelivered() throws Exception {
     github = RecordingHttpServer.start(request -> 201);
 
     SQSBatchResponse response =
@@ -111,15 +130,16 @@ class StatusNotifierHandlerTest {
             .handleRequest(
                 event(
                     "not json",
-                    "{\"kind\":\"build-output\",\"repository\":\"octo/notes\",\"commit\":\""
-                        + SHA_OK
-                        + "\"}"),
+                    "{\"schema\":\"cairn.status/v0\"}",
+                    status(StatusMessage.State.PENDING, SHA_OK, "production", "deploying")),
                 null);
 
     assertThat(response.getBatchItemFailures())
         .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
-        .containsExactly("m0");
-    assertThat(github.requests()).isEmpty();
+        .containsExactly("m0", "m1");
+    assertThat(github.requests()).hasSize(1);
+    assertThat(Json.parse(github.requests().get(0).body()).path("state").asText())
+        .isEqualTo("pending");
   }
 
   @Test
@@ -128,10 +148,21 @@ class StatusNotifierHandlerTest {
     java.net.URI gone = github.uri();
     github.close();
     StatusNotifierHandler notifier =
-        new StatusNotifierHandler(gone, MapSecrets.of("github-token", TOKEN), "github-token");
+        new StatusNotifierHandler(
+            gone,
+            MapSecrets.of("github-token", TOKEN),
+            "github-token",
+            java.util.Optional.of("octo/notes"));
 
     SQSBatchResponse response =
-        notifier.handleRequest(event(status("deployed", SHA_OK, "production")), null);
+        notifier.handleRequest(
+            event(
+                status(
+                    StatusMessage.State.SUCCESS,
+                    SHA_OK,
+                    "production",
+                    "deployed 1111111 to production")),
+            null);
 
     assertThat(response.getBatchItemFailures()).hasSize(1);
   }
