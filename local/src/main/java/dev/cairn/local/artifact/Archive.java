@@ -28,8 +28,11 @@ import java.util.stream.Stream;
  * directory, {@code 'f'} file, {@code 'x'} executable file), the path (int length, UTF-8 bytes)
  * and, for files, the size (long) and the bytes. No timestamps, owners or other modes: they would
  * make equal builds differ.
+ *
+ * <p>Public because every artifact store uses this one format (the local store and the S3 store of
+ * {@code cairn-aws}), so the same build output has the same digest on one machine and on AWS.
  */
-final class Archive {
+public final class Archive {
   static final byte[] MAGIC = "CAIRNAR1".getBytes(StandardCharsets.US_ASCII);
   private static final int DIRECTORY = 'd';
   private static final int FILE = 'f';
@@ -43,8 +46,12 @@ final class Archive {
 
   private Archive() {}
 
-  /** Writes the archive of {@code source} (a file or a directory) to {@code out}. */
-  static void write(Path source, OutputStream out) throws IOException {
+  /**
+   * Writes the archive of {@code source} (a file or a directory) to {@code out}.
+   *
+   * @throws IOException when {@code source} is missing, holds a symbolic link, or cannot be read
+   */
+  public static void write(Path source, OutputStream out) throws IOException {
     Map<String, Path> entries = new TreeMap<>();
     if (Files.isSymbolicLink(source)) {
       throw new IOException(source + " is a symbolic link; artifacts hold files and directories");
@@ -109,8 +116,13 @@ final class Archive {
     data.write(name);
   }
 
-  /** Unpacks an archive read from {@code in} into the existing, empty directory {@code target}. */
-  static void read(InputStream in, Path target) throws IOException {
+  /**
+   * Unpacks an archive read from {@code in} into the existing, empty directory {@code target}.
+   *
+   * @throws IOException when the stream is not a well-formed archive (or names a path outside
+   *     {@code target}) or the files cannot be written
+   */
+  public static void read(InputStream in, Path target) throws IOException {
     DataInputStream data = new DataInputStream(in);
     byte[] magic = new byte[MAGIC.length];
     try {
