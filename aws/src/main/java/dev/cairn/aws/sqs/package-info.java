@@ -1,0 +1,2 @@
+/** Status messages on Amazon SQS: {@link dev.cairn.aws.sqs.SqsStatusPublisher}. */
+package dev.cairn.aws.sqs;
