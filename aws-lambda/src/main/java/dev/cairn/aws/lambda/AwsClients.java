@@ -1,10 +1,8 @@
 package dev.cairn.aws.lambda;
 
+import dev.cairn.aws.secrets.SecretsManagerSecretStore;
 import dev.cairn.pipeline.port.SecretStore;
-import java.util.Optional;
-import java.util.Set;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 
 /**
  * The AWS clients of the functions' production constructors. They take region, credentials and (for
@@ -14,37 +12,14 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
 public final class AwsClients {
   private AwsClients() {}
 
-  /** Secrets Manager as a read-only secret store: the functions never write secrets. */
+  /**
+   * The application's secrets in Secrets Manager: {@code <CAIRN_SECRET_PREFIX><name>} (default
+   * prefix {@code cairn/}), the same store the runner reads {@code ${secrets.NAME}} from.
+   */
   public static SecretStore secrets() {
-    return secrets(SecretsManagerClient.create());
-  }
-
-  /** A read-only secret store over {@code client}, for the functions' tests. */
-  public static SecretStore secrets(SecretsManagerClient client) {
-    return new SecretStore() {
-      @Override
-      public Optional<String> get(String name) {
-        try {
-          return Optional.ofNullable(client.getSecretValue(b -> b.secretId(name)).secretString());
-        } catch (ResourceNotFoundException e) {
-          return Optional.empty();
-        }
-      }
-
-      @Override
-      public void put(String name, String value) {
-        throw new UnsupportedOperationException("the Lambda functions only read secrets");
-      }
-
-      @Override
-      public String getOrGenerate(String name) {
-        throw new UnsupportedOperationException("the Lambda functions only read secrets");
-      }
-
-      @Override
-      public Set<String> values() {
-        return Set.of();
-      }
-    };
+    return SecretsManagerSecretStore.builder()
+        .client(SecretsManagerClient.create())
+        .prefix(LambdaSettings.fromEnvironment().orDefault(LambdaSettings.SECRET_PREFIX, "cairn/"))
+        .build();
   }
 }

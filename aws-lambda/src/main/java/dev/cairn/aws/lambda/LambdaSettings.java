@@ -8,11 +8,26 @@ import java.util.Optional;
  * one that is missing fails with a message naming it, so a misconfigured function says what to fix.
  */
 public final class LambdaSettings {
-  /** The Secrets Manager secret holding the GitHub webhook secret. */
-  public static final String WEBHOOK_SECRET = "CAIRN_WEBHOOK_SECRET_ID";
+  /** The prefix of the application's secrets in Secrets Manager (default {@code cairn/}). */
+  public static final String SECRET_PREFIX = "CAIRN_SECRET_PREFIX";
 
-  /** The Secrets Manager secret holding the git host token (HTTPS pushes, commit statuses). */
-  public static final String GIT_TOKEN_SECRET = "CAIRN_GIT_TOKEN_SECRET_ID";
+  /**
+   * The name (under the prefix) of the secret holding GitHub's webhook secret (default {@value
+   * #DEFAULT_WEBHOOK_SECRET}).
+   */
+  public static final String WEBHOOK_SECRET = "CAIRN_WEBHOOK_SECRET_NAME";
+
+  /** The default name of the webhook secret. */
+  public static final String DEFAULT_WEBHOOK_SECRET = "github-webhook-secret";
+
+  /**
+   * The name (under the prefix) of the secret holding the git host token, for HTTPS fetches and
+   * pushes and commit statuses (default {@value #DEFAULT_GIT_TOKEN_SECRET}).
+   */
+  public static final String GIT_TOKEN_SECRET = "CAIRN_GIT_TOKEN_SECRET_NAME";
+
+  /** The default name of the git token secret; the local runtime uses the same name. */
+  public static final String DEFAULT_GIT_TOKEN_SECRET = "git-token";
 
   /** The artifact bucket (also holds the webhook deliveries already seen). */
   public static final String ARTIFACT_BUCKET = "CAIRN_ARTIFACT_BUCKET";

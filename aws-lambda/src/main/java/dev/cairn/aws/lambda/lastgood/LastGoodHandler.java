@@ -42,7 +42,8 @@ public final class LastGoodHandler implements RequestStreamHandler {
     this(
         settings.require(LambdaSettings.GIT_REMOTE),
         secrets,
-        settings.require(LambdaSettings.GIT_TOKEN_SECRET),
+        settings.orDefault(
+            LambdaSettings.GIT_TOKEN_SECRET, LambdaSettings.DEFAULT_GIT_TOKEN_SECRET),
         Path.of(settings.orDefault(LambdaSettings.WORK_DIRECTORY, "/tmp/cairn")));
   }
 

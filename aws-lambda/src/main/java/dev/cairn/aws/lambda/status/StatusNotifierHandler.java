@@ -37,7 +37,8 @@ public final class StatusNotifierHandler implements RequestHandler<SQSEvent, SQS
     this(
         URI.create(settings.orDefault(LambdaSettings.GITHUB_API, "https://api.github.com")),
         secrets,
-        settings.require(LambdaSettings.GIT_TOKEN_SECRET),
+        settings.orDefault(
+            LambdaSettings.GIT_TOKEN_SECRET, LambdaSettings.DEFAULT_GIT_TOKEN_SECRET),
         settings.optional(LambdaSettings.REPOSITORY));
   }
 

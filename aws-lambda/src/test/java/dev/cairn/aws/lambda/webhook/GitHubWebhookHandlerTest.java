@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cairn.aws.lambda.AwsClients;
+import dev.cairn.aws.secrets.SecretsManagerSecretStore;
 import dev.cairn.aws.testing.EmulatorClients;
 import dev.cairn.aws.testing.Moto;
 import dev.cairn.aws.testing.MotoExtension;
@@ -44,7 +44,8 @@ class GitHubWebhookHandlerTest {
   private final String id = UUID.randomUUID().toString().substring(0, 8);
   private final String bus = "cairn-" + id;
   private final String bucket = "cairn-artifacts-" + id;
-  private final String secretName = "cairn/webhook-" + id;
+  private final String secretName = "github-webhook-secret";
+  private SecretsManagerSecretStore secrets;
   private EventBridgeClient events;
   private SqsClient motoSqs;
   private S3Client s3;
@@ -62,9 +63,12 @@ class GitHubWebhookHandlerTest {
             .build();
     s3 = EmulatorClients.s3();
     s3.createBucket(b -> b.bucket(bucket));
-    try (var secrets = EmulatorClients.secretsManager()) {
-      secrets.createSecret(b -> b.name(secretName).secretString(SECRET));
-    }
+    secrets =
+        SecretsManagerSecretStore.builder()
+            .client(EmulatorClients.secretsManager())
+            .prefix("cairn/webhook-test-" + id + "/")
+            .build();
+    secrets.put(secretName, SECRET);
     events.createEventBus(b -> b.name(bus));
     queueUrl = motoSqs.createQueue(b -> b.queueName("pushes-" + id)).queueUrl();
     String queueArn =
@@ -96,7 +100,7 @@ class GitHubWebhookHandlerTest {
 
   private GitHubWebhookHandler handler() {
     return new GitHubWebhookHandler(
-        AwsClients.secrets(EmulatorClients.secretsManager()),
+        secrets,
         new S3DeliveryLedger(s3, bucket),
         events,
         new GitHubWebhookHandler.Config(secretName, bus, "main", Optional.of("octo-org/notes")));
