@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.aws.AwsException;
 import dev.cairn.aws.lambda.lastgood.LastGood;
+import dev.cairn.aws.lambda.run.RunFacts;
 import dev.cairn.engine.json.Json;
 import dev.cairn.git.GitRemoteException;
 import dev.cairn.git.workspace.Workspace;
@@ -167,7 +168,7 @@ public final class Runner {
     } catch (IOException | UncheckedIOException e) {
       result = failed(job, RunnerResult.Outcome.RETRYABLE, "Cairn.Transient", e.getMessage(), null);
     }
-    ports.facts().writeResult(result);
+    ports.facts().writeResult(result.run(), result.job(), result.toJsonNode());
     return result;
   }
 
@@ -409,6 +410,11 @@ public final class Runner {
       ports.deployer().switchTraffic(target);
     }
     failedRelease.ifPresent(ports.deployer()::stop);
+    good.ifPresent(
+        g ->
+            ports
+                .facts()
+                .update(job.run(), f -> f.with("rolledBackTo").put(environment, g.commit())));
     String reason = reasonOf(job.reason());
     publish(
         job,

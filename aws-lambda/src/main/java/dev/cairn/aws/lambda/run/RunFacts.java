@@ -1,4 +1,4 @@
-package dev.cairn.aws.runner;
+package dev.cairn.aws.lambda.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,8 +13,9 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * What a run's jobs tell each other, kept in the artifact bucket because each job runs in its own
  * short-lived container: {@code runs/<run>/run.json} (commit, tree, the pipeline file's text, the
  * artifact, the release of each environment) and {@code runs/<run>/results/<job>.json} (each job's
- * {@link RunnerResult}). The state machine passes only the run id between states; on both engines
- * the data flows through these objects (locally through {@code CAIRN_HOME/runs/<run>/run.json}).
+ * result, see the runner's {@code RunnerResult}). The state machine passes only the run id between
+ * states; on both engines the data flows through these objects (locally through {@code
+ * CAIRN_HOME/runs/<run>/run.json}).
  *
  * <p>Jobs of one run never write the same run at the same time (the state machine runs them one
  * after the other), so a read-modify-write is safe.
@@ -58,9 +59,9 @@ public final class RunFacts {
     return facts;
   }
 
-  /** Writes a job's result. */
-  public void writeResult(RunnerResult result) {
-    put(resultKey(result.run(), result.job()), result.toJsonNode());
+  /** Writes a job's result (the runner's {@code RunnerResult} JSON). */
+  public void writeResult(String run, String job, JsonNode result) {
+    put(resultKey(run, job), result);
   }
 
   /** A job's result, if it has ended. */
