@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       InitCommand.class,
       PipelineCommand.class,
       StatesCommand.class,
+      RunnerCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class CairnCommand implements Runnable {

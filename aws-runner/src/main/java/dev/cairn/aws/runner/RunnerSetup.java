@@ -1,0 +1,97 @@
+package dev.cairn.aws.runner;
+
+import dev.cairn.aws.lambda.LambdaSettings;
+import dev.cairn.aws.lambda.lastgood.AuditTrailReader;
+import dev.cairn.aws.lambda.lastgood.LastGood;
+import dev.cairn.aws.lambda.run.RunFacts;
+import dev.cairn.aws.s3.S3ArtifactStore;
+import dev.cairn.aws.secrets.SecretsManagerSecretStore;
+import dev.cairn.aws.sqs.SqsStatusPublisher;
+import dev.cairn.git.RemoteCredentials;
+import dev.cairn.local.deploy.ProcessDeployer;
+import dev.cairn.local.job.LocalJobExecutor;
+import dev.cairn.pipeline.port.Deployer;
+import dev.cairn.pipeline.port.SecretStore;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Builds a {@link Runner} from the container's environment variables (set by the Batch job
+ * definition) and the AWS SDK's standard settings (region, the job role's credentials, {@code
+ * AWS_ENDPOINT_URL} for trials against emulators). See docs/aws.md, "Runner".
+ */
+public final class RunnerSetup {
+  /** The SQS queue status messages go to. */
+  public static final String STATUS_QUEUE_URL = "CAIRN_STATUS_QUEUE_URL";
+
+  /**
+   * Where releases run: {@code process} (releases as processes beside the runner, for trying the
+   * runtime on one machine). Deploying to ECS needs the CloudFormation deployer of the aws module.
+   */
+  public static final String DEPLOYER = "CAIRN_DEPLOYER";
+
+  private RunnerSetup() {}
+
+  /**
+   * The runner the environment describes.
+   *
+   * @throws IllegalStateException naming a missing or bad variable
+   */
+  public static Runner fromEnvironment(Map<String, String> environment, PrintStream out)
+      throws IOException {
+    LambdaSettings settings = new LambdaSettings(environment);
+    Path work = Path.of(settings.orDefault(LambdaSettings.WORK_DIRECTORY, "/tmp/cairn"));
+    Files.createDirectories(work);
+    String bucket = settings.require(LambdaSettings.ARTIFACT_BUCKET);
+    S3Client s3 = S3Client.create();
+    SecretStore secrets =
+        SecretsManagerSecretStore.builder()
+            .client(SecretsManagerClient.create())
+            .prefix(settings.orDefault(LambdaSettings.SECRET_PREFIX, "cairn/"))
+            .build();
+    String tokenName =
+        settings.orDefault(
+            LambdaSettings.GIT_TOKEN_SECRET, LambdaSettings.DEFAULT_GIT_TOKEN_SECRET);
+    Supplier<RemoteCredentials> credentials =
+        () ->
+            secrets
+                .get(tokenName)
+                .map(t -> new RemoteCredentials("x-access-token", t))
+                .orElse(null);
+    String remote = settings.require(LambdaSettings.GIT_REMOTE);
+    String branch = settings.orDefault(LambdaSettings.BRANCH, "main");
+    S3ArtifactStore artifacts =
+        S3ArtifactStore.builder().s3(s3).bucket(bucket).scratch(work.resolve("s3")).build();
+    String deployerKind = settings.orDefault(DEPLOYER, "process");
+    if (!deployerKind.equals("process")) {
+      throw new IllegalStateException(
+          DEPLOYER + "=" + deployerKind + " is not supported by this runner (use: process)");
+    }
+    Deployer deployer = new ProcessDeployer(work.resolve("deployments"), secrets);
+    AuditTrailReader trail =
+        new AuditTrailReader(work.resolve("trail-cache.git"), credentials, Duration.ofSeconds(30));
+    Runner.Ports ports =
+        new Runner.Ports(
+            artifacts,
+            artifacts::uploadLog,
+            new RunFacts(s3, bucket),
+            secrets,
+            new SqsStatusPublisher(SqsClient.create(), settings.require(STATUS_QUEUE_URL)),
+            scratch -> new GitSource(remote, branch, credentials, scratch),
+            new LocalJobExecutor(LocalJobExecutor.Options.builder(work.resolve("logs")).build()),
+            deployer,
+            null,
+            environmentName -> LastGood.derive(trail.read(remote), environmentName),
+            Map.of());
+    return new Runner(ports, work, Clock.systemUTC(), out);
+  }
+}
