@@ -107,7 +107,17 @@ public final class RecordHandler implements RequestStreamHandler {
       record.commitSubject(run.get("message").asText().lines().findFirst().orElse(""));
     }
     JsonNode error = payload.path("error");
-    if (error.isObject() && error.hasNonNull("Error")) {
+    JsonNode buildResult = facts.result(runId, "build").orElse(null);
+    if (event == AuditEvent.BUILD_FAILED
+        && buildResult != null
+        && buildResult.hasNonNull("error")) {
+      // The state machine passes no error to "Record build failed"; the build job's result in S3
+      // says what failed, more precisely than Batch's States.TaskFailed.
+      String cause = buildResult.path("cause").asText("");
+      record.error(
+          new AuditError(
+              buildResult.get("error").asText(), cause.isEmpty() ? null : firstLine(cause)));
+    } else if (error.isObject() && error.hasNonNull("Error")) {
       String cause = error.path("Cause").asText("");
       record.error(
           new AuditError(error.get("Error").asText(), cause.isEmpty() ? null : firstLine(cause)));

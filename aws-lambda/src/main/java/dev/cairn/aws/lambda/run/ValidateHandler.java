@@ -16,8 +16,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * The state machine's {@code cairn-validate} function on AWS: checks the execution's run (id and a
  * full commit id) and records it as the run's facts in S3 ({@code runs/<id>/run.json}), where the
- * runner's jobs find the commit. The pipeline file itself is validated by the build job, which
- * has the checkout; an invalid file fails the build with {@code Cairn.InvalidPipeline} and the
+ * runner's jobs find the commit. The pipeline file itself is validated by the build job, which has
+ * the checkout; an invalid file fails the build with {@code Cairn.InvalidPipeline} and the
  * problems, each with file, line and column.
  *
  * <p>Fails with {@link IllegalArgumentException} (error name on AWS: {@code
@@ -29,7 +29,9 @@ public final class ValidateHandler implements RequestStreamHandler {
 
   private final RunFacts facts;
 
-  /** The handler Lambda creates: configured by environment variables (see {@link LambdaSettings}). */
+  /**
+   * The handler Lambda creates: configured by environment variables (see {@link LambdaSettings}).
+   */
   public ValidateHandler() {
     this(
         new RunFacts(
