@@ -53,7 +53,19 @@ public record PushEvent(
     return ZERO.equals(after);
   }
 
-  /** The event detail put on the bus. */
+  /**
+   * The run this push starts: {@code gh-<delivery id>}, so that the EventBridge target can use it
+   * as the execution name, which Step Functions keeps unique (a push is never run twice).
+   */
+  public String runId() {
+    return "gh-" + deliveryId;
+  }
+
+  /**
+   * The event detail put on the bus. Besides the push's facts it holds {@code run}, the state
+   * machine's input in the shape the compiled pipeline expects, so the rule's target passes {@code
+   * $.detail} as the execution input unchanged.
+   */
   public ObjectNode detail() {
     ObjectNode detail = Json.object();
     detail.put("repository", repository);
@@ -64,6 +76,13 @@ public record PushEvent(
     detail.put("pusher", pusher);
     detail.put("message", headMessage);
     detail.put("deliveryId", deliveryId);
+    ObjectNode run = detail.putObject("run");
+    run.put("id", runId());
+    run.put("commit", after);
+    run.put("message", headMessage);
+    run.put("trigger", "push");
+    run.put("pusher", pusher);
+    run.put("repository", repository);
     return detail;
   }
 

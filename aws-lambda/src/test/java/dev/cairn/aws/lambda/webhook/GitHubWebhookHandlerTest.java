@@ -195,6 +195,9 @@ class GitHubWebhookHandlerTest {
     assertThat(detail.path("pusher").asText()).isEqualTo("mona");
     assertThat(detail.path("message").asText()).isEqualTo("notes: add search");
     assertThat(detail.path("deliveryId").asText()).isEqualTo(delivery);
+    assertThat(detail.path("run").path("id").asText()).isEqualTo("gh-" + delivery);
+    assertThat(detail.path("run").path("commit").asText())
+        .isEqualTo("3f2a91c4d5e6f708192a3b4c5d6e7f8091a2b3c4");
     assertThat(
             s3.getObjectAsBytes(b -> b.bucket(bucket).key("deliveries/" + delivery)).asUtf8String())
         .contains("3f2a91c4");
