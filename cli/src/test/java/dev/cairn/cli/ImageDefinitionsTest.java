@@ -31,7 +31,7 @@ class ImageDefinitionsTest {
           "dev.cairn.aws.lambda.audit.AuditWriterHandler",
           "dev.cairn.aws.lambda.lastgood.LastGoodHandler",
           "dev.cairn.aws.lambda.status.StatusNotifierHandler",
-          "dev.cairn.aws.lambda.run.ValidateHandler",
+          "dev.cairn.aws.lambda.validate.ValidateHandler",
           "dev.cairn.aws.lambda.run.RecordHandler");
 
   private static List<String> copySources(String dockerfile) throws IOException {

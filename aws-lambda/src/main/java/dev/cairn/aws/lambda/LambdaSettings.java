@@ -11,26 +11,20 @@ public final class LambdaSettings {
   /** The prefix of the application's secrets in Secrets Manager (default {@code cairn/}). */
   public static final String SECRET_PREFIX = "CAIRN_SECRET_PREFIX";
 
-  /**
-   * The name (under the prefix) of the secret holding GitHub's webhook secret (default {@value
-   * #DEFAULT_WEBHOOK_SECRET}).
-   */
-  public static final String WEBHOOK_SECRET = "CAIRN_WEBHOOK_SECRET_NAME";
-
-  /** The default name of the webhook secret. */
-  public static final String DEFAULT_WEBHOOK_SECRET = "github-webhook-secret";
+  /** The Secrets Manager secret (name or ARN) holding GitHub's webhook secret. */
+  public static final String WEBHOOK_SECRET = "CAIRN_WEBHOOK_SECRET_ID";
 
   /**
-   * The name (under the prefix) of the secret holding the git host token, for HTTPS fetches and
-   * pushes and commit statuses (default {@value #DEFAULT_GIT_TOKEN_SECRET}).
+   * The Secrets Manager secret (name or ARN) holding the git host token, for HTTPS fetches and
+   * pushes and commit statuses.
    */
-  public static final String GIT_TOKEN_SECRET = "CAIRN_GIT_TOKEN_SECRET_NAME";
-
-  /** The default name of the git token secret; the local runtime uses the same name. */
-  public static final String DEFAULT_GIT_TOKEN_SECRET = "git-token";
+  public static final String GIT_TOKEN_SECRET = "CAIRN_GIT_TOKEN_SECRET_ID";
 
   /** The artifact bucket (also holds the webhook deliveries already seen). */
   public static final String ARTIFACT_BUCKET = "CAIRN_ARTIFACT_BUCKET";
+
+  /** The repository's key prefix in the artifact bucket, e.g. {@code notes/} (default none). */
+  public static final String ARTIFACT_PREFIX = "CAIRN_ARTIFACT_PREFIX";
 
   /** The EventBridge bus pushes are put on. */
   public static final String EVENT_BUS = "CAIRN_EVENT_BUS";

@@ -1,5 +1,6 @@
 package dev.cairn.aws.runner;
 
+import dev.cairn.aws.lambda.AwsClients;
 import dev.cairn.aws.lambda.LambdaSettings;
 import dev.cairn.aws.lambda.lastgood.AuditTrailReader;
 import dev.cairn.aws.lambda.lastgood.LastGood;
@@ -52,25 +53,29 @@ public final class RunnerSetup {
     Path work = Path.of(settings.orDefault(LambdaSettings.WORK_DIRECTORY, "/tmp/cairn"));
     Files.createDirectories(work);
     String bucket = settings.require(LambdaSettings.ARTIFACT_BUCKET);
+    String prefix = settings.orDefault(LambdaSettings.ARTIFACT_PREFIX, "");
     S3Client s3 = S3Client.create();
+    SecretsManagerClient secretsManager = SecretsManagerClient.create();
+    // The application's secrets (${secrets.NAME}) live under its prefix; the git token is Cairn's
+    // own and named by its id.
     SecretStore secrets =
         SecretsManagerSecretStore.builder()
-            .client(SecretsManagerClient.create())
+            .client(secretsManager)
             .prefix(settings.orDefault(LambdaSettings.SECRET_PREFIX, "cairn/"))
             .build();
-    String tokenName =
-        settings.orDefault(
-            LambdaSettings.GIT_TOKEN_SECRET, LambdaSettings.DEFAULT_GIT_TOKEN_SECRET);
+    SecretStore own = AwsClients.secretsById(secretsManager);
+    String tokenId = settings.require(LambdaSettings.GIT_TOKEN_SECRET);
     Supplier<RemoteCredentials> credentials =
-        () ->
-            secrets
-                .get(tokenName)
-                .map(t -> new RemoteCredentials("x-access-token", t))
-                .orElse(null);
+        () -> own.get(tokenId).map(t -> new RemoteCredentials("x-access-token", t)).orElse(null);
     String remote = settings.require(LambdaSettings.GIT_REMOTE);
     String branch = settings.orDefault(LambdaSettings.BRANCH, "main");
     S3ArtifactStore artifacts =
-        S3ArtifactStore.builder().s3(s3).bucket(bucket).scratch(work.resolve("s3")).build();
+        S3ArtifactStore.builder()
+            .s3(s3)
+            .bucket(bucket)
+            .prefix(prefix)
+            .scratch(work.resolve("s3"))
+            .build();
     String deployerKind = settings.orDefault(DEPLOYER, "process");
     if (!deployerKind.equals("process")) {
       throw new IllegalStateException(
@@ -83,7 +88,7 @@ public final class RunnerSetup {
         new Runner.Ports(
             artifacts,
             artifacts::uploadLog,
-            new RunFacts(s3, bucket),
+            new RunFacts(s3, bucket, prefix),
             secrets,
             new SqsStatusPublisher(SqsClient.create(), settings.require(STATUS_QUEUE_URL)),
             scratch -> new GitSource(remote, branch, credentials, scratch),

@@ -74,8 +74,7 @@ public final class AuditWriterHandler implements RequestStreamHandler {
   private static Config configFrom(LambdaSettings settings) {
     return new Config(
         settings.require(LambdaSettings.GIT_REMOTE),
-        settings.orDefault(
-            LambdaSettings.GIT_TOKEN_SECRET, LambdaSettings.DEFAULT_GIT_TOKEN_SECRET),
+        settings.require(LambdaSettings.GIT_TOKEN_SECRET),
         Path.of(settings.orDefault(LambdaSettings.WORK_DIRECTORY, "/tmp/cairn")),
         Duration.ofSeconds(20));
   }

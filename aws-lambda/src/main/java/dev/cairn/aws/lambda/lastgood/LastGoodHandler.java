@@ -42,8 +42,7 @@ public final class LastGoodHandler implements RequestStreamHandler {
     this(
         settings.require(LambdaSettings.GIT_REMOTE),
         secrets,
-        settings.orDefault(
-            LambdaSettings.GIT_TOKEN_SECRET, LambdaSettings.DEFAULT_GIT_TOKEN_SECRET),
+        settings.require(LambdaSettings.GIT_TOKEN_SECRET),
         Path.of(settings.orDefault(LambdaSettings.WORK_DIRECTORY, "/tmp/cairn")));
   }
 
@@ -92,7 +91,10 @@ public final class LastGoodHandler implements RequestStreamHandler {
     if (environment.isBlank()) {
       throw new IllegalArgumentException("the input has no \"environment\"");
     }
-    String remote = RemoteTemplate.resolve(remoteTemplate, request.path("repository").asText(""));
+    // The plan state's payload names the repository in its run; a direct call names it at the top.
+    String repository =
+        request.path("repository").asText(request.path("run").path("repository").asText(""));
+    String remote = RemoteTemplate.resolve(remoteTemplate, repository);
     Optional<LastGood> good = LastGood.derive(reader.read(remote), environment);
     ObjectNode result = Json.object();
     result.put("environment", environment);

@@ -38,9 +38,7 @@ public final class RecordHandler implements RequestStreamHandler {
    */
   public RecordHandler() {
     this(
-        new RunFacts(
-            S3Client.create(),
-            LambdaSettings.fromEnvironment().require(LambdaSettings.ARTIFACT_BUCKET)),
+        RunFacts.fromSettings(S3Client.create(), LambdaSettings.fromEnvironment()),
         new AuditWriterHandler(),
         Clock.systemUTC());
   }

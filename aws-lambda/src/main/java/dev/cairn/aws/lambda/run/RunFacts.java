@@ -2,6 +2,7 @@ package dev.cairn.aws.lambda.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.aws.lambda.LambdaSettings;
 import dev.cairn.engine.json.Json;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -23,21 +24,39 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 public final class RunFacts {
   private final S3Client s3;
   private final String bucket;
+  private final String prefix;
 
-  /** Facts kept in {@code bucket}. */
+  /** Facts kept in {@code bucket}, at the top. */
   public RunFacts(S3Client s3, String bucket) {
+    this(s3, bucket, "");
+  }
+
+  /**
+   * Facts kept in {@code bucket} under {@code prefix} (the repository's prefix, e.g. {@code
+   * notes/}, when one bucket serves several repositories).
+   */
+  public RunFacts(S3Client s3, String bucket, String prefix) {
     this.s3 = s3;
     this.bucket = bucket;
+    this.prefix = prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
+  }
+
+  /** Facts in the bucket and under the prefix the settings name. */
+  public static RunFacts fromSettings(S3Client s3, LambdaSettings settings) {
+    return new RunFacts(
+        s3,
+        settings.require(LambdaSettings.ARTIFACT_BUCKET),
+        settings.orDefault(LambdaSettings.ARTIFACT_PREFIX, ""));
   }
 
   /** The key of a run's facts. */
-  public static String factsKey(String run) {
-    return "runs/" + run + "/run.json";
+  public String factsKey(String run) {
+    return prefix + "runs/" + run + "/run.json";
   }
 
   /** The key of a job's result. */
-  public static String resultKey(String run, String job) {
-    return "runs/" + run + "/results/" + job + ".json";
+  public String resultKey(String run, String job) {
+    return prefix + "runs/" + run + "/results/" + job + ".json";
   }
 
   /** A run's facts, if any job of it has written them. */

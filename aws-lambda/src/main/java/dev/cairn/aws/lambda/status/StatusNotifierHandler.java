@@ -37,8 +37,7 @@ public final class StatusNotifierHandler implements RequestHandler<SQSEvent, SQS
     this(
         URI.create(settings.orDefault(LambdaSettings.GITHUB_API, "https://api.github.com")),
         secrets,
-        settings.orDefault(
-            LambdaSettings.GIT_TOKEN_SECRET, LambdaSettings.DEFAULT_GIT_TOKEN_SECRET),
+        settings.require(LambdaSettings.GIT_TOKEN_SECRET),
         settings.optional(LambdaSettings.REPOSITORY));
   }
 
@@ -70,7 +69,7 @@ public final class StatusNotifierHandler implements RequestHandler<SQSEvent, SQS
     List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
     for (SQSEvent.SQSMessage message : event.getRecords()) {
       try {
-        github.post(toCommitStatus(message.getBody()));
+        github.post(toCommitStatus(message.getBody(), attribute(message, "repository")));
       } catch (StatusDeliveryException | IllegalArgumentException e) {
         log(context, "status of message " + message.getMessageId() + " not delivered: " + e);
         failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
@@ -82,14 +81,15 @@ public final class StatusNotifierHandler implements RequestHandler<SQSEvent, SQS
   /**
    * The commit status a status message asks for.
    *
+   * @param attributeRepository the message's {@code repository} attribute, or empty
    * @throws IllegalArgumentException when the body is not a {@code cairn.status/v1} message or no
    *     repository is known
    */
-  CommitStatus toCommitStatus(String body) {
+  CommitStatus toCommitStatus(String body, String attributeRepository) {
     StatusMessage message = StatusMessage.fromJson(body);
-    // Messages name no repository: one status queue serves one repository's pipeline (the
-    // function's CAIRN_REPOSITORY); a "repository" field, where a publisher adds one, wins.
-    String named = Json.parse(body).path("repository").asText("");
+    // cairn.status/v1 names no repository. Where a publisher adds one (a "repository" field or
+    // message attribute) it wins; otherwise the function's CAIRN_REPOSITORY (one repository).
+    String named = Json.parse(body).path("repository").asText(attributeRepository);
     String target = named.isEmpty() ? repository.orElse("") : named;
     if (target.isEmpty()) {
       throw new IllegalArgumentException(
@@ -99,6 +99,15 @@ public final class StatusNotifierHandler implements RequestHandler<SQSEvent, SQS
         message.environment() == null ? "cairn/build" : "cairn/" + message.environment();
     return new CommitStatus(
         target, message.commit(), message.state().wireName(), context, message.description(), null);
+  }
+
+  private static String attribute(SQSEvent.SQSMessage message, String name) {
+    var attributes = message.getMessageAttributes();
+    if (attributes == null || attributes.get(name) == null) {
+      return "";
+    }
+    String value = attributes.get(name).getStringValue();
+    return value == null ? "" : value;
   }
 
   private static void log(Context context, String line) {

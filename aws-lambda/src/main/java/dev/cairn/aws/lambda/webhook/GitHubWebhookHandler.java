@@ -76,8 +76,7 @@ public final class GitHubWebhookHandler
         new S3DeliveryLedger(S3Client.create(), settings.require(LambdaSettings.ARTIFACT_BUCKET)),
         EventBridgeClient.create(),
         new Config(
-            settings.orDefault(
-                LambdaSettings.WEBHOOK_SECRET, LambdaSettings.DEFAULT_WEBHOOK_SECRET),
+            settings.require(LambdaSettings.WEBHOOK_SECRET),
             settings.require(LambdaSettings.EVENT_BUS),
             settings.orDefault(LambdaSettings.BRANCH, "main"),
             settings.optional(LambdaSettings.REPOSITORY)));

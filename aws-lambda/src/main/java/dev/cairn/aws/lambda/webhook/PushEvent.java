@@ -54,11 +54,11 @@ public record PushEvent(
   }
 
   /**
-   * The run this push starts: {@code gh-<delivery id>}, so that the EventBridge target can use it
-   * as the execution name, which Step Functions keeps unique (a push is never run twice).
+   * The run this push starts: the delivery id, so that it can be the execution name, which Step
+   * Functions keeps unique (a push is never run twice).
    */
   public String runId() {
-    return "gh-" + deliveryId;
+    return deliveryId;
   }
 
   /**

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cairn.aws.secrets.SecretsManagerSecretStore;
+import dev.cairn.aws.lambda.AwsClients;
 import dev.cairn.aws.testing.EmulatorClients;
 import dev.cairn.aws.testing.Moto;
 import dev.cairn.aws.testing.MotoExtension;
@@ -44,8 +44,7 @@ class GitHubWebhookHandlerTest {
   private final String id = UUID.randomUUID().toString().substring(0, 8);
   private final String bus = "cairn-" + id;
   private final String bucket = "cairn-artifacts-" + id;
-  private final String secretName = "github-webhook-secret";
-  private SecretsManagerSecretStore secrets;
+  private final String secretName = "cairn/webhook-test-" + id;
   private EventBridgeClient events;
   private SqsClient motoSqs;
   private S3Client s3;
@@ -63,12 +62,9 @@ class GitHubWebhookHandlerTest {
             .build();
     s3 = EmulatorClients.s3();
     s3.createBucket(b -> b.bucket(bucket));
-    secrets =
-        SecretsManagerSecretStore.builder()
-            .client(EmulatorClients.secretsManager())
-            .prefix("cairn/webhook-test-" + id + "/")
-            .build();
-    secrets.put(secretName, SECRET);
+    try (var secretsManager = EmulatorClients.secretsManager()) {
+      secretsManager.createSecret(b -> b.name(secretName).secretString(SECRET));
+    }
     events.createEventBus(b -> b.name(bus));
     queueUrl = motoSqs.createQueue(b -> b.queueName("pushes-" + id)).queueUrl();
     String queueArn =
@@ -100,7 +96,7 @@ class GitHubWebhookHandlerTest {
 
   private GitHubWebhookHandler handler() {
     return new GitHubWebhookHandler(
-        secrets,
+        AwsClients.secretsById(EmulatorClients.secretsManager()),
         new S3DeliveryLedger(s3, bucket),
         events,
         new GitHubWebhookHandler.Config(secretName, bus, "main", Optional.of("octo-org/notes")));
@@ -195,7 +191,7 @@ class GitHubWebhookHandlerTest {
     assertThat(detail.path("pusher").asText()).isEqualTo("mona");
     assertThat(detail.path("message").asText()).isEqualTo("notes: add search");
     assertThat(detail.path("deliveryId").asText()).isEqualTo(delivery);
-    assertThat(detail.path("run").path("id").asText()).isEqualTo("gh-" + delivery);
+    assertThat(detail.path("run").path("id").asText()).isEqualTo(delivery);
     assertThat(detail.path("run").path("commit").asText())
         .isEqualTo("3f2a91c4d5e6f708192a3b4c5d6e7f8091a2b3c4");
     assertThat(

@@ -1,10 +1,11 @@
-package dev.cairn.aws.lambda.run;
+package dev.cairn.aws.lambda.validate;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.aws.lambda.LambdaSettings;
+import dev.cairn.aws.lambda.run.RunFacts;
 import dev.cairn.engine.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,10 +34,7 @@ public final class ValidateHandler implements RequestStreamHandler {
    * The handler Lambda creates: configured by environment variables (see {@link LambdaSettings}).
    */
   public ValidateHandler() {
-    this(
-        new RunFacts(
-            S3Client.create(),
-            LambdaSettings.fromEnvironment().require(LambdaSettings.ARTIFACT_BUCKET)));
+    this(RunFacts.fromSettings(S3Client.create(), LambdaSettings.fromEnvironment()));
   }
 
   /** A handler with explicit collaborators. */
