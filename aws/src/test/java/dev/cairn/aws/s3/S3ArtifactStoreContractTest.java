@@ -14,12 +14,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /** The artifact store contract on S3Mock, plus what only the S3 store does. */
@@ -93,6 +95,23 @@ class S3ArtifactStoreContractTest extends ArtifactStoreContract {
 
     assertThat(s3.headObject(b -> b.bucket(bucket).key(key)).eTag()).isEqualTo(etag);
     assertThat(s3.headObject(b -> b.bucket(bucket).key(key)).lastModified()).isEqualTo(modified);
+  }
+
+  @Test
+  void s3RefusesBytesThatDoNotMatchTheChecksumTheStoreSends() {
+    // What put relies on: the checksum travels with the upload and a mismatch is refused.
+    String wrong =
+        Base64.getEncoder()
+            .encodeToString(new byte[32]); // SHA-256 of nothing that is uploaded here
+
+    assertThatThrownBy(
+            () ->
+                s3.putObject(
+                    b -> b.bucket(bucket).key("checksum-probe").checksumSHA256(wrong),
+                    RequestBody.fromString("some bytes")))
+        .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(400));
+    assertThat(s3.listObjectsV2(b -> b.bucket(bucket).prefix("checksum-probe")).contents())
+        .isEmpty();
   }
 
   @Test

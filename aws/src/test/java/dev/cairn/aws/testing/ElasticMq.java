@@ -19,6 +19,7 @@ public final class ElasticMq {
   /** The endpoint, e.g. {@code http://127.0.0.1:41234}; starts the server on first use. */
   public static synchronized URI endpoint() {
     if (server == null) {
+      long started = System.nanoTime();
       int port = FreePort.pick();
       server =
           SQSRestServerBuilder.withInterface("127.0.0.1")
@@ -31,8 +32,11 @@ public final class ElasticMq {
       // Blocks until the port is bound: no polling needed for the in-JVM server.
       server.waitUntilStarted();
       endpoint = URI.create("http://127.0.0.1:" + port);
-      SQSRestServer started = server;
-      Runtime.getRuntime().addShutdownHook(new Thread(started::stopAndWait, "stop-elasticmq"));
+      System.err.printf(
+          "elasticmq ready at %s in %d ms (in this JVM)%n",
+          endpoint, (System.nanoTime() - started) / 1_000_000);
+      SQSRestServer running = server;
+      Runtime.getRuntime().addShutdownHook(new Thread(running::stopAndWait, "stop-elasticmq"));
     }
     return endpoint;
   }

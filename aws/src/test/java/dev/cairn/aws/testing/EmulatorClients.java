@@ -9,6 +9,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -81,6 +82,14 @@ public final class EmulatorClients {
   /** CloudWatch Logs on moto. */
   public static CloudWatchLogsClient logs() {
     return configure(CloudWatchLogsClient.builder(), Moto.endpoint())
+        .httpClientBuilder(ApacheHttpClient.builder())
+        .build();
+  }
+
+  /** IAM on moto (e.g. the roles Batch and Step Functions insist on). */
+  public static IamClient iam() {
+    return configure(IamClient.builder(), Moto.endpoint())
+        .region(Region.AWS_GLOBAL)
         .httpClientBuilder(ApacheHttpClient.builder())
         .build();
   }

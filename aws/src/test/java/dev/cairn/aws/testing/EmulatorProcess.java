@@ -35,20 +35,29 @@ final class EmulatorProcess {
   }
 
   /**
-   * Starts {@code command} and waits until {@code probe} (a URL on the emulator) answers any HTTP
-   * status below 500.
+   * Starts {@code command} (with {@code environment} added to this JVM's) and waits until {@code
+   * probePath} on the emulator answers any HTTP status below 500.
    *
    * @throws IllegalStateException when the process exits or does not answer within {@code timeout};
    *     the message holds the end of its output
    */
   static EmulatorProcess start(
-      String name, List<String> command, URI endpoint, String probePath, Duration timeout) {
+      String name,
+      List<String> command,
+      java.util.Map<String, String> environment,
+      URI endpoint,
+      String probePath,
+      Duration timeout) {
     Path log;
     Process process;
     try {
       log = Files.createTempFile("cairn-" + name + "-", ".log");
+      // Kept while the JVM runs (a failure's message points at it), not afterwards.
+      log.toFile().deleteOnExit();
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().putAll(environment);
       process =
-          new ProcessBuilder(command)
+          builder
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
               .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
@@ -56,6 +65,7 @@ final class EmulatorProcess {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name + ": " + e.getMessage(), e);
     }
+    long started = System.nanoTime();
     EmulatorProcess emulator = new EmulatorProcess(name, process, log, endpoint);
     Runtime.getRuntime().addShutdownHook(new Thread(emulator::destroy, "stop-" + name));
     URI probe = endpoint.resolve(probePath);
@@ -82,6 +92,10 @@ final class EmulatorProcess {
               + emulator.tail(),
           e);
     }
+    // Start-up cost shows in the build log: these emulators dominate the AWS tests' time.
+    System.err.printf(
+        "%s ready at %s in %d ms (output: %s)%n",
+        name, endpoint, (System.nanoTime() - started) / 1_000_000, log);
     return emulator;
   }
 

@@ -31,12 +31,14 @@ public final class Moto {
    * saying where it was looked for.
    */
   public static void assumeAvailable() {
-    Optional<Path> executable = executable();
-    Assumptions.assumeTrue(
-        executable.isPresent(),
-        "moto_server not found: set CAIRN_MOTO_SERVER, install it at "
-            + DEFAULT_PATH
-            + " or put it on the PATH (pip install 'moto[server]')");
+    Assumptions.assumeTrue(executable().isPresent(), Moto::notFoundMessage);
+  }
+
+  /** Why moto tests are skipped: where moto_server was looked for. */
+  public static String notFoundMessage() {
+    return "moto_server not found: set CAIRN_MOTO_SERVER, install it at "
+        + DEFAULT_PATH
+        + " or put it on the PATH (pip install 'moto[server]')";
   }
 
   /**
@@ -59,6 +61,7 @@ public final class Moto {
             EmulatorProcess.start(
                 "moto",
                 List.of(executable.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port)),
+                java.util.Map.of(),
                 endpoint,
                 "/moto-api/",
                 Duration.ofSeconds(60));
@@ -72,16 +75,88 @@ public final class Moto {
 
   /** Forgets every resource moto holds (all services), for tests that need a clean account. */
   public static void reset() {
+    post(endpoint(), "/moto-api/reset", "");
+  }
+
+  /**
+   * Changes moto's configuration ({@code POST /moto-api/config}), e.g. {@code
+   * {"batch":{"use_docker":false}}}.
+   */
+  public static void configure(String json) {
+    configure(endpoint(), json);
+  }
+
+  /**
+   * Makes moto's Batch run no containers: a submitted job ends SUCCEEDED at once (moto's "simple
+   * Batch"; there is no Docker here). Applies to the shared server for the rest of the JVM; it is
+   * what every Batch test here needs.
+   */
+  public static void useBatchWithoutDocker() {
+    configure("{\"batch\":{\"use_docker\":false}}");
+  }
+
+  /**
+   * Starts a second, private moto_server with extra environment variables (e.g. {@code
+   * MOTO_SIMPLE_BATCH_FAIL_AFTER=0}, which makes every Batch job fail); close it when done.
+   */
+  public static Dedicated startDedicated(java.util.Map<String, String> environment) {
+    assumeAvailable();
+    Path executable = executable().orElseThrow();
+    int port = FreePort.pick();
+    URI endpoint = URI.create("http://127.0.0.1:" + port);
+    EmulatorProcess process =
+        EmulatorProcess.start(
+            "moto-dedicated",
+            List.of(executable.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port)),
+            environment,
+            endpoint,
+            "/moto-api/",
+            Duration.ofSeconds(60));
+    return new Dedicated(process);
+  }
+
+  /** A private moto_server from {@link #startDedicated}. */
+  public static final class Dedicated implements AutoCloseable {
+    private final EmulatorProcess process;
+
+    private Dedicated(EmulatorProcess process) {
+      this.process = process;
+    }
+
+    /** Its endpoint. */
+    public URI endpoint() {
+      return process.endpoint();
+    }
+
+    /** Changes its configuration, as {@link Moto#configure}. */
+    public void configure(String json) {
+      Moto.configure(process.endpoint(), json);
+    }
+
+    /** Stops it. */
+    @Override
+    public void close() {
+      process.destroy();
+    }
+  }
+
+  private static void configure(URI endpoint, String json) {
+    post(endpoint, "/moto-api/config", json);
+  }
+
+  private static void post(URI endpoint, String path, String body) {
     try {
-      HttpResponse<Void> response =
+      HttpResponse<String> response =
           HttpClient.newHttpClient()
               .send(
-                  HttpRequest.newBuilder(endpoint().resolve("/moto-api/reset"))
-                      .POST(HttpRequest.BodyPublishers.noBody())
+                  HttpRequest.newBuilder(endpoint.resolve(path))
+                      .header("Content-Type", "application/json")
+                      .POST(HttpRequest.BodyPublishers.ofString(body))
                       .build(),
-                  HttpResponse.BodyHandlers.discarding());
-      if (response.statusCode() != 200) {
-        throw new IllegalStateException("moto reset answered " + response.statusCode());
+                  HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() / 100 != 2) {
+        throw new IllegalStateException(
+            "moto " + path + " answered " + response.statusCode() + ": " + response.body());
       }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Adobe S3Mock, an S3 emulator, in its own JVM process on a free loopback port: started once per
@@ -33,18 +34,21 @@ public final class S3Mock {
       Path root;
       try {
         root = Files.createTempDirectory("cairn-s3mock-");
+        // S3Mock empties it when it stops (before this runs, at JVM exit); the empty directory
+        // goes.
+        root.toFile().deleteOnExit();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
       String classpath =
           System.getProperty("cairn.s3mock.classpath", System.getProperty("java.class.path"));
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      String javaLauncher = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       URI endpoint = URI.create("http://127.0.0.1:" + httpPort);
       server =
           EmulatorProcess.start(
               "s3mock",
               List.of(
-                  java,
+                  javaLauncher,
                   "-Xmx256m",
                   "-XX:TieredStopAtLevel=1",
                   "-cp",
@@ -58,6 +62,7 @@ public final class S3Mock {
                   "--com.adobe.testing.s3mock.store.retainFilesOnExit=false",
                   "--spring.main.banner-mode=off",
                   "--logging.level.root=WARN"),
+              Map.of(),
               endpoint,
               "/",
               Duration.ofSeconds(90));
