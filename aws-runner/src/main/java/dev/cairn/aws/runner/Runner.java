@@ -3,6 +3,8 @@ package dev.cairn.aws.runner;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.aws.AwsException;
+import dev.cairn.aws.cloudformation.DeployResult;
+import dev.cairn.aws.cloudformation.StackRelease;
 import dev.cairn.aws.lambda.lastgood.LastGood;
 import dev.cairn.aws.lambda.run.RunFacts;
 import dev.cairn.engine.json.Json;
@@ -69,7 +71,9 @@ public final class Runner {
    * @param status where status messages go (SQS)
    * @param source opens the application's repository in a scratch directory
    * @param jobs runs steps
-   * @param deployer starts and switches releases
+   * @param deployer starts and switches releases, or null when the environments are stacks
+   * @param stacks deploys environments as CloudFormation stacks, or null when releases run through
+   *     the deployer
    * @param services provisions services, or null when this runner has none (environments that
    *     declare services then fail with a clear message)
    * @param lastGood the environments' last good releases (the audit trail)
@@ -84,6 +88,7 @@ public final class Runner {
       SourceFactory source,
       JobExecutor jobs,
       Deployer deployer,
+      StackTarget stacks,
       ServiceProvisioner services,
       LastGoodSource lastGood,
       Map<String, String> jobEnvironment) {
@@ -95,7 +100,9 @@ public final class Runner {
       Objects.requireNonNull(status, "status");
       Objects.requireNonNull(source, "source");
       Objects.requireNonNull(jobs, "jobs");
-      Objects.requireNonNull(deployer, "deployer");
+      if ((deployer == null) == (stacks == null)) {
+        throw new IllegalArgumentException("exactly one of deployer and stacks is needed");
+      }
       Objects.requireNonNull(lastGood, "lastGood");
       jobEnvironment = Map.copyOf(jobEnvironment);
     }
@@ -199,6 +206,8 @@ public final class Runner {
     String text = readPipelineFile(workspace.directory());
     PipelineDefinition pipeline = parse(text);
     String tree = workspace.treeId();
+    String template =
+        ports.stacks() == null ? null : readStackTemplate(workspace.directory(), commit);
     ports
         .facts()
         .update(
@@ -208,6 +217,9 @@ public final class Runner {
               f.put("commit", commit);
               f.put("tree", tree);
               f.put("pipelineFile", text);
+              if (template != null) {
+                f.put("stackTemplate", template);
+              }
             });
 
     Optional<String> reused = ports.artifacts().forTree(tree);
@@ -258,11 +270,15 @@ public final class Runner {
     ObjectNode plan = Json.object();
     plan.put("artifact", run.artifact());
     plan.put("commit", run.commit());
-    ports
-        .deployer()
-        .live(job.environment())
-        .ifPresentOrElse(
-            live -> plan.put("replaces", live.commit()), () -> plan.putNull("replaces"));
+    if (ports.deployer() != null) {
+      ports
+          .deployer()
+          .live(job.environment())
+          .ifPresentOrElse(
+              live -> plan.put("replaces", live.commit()), () -> plan.putNull("replaces"));
+    } else {
+      plan.put("stack", ports.stacks().stackName(job.environment()));
+    }
     run.environment().services().keySet().forEach(s -> plan.withArray("services").add(s));
     plan.put("migrates", run.environment().migrate() != null);
     ports.facts().update(job.run(), f -> f.with("plans").set(job.environment(), plan));
@@ -270,6 +286,9 @@ public final class Runner {
   }
 
   private RunnerResult apply(RunnerJob job) throws IOException {
+    if (ports.stacks() != null) {
+      return applyStack(job);
+    }
     RunContext run = context(job);
     String environment = job.environment();
     publish(
@@ -353,6 +372,18 @@ public final class Runner {
   }
 
   private RunnerResult verify(RunnerJob job) {
+    if (ports.stacks() != null) {
+      // On a stack, health belongs to ECS and the load balancer: the deployment circuit breaker
+      // fails (and CloudFormation rolls back) the change set of a release that does not get
+      // healthy.
+      RunContext run = context(job);
+      publish(
+          job,
+          run.commit(),
+          StatusMessage.State.SUCCESS,
+          "deployed " + shortId(run.commit()) + " to " + job.environment());
+      return RunnerResult.succeeded(job, run.artifact(), null);
+    }
     RunContext run = context(job);
     String environment = job.environment();
     Release release =
@@ -394,6 +425,9 @@ public final class Runner {
   // ---------------------------------------------------------------- rollback, destroy
 
   private RunnerResult rollback(RunnerJob job) throws IOException {
+    if (ports.stacks() != null) {
+      return rollbackStack(job);
+    }
     RunContext run = context(job);
     String environment = job.environment();
     ObjectNode facts = ports.facts().read(job.run()).orElseGet(Json::object);
@@ -473,6 +507,13 @@ public final class Runner {
   }
 
   private RunnerResult destroy(RunnerJob job) {
+    if (ports.stacks() != null) {
+      throw new JobFailure(
+          "Cairn.NotSupported",
+          "destroying a stack environment is not supported by the runner; delete the stack "
+              + ports.stacks().stackName(job.environment())
+              + " with CloudFormation");
+    }
     for (Release release : ports.deployer().running(job.environment())) {
       ports.deployer().stop(release);
     }
@@ -481,6 +522,111 @@ public final class Runner {
       publish(job, commit, StatusMessage.State.SUCCESS, job.environment() + " destroyed");
     }
     return RunnerResult.succeeded(job, null, null);
+  }
+
+  // ---------------------------------------------------------------- stacks
+
+  private RunnerResult applyStack(RunnerJob job) {
+    RunContext run = context(job);
+    String template =
+        ports
+            .facts()
+            .read(job.run())
+            .map(f -> f.path("stackTemplate").asText(null))
+            .orElseThrow(() -> new JobFailure("Cairn.InvalidJob", "the run has no stack template"));
+    publish(
+        job,
+        run.commit(),
+        StatusMessage.State.PENDING,
+        "deploying " + shortId(run.commit()) + " to " + job.environment());
+    deployStack(job.environment(), template, run.commit(), run.artifact(), "Cairn.DeployFailed");
+    ports.facts().update(job.run(), f -> f.with("switched").put(job.environment(), true));
+    return RunnerResult.succeeded(job, run.artifact(), null);
+  }
+
+  private RunnerResult rollbackStack(RunnerJob job) throws IOException {
+    RunContext run = context(job);
+    String environment = job.environment();
+    Optional<LastGood> good =
+        ports.lastGood().lastGood(environment).filter(g -> !g.commit().equals(run.commit()));
+    if (good.isPresent()) {
+      if (good.get().artifact() == null) {
+        throw new JobFailure(
+            "Cairn.RollbackFailed",
+            "the last good release " + shortId(good.get().commit()) + " has no artifact recorded");
+      }
+      String template;
+      try (GitSource source = ports.source().open(scratch(job))) {
+        Workspace workspace = source.checkout(good.get().commit(), "last-good");
+        template = readStackTemplate(workspace.directory(), good.get().commit());
+      } catch (GitRemoteException e) {
+        throw new IOException(e.getMessage(), e);
+      }
+      deployStack(
+          environment,
+          template,
+          good.get().commit(),
+          good.get().artifact(),
+          "Cairn.RollbackFailed");
+      ports
+          .facts()
+          .update(job.run(), f -> f.with("rolledBackTo").put(environment, good.get().commit()));
+    }
+    String reason = reasonOf(job.reason());
+    publish(
+        job,
+        run.commit(),
+        StatusMessage.State.FAILURE,
+        good.map(g -> "rolled back " + environment + " to " + shortId(g.commit()))
+                .orElse("no earlier release to return to; CloudFormation kept what the stack ran")
+            + (reason == null ? "" : " (" + reason + ")"));
+    return RunnerResult.succeeded(job, good.map(LastGood::artifact).orElse(null), null);
+  }
+
+  private void deployStack(
+      String environment, String template, String commit, String artifact, String error) {
+    DeployResult result;
+    try {
+      result =
+          ports
+              .stacks()
+              .deployer()
+              .deploy(
+                  new StackRelease(
+                      ports.stacks().stackName(environment),
+                      template,
+                      Map.of(
+                          StackTarget.COMMIT_PARAMETER, commit,
+                          StackTarget.ARTIFACT_PARAMETER, artifact),
+                      commit,
+                      artifact));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new JobFailure(error, "interrupted while CloudFormation deployed the stack");
+    }
+    if (result.outcome() == DeployResult.Outcome.FAILED) {
+      throw new JobFailure(
+          error,
+          "CloudFormation did not deploy "
+              + shortId(commit)
+              + " to "
+              + ports.stacks().stackName(environment)
+              + ": "
+              + result.reason());
+    }
+  }
+
+  private String readStackTemplate(Path workspace, String commit) throws IOException {
+    Path file = workspace.resolve(ports.stacks().templatePath()).normalize();
+    if (!file.startsWith(workspace) || !Files.isRegularFile(file)) {
+      throw new JobFailure(
+          "Cairn.InvalidPipeline",
+          "commit "
+              + shortId(commit)
+              + " has no stack template at "
+              + ports.stacks().templatePath());
+    }
+    return Files.readString(file, StandardCharsets.UTF_8);
   }
 
   // ---------------------------------------------------------------- helpers

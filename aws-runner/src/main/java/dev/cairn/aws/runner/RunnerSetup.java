@@ -1,5 +1,6 @@
 package dev.cairn.aws.runner;
 
+import dev.cairn.aws.cloudformation.CloudFormationDeployer;
 import dev.cairn.aws.lambda.AwsClients;
 import dev.cairn.aws.lambda.LambdaSettings;
 import dev.cairn.aws.lambda.lastgood.AuditTrailReader;
@@ -21,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -35,10 +37,20 @@ public final class RunnerSetup {
   public static final String STATUS_QUEUE_URL = "CAIRN_STATUS_QUEUE_URL";
 
   /**
-   * Where releases run: {@code process} (releases as processes beside the runner, for trying the
-   * runtime on one machine). Deploying to ECS needs the CloudFormation deployer of the aws module.
+   * Where releases run: {@code cloudformation} (each environment is a stack, deployed by change set
+   * from the commit's template) or {@code process} (releases as processes beside the runner, for
+   * trying the runtime on one machine).
    */
   public static final String DEPLOYER = "CAIRN_DEPLOYER";
+
+  /** For {@code cloudformation}: the stacks' name prefix; the stack is prefix + environment. */
+  public static final String STACK_PREFIX = "CAIRN_STACK_PREFIX";
+
+  /** For {@code cloudformation}: the template's path in the repository (default below). */
+  public static final String STACK_TEMPLATE = "CAIRN_STACK_TEMPLATE";
+
+  /** The default template path. */
+  public static final String DEFAULT_STACK_TEMPLATE = "cairn.stack.json";
 
   private RunnerSetup() {}
 
@@ -76,12 +88,23 @@ public final class RunnerSetup {
             .prefix(prefix)
             .scratch(work.resolve("s3"))
             .build();
-    String deployerKind = settings.orDefault(DEPLOYER, "process");
-    if (!deployerKind.equals("process")) {
-      throw new IllegalStateException(
-          DEPLOYER + "=" + deployerKind + " is not supported by this runner (use: process)");
+    String deployerKind = settings.orDefault(DEPLOYER, "cloudformation");
+    Deployer deployer = null;
+    StackTarget stacks = null;
+    switch (deployerKind) {
+      case "process" -> deployer = new ProcessDeployer(work.resolve("deployments"), secrets);
+      case "cloudformation" ->
+          stacks =
+              new StackTarget(
+                  CloudFormationDeployer.builder()
+                      .cloudFormation(CloudFormationClient.create())
+                      .build(),
+                  settings.require(STACK_PREFIX),
+                  settings.orDefault(STACK_TEMPLATE, DEFAULT_STACK_TEMPLATE));
+      default ->
+          throw new IllegalStateException(
+              DEPLOYER + "=" + deployerKind + " is not known (use cloudformation or process)");
     }
-    Deployer deployer = new ProcessDeployer(work.resolve("deployments"), secrets);
     AuditTrailReader trail =
         new AuditTrailReader(work.resolve("trail-cache.git"), credentials, Duration.ofSeconds(30));
     Runner.Ports ports =
@@ -94,6 +117,7 @@ public final class RunnerSetup {
             scratch -> new GitSource(remote, branch, credentials, scratch),
             new LocalJobExecutor(LocalJobExecutor.Options.builder(work.resolve("logs")).build()),
             deployer,
+            stacks,
             null,
             environmentName -> LastGood.derive(trail.read(remote), environmentName),
             Map.of());

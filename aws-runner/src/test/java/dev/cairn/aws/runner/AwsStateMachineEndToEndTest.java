@@ -151,6 +151,7 @@ class AwsStateMachineEndToEndTest {
             new LocalJobExecutor(LocalJobExecutor.Options.builder(dir.resolve("logs")).build()),
             deployer,
             null,
+            null,
             environment -> LastGood.derive(trail.read(remote), environment),
             java.util.Map.of());
     runner =

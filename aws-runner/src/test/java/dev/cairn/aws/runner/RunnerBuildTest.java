@@ -97,6 +97,7 @@ class RunnerBuildTest {
             new LocalJobExecutor(LocalJobExecutor.Options.builder(dir.resolve("logs")).build()),
             new ProcessDeployer(dir.resolve("deployments"), secrets),
             null,
+            null,
             environment -> Optional.empty(),
             Map.of()),
         dir.resolve("runner-" + UUID.randomUUID()),
