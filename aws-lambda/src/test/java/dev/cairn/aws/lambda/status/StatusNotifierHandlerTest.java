@@ -168,6 +168,45 @@ class StatusNotifierHandlerTest {
   }
 
   @Test
+  void aRepositoryAttributeOrFieldWinsOverTheConfiguredOne() throws Exception {
+    github = RecordingHttpServer.start(request -> 201);
+    SQSEvent event =
+        event(
+            status(StatusMessage.State.SUCCESS, SHA_OK, "production", "deployed"),
+            status(StatusMessage.State.SUCCESS, SHA_OK, null, "built")
+                .replaceFirst("\\{", "{\"repository\":\"octo/field\","));
+    SQSEvent.MessageAttribute attribute = new SQSEvent.MessageAttribute();
+    attribute.setDataType("String");
+    attribute.setStringValue("octo/attribute");
+    event.getRecords().get(0).setMessageAttributes(java.util.Map.of("repository", attribute));
+
+    SQSBatchResponse response = notifier().handleRequest(event, null);
+
+    assertThat(response.getBatchItemFailures()).isEmpty();
+    assertThat(github.requests())
+        .extracting(RecordingHttpServer.Request::path)
+        .containsExactly(
+            "/repos/octo/attribute/statuses/" + SHA_OK, "/repos/octo/field/statuses/" + SHA_OK);
+  }
+
+  @Test
+  void withoutAnyRepositoryTheMessageFails() throws Exception {
+    github = RecordingHttpServer.start(request -> 201);
+    StatusNotifierHandler notifier =
+        new StatusNotifierHandler(
+            github.uri(),
+            MapSecrets.of("github-token", TOKEN),
+            "github-token",
+            java.util.Optional.empty());
+
+    SQSBatchResponse response =
+        notifier.handleRequest(event(status(StatusMessage.State.PENDING, SHA_OK, null, "x")), null);
+
+    assertThat(response.getBatchItemFailures()).hasSize(1);
+    assertThat(github.requests()).isEmpty();
+  }
+
+  @Test
   void longDescriptionsAreCutToGitHubsLimit() {
     CommitStatus status =
         new CommitStatus("octo/notes", SHA_OK, "failure", "cairn/build", "x".repeat(500), null);
