@@ -44,6 +44,8 @@ import java.util.regex.Pattern;
  * @param rolledBackTo for {@link AuditEvent#ROLLED_BACK}: the commit now running again, or null
  * @param action for {@link AuditEvent#MANUAL_ACTION}: what the person did, e.g. {@code rollback}
  * @param cairnVersion the version of Cairn that wrote the record
+ * @param committedAt when the application commit was made (its committer time), or null; lead time
+ *     for changes is measured from it
  */
 public record AuditRecord(
     String id,
@@ -63,7 +65,8 @@ public record AuditRecord(
     String supersededBy,
     String rolledBackTo,
     String action,
-    String cairnVersion) {
+    String cairnVersion,
+    Instant committedAt) {
 
   /** The schema identifier written into every record; readers reject other values. */
   public static final String SCHEMA = "cairn.audit/v1";
@@ -213,6 +216,7 @@ public record AuditRecord(
     o.put("commit", commit);
     putIf(o, "tree", tree);
     putIf(o, "commitSubject", commitSubject);
+    putIf(o, "committedAt", committedAt == null ? null : committedAt.toString());
     putIf(o, "environment", environment);
     putIf(o, "artifact", artifact);
     putIf(o, "previousRelease", previousRelease);
@@ -286,7 +290,8 @@ public record AuditRecord(
           text(o, "supersededBy"),
           text(o, "rolledBackTo"),
           text(o, "action"),
-          text(o, "cairnVersion"));
+          text(o, "cairnVersion"),
+          instant(o, "committedAt"));
     } catch (NullPointerException missing) {
       throw new IllegalArgumentException("audit record field missing: " + missing.getMessage());
     }
@@ -360,6 +365,7 @@ public record AuditRecord(
     private String rolledBackTo;
     private String action;
     private String cairnVersion;
+    private Instant committedAt;
 
     private Builder() {}
 
@@ -465,6 +471,12 @@ public record AuditRecord(
       return this;
     }
 
+    /** When the application commit was made (its committer time): lead time starts there. */
+    public Builder committedAt(Instant committedAt) {
+      this.committedAt = committedAt;
+      return this;
+    }
+
     /** The version of Cairn writing the record. */
     public Builder cairnVersion(String cairnVersion) {
       this.cairnVersion = cairnVersion;
@@ -495,7 +507,8 @@ public record AuditRecord(
           supersededBy,
           rolledBackTo,
           action,
-          cairnVersion);
+          cairnVersion,
+          committedAt);
     }
   }
 }
