@@ -32,6 +32,7 @@ import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.GpgSignature;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.ObjectReader;
@@ -100,6 +101,8 @@ public final class GitAuditLog implements AuditLog {
   private final int timeoutSeconds;
   private final String committerName;
   private final String committerEmail;
+  private final AuditSigner signer;
+  private final Path deliveredTip;
   private final ScheduledExecutorService executor;
 
   private final Object deliveryLock = new Object();
@@ -129,6 +132,8 @@ public final class GitAuditLog implements AuditLog {
     this.timeoutSeconds = (int) Math.max(1, b.timeout.toSeconds());
     this.committerName = b.committerName;
     this.committerEmail = b.committerEmail;
+    this.signer = b.signer;
+    this.deliveredTip = b.deliveredTip;
     this.executor =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -370,6 +375,10 @@ public final class GitAuditLog implements AuditLog {
           }
           return rejection;
         }
+        if (deliveredTip != null && !Objects.equals(branch, baseBranch)) {
+          // What Cairn itself pushed: `cairn audit verify` checks the branch never went back.
+          AuditTipFile.write(deliveredTip, branch.getName());
+        }
       }
       for (AuditOutbox.Entry e : batch) {
         outbox.remove(e);
@@ -484,6 +493,10 @@ public final class GitAuditLog implements AuditLog {
     commit.setCommitter(
         new PersonIdent(committerName, committerEmail, clock.instant(), ZoneOffset.UTC));
     commit.setMessage(AuditCommitMessage.of(r));
+    if (signer != null) {
+      // The signature covers the commit exactly as built so far, as git verify-commit expects.
+      commit.setGpgSignature(new GpgSignature(signer.sign(commit.build())));
+    }
     return inserter.insert(commit);
   }
 
@@ -653,6 +666,8 @@ public final class GitAuditLog implements AuditLog {
     private Duration timeout = Duration.ofSeconds(30);
     private String committerName = "Cairn";
     private String committerEmail = "cairn@localhost";
+    private AuditSigner signer;
+    private Path deliveredTip;
 
     private Builder() {}
 
@@ -716,6 +731,21 @@ public final class GitAuditLog implements AuditLog {
     public Builder committer(String name, String email) {
       this.committerName = Objects.requireNonNull(name, "name");
       this.committerEmail = Objects.requireNonNull(email, "email");
+      return this;
+    }
+
+    /** Signs every record commit with this key (default: unsigned). Notes commits stay unsigned. */
+    public Builder signer(AuditSigner signer) {
+      this.signer = signer;
+      return this;
+    }
+
+    /**
+     * A file (in {@code CAIRN_HOME}) where the branch tip of every accepted push is recorded, for
+     * {@code cairn audit verify} (see {@link AuditTipFile}); default: none.
+     */
+    public Builder deliveredTip(Path file) {
+      this.deliveredTip = file;
       return this;
     }
 
