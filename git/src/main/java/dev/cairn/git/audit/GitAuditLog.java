@@ -149,6 +149,14 @@ public final class GitAuditLog implements AuditLog {
   }
 
   /**
+   * The message of a record's audit commit: its subject, a blank line and its trailers (for tools
+   * that build trails, such as the benchmark's generator).
+   */
+  public static String messageOf(AuditRecord record) {
+    return AuditCommitMessage.of(record);
+  }
+
+  /**
    * Starts background delivery: records already in the outbox (from a previous process) are
    * delivered at once, later ones as they are appended. Without it, records are delivered only by
    * {@link #flush()}.
