@@ -13,8 +13,10 @@ import picocli.CommandLine.Option;
  * Where the audit trail is read from ({@code --repo}), shared by {@code history}, {@code show},
  * {@code metrics} and {@code audit verify}. A local repository that has the {@code cairn/audit}
  * branch is read in place; any other path or URL is fetched into {@code CAIRN_HOME/audit/trails/}.
- * Without {@code --repo}, the mirror Cairn keeps in {@code CAIRN_HOME/mirror} is read as it is.
- * Listings are cached by branch tip in {@code CAIRN_HOME/audit/index/}.
+ * Without {@code --repo}, the repository {@code cairn serve} last served (named in {@code
+ * CAIRN_HOME/audit/remote}) is fetched into {@code CAIRN_HOME/audit/trail.git}; failing that, the
+ * mirror in {@code CAIRN_HOME/mirror} is read as it is. Listings are cached by branch tip in {@code
+ * CAIRN_HOME/audit/index/}.
  */
 final class AuditSource {
   @Option(
@@ -22,7 +24,7 @@ final class AuditSource {
       paramLabel = "PATH|URL",
       description =
           "Read the trail from this repository (a local path is read in place, a URL or remote"
-              + " path is fetched). Default: CAIRN_HOME's mirror of the served repository.")
+              + " path is fetched). Default: the repository cairn serve last served.")
   String repository;
 
   /** A name for this source, for the files kept about it (the last verified tip). */
@@ -32,13 +34,27 @@ final class AuditSource {
 
   /** What to call this source in messages. */
   String describe() {
-    return repository == null ? "CAIRN_HOME's mirror" : repository;
+    return repository == null ? "the served repository" : repository;
   }
 
   AuditTrail open() throws IOException {
     Path home = CairnHome.path();
     Path index = home.resolve("audit").resolve("index");
     if (repository == null) {
+      Path remoteFile = home.resolve("audit").resolve("remote");
+      if (Files.isRegularFile(remoteFile)) {
+        String remote = Files.readString(remoteFile).strip();
+        try {
+          return AuditTrail.fetch(
+              remote,
+              home.resolve("audit").resolve("trail.git"),
+              credentials(home),
+              Duration.ofSeconds(30),
+              index);
+        } catch (IOException e) {
+          throw new UserInputException(e.getMessage() + " (or pass --repo PATH|URL)");
+        }
+      }
       Path mirror = home.resolve("mirror");
       if (!Files.isDirectory(mirror)) {
         throw new UserInputException(
@@ -60,21 +76,26 @@ final class AuditSource {
       throw new UserInputException("--repo " + repository + " is a file, not a repository");
     }
     Path cache = home.resolve("audit").resolve("trails").resolve(key() + ".git");
-    FileSecretStore secrets = new FileSecretStore(home.resolve("secrets"));
     try {
       return AuditTrail.fetch(
           Files.isDirectory(local) ? local.toAbsolutePath().toString() : repository,
           cache,
-          () ->
-              secrets
-                  .get("git-token")
-                  .map(t -> new RemoteCredentials(secrets.get("git-username").orElse("git"), t))
-                  .orElse(null),
+          credentials(home),
           Duration.ofSeconds(30),
           index);
     } catch (IOException e) {
       throw new UserInputException(e.getMessage());
     }
+  }
+
+  /** For HTTPS remotes: {@code cairn secrets set git-token}, as {@code cairn serve} uses. */
+  private static java.util.function.Supplier<RemoteCredentials> credentials(Path home) {
+    FileSecretStore secrets = new FileSecretStore(home.resolve("secrets"));
+    return () ->
+        secrets
+            .get("git-token")
+            .map(t -> new RemoteCredentials(secrets.get("git-username").orElse("git"), t))
+            .orElse(null);
   }
 
   private static boolean hasTrail(Path local, Path index) {
