@@ -29,7 +29,7 @@ final class AuditSource {
 
   /** A name for this source, for the files kept about it (the last verified tip). */
   String key() {
-    return repository == null ? "mirror" : AuditTrailKey.of(repository);
+    return repository == null ? "served" : AuditTrailKey.of(repository);
   }
 
   /** What to call this source in messages. */

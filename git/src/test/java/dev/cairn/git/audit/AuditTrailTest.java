@@ -179,7 +179,12 @@ class AuditTrailTest {
         record(AuditEvent.DEPLOYMENT_FAILED, c3, "production").run("r3").build(),
         record(AuditEvent.ROLLED_BACK, c3, "production").run("r3").rolledBackTo(c2).build(),
         record(AuditEvent.DEPLOYED, c1, "staging").run("r1").artifact(digest('1')).build(),
-        record(AuditEvent.MARKED_BAD, c2, "staging").build());
+        record(AuditEvent.MARKED_BAD, c2, "staging").build(),
+        record(AuditEvent.MARKED_BAD, c1, "production").build(),
+        record(AuditEvent.MANUAL_ACTION, c1, "production")
+            .action("mark-good")
+            .trigger(AuditTrigger.manual("ada"))
+            .build());
     Path home = dir.resolve("home");
     Files.createDirectories(home.resolve("environments"));
     Files.writeString(home.resolve("environments/staging.json"), "{\"bad\":[]}");
@@ -196,6 +201,8 @@ class AuditTrailTest {
     assertThat(production.lastGood().get().runId()).isEqualTo("r2");
     assertThat(production.isBad(c3)).isTrue();
     assertThat(production.isBad(c2)).isFalse();
+    // Marked bad, then marked good again by hand (the Cairn-Action trailer): a rollback target.
+    assertThat(production.isBad(c1)).isFalse();
     assertThat(production.previousGood()).contains(c1);
     // An existing ledger is newer than the trail: left alone.
     assertThat(EnvironmentLedger.of(home, "staging").isBad(c2)).isFalse();
