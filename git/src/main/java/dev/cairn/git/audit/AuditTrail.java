@@ -193,7 +193,9 @@ public final class AuditTrail implements AutoCloseable, AuditHistory {
       RemoteCredentials c = credentials == null ? null : credentials.get();
       git.fetch()
           .setRemote(remote)
-          .setRefSpecs(new RefSpec("+" + GitAuditLog.BRANCH + ":" + GitAuditLog.BRANCH))
+          // A pattern (JGit's wildcards are whole path parts), so that a remote without the
+          // branch (no trail yet) is not an error; other cairn/* branches come along.
+          .setRefSpecs(new RefSpec("+refs/heads/cairn/*:refs/heads/cairn/*"))
           .setTagOpt(TagOpt.NO_TAGS)
           .setRemoveDeletedRefs(true)
           .setTimeout((int) Math.max(1, timeout.toSeconds()))

@@ -157,6 +157,14 @@ class AuditTrailTest {
   }
 
   @Test
+  void aRemoteWithoutTheBranchHasAnEmptyTrail() throws Exception {
+    AuditTrail trail = fetch(dir.resolve("index"));
+    assertThat(trail.tip()).isEmpty();
+    assertThat(trail.entries()).isEmpty();
+    assertThat(trail.find("0193aaaa")).isEmpty();
+  }
+
+  @Test
   void anUnreachableRemoteIsAClearErrorWithoutTheSecret() {
     assertThatThrownBy(
             () ->
