@@ -237,6 +237,22 @@ class AuditCommandsTest {
   }
 
   @Test
+  void withoutRepoTheServedRepositoryIsReadAndWithoutOneTheMessageSaysWhatToPass()
+      throws Exception {
+    assertThat(cairn("history")).isEqualTo(2);
+    assertThat(stderr()).contains("no repository is mirrored in").contains("pass --repo PATH|URL");
+
+    // What `cairn serve` leaves behind: the remote it serves.
+    Path home = dir.resolve("home");
+    Files.createDirectories(home.resolve("audit"));
+    Files.writeString(home.resolve("audit/remote"), origin + "\n");
+    out.reset();
+    assertThat(cairn("history", "--env", "staging", "--json")).isZero();
+    assertThat(Json.parse(stdout()).size()).isEqualTo(1);
+    assertThat(Files.isDirectory(home.resolve("audit/trail.git"))).isTrue();
+  }
+
+  @Test
   void aRemoteThatCannotBeReadIsAClearError() {
     assertThat(cairn("history", "--repo", "http://127.0.0.1:1/app.git")).isEqualTo(2);
     assertThat(stderr())
