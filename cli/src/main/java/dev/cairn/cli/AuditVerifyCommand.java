@@ -4,6 +4,7 @@ import dev.cairn.git.audit.AuditTipFile;
 import dev.cairn.git.audit.AuditTrail;
 import dev.cairn.git.audit.AuditVerifier;
 import dev.cairn.git.audit.OpenPgpAuditVerifier;
+import dev.cairn.git.audit.SshAuditVerifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,8 +37,11 @@ public final class AuditVerifyCommand implements Callable<Integer> {
   @Option(
       names = "--key",
       paramLabel = "FILE",
-      description = "Trusted OpenPGP public keys (armored); signatures are checked against them.")
-  Path key;
+      description =
+          "Trusted public keys (repeatable): OpenPGP (gpg --export --armor) or SSH (ssh-ed25519"
+              + " lines, e.g. a .pub or allowed-signers file); signatures are checked against"
+              + " them.")
+  List<Path> keys = new ArrayList<>();
 
   @Option(names = "--require-signed", description = "Report every unsigned record commit.")
   boolean requireSigned;
@@ -59,18 +63,23 @@ public final class AuditVerifyCommand implements Callable<Integer> {
                 () ->
                     new UserInputException(
                         "--grace: '" + grace + "' is not a duration like 30m or 1h")));
-    if (key != null) {
+    for (Path key : keys) {
       if (!Files.isRegularFile(key)) {
         throw new UserInputException("--key " + key + ": no such file");
       }
       try {
-        builder.trustedKeys(OpenPgpAuditVerifier.of(Files.readAllBytes(key)));
+        byte[] bytes = Files.readAllBytes(key);
+        String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        builder.trustedKeys(
+            text.contains("ssh-ed25519 ")
+                ? SshAuditVerifier.of(text)
+                : OpenPgpAuditVerifier.of(bytes));
       } catch (IOException e) {
         throw new UserInputException("--key " + key + ": " + e.getMessage());
       }
     }
     if (requireSigned) {
-      if (key == null) {
+      if (keys.isEmpty()) {
         throw new UserInputException("--require-signed needs --key FILE to check signatures");
       }
       builder.requireSigned();
@@ -95,7 +104,7 @@ public final class AuditVerifyCommand implements Callable<Integer> {
               + " records, "
               + report.runs()
               + " runs"
-              + (key == null
+              + (keys.isEmpty()
                   ? ""
                   : ", " + report.signed() + " signed, " + report.unsigned() + " unsigned")
               + (report.tip() == null ? " (no cairn/audit branch)" : ", tip " + report.tip()));

@@ -253,6 +253,31 @@ class AuditCommandsTest {
   }
 
   @Test
+  void auditVerifyRequiringSignaturesReportsEveryUnsignedRecord() throws Exception {
+    var signer =
+        dev.cairn.git.audit.SshAuditSigner.of(
+            java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
+    Path key = Files.writeString(dir.resolve("cairn.pub"), signer.publicKey() + " cairn\n");
+
+    assertThat(
+            cairn(
+                "audit",
+                "verify",
+                "--repo",
+                origin.toString(),
+                "--key",
+                key.toString(),
+                "--require-signed"))
+        .isEqualTo(1);
+
+    assertThat(stdout()).contains("8 problems in 8 records");
+    assertThat(stdout().lines().filter(l -> l.endsWith(": not signed"))).hasSize(8);
+    assertThat(cairn("audit", "verify", "--repo", origin.toString(), "--require-signed"))
+        .isEqualTo(2);
+    assertThat(stderr()).contains("--require-signed needs --key FILE");
+  }
+
+  @Test
   void aRemoteThatCannotBeReadIsAClearError() {
     assertThat(cairn("history", "--repo", "http://127.0.0.1:1/app.git")).isEqualTo(2);
     assertThat(stderr())

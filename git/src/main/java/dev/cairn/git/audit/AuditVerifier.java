@@ -108,13 +108,13 @@ public final class AuditVerifier {
     }
   }
 
-  private final OpenPgpAuditVerifier keys;
+  private final List<AuditSignatureVerifier> keys;
   private final boolean requireSigned;
   private final Duration grace;
   private final Clock clock;
 
   private AuditVerifier(Builder b) {
-    this.keys = b.keys;
+    this.keys = List.copyOf(b.keys);
     this.requireSigned = b.requireSigned;
     this.grace = b.grace;
     this.clock = b.clock;
@@ -183,8 +183,8 @@ public final class AuditVerifier {
           if (requireSigned) {
             problems.add(new Problem(c.getName(), idOf(record), "not signed"));
           }
-        } else if (keys != null) {
-          var result = keys.verify(payloadOf(c.getRawBuffer()), signature);
+        } else if (!keys.isEmpty()) {
+          AuditSignatureVerifier.Result result = check(c, signature);
           switch (result.outcome()) {
             case VALID -> signed++;
             case INVALID ->
@@ -217,6 +217,16 @@ public final class AuditVerifier {
       e.getValue().check(e.getKey(), cutoff, problems);
     }
     return new Report(tip.getName(), commits, signed, unsigned, runs.size(), problems);
+  }
+
+  private AuditSignatureVerifier.Result check(RevCommit c, byte[] signature) {
+    for (AuditSignatureVerifier v : keys) {
+      if (v.handles(signature)) {
+        return v.verify(payloadOf(c.getRawBuffer()), signature);
+      }
+    }
+    // A kind of signature no trusted key is of: certainly not by a trusted key.
+    return new AuditSignatureVerifier.Result(AuditSignatureVerifier.Outcome.UNKNOWN_KEY, "?");
   }
 
   private static String idOf(AuditRecord record) {
@@ -422,16 +432,19 @@ public final class AuditVerifier {
 
   /** Describes an {@link AuditVerifier}. */
   public static final class Builder {
-    private OpenPgpAuditVerifier keys;
+    private final List<AuditSignatureVerifier> keys = new ArrayList<>();
     private boolean requireSigned;
     private Duration grace = Duration.ofHours(1);
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
 
-    /** Checks signatures against these trusted keys (default: signatures are not checked). */
-    public Builder trustedKeys(OpenPgpAuditVerifier keys) {
-      this.keys = keys;
+    /**
+     * Checks signatures against these trusted keys (OpenPGP or SSH; repeatable). Default:
+     * signatures are not checked.
+     */
+    public Builder trustedKeys(AuditSignatureVerifier keys) {
+      this.keys.add(Objects.requireNonNull(keys, "keys"));
       return this;
     }
 

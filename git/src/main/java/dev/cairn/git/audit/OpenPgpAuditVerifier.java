@@ -17,26 +17,8 @@ import org.bouncycastle.openpgp.operator.jcajce.JcaKeyFingerprintCalculator;
 import org.bouncycastle.openpgp.operator.jcajce.JcaPGPContentVerifierBuilderProvider;
 
 /** Checks OpenPGP signatures of audit commits against a set of trusted public keys. */
-public final class OpenPgpAuditVerifier {
+public final class OpenPgpAuditVerifier implements AuditSignatureVerifier {
   private static final BouncyCastleProvider PROVIDER = new BouncyCastleProvider();
-
-  /** How a signature checked out. */
-  public enum Outcome {
-    /** Made by a trusted key over exactly these bytes. */
-    VALID,
-    /** Made by a trusted key, but not over these bytes (the commit was altered) or malformed. */
-    INVALID,
-    /** Made by a key that is not among the trusted ones. */
-    UNKNOWN_KEY
-  }
-
-  /**
-   * The result of one check.
-   *
-   * @param outcome the outcome
-   * @param keyId the signing key's id (hex), or null when the signature could not be read
-   */
-  public record Result(Outcome outcome, String keyId) {}
 
   private final PGPPublicKeyRingCollection trusted;
 
@@ -60,7 +42,14 @@ public final class OpenPgpAuditVerifier {
     }
   }
 
+  @Override
+  public boolean handles(byte[] signature) {
+    return new String(signature, java.nio.charset.StandardCharsets.US_ASCII)
+        .startsWith("-----BEGIN PGP SIGNATURE-----");
+  }
+
   /** Checks an armored signature over a payload. */
+  @Override
   public Result verify(byte[] payload, byte[] armoredSignature) {
     PGPSignature signature;
     try (InputStream in = PGPUtil.getDecoderStream(new ByteArrayInputStream(armoredSignature))) {

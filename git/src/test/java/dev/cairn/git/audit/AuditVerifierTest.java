@@ -226,6 +226,26 @@ class AuditVerifierTest {
   }
 
   @Test
+  void sshSignedRecordsVerifyAgainstTheirPublicKey() throws Exception {
+    SshAuditSigner signer = SshAuditSigner.of(SshSigningTest.ed25519());
+    deliver(signer, null, completeRun("r1"));
+
+    AuditVerifier.Report report =
+        AuditVerifier.builder()
+            .clock(LATER)
+            .trustedKeys(OpenPgpAuditVerifier.of(TestKeys.generate("x <x@localhost>").publicKey()))
+            .trustedKeys(SshAuditVerifier.of("cairn " + signer.publicKey()))
+            .requireSigned()
+            .build()
+            .verify(origin, GitAuditLog.BRANCH, List.of());
+
+    assertThat(report.problems()).isEmpty();
+    assertThat(report.signed()).isEqualTo(4);
+    assertThat(new String(lastCommit().getRawGpgSignature(), StandardCharsets.US_ASCII))
+        .startsWith("-----BEGIN SSH SIGNATURE-----");
+  }
+
+  @Test
   void aWrongPassphraseOrAFileWithoutKeysIsAClearError() throws Exception {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> OpenPgpAuditSigner.of("not a key".getBytes(StandardCharsets.UTF_8), new char[0]))
