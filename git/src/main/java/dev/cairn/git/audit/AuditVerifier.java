@@ -51,14 +51,16 @@ public final class AuditVerifier {
           AuditEvent.DEPLOYMENT_FAILED,
           AuditEvent.ROLLED_BACK,
           AuditEvent.SUPERSEDED,
-          AuditEvent.MARKED_BAD);
+          AuditEvent.MARKED_BAD,
+          AuditEvent.SKIPPED_BAD);
   private static final Set<AuditEvent> DEPLOYMENT_OUTCOMES =
       EnumSet.of(
           AuditEvent.DEPLOYED,
           AuditEvent.DEPLOYMENT_FAILED,
           AuditEvent.ROLLED_BACK,
           AuditEvent.SUPERSEDED,
-          AuditEvent.MARKED_BAD);
+          AuditEvent.MARKED_BAD,
+          AuditEvent.SKIPPED_BAD);
 
   /**
    * One thing wrong.

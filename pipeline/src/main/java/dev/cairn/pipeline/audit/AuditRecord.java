@@ -43,6 +43,10 @@ import java.util.regex.Pattern;
  * @param supersededBy for {@link AuditEvent#SUPERSEDED}: the commit deployed instead, or null
  * @param rolledBackTo for {@link AuditEvent#ROLLED_BACK}: the commit now running again, or null
  * @param action for {@link AuditEvent#MANUAL_ACTION}: what the person did, e.g. {@code rollback}
+ * @param releaseTag for {@link AuditEvent#DEPLOYED}: the tag created for the release, e.g. {@code
+ *     cairn/production/20261126-045637} (delivery creates it on the application commit), or null
+ * @param revertCommit for {@link AuditEvent#REVERTED}: the revert commit Cairn pushed, or null
+ * @param revertBranch for {@link AuditEvent#REVERTED}: the branch it was pushed to, or null
  * @param cairnVersion the version of Cairn that wrote the record
  * @param committedAt when the application commit was made (its committer time), or null; lead time
  *     for changes is measured from it
@@ -65,6 +69,9 @@ public record AuditRecord(
     String supersededBy,
     String rolledBackTo,
     String action,
+    String releaseTag,
+    String revertCommit,
+    String revertBranch,
     String cairnVersion,
     Instant committedAt) {
 
@@ -75,6 +82,11 @@ public record AuditRecord(
   private static final Pattern RECORD_ID =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+
+  /** A ref name below {@code refs/tags/} or {@code refs/heads/}: safe slash-separated parts. */
+  private static final Pattern REF_NAME =
+      Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}(/[A-Za-z0-9][A-Za-z0-9._-]{0,62}){0,4}");
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /**
@@ -107,10 +119,23 @@ public record AuditRecord(
     if (environment != null) {
       require(NAME.matcher(environment).matches(), "environment is not a name: " + environment);
     }
+    if (releaseTag != null) {
+      requireRefName("releaseTag", releaseTag);
+    }
+    if (revertCommit != null) {
+      requireObjectId("revertCommit", revertCommit);
+    }
+    if (revertBranch != null) {
+      requireRefName("revertBranch", revertBranch);
+    }
     if (duration != null) {
       require(!duration.isNegative(), "duration must not be negative");
     }
     require(!cairnVersion.isBlank(), "cairnVersion must not be blank");
+    if (trigger.actor() != null) {
+      // The actor is shown in subjects and trailers: it must not forge a line either.
+      trigger = new AuditTrigger(trigger.kind(), oneLine(trigger.actor()));
+    }
     commitSubject = oneLine(commitSubject);
     action = oneLine(action);
     run = oneLine(run);
@@ -141,6 +166,33 @@ public record AuditRecord(
     var utc = occurredAt.atOffset(java.time.ZoneOffset.UTC);
     return String.format(
         Locale.ROOT, "records/%04d/%02d/%s.json", utc.getYear(), utc.getMonthValue(), id);
+  }
+
+  /** This record with the application commit's time set (an adapter that knows it fills it in). */
+  public AuditRecord withCommittedAt(Instant committedAt) {
+    return new AuditRecord(
+        id,
+        event,
+        occurredAt,
+        startedAt,
+        duration,
+        run,
+        trigger,
+        commit,
+        tree,
+        commitSubject,
+        environment,
+        artifact,
+        previousRelease,
+        error,
+        supersededBy,
+        rolledBackTo,
+        action,
+        releaseTag,
+        revertCommit,
+        revertBranch,
+        cairnVersion,
+        committedAt);
   }
 
   /** The commit's abbreviated id, as people read it. */
@@ -176,6 +228,12 @@ public record AuditRecord(
                   + what
                   + (supersededBy == null ? "" : ", superseded by " + supersededBy.substring(0, 7));
           case MARKED_BAD -> "marked " + what + " bad" + by + why;
+          case SKIPPED_BAD -> "skipped " + what + ", marked bad";
+          case REVERTED ->
+              "reverted "
+                  + what
+                  + (revertBranch == null ? "" : " on " + revertBranch)
+                  + (revertCommit == null ? "" : " as " + revertCommit.substring(0, 7));
           case MANUAL_ACTION -> (action == null ? "manual action" : action) + " " + what + by;
           case APPROVED -> "approved " + what + by;
         };
@@ -228,6 +286,9 @@ public record AuditRecord(
     putIf(o, "supersededBy", supersededBy);
     putIf(o, "rolledBackTo", rolledBackTo);
     putIf(o, "action", action);
+    putIf(o, "releaseTag", releaseTag);
+    putIf(o, "revertCommit", revertCommit);
+    putIf(o, "revertBranch", revertBranch);
     o.put("cairnVersion", cairnVersion);
     return o;
   }
@@ -290,6 +351,9 @@ public record AuditRecord(
           text(o, "supersededBy"),
           text(o, "rolledBackTo"),
           text(o, "action"),
+          text(o, "releaseTag"),
+          text(o, "revertCommit"),
+          text(o, "revertBranch"),
           text(o, "cairnVersion"),
           instant(o, "committedAt"));
     } catch (NullPointerException missing) {
@@ -328,6 +392,12 @@ public record AuditRecord(
     require(OBJECT_ID.matcher(value).matches(), field + " must be a full lower-case object id");
   }
 
+  private static void requireRefName(String field, String value) {
+    require(
+        REF_NAME.matcher(value).matches() && !value.contains("..") && !value.endsWith(".lock"),
+        field + " is not a safe ref name: " + value);
+  }
+
   private static void require(boolean ok, String message) {
     if (!ok) {
       throw new IllegalArgumentException(message);
@@ -364,6 +434,9 @@ public record AuditRecord(
     private String supersededBy;
     private String rolledBackTo;
     private String action;
+    private String releaseTag;
+    private String revertCommit;
+    private String revertBranch;
     private String cairnVersion;
     private Instant committedAt;
 
@@ -477,6 +550,24 @@ public record AuditRecord(
       return this;
     }
 
+    /** For {@link AuditEvent#DEPLOYED}: the release tag delivery creates. */
+    public Builder releaseTag(String releaseTag) {
+      this.releaseTag = releaseTag;
+      return this;
+    }
+
+    /** For {@link AuditEvent#REVERTED}: the revert commit. */
+    public Builder revertCommit(String revertCommit) {
+      this.revertCommit = revertCommit;
+      return this;
+    }
+
+    /** For {@link AuditEvent#REVERTED}: the branch the revert commit went to. */
+    public Builder revertBranch(String revertBranch) {
+      this.revertBranch = revertBranch;
+      return this;
+    }
+
     /** The version of Cairn writing the record. */
     public Builder cairnVersion(String cairnVersion) {
       this.cairnVersion = cairnVersion;
@@ -507,6 +598,9 @@ public record AuditRecord(
           supersededBy,
           rolledBackTo,
           action,
+          releaseTag,
+          revertCommit,
+          revertBranch,
           cairnVersion,
           committedAt);
     }
