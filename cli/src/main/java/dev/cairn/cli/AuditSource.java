@@ -32,6 +32,18 @@ final class AuditSource {
     return repository == null ? "served" : AuditTrailKey.of(repository);
   }
 
+  /** True when this is the repository {@code cairn serve} serves from this CAIRN_HOME. */
+  boolean isServed() throws IOException {
+    if (repository == null) {
+      return true;
+    }
+    Path remoteFile = CairnHome.path().resolve("audit").resolve("remote");
+    if (!Files.isRegularFile(remoteFile)) {
+      return false;
+    }
+    return AuditTrailKey.of(Files.readString(remoteFile).strip()).equals(key());
+  }
+
   /** What to call this source in messages. */
   String describe() {
     return repository == null ? "the served repository" : repository;
