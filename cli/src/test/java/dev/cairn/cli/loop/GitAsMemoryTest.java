@@ -3,6 +3,10 @@ package dev.cairn.cli.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.cairn.git.audit.AuditTipFile;
+import dev.cairn.git.audit.AuditTrail;
+import dev.cairn.git.audit.AuditVerifier;
+import dev.cairn.pipeline.audit.AuditEvent;
 import dev.cairn.pipeline.run.EnvironmentLedger;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -121,6 +125,34 @@ class GitAsMemoryTest {
         .until(() -> !loop.outcome(back).status().equals("RUNNING"));
     assertThat(loop.outcome(back).status()).isEqualTo("SUCCEEDED");
     assertThat(loop.version()).contains(first.getName());
+
+    // The trail the real loop wrote, across the restart, passes the integrity check, and its
+    // deployments carry their commit's time (for lead time).
+    await("every record is pushed")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> loop.cairn().auditStatus().orElseThrow().delivered());
+    try (AuditTrail trail = AuditTrail.open(loop.origin, null, null)) {
+      AuditVerifier.Report report =
+          AuditVerifier.builder()
+              .grace(Duration.ZERO)
+              .build()
+              .verify(
+                  trail.repository(),
+                  trail.ref(),
+                  List.of(
+                      new AuditVerifier.KnownTip(
+                          AuditTipFile.read(loop.home.resolve("audit/delivered-tip")).orElseThrow(),
+                          "delivered by Cairn")));
+      assertThat(report.problems()).isEmpty();
+      assertThat(
+              trail.query(
+                  new AuditTrail.Query(ENV, second.getName(), AuditEvent.DEPLOYED, null, null, 0)))
+          .singleElement()
+          .satisfies(
+              e ->
+                  assertThat(e.committedAt())
+                      .isEqualTo(second.getCommitterIdent().getWhenAsInstant()));
+    }
   }
 
   private String crashingPipeline() {
