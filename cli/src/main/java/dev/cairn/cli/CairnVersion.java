@@ -6,7 +6,12 @@ import picocli.CommandLine;
 public final class CairnVersion implements CommandLine.IVersionProvider {
   @Override
   public String[] getVersion() {
+    return new String[] {"cairn " + current()};
+  }
+
+  /** Cairn's version from the jar's manifest, or {@code development build}. */
+  public static String current() {
     String version = CairnVersion.class.getPackage().getImplementationVersion();
-    return new String[] {"cairn " + (version == null ? "development build" : version)};
+    return version == null ? "development build" : version;
   }
 }

@@ -1,8 +1,10 @@
 package dev.cairn.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.cli.loop.AuditTrailView;
 import dev.cairn.cli.loop.LocalCairn;
 import dev.cairn.cli.loop.Narrator;
+import dev.cairn.pipeline.port.AuditDeliveryStatus;
 import dev.cairn.pipeline.port.PipelineListener;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -136,6 +139,7 @@ public final class DemoCommand implements Callable<Integer> {
       stepFix(clone);
       heading("Deployment history");
       printHistory();
+      printAuditTrail();
       heading(failures.isEmpty() ? "Every step behaved as expected" : "Unexpected results");
       failures.forEach(f -> say("  - " + f));
       if (!exit) {
@@ -271,6 +275,31 @@ public final class DemoCommand implements Callable<Integer> {
     for (int i = runs.size() - 1; i >= 0; i--) {
       say("  " + dev.cairn.cli.loop.RunsView.line(runs.get(i)));
     }
+  }
+
+  /** The trail as git shows it, once every record is pushed. */
+  private void printAuditTrail() throws IOException {
+    heading("The audit trail in git (pushed to " + origin + ")");
+    Optional<AuditDeliveryStatus> delivered = cairn.flushAudit();
+    if (delivered.isEmpty()) {
+      say("the audit trail is off");
+      return;
+    }
+    List<String> trail = AuditTrailView.auditLog(origin);
+    say("$ git log --format='%h %s' cairn/audit");
+    trail.forEach(line -> say("  " + line));
+    say("");
+    say("$ git log --notes=cairn --format='%h %s%n%N' main");
+    AuditTrailView.notesLog(origin, "main").forEach(line -> say("  " + line));
+    String all = String.join("\n", trail);
+    expect(
+        delivered.get().delivered()
+            && all.contains("production: deployed")
+            && all.contains("build of ")
+            && all.contains("production: rolled back")
+            && all.contains("production: marked "),
+        "every build, deployment and rollback is on the cairn/audit branch",
+        delivered.get().pending() + " records not pushed, " + trail.size() + " on the branch");
   }
 
   // ---------------------------------------------------------------- helpers

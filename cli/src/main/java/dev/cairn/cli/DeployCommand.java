@@ -29,6 +29,8 @@ public final class DeployCommand implements Callable<Integer> {
     ObjectNode body = Json.object();
     body.put("environment", environment);
     body.put("commit", commit);
+    // Who did it, for the audit trail.
+    body.put("actor", System.getProperty("user.name"));
     System.out.println("run " + ServerAddress.post("/api/deploy", body).path("run").asText());
     return ExitCodes.OK;
   }

@@ -26,6 +26,8 @@ public final class RollbackCommand implements Callable<Integer> {
   public Integer call() {
     ObjectNode body = Json.object();
     body.put("environment", environment);
+    // Who did it, for the audit trail.
+    body.put("actor", System.getProperty("user.name"));
     if (to != null) {
       body.put("to", to);
     }

@@ -62,6 +62,16 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "Also print build output.")
   boolean verbose;
 
+  @Option(
+      names = "--audit",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Keep the audit trail in the repository: records on branch cairn/audit, notes on"
+              + " refs/notes/cairn, pushed to the remote (default: on; --no-audit turns it off).")
+  boolean audit;
+
   @Override
   public Integer call() throws Exception {
     Duration pollInterval =
@@ -75,7 +85,15 @@ public final class ServeCommand implements Callable<Integer> {
     try (LocalCairn cairn =
         LocalCairn.start(
             new LocalCairn.Options(
-                home, repository, branch, pollInterval, host, port, buildEnv, narrator))) {
+                home,
+                repository,
+                branch,
+                pollInterval,
+                host,
+                port,
+                buildEnv,
+                narrator,
+                audit ? LocalCairn.AuditTrail.GIT : LocalCairn.AuditTrail.OFF))) {
       System.out.println(
           "cairn: watching "
               + repository

@@ -53,6 +53,8 @@ public final class StatusCommand implements Callable<Integer> {
         }
       }
     }
+    ObjectNode audit = auditStatus(home);
+    status.set("audit", audit);
     if (json) {
       System.out.println(Json.write(status));
       return ExitCodes.OK;
@@ -79,7 +81,66 @@ public final class StatusCommand implements Callable<Integer> {
                       .append(b.asText(), 0, Math.min(7, b.asText().length())));
       System.out.println("  bad        " + (bad.isEmpty() ? "none" : bad));
     }
+    printAudit(audit);
     return ExitCodes.OK;
+  }
+
+  /**
+   * The audit trail's delivery: the records waiting in the outbox (counted here, so it is right
+   * even while Cairn is stopped) and what the running Cairn last reported ({@code
+   * audit/status.json}, whose errors it redacted).
+   */
+  static ObjectNode auditStatus(Path home) throws IOException {
+    Path dir = home.resolve("audit");
+    ObjectNode audit = Json.object();
+    Path file = dir.resolve("status.json");
+    JsonNode reported = Json.object();
+    if (Files.isRegularFile(file)) {
+      try {
+        reported = Json.parse(Files.readString(file));
+      } catch (RuntimeException e) {
+        reported = Json.object();
+      }
+    }
+    Path outbox = dir.resolve("outbox");
+    boolean enabled = reported.path("enabled").asBoolean(Files.isDirectory(outbox));
+    audit.put("enabled", enabled);
+    audit.put("branch", "cairn/audit");
+    int pending = 0;
+    if (Files.isDirectory(outbox)) {
+      try (Stream<Path> files = Files.list(outbox)) {
+        pending =
+            (int)
+                files
+                    .filter(f -> f.getFileName().toString().matches("\\d{19}-[0-9a-f-]{36}\\.json"))
+                    .count();
+      }
+    }
+    audit.put("pending", pending);
+    for (String field : new String[] {"consecutiveFailures", "lastError", "lastDelivered"}) {
+      if (reported.has(field)) {
+        audit.set(field, reported.get(field));
+      }
+    }
+    return audit;
+  }
+
+  private static void printAudit(JsonNode audit) {
+    if (!audit.path("enabled").asBoolean()) {
+      System.out.println("audit trail: off");
+      return;
+    }
+    System.out.println("audit trail (branch cairn/audit, notes refs/notes/cairn):");
+    int pending = audit.path("pending").asInt();
+    System.out.println(
+        "  pending    "
+            + (pending == 0
+                ? "none, every record is pushed"
+                : pending + (pending == 1 ? " record" : " records") + " not pushed yet"));
+    System.out.println("  delivered  " + audit.path("lastDelivered").asText("not yet"));
+    if (audit.has("lastError")) {
+      System.out.println("  last error " + audit.path("lastError").asText());
+    }
   }
 
   private static JsonNode readDeployment(Path home, String environment) throws IOException {

@@ -81,11 +81,17 @@ class DemoCommandTest {
             "ok   production serves the last good commit again",
             "ok   the bad commit is marked bad",
             "ok   the fix deploys",
-            "ok   production serves the fix");
+            "ok   production serves the fix",
+            "ok   every build, deployment and rollback is on the cairn/audit branch");
     assertThat(out).contains(checks);
     assertThat(out.lines().filter(l -> l.strip().startsWith("ok ")))
         .as("no other checks than these")
         .hasSize(checks.size());
     assertThat(out).contains("== Every step behaved as expected");
+    assertThat(out)
+        .contains("$ git log --format='%h %s' cairn/audit")
+        .contains("$ git log --notes=cairn --format='%h %s%n%N' main")
+        .containsPattern("production: deployed [0-9a-f]{7} \\(notes: revert the response cache\\)")
+        .containsPattern("production: rolled back [0-9a-f]{7} \\(notes: cache responses\\) to ");
   }
 }

@@ -28,9 +28,10 @@ import javax.crypto.spec.SecretKeySpec;
  *       ({@code sha256=<hex HMAC of the body>}); otherwise 401.
  *   <li>{@code GET /api/status}: environments and their releases, as JSON.
  *   <li>{@code GET /api/runs}: recent runs, as JSON.
- *   <li>{@code POST /api/deploy} {@code {"environment", "commit"}}: deploy a commit by hand.
- *   <li>{@code POST /api/rollback} {@code {"environment", "to"?}}: roll an environment back by
+ *   <li>{@code POST /api/deploy} {@code {"environment", "commit", "actor"?}}: deploy a commit by
  *       hand.
+ *   <li>{@code POST /api/rollback} {@code {"environment", "to"?, "actor"?}}: roll an environment
+ *       back by hand.
  *   <li>{@code GET /health}: 200 while Cairn runs.
  * </ul>
  */

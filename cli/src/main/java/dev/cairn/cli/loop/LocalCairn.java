@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.engine.json.Json;
 import dev.cairn.engine.store.SqliteExecutionStore;
 import dev.cairn.git.CommitInfo;
+import dev.cairn.git.RemoteCredentials;
 import dev.cairn.git.RepositoryMirror;
+import dev.cairn.git.audit.GitAuditLog;
 import dev.cairn.git.hook.HookInstaller;
+import dev.cairn.git.revert.GitReverter;
 import dev.cairn.git.watch.CommitWatcher;
 import dev.cairn.git.workspace.Workspaces;
 import dev.cairn.local.artifact.ContentAddressedArtifactStore;
@@ -17,6 +20,7 @@ import dev.cairn.local.secret.FileSecretStore;
 import dev.cairn.local.service.LocalServiceProvisioner;
 import dev.cairn.pipeline.file.PipelineDefinition;
 import dev.cairn.pipeline.file.PipelineFileParser;
+import dev.cairn.pipeline.port.AuditDeliveryStatus;
 import dev.cairn.pipeline.port.PipelineListener;
 import dev.cairn.pipeline.run.EnvironmentLedger;
 import dev.cairn.pipeline.run.PipelineService;
@@ -27,8 +31,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * Cairn's GitOps loop on one machine, wired from the local adapters: a git mirror watched by
@@ -44,6 +55,21 @@ public final class LocalCairn implements AutoCloseable {
   private final LocalJobExecutor jobs;
   private final CairnServer server;
   private final CommitWatcher watcher;
+  private final GitAuditLog audit;
+  private final GitReverter reverter;
+  private final ScheduledExecutorService auditStatusWriter;
+  private final AtomicReference<Instant> lastPushNotice = new AtomicReference<>();
+
+  /** Who may be named as the actor of a manual action: a user name, not free text. */
+  private static final Pattern ACTOR = Pattern.compile("[A-Za-z0-9._@+-][A-Za-z0-9 ._@+-]{0,63}");
+
+  /** Whether Cairn keeps the audit trail in the application repository. */
+  public enum AuditTrail {
+    /** Records on {@code cairn/audit}, notes on {@code refs/notes/cairn}, pushed to the remote. */
+    GIT,
+    /** No records at all (e.g. a remote Cairn must not push to). */
+    OFF
+  }
 
   /**
    * How the loop runs.
@@ -56,6 +82,7 @@ public final class LocalCairn implements AutoCloseable {
    * @param httpPort the HTTP port (0 for any free one)
    * @param jobEnvironment environment variables every build and migration gets
    * @param listener hears what happens
+   * @param auditTrail whether the audit trail is kept in the repository
    */
   public record Options(
       Path home,
@@ -65,7 +92,31 @@ public final class LocalCairn implements AutoCloseable {
       String httpHost,
       int httpPort,
       Map<String, String> jobEnvironment,
-      PipelineListener listener) {}
+      PipelineListener listener,
+      AuditTrail auditTrail) {
+
+    /** Options with the audit trail kept in git. */
+    public Options(
+        Path home,
+        String repository,
+        String branch,
+        Duration pollInterval,
+        String httpHost,
+        int httpPort,
+        Map<String, String> jobEnvironment,
+        PipelineListener listener) {
+      this(
+          home,
+          repository,
+          branch,
+          pollInterval,
+          httpHost,
+          httpPort,
+          jobEnvironment,
+          listener,
+          AuditTrail.GIT);
+    }
+  }
 
   private LocalCairn(Options options) throws IOException {
     this.options = options;
@@ -89,16 +140,45 @@ public final class LocalCairn implements AutoCloseable {
       mirrorBuilder.remote(options.repository());
     }
     // For remotes over HTTPS: `cairn secrets set git-token` (and optionally git-username).
-    mirrorBuilder.credentials(
+    Supplier<RemoteCredentials> credentials =
         () ->
             secrets
                 .get("git-token")
                 .map(
                     token ->
-                        new dev.cairn.git.RemoteCredentials(
-                            secrets.get("git-username").orElse("git"), token))
-                .orElse(null));
+                        new RemoteCredentials(secrets.get("git-username").orElse("git"), token))
+                .orElse(null);
+    mirrorBuilder.credentials(credentials);
     this.mirror = mirrorBuilder.build();
+    String remote =
+        Files.isDirectory(localRepository)
+            ? localRepository.toAbsolutePath().toString()
+            : options.repository();
+    // Git as memory: environments whose state was lost are rebuilt from the trail before any run.
+    TrailRecovery.recover(home, remote, mirror.remoteForDisplay(), credentials, options.listener());
+    if (options.auditTrail() == AuditTrail.GIT) {
+      this.audit =
+          GitAuditLog.builder()
+              .remote(remote)
+              .credentials(credentials)
+              .repository(home.resolve("audit").resolve("repository.git"))
+              .outbox(home.resolve("audit").resolve("outbox"))
+              .signer(AuditSigners.fromSecrets(secrets).orElse(null))
+              // What `cairn audit verify` checks the branch never went back from.
+              .deliveredTip(home.resolve("audit").resolve("delivered-tip"))
+              .build();
+      // Delivers at once whatever an earlier process left in the outbox.
+      audit.start();
+    } else {
+      this.audit = null;
+    }
+    this.reverter =
+        GitReverter.builder()
+            .remote(remote)
+            .branch(options.branch())
+            .credentials(credentials)
+            .repository(home.resolve("revert").resolve("repository.git"))
+            .build();
     PipelineService.Ports ports =
         new PipelineService.Ports(
             jobs,
@@ -111,7 +191,13 @@ public final class LocalCairn implements AutoCloseable {
               at.create(mirror.repository(), commitId, target.getFileName().toString());
             },
             options.listener(),
-            options.jobEnvironment());
+            options.jobEnvironment(),
+            audit == null
+                ? null
+                : new CommitTimeAuditLog(
+                    audit, id -> mirror.commit(id).map(CommitInfo::commitTime)),
+            dev.cairn.cli.CairnVersion.current(),
+            this::revert);
     this.pipelines =
         new PipelineService(
             home,
@@ -134,6 +220,15 @@ public final class LocalCairn implements AutoCloseable {
             .pollInterval(options.pollInterval())
             .build();
     watcher.start();
+    // `cairn status` reads the delivery status from CAIRN_HOME while this process runs.
+    this.auditStatusWriter =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, "cairn-audit-status");
+              thread.setDaemon(true);
+              return thread;
+            });
+    auditStatusWriter.scheduleWithFixedDelay(this::writeAuditStatus, 0, 1, TimeUnit.SECONDS);
   }
 
   /** Starts the loop. */
@@ -152,8 +247,15 @@ public final class LocalCairn implements AutoCloseable {
   }
 
   private void newCommit(CommitInfo commit) {
+    // A commit found within a poll interval of a push notification is that push's; the watcher
+    // merges notifications, so this is the closest it can tell.
+    Instant notice = lastPushNotice.get();
+    boolean pushed = notice != null && notice.plus(options.pollInterval()).isAfter(Instant.now());
     try {
-      pipelines.submit(RunRequest.pushed(commit.id(), commit.treeId(), commit.shortMessage()));
+      pipelines.submit(
+          pushed
+              ? RunRequest.pushed(commit.id(), commit.treeId(), commit.shortMessage())
+              : RunRequest.polled(commit.id(), commit.treeId(), commit.shortMessage()));
     } catch (IOException | RuntimeException e) {
       options
           .listener()
@@ -171,14 +273,25 @@ public final class LocalCairn implements AutoCloseable {
     if (environment == null || environment.isBlank()) {
       throw new IllegalArgumentException("\"environment\" is required");
     }
+    String actor = request.path("actor").asText("");
+    if (actor.isEmpty()) {
+      // Without a caller's name, the person running Cairn did it.
+      actor = System.getProperty("user.name", "unknown");
+    }
+    if (!ACTOR.matcher(actor).matches()) {
+      throw new IllegalArgumentException(
+          "\"actor\" must be a user name (letters, digits, . _ @ + - and spaces, at most 64)");
+    }
     try {
       String runId;
       if (action.equals("deploy")) {
         CommitInfo commit = resolve(request.path("commit").asText(null));
-        runId = pipelines.deploy(environment, commit.id(), commit.treeId(), commit.shortMessage());
+        runId =
+            pipelines.deploy(
+                environment, commit.id(), commit.treeId(), commit.shortMessage(), actor);
       } else {
         String to = request.hasNonNull("to") ? resolve(request.get("to").asText()).id() : null;
-        runId = pipelines.rollback(environment, to, id -> resolve(id).treeId());
+        runId = pipelines.rollback(environment, to, id -> resolve(id).treeId(), actor);
       }
       ObjectNode result = Json.object();
       result.put("run", runId);
@@ -207,9 +320,69 @@ public final class LocalCairn implements AutoCloseable {
     }
   }
 
+  /**
+   * Pushes a revert commit; when it went to the deployed branch, looks at the branch at once: no
+   * hook reports Cairn's own push, and the revert is the next commit to deploy (its tree is the
+   * last good one, so its artifact is reused).
+   */
+  private dev.cairn.pipeline.port.SourceReverter.Reverted revert(
+      String commit, boolean ontoDeployedBranch) throws IOException {
+    var reverted = reverter.revert(commit, ontoDeployedBranch);
+    if (reverted.branch().equals(options.branch())) {
+      notifyPush();
+    }
+    return reverted;
+  }
+
   /** Checks the repository now (what a push notification does). */
   public void notifyPush() {
+    lastPushNotice.set(Instant.now());
     watcher.notifyPush();
+  }
+
+  /** The audit trail's delivery status, or empty when the trail is off. */
+  public java.util.Optional<AuditDeliveryStatus> auditStatus() {
+    return audit == null ? java.util.Optional.empty() : java.util.Optional.of(audit.status());
+  }
+
+  /** Delivers the queued audit records now, on the calling thread (the demo's last step). */
+  public java.util.Optional<AuditDeliveryStatus> flushAudit() {
+    return audit == null ? java.util.Optional.empty() : java.util.Optional.of(audit.flush());
+  }
+
+  /** The audit status as JSON: what {@code GET /api/status} and {@code cairn status} show. */
+  private ObjectNode auditStatusJson() {
+    ObjectNode node = Json.object();
+    node.put("enabled", audit != null);
+    if (audit != null) {
+      AuditDeliveryStatus s = audit.status();
+      node.put("branch", "cairn/audit");
+      node.put("pending", s.pending());
+      node.put("consecutiveFailures", s.consecutiveFailures());
+      // Already redacted by the audit log: no credentials.
+      s.lastError().ifPresent(e -> node.put("lastError", e));
+      s.lastDelivered().ifPresent(t -> node.put("lastDelivered", t.toString()));
+      s.nextAttempt().ifPresent(t -> node.put("nextAttempt", t.toString()));
+    }
+    return node;
+  }
+
+  private void writeAuditStatus() {
+    try {
+      Path file = options.home().resolve("audit").resolve("status.json");
+      Files.createDirectories(file.getParent());
+      ObjectNode node = auditStatusJson();
+      node.put("writtenAt", Instant.now().toString());
+      Path tmp = file.resolveSibling("status.json.tmp");
+      Files.writeString(tmp, Json.write(node));
+      Files.move(
+          tmp,
+          file,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | RuntimeException e) {
+      // Only `cairn status` reads it; the next second tries again.
+    }
   }
 
   /** The HTTP port Cairn listens on. */
@@ -252,6 +425,7 @@ public final class LocalCairn implements AutoCloseable {
       EnvironmentLedger ledger = pipelines.ledger(environment);
       ledger.lastGood().ifPresent(good -> node.put("lastGood", good.commit()));
     }
+    status.set("audit", auditStatusJson());
     return status;
   }
 
@@ -276,6 +450,13 @@ public final class LocalCairn implements AutoCloseable {
     watcher.close();
     server.close();
     pipelines.close();
+    auditStatusWriter.shutdownNow();
+    if (audit != null) {
+      writeAuditStatus();
+      // Queued records stay in the outbox for the next start.
+      audit.close();
+    }
+    reverter.close();
     mirror.close();
   }
 }

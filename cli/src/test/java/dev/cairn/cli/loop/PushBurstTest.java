@@ -111,6 +111,34 @@ class PushBurstTest {
         .as("only the newest release still runs")
         .singleElement()
         .satisfies(r -> assertThat(r.commit()).isEqualTo(newest.getName()));
+
+    // The audit trail accounts for every commit once: deployed, or superseded by a newer one.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> loop.cairn().auditStatus().orElseThrow().delivered());
+    List<dev.cairn.pipeline.audit.AuditRecord> records = AuditTrails.records(loop.origin);
+    assertThat(records.stream().map(dev.cairn.pipeline.audit.AuditRecord::id).distinct())
+        .hasSize(records.size());
+    for (int i = 0; i < outcomes.size(); i++) {
+      String commit = burst.get(i).getName();
+      List<dev.cairn.pipeline.audit.AuditRecord> outcomeRecords =
+          records.stream()
+              .filter(r -> r.commit().equals(commit))
+              .filter(
+                  r ->
+                      r.event() == dev.cairn.pipeline.audit.AuditEvent.DEPLOYED
+                          || r.event() == dev.cairn.pipeline.audit.AuditEvent.SUPERSEDED)
+              .toList();
+      assertThat(outcomeRecords).as("the outcome records of change %d", i + 1).hasSize(1);
+      if (outcomes.get(i).production().equals("skipped")) {
+        assertThat(order.get(outcomeRecords.get(0).supersededBy()))
+            .as("change %d is superseded by a newer commit", i + 1)
+            .isGreaterThan(i + 1);
+      } else {
+        assertThat(outcomeRecords.get(0).event())
+            .isEqualTo(dev.cairn.pipeline.audit.AuditEvent.DEPLOYED);
+      }
+    }
   }
 
   @Test

@@ -32,6 +32,7 @@ import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.GpgSignature;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.ObjectReader;
@@ -39,6 +40,7 @@ import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.TagBuilder;
 import org.eclipse.jgit.notes.Note;
 import org.eclipse.jgit.notes.NoteMap;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -65,6 +67,9 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  * remote is retried with exponential back-off. A record leaves the outbox only after the push that
  * contains it succeeded, so a crash at any instant neither loses nor duplicates one.
  *
+ * <p>A record with a {@code releaseTag} also gets an annotated tag on its application commit,
+ * pushed in the same push; a tag the remote already has is never moved.
+ *
  * <p>The local bare repository only caches objects: the commits are rebuilt on the fetched remote
  * tips at every attempt, and Cairn's own refs live under {@code refs/cairn/}, so the directory may
  * be the one a {@code RepositoryMirror} uses.
@@ -83,10 +88,17 @@ public final class GitAuditLog implements AuditLog {
   private static final String REMOTE_NOTES = "refs/cairn/remote/notes/cairn";
   private static final String OUT_BRANCH = "refs/cairn/outgoing/audit";
   private static final String OUT_NOTES = "refs/cairn/outgoing/notes";
+  private static final String REMOTE_TAGS = "refs/cairn/remote/tags/";
+  private static final String OUT_TAGS = "refs/cairn/outgoing/tags/";
   private static final List<RefSpec> FETCH_SPECS =
       List.of(
           new RefSpec("+refs/heads/cairn/*:refs/cairn/remote/heads/cairn/*"),
-          new RefSpec("+refs/notes/*:refs/cairn/remote/notes/*"));
+          new RefSpec("+refs/notes/*:refs/cairn/remote/notes/*"),
+          new RefSpec("+refs/tags/cairn/*:refs/cairn/remote/tags/cairn/*"));
+
+  /** Fetched only when a release tag's application commit is not yet in the local repository. */
+  private static final RefSpec APP_HEADS = new RefSpec("+refs/heads/*:refs/cairn/remote/app/*");
+
   private static final int ROUNDS_PER_ATTEMPT = 10;
 
   private final Repository repository;
@@ -100,6 +112,8 @@ public final class GitAuditLog implements AuditLog {
   private final int timeoutSeconds;
   private final String committerName;
   private final String committerEmail;
+  private final AuditSigner signer;
+  private final Path deliveredTip;
   private final ScheduledExecutorService executor;
 
   private final Object deliveryLock = new Object();
@@ -129,6 +143,8 @@ public final class GitAuditLog implements AuditLog {
     this.timeoutSeconds = (int) Math.max(1, b.timeout.toSeconds());
     this.committerName = b.committerName;
     this.committerEmail = b.committerEmail;
+    this.signer = b.signer;
+    this.deliveredTip = b.deliveredTip;
     this.executor =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -141,6 +157,14 @@ public final class GitAuditLog implements AuditLog {
   /** A new builder. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * The message of a record's audit commit: its subject, a blank line and its trailers (for tools
+   * that build trails, such as the benchmark's generator).
+   */
+  public static String messageOf(AuditRecord record) {
+    return AuditCommitMessage.of(record);
   }
 
   /**
@@ -351,7 +375,7 @@ public final class GitAuditLog implements AuditLog {
         }
         inserter.flush();
       }
-      List<RefSpec> specs = new ArrayList<>();
+      List<RefSpec> specs = new ArrayList<>(releaseTags(batch));
       if (!Objects.equals(branch, baseBranch)) {
         setLocalRef(OUT_BRANCH, branch);
         specs.add(new RefSpec(OUT_BRANCH + ":" + BRANCH));
@@ -370,6 +394,10 @@ public final class GitAuditLog implements AuditLog {
           }
           return rejection;
         }
+        if (deliveredTip != null && !Objects.equals(branch, baseBranch)) {
+          // What Cairn itself pushed: `cairn audit verify` checks the branch never went back.
+          AuditTipFile.write(deliveredTip, branch.getName());
+        }
       }
       for (AuditOutbox.Entry e : batch) {
         outbox.remove(e);
@@ -384,11 +412,54 @@ public final class GitAuditLog implements AuditLog {
             + ")");
   }
 
+  /**
+   * The release tags of the batch's records that the remote does not have yet: annotated tags on
+   * the application commits, staged under {@code refs/cairn/outgoing/tags/}. A tag that exists on
+   * the remote is never moved; a tag whose commit the remote does not have is left out (the record
+   * still says which tag was meant).
+   */
+  private List<RefSpec> releaseTags(List<AuditOutbox.Entry> batch) throws Exception {
+    List<RefSpec> specs = new ArrayList<>();
+    boolean fetchedHeads = false;
+    for (AuditOutbox.Entry e : batch) {
+      AuditRecord r = e.record();
+      if (r.releaseTag() == null || resolve(REMOTE_TAGS + r.releaseTag()) != null) {
+        continue;
+      }
+      ObjectId app = ObjectId.fromString(r.commit());
+      if (!repository.getObjectDatabase().has(app) && !fetchedHeads) {
+        fetch(List.of(APP_HEADS));
+        fetchedHeads = true;
+      }
+      if (!repository.getObjectDatabase().has(app)) {
+        continue;
+      }
+      ObjectId tag;
+      try (ObjectInserter inserter = repository.newObjectInserter()) {
+        TagBuilder builder = new TagBuilder();
+        builder.setObjectId(app, Constants.OBJ_COMMIT);
+        builder.setTag(r.releaseTag());
+        builder.setTagger(
+            new PersonIdent(committerName, committerEmail, r.occurredAt(), ZoneOffset.UTC));
+        builder.setMessage(r.subject() + "\n\nCairn-Record: " + r.id() + "\n");
+        tag = inserter.insert(builder);
+        inserter.flush();
+      }
+      setLocalRef(OUT_TAGS + r.releaseTag(), tag);
+      specs.add(new RefSpec(OUT_TAGS + r.releaseTag() + ":" + Constants.R_TAGS + r.releaseTag()));
+    }
+    return specs;
+  }
+
   private void fetch() throws Exception {
+    fetch(FETCH_SPECS);
+  }
+
+  private void fetch(List<RefSpec> refSpecs) throws Exception {
     try (Git git = Git.wrap(repository)) {
       git.fetch()
           .setRemote(remote)
-          .setRefSpecs(FETCH_SPECS)
+          .setRefSpecs(refSpecs)
           .setTagOpt(TagOpt.NO_TAGS)
           .setRemoveDeletedRefs(true)
           .setTimeout(timeoutSeconds)
@@ -426,6 +497,11 @@ public final class GitAuditLog implements AuditLog {
             problems.append(' ').append(u.getRemoteName()).append(" moved on");
           }
           default -> {
+            if (u.getRemoteName().startsWith(Constants.R_TAGS) && !lockedByAnotherWriter(u)) {
+              // A remote that refuses release tags (protected tags, ...) must not hold back the
+              // records: the tag is left out, the record still names it.
+              continue;
+            }
             if (lockedByAnotherWriter(u)) {
               retry = true;
               problems.append(' ').append(u.getRemoteName()).append(" was locked");
@@ -484,6 +560,10 @@ public final class GitAuditLog implements AuditLog {
     commit.setCommitter(
         new PersonIdent(committerName, committerEmail, clock.instant(), ZoneOffset.UTC));
     commit.setMessage(AuditCommitMessage.of(r));
+    if (signer != null) {
+      // The signature covers the commit exactly as built so far, as git verify-commit expects.
+      commit.setGpgSignature(new GpgSignature(signer.sign(commit.build())));
+    }
     return inserter.insert(commit);
   }
 
@@ -653,6 +733,8 @@ public final class GitAuditLog implements AuditLog {
     private Duration timeout = Duration.ofSeconds(30);
     private String committerName = "Cairn";
     private String committerEmail = "cairn@localhost";
+    private AuditSigner signer;
+    private Path deliveredTip;
 
     private Builder() {}
 
@@ -716,6 +798,21 @@ public final class GitAuditLog implements AuditLog {
     public Builder committer(String name, String email) {
       this.committerName = Objects.requireNonNull(name, "name");
       this.committerEmail = Objects.requireNonNull(email, "email");
+      return this;
+    }
+
+    /** Signs every record commit with this key (default: unsigned). Notes commits stay unsigned. */
+    public Builder signer(AuditSigner signer) {
+      this.signer = signer;
+      return this;
+    }
+
+    /**
+     * A file (in {@code CAIRN_HOME}) where the branch tip of every accepted push is recorded, for
+     * {@code cairn audit verify} (see {@link AuditTipFile}); default: none.
+     */
+    public Builder deliveredTip(Path file) {
+      this.deliveredTip = file;
       return this;
     }
 

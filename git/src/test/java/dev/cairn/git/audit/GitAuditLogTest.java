@@ -112,6 +112,46 @@ class GitAuditLogTest {
   }
 
   @Test
+  void aDeployedRecordWithAReleaseTagCreatesTheTagOnTheAppCommitOnceAndNeverMovesIt()
+      throws Exception {
+    AuditRecord deployed =
+        record(AuditEvent.DEPLOYED, c1, "production")
+            .releaseTag("cairn/production/20261126-040001-" + c1.substring(0, 7))
+            .build();
+    AuditRecord taken =
+        record(AuditEvent.DEPLOYED, c2, "production").releaseTag("cairn/production/taken").build();
+    // Someone already has a tag of that name (on another commit): Cairn never moves it.
+    fixture.work().tag().setName("cairn/production/taken").setObjectId(null).call();
+    fixture
+        .work()
+        .push()
+        .setRemote(fixture.origin().toUri().toString())
+        .setRefSpecs(
+            new org.eclipse.jgit.transport.RefSpec(
+                "refs/tags/cairn/production/taken:refs/tags/cairn/production/taken"))
+        .call();
+    ObjectId takenBefore = originRef("refs/tags/cairn/production/taken");
+    // A fresh local repository: the app commit must be fetched to be tagged.
+    GitAuditLog log = log("tags");
+    log.start();
+    log.append(deployed);
+    log.append(taken);
+
+    await().until(() -> log.status().delivered());
+
+    try (Repository origin = openOrigin();
+        RevWalk walk = new RevWalk(origin)) {
+      Ref tag = origin.exactRef("refs/tags/" + deployed.releaseTag());
+      assertThat(tag).isNotNull();
+      var annotated = walk.parseTag(tag.getObjectId());
+      assertThat(annotated.getObject().getName()).isEqualTo(c1);
+      assertThat(annotated.getShortMessage()).isEqualTo(deployed.subject());
+    }
+    assertThat(originRef("refs/tags/cairn/production/taken")).isEqualTo(takenBefore);
+    assertThat(recordIds()).containsExactly(deployed.id(), taken.id());
+  }
+
+  @Test
   void recordsAppendedWhileTheRemoteIsUnreachableAreDeliveredInOrderWhenItReturns()
       throws Exception {
     GitAuditLog log = log("a");

@@ -24,6 +24,13 @@ public enum AuditEvent {
   SUPERSEDED("superseded"),
   /** The commit will not be deployed again automatically to the environment. */
   MARKED_BAD("marked-bad"),
+  /** A run of the commit did not deploy it to the environment because it is marked bad there. */
+  SKIPPED_BAD("skipped-bad"),
+  /**
+   * After an automatic rollback, a commit reverting the commit ({@code revertCommit}) was pushed to
+   * {@code revertBranch}.
+   */
+  REVERTED("reverted"),
   /** A person did something by hand ({@code action}, by the trigger's actor). */
   MANUAL_ACTION("manual-action"),
   /** A person approved the commit for the environment. */

@@ -43,7 +43,13 @@ import java.util.regex.Pattern;
  * @param supersededBy for {@link AuditEvent#SUPERSEDED}: the commit deployed instead, or null
  * @param rolledBackTo for {@link AuditEvent#ROLLED_BACK}: the commit now running again, or null
  * @param action for {@link AuditEvent#MANUAL_ACTION}: what the person did, e.g. {@code rollback}
+ * @param releaseTag for {@link AuditEvent#DEPLOYED}: the tag created for the release, e.g. {@code
+ *     cairn/production/20261126-045637} (delivery creates it on the application commit), or null
+ * @param revertCommit for {@link AuditEvent#REVERTED}: the revert commit Cairn pushed, or null
+ * @param revertBranch for {@link AuditEvent#REVERTED}: the branch it was pushed to, or null
  * @param cairnVersion the version of Cairn that wrote the record
+ * @param committedAt when the application commit was made (its committer time), or null; lead time
+ *     for changes is measured from it
  */
 public record AuditRecord(
     String id,
@@ -63,7 +69,11 @@ public record AuditRecord(
     String supersededBy,
     String rolledBackTo,
     String action,
-    String cairnVersion) {
+    String releaseTag,
+    String revertCommit,
+    String revertBranch,
+    String cairnVersion,
+    Instant committedAt) {
 
   /** The schema identifier written into every record; readers reject other values. */
   public static final String SCHEMA = "cairn.audit/v1";
@@ -72,6 +82,11 @@ public record AuditRecord(
   private static final Pattern RECORD_ID =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+
+  /** A ref name below {@code refs/tags/} or {@code refs/heads/}: safe slash-separated parts. */
+  private static final Pattern REF_NAME =
+      Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}(/[A-Za-z0-9][A-Za-z0-9._-]{0,62}){0,4}");
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /**
@@ -104,10 +119,23 @@ public record AuditRecord(
     if (environment != null) {
       require(NAME.matcher(environment).matches(), "environment is not a name: " + environment);
     }
+    if (releaseTag != null) {
+      requireRefName("releaseTag", releaseTag);
+    }
+    if (revertCommit != null) {
+      requireObjectId("revertCommit", revertCommit);
+    }
+    if (revertBranch != null) {
+      requireRefName("revertBranch", revertBranch);
+    }
     if (duration != null) {
       require(!duration.isNegative(), "duration must not be negative");
     }
     require(!cairnVersion.isBlank(), "cairnVersion must not be blank");
+    if (trigger.actor() != null) {
+      // The actor is shown in subjects and trailers: it must not forge a line either.
+      trigger = new AuditTrigger(trigger.kind(), oneLine(trigger.actor()));
+    }
     commitSubject = oneLine(commitSubject);
     action = oneLine(action);
     run = oneLine(run);
@@ -138,6 +166,33 @@ public record AuditRecord(
     var utc = occurredAt.atOffset(java.time.ZoneOffset.UTC);
     return String.format(
         Locale.ROOT, "records/%04d/%02d/%s.json", utc.getYear(), utc.getMonthValue(), id);
+  }
+
+  /** This record with the application commit's time set (an adapter that knows it fills it in). */
+  public AuditRecord withCommittedAt(Instant committedAt) {
+    return new AuditRecord(
+        id,
+        event,
+        occurredAt,
+        startedAt,
+        duration,
+        run,
+        trigger,
+        commit,
+        tree,
+        commitSubject,
+        environment,
+        artifact,
+        previousRelease,
+        error,
+        supersededBy,
+        rolledBackTo,
+        action,
+        releaseTag,
+        revertCommit,
+        revertBranch,
+        cairnVersion,
+        committedAt);
   }
 
   /** The commit's abbreviated id, as people read it. */
@@ -173,6 +228,12 @@ public record AuditRecord(
                   + what
                   + (supersededBy == null ? "" : ", superseded by " + supersededBy.substring(0, 7));
           case MARKED_BAD -> "marked " + what + " bad" + by + why;
+          case SKIPPED_BAD -> "skipped " + what + ", marked bad";
+          case REVERTED ->
+              "reverted "
+                  + what
+                  + (revertBranch == null ? "" : " on " + revertBranch)
+                  + (revertCommit == null ? "" : " as " + revertCommit.substring(0, 7));
           case MANUAL_ACTION -> (action == null ? "manual action" : action) + " " + what + by;
           case APPROVED -> "approved " + what + by;
         };
@@ -213,6 +274,7 @@ public record AuditRecord(
     o.put("commit", commit);
     putIf(o, "tree", tree);
     putIf(o, "commitSubject", commitSubject);
+    putIf(o, "committedAt", committedAt == null ? null : committedAt.toString());
     putIf(o, "environment", environment);
     putIf(o, "artifact", artifact);
     putIf(o, "previousRelease", previousRelease);
@@ -224,6 +286,9 @@ public record AuditRecord(
     putIf(o, "supersededBy", supersededBy);
     putIf(o, "rolledBackTo", rolledBackTo);
     putIf(o, "action", action);
+    putIf(o, "releaseTag", releaseTag);
+    putIf(o, "revertCommit", revertCommit);
+    putIf(o, "revertBranch", revertBranch);
     o.put("cairnVersion", cairnVersion);
     return o;
   }
@@ -286,7 +351,11 @@ public record AuditRecord(
           text(o, "supersededBy"),
           text(o, "rolledBackTo"),
           text(o, "action"),
-          text(o, "cairnVersion"));
+          text(o, "releaseTag"),
+          text(o, "revertCommit"),
+          text(o, "revertBranch"),
+          text(o, "cairnVersion"),
+          instant(o, "committedAt"));
     } catch (NullPointerException missing) {
       throw new IllegalArgumentException("audit record field missing: " + missing.getMessage());
     }
@@ -321,6 +390,12 @@ public record AuditRecord(
 
   private static void requireObjectId(String field, String value) {
     require(OBJECT_ID.matcher(value).matches(), field + " must be a full lower-case object id");
+  }
+
+  private static void requireRefName(String field, String value) {
+    require(
+        REF_NAME.matcher(value).matches() && !value.contains("..") && !value.endsWith(".lock"),
+        field + " is not a safe ref name: " + value);
   }
 
   private static void require(boolean ok, String message) {
@@ -359,7 +434,11 @@ public record AuditRecord(
     private String supersededBy;
     private String rolledBackTo;
     private String action;
+    private String releaseTag;
+    private String revertCommit;
+    private String revertBranch;
     private String cairnVersion;
+    private Instant committedAt;
 
     private Builder() {}
 
@@ -465,6 +544,30 @@ public record AuditRecord(
       return this;
     }
 
+    /** When the application commit was made (its committer time): lead time starts there. */
+    public Builder committedAt(Instant committedAt) {
+      this.committedAt = committedAt;
+      return this;
+    }
+
+    /** For {@link AuditEvent#DEPLOYED}: the release tag delivery creates. */
+    public Builder releaseTag(String releaseTag) {
+      this.releaseTag = releaseTag;
+      return this;
+    }
+
+    /** For {@link AuditEvent#REVERTED}: the revert commit. */
+    public Builder revertCommit(String revertCommit) {
+      this.revertCommit = revertCommit;
+      return this;
+    }
+
+    /** For {@link AuditEvent#REVERTED}: the branch the revert commit went to. */
+    public Builder revertBranch(String revertBranch) {
+      this.revertBranch = revertBranch;
+      return this;
+    }
+
     /** The version of Cairn writing the record. */
     public Builder cairnVersion(String cairnVersion) {
       this.cairnVersion = cairnVersion;
@@ -495,7 +598,11 @@ public record AuditRecord(
           supersededBy,
           rolledBackTo,
           action,
-          cairnVersion);
+          releaseTag,
+          revertCommit,
+          revertBranch,
+          cairnVersion,
+          committedAt);
     }
   }
 }

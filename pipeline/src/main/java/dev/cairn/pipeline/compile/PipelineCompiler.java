@@ -75,6 +75,8 @@ public final class PipelineCompiler {
 
     ObjectNode buildFailed = lambda(states, "Record build failed", RECORD, null, "$.record");
     buildFailed.with("Parameters").with("Payload").put("outcome", "build-failed");
+    // The audit record of a failed build says why.
+    buildFailed.with("Parameters").with("Payload").put("error.$", "$.error");
     buildFailed.put("Next", "Build failed");
     ObjectNode failed = states.putObject("Build failed");
     failed.put("Type", "Fail");

@@ -1,6 +1,7 @@
 package dev.cairn.pipeline.file;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A parsed and validated pipeline file ({@code cairn.yml}).
@@ -8,10 +9,18 @@ import java.util.List;
  * @param name the application's name
  * @param build how a commit is built
  * @param environments the environments, in promotion order
+ * @param audit what the audit trail does beyond its records
  */
-public record PipelineDefinition(String name, BuildSpec build, List<EnvironmentSpec> environments) {
+public record PipelineDefinition(
+    String name, BuildSpec build, List<EnvironmentSpec> environments, AuditSpec audit) {
   public PipelineDefinition {
     environments = List.copyOf(environments);
+    Objects.requireNonNull(audit, "audit");
+  }
+
+  /** A pipeline with the default audit settings. */
+  public PipelineDefinition(String name, BuildSpec build, List<EnvironmentSpec> environments) {
+    this(name, build, environments, AuditSpec.DEFAULT);
   }
 
   /** The environment of that name, if declared. */

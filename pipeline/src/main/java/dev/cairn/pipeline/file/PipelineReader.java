@@ -33,7 +33,7 @@ final class PipelineReader {
   static final int DEFAULT_FAILURE_THRESHOLD = 3;
   static final Duration DEFAULT_BAKE = Duration.ofSeconds(30);
 
-  private static final List<String> TOP_KEYS = List.of("name", "build", "environments");
+  private static final List<String> TOP_KEYS = List.of("name", "build", "environments", "audit");
   private static final List<String> BUILD_KEYS =
       List.of("steps", "artifact", "timeout", "network", "env");
   private static final List<String> STEP_KEYS = List.of("name", "run", "timeout");
@@ -42,7 +42,9 @@ final class PipelineReader {
   private static final List<String> APP_KEYS = List.of("start", "port", "start-timeout", "env");
   private static final List<String> HEALTH_KEYS =
       List.of("path", "interval", "timeout", "failure-threshold");
-  private static final List<String> ROLLBACK_KEYS = List.of("automatic");
+  private static final List<String> ROLLBACK_KEYS = List.of("automatic", "revert");
+  private static final List<String> AUDIT_KEYS = List.of("tags");
+  private static final List<String> REVERT_VALUES = List.of("off", "main", "branch");
   private static final List<String> POSTGRES_KEYS = List.of("type", "database");
   private static final List<String> REDIS_KEYS = List.of("type");
   private static final List<String> POSTGRES_FIELDS =
@@ -91,10 +93,11 @@ final class PipelineReader {
     BuildSpec build = build(top.required("build"));
     List<EnvironmentSpec> environments =
         environments(top.required("environments"), name == null ? "app" : name);
+    AuditSpec audit = audit(top.get("audit"));
     if (!problems.isEmpty()) {
       return null;
     }
-    return new PipelineDefinition(name, build, environments);
+    return new PipelineDefinition(name, build, environments, audit);
   }
 
   // ---- sections
@@ -381,12 +384,46 @@ final class PipelineReader {
     if (node == null) {
       return new RollbackSpec(true);
     }
-    if (mapping(node, path, "a mapping with key: automatic") == null) {
+    if (mapping(node, path, "a mapping with keys: automatic, revert") == null) {
       return null;
     }
     Fields f = fields(node, path, ROLLBACK_KEYS);
     Boolean automatic = bool(f.get("automatic"), path + ".automatic", true);
-    return new RollbackSpec(automatic == null || automatic);
+    return new RollbackSpec(automatic == null || automatic, revert(f.get("revert"), path));
+  }
+
+  private RollbackSpec.Revert revert(Node node, String path) {
+    if (node == null || isNull(node)) {
+      return RollbackSpec.Revert.OFF;
+    }
+    // YAML 1.2 core schema: a bare off is the string "off", not a boolean.
+    String value =
+        node instanceof ScalarNode scalar && Tag.STR.equals(scalar.getTag())
+            ? scalar.getValue()
+            : null;
+    if (value == null || !REVERT_VALUES.contains(value)) {
+      problem(
+          node,
+          path
+              + ".revert: expected one of "
+              + String.join(", ", REVERT_VALUES)
+              + ", found "
+              + found(node));
+      return RollbackSpec.Revert.OFF;
+    }
+    return RollbackSpec.Revert.valueOf(value.toUpperCase(Locale.ROOT));
+  }
+
+  private AuditSpec audit(Node node) {
+    if (node == null || isNull(node)) {
+      return AuditSpec.DEFAULT;
+    }
+    if (mapping(node, "audit", "a mapping with key: tags") == null) {
+      return AuditSpec.DEFAULT;
+    }
+    Fields f = fields(node, "audit", AUDIT_KEYS);
+    Boolean tags = bool(f.get("tags"), "audit.tags", false);
+    return new AuditSpec(tags != null && tags);
   }
 
   // ---- env and references

@@ -56,6 +56,13 @@ public final class Starter {
           bake: 30s
           rollback:
             automatic: true
+            # After an automatic rollback, push `Revert "<subject>"`: off, main or
+            # branch (onto cairn/revert/<commit> for review).
+            revert: off
+      # Every event is recorded on the branch cairn/audit; tags: true also tags
+      # each deployed commit cairn/<environment>/<time>-<commit>.
+      audit:
+        tags: false
       """;
 
   private Starter() {}

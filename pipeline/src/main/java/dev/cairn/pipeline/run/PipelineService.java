@@ -9,11 +9,15 @@ import dev.cairn.engine.json.Json;
 import dev.cairn.engine.store.ExecutionStore;
 import dev.cairn.engine.task.LambdaTaskHandler;
 import dev.cairn.engine.task.TaskHandlers;
+import dev.cairn.pipeline.audit.AuditEvent;
+import dev.cairn.pipeline.audit.AuditTrigger;
 import dev.cairn.pipeline.compile.PipelineCompiler;
 import dev.cairn.pipeline.file.EnvironmentSpec;
 import dev.cairn.pipeline.file.PipelineDefinition;
+import dev.cairn.pipeline.file.RollbackSpec;
 import dev.cairn.pipeline.file.ServiceSpec;
 import dev.cairn.pipeline.port.ArtifactStore;
+import dev.cairn.pipeline.port.AuditLog;
 import dev.cairn.pipeline.port.Deployer;
 import dev.cairn.pipeline.port.JobExecutor;
 import dev.cairn.pipeline.port.JobResult;
@@ -25,11 +29,15 @@ import dev.cairn.pipeline.port.SecretStore;
 import dev.cairn.pipeline.port.ServiceEndpoint;
 import dev.cairn.pipeline.port.ServiceProvisioner;
 import dev.cairn.pipeline.port.SourceCheckout;
+import dev.cairn.pipeline.port.SourceReverter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -75,6 +83,7 @@ public final class PipelineService implements AutoCloseable {
           });
   private final Map<String, List<Waiting>> waitingByEnvironment = new HashMap<>();
   private final AtomicInteger sequence;
+  private final AuditRecorder audit;
 
   /**
    * The engine, once built: building it resumes the runs in progress, whose re-dispatched tasks may
@@ -94,6 +103,10 @@ public final class PipelineService implements AutoCloseable {
    * @param listener hears what happens
    * @param jobEnvironment environment variables every build and migration job gets, under the
    *     pipeline's own (e.g. where the machine's Maven repository is)
+   * @param audit the audit trail every event is recorded in, or null to record nothing
+   * @param cairnVersion the version of Cairn, written into every audit record
+   * @param reverter pushes revert commits for the {@code rollback.revert} policy, or null when
+   *     Cairn cannot push to the application repository (the policy then only logs)
    */
   public record Ports(
       JobExecutor jobs,
@@ -103,9 +116,36 @@ public final class PipelineService implements AutoCloseable {
       Deployer deployer,
       SourceCheckout checkout,
       PipelineListener listener,
-      Map<String, String> jobEnvironment) {
+      Map<String, String> jobEnvironment,
+      AuditLog audit,
+      String cairnVersion,
+      SourceReverter reverter) {
     public Ports {
       jobEnvironment = Map.copyOf(jobEnvironment);
+    }
+
+    /** Ports without an audit trail or revert commits. */
+    public Ports(
+        JobExecutor jobs,
+        ArtifactStore artifacts,
+        SecretStore secrets,
+        ServiceProvisioner services,
+        Deployer deployer,
+        SourceCheckout checkout,
+        PipelineListener listener,
+        Map<String, String> jobEnvironment) {
+      this(
+          jobs,
+          artifacts,
+          secrets,
+          services,
+          deployer,
+          checkout,
+          listener,
+          jobEnvironment,
+          null,
+          null,
+          null);
     }
   }
 
@@ -128,6 +168,13 @@ public final class PipelineService implements AutoCloseable {
     this.ports = ports;
     this.pipelineReader = pipelineReader;
     this.sequence = new AtomicInteger(countRuns());
+    this.audit =
+        new AuditRecorder(
+            ports.audit(),
+            ports.cairnVersion(),
+            ports.secrets(),
+            ports.listener(),
+            Clock.systemUTC());
     this.engine = Engine.builder().store(store).taskHandlers(handlers()).build();
     engineReady.complete(engine);
     // Runs resumed after a restart end like the ones submitted here: slots released, run-ended.
@@ -156,6 +203,9 @@ public final class PipelineService implements AutoCloseable {
     run.put("tree", request.tree());
     run.put("message", request.message());
     run.put("trigger", request.trigger());
+    if (request.actor() != null) {
+      run.put("actor", request.actor());
+    }
     if (request.environment() != null) {
       run.put("environment", request.environment());
     }
@@ -169,6 +219,8 @@ public final class PipelineService implements AutoCloseable {
             pipeline != null ? pipeline : new PipelineDefinition("invalid", null, List.of()));
     ObjectNode input = Json.object();
     input.set("run", run);
+    // Only now: a request for an environment the pipeline does not have starts no run.
+    audit.record(AuditEvent.RUN_STARTED, AuditRecorder.Run.of(run), null, null, null, b -> b);
     ports
         .listener()
         .event(runId, "run-started", null, shortId(request.commit()) + " " + request.message());
@@ -187,7 +239,27 @@ public final class PipelineService implements AutoCloseable {
    */
   public String deploy(String environment, String commit, String tree, String message)
       throws IOException {
-    return submit(new RunRequest(commit, tree, message, "manual", environment));
+    return deploy(environment, commit, tree, message, null);
+  }
+
+  /**
+   * Deploys a commit to one environment by hand, even if it is marked bad: a manual run, recorded
+   * in the audit trail as a manual action of {@code actor}.
+   *
+   * @param actor who asked for it, or null when unknown
+   * @throws IllegalArgumentException when the commit's pipeline has no such environment
+   */
+  public String deploy(String environment, String commit, String tree, String message, String actor)
+      throws IOException {
+    String runId = submit(new RunRequest(commit, tree, message, "manual", environment, actor));
+    audit.record(
+        AuditEvent.MANUAL_ACTION,
+        AuditRecorder.Run.of(runFacts(runId)),
+        environment,
+        null,
+        "deploy",
+        b -> b.action("deploy"));
+    return runId;
   }
 
   /**
@@ -201,6 +273,22 @@ public final class PipelineService implements AutoCloseable {
   public String rollback(
       String environment, String toCommit, java.util.function.Function<String, String> treeOf)
       throws IOException {
+    return rollback(environment, toCommit, treeOf, null);
+  }
+
+  /**
+   * Rolls an environment back by hand, as {@link #rollback(String, String, Function)}, recorded in
+   * the audit trail as a manual action of {@code actor} (and the current commit as marked bad by
+   * them).
+   *
+   * @param actor who asked for it, or null when unknown
+   */
+  public String rollback(
+      String environment,
+      String toCommit,
+      java.util.function.Function<String, String> treeOf,
+      String actor)
+      throws IOException {
     EnvironmentLedger ledger = ledger(environment);
     String target =
         toCommit != null
@@ -211,13 +299,39 @@ public final class PipelineService implements AutoCloseable {
                     () ->
                         new IllegalArgumentException(
                             "no earlier good release of " + environment + " to roll back to"));
-    ledger
-        .lastGood()
-        .filter(current -> !current.commit().equals(target))
-        .ifPresent(current -> ledger.markBad(current.commit()));
-    return submit(
-        new RunRequest(
-            target, treeOf.apply(target), "rollback of " + environment, "manual", environment));
+    Optional<EnvironmentLedger.LastGood> current =
+        ledger.lastGood().filter(good -> !good.commit().equals(target));
+    current.ifPresent(good -> ledger.markBad(good.commit()));
+    String runId =
+        submit(
+            new RunRequest(
+                target,
+                treeOf.apply(target),
+                "rollback of " + environment,
+                "manual",
+                environment,
+                actor));
+    AuditRecorder.Run run = AuditRecorder.Run.of(runFacts(runId));
+    // The records are about the commit rolled back from; the run's own are about the target.
+    AuditRecorder.Run from =
+        current
+            .map(
+                good ->
+                    new AuditRecorder.Run(
+                        run.id(), good.commit(), null, null, run.trigger(), run.submittedAt()))
+            .orElse(run);
+    audit.record(
+        AuditEvent.MANUAL_ACTION,
+        from,
+        environment,
+        null,
+        "rollback",
+        b -> b.action("rollback").rolledBackTo(target.equals(from.commit()) ? null : target));
+    // Last, so that the commit's note says what it is now: bad in this environment.
+    if (current.isPresent()) {
+      audit.record(AuditEvent.MARKED_BAD, from, environment, null, "manual", b -> b);
+    }
+    return runId;
   }
 
   /** The pipeline limited to the one environment a request names. */
@@ -302,7 +416,7 @@ public final class PipelineService implements AutoCloseable {
             case PipelineCompiler.APPLY_JOB -> apply(runId, environment);
             case PipelineCompiler.VERIFY_JOB -> verify(runId, environment);
             case PipelineCompiler.ROLLBACK_JOB ->
-                rollback(runId, environment, reasonOf(job.path("reason").asText("")));
+                rollback(runId, environment, job.path("reason").asText(""));
             default ->
                 throw new StatesException(
                     "Cairn.UnknownJob", "no job named " + job.path("job").asText());
@@ -315,6 +429,8 @@ public final class PipelineService implements AutoCloseable {
   }
 
   private void build(String runId) {
+    Instant buildStarted = Instant.now();
+    updateRun(runId, r -> r.put("buildStartedAt", buildStarted.toString()));
     ObjectNode run = runFacts(runId);
     PipelineDefinition pipeline = pipelineReader.apply(workspace(runId).resolve(PIPELINE_FILE));
     String tree = run.path("tree").asText();
@@ -324,6 +440,7 @@ public final class PipelineService implements AutoCloseable {
       ports
           .listener()
           .event(runId, "build-reused", null, "tree already built: reusing " + reused.get());
+      recordBuilt(runId, buildStarted, reused.get());
       return;
     }
     Set<String> masked = new HashSet<>(ports.secrets().values());
@@ -357,9 +474,20 @@ public final class PipelineService implements AutoCloseable {
       }
       updateRun(runId, r -> r.put("artifact", digest));
       ports.listener().event(runId, "build-succeeded", null, "artifact " + digest);
+      recordBuilt(runId, buildStarted, digest);
     } catch (IOException e) {
       throw new StatesException("Cairn.ArtifactFailed", e.getMessage());
     }
+  }
+
+  private void recordBuilt(String runId, Instant started, String digest) {
+    audit.record(
+        AuditEvent.BUILD_SUCCEEDED,
+        AuditRecorder.Run.of(runFacts(runId)),
+        null,
+        null,
+        null,
+        b -> b.startedAt(started).duration(audit.since(started)).artifact(digest));
   }
 
   // ---------------------------------------------------------------- the deploy queue
@@ -398,6 +526,17 @@ public final class PipelineService implements AutoCloseable {
     EnvironmentLedger ledger = ledger(environment);
     if (!manual && ledger.isBad(commit)) {
       report(runId, "skipped", environment, "commit is marked bad in " + environment);
+      audit.record(
+          AuditEvent.SKIPPED_BAD,
+          AuditRecorder.Run.of(runFacts(runId)),
+          environment,
+          AuditRecorder.AUTOMATIC,
+          null,
+          b ->
+              b.error(
+                  audit.error(
+                      PipelineCompiler.ERROR_SKIPPED,
+                      "commit " + shortId(commit) + " is marked bad in " + environment)));
       engine.sendTaskFailure(
           token,
           PipelineCompiler.ERROR_SKIPPED,
@@ -418,12 +557,35 @@ public final class PipelineService implements AutoCloseable {
       }
       if (outdated) {
         report(runId, "superseded", environment, "a newer commit is deploying or deployed");
+        recordSuperseded(runId, environment, newerThan(ledger, runSequence));
         engine.sendTaskFailure(
             token, PipelineCompiler.ERROR_SUPERSEDED, "a newer commit is deploying or deployed");
       } else {
         pump(environment);
       }
     }
+  }
+
+  /** The commit that made a run outdated: the one deploying, else the one deployed, or null. */
+  private String newerThan(EnvironmentLedger ledger, long runSequence) {
+    Optional<String> holder = ledger.holder();
+    if (holder.isPresent()) {
+      ObjectNode facts = runFacts(holder.get());
+      if (facts.path("sequence").asLong() > runSequence) {
+        return facts.path("commit").asText(null);
+      }
+    }
+    return ledger.lastGood().map(EnvironmentLedger.LastGood::commit).orElse(null);
+  }
+
+  private void recordSuperseded(String runId, String environment, String by) {
+    audit.record(
+        AuditEvent.SUPERSEDED,
+        AuditRecorder.Run.of(runFacts(runId)),
+        environment,
+        AuditRecorder.AUTOMATIC,
+        null,
+        b -> b.supersededBy(by));
   }
 
   /** The engine; waits while it is being built (only ever from task threads). */
@@ -479,6 +641,7 @@ public final class PipelineService implements AutoCloseable {
           "superseded",
           environment,
           "superseded by " + shortId(granted.commit()));
+      recordSuperseded(candidate.runId(), environment, granted.commit());
       readyEngine()
           .sendTaskFailure(
               candidate.token(),
@@ -525,10 +688,30 @@ public final class PipelineService implements AutoCloseable {
     EnvironmentSpec spec = environmentSpec(runId, environment);
     ObjectNode plan = Json.object();
     plan.put("artifact", runFacts(runId).path("artifact").asText());
-    ledger(environment).lastGood().ifPresent(g -> plan.put("replaces", g.commit()));
+    Optional<String> previous =
+        ledger(environment).lastGood().map(EnvironmentLedger.LastGood::commit);
+    previous.ifPresent(commit -> plan.put("replaces", commit));
     spec.services().keySet().forEach(s -> plan.withArray("services").add(s));
     plan.put("migrate", spec.migrate() != null);
+    Instant started = Instant.now();
+    // Kept for the records of the deployment's outcome: by then the ledger may have moved on.
+    updateRun(
+        runId,
+        r -> {
+          if (!r.path("deployStartedAt").has(environment)) {
+            r.with("deployStartedAt").put(environment, started.toString());
+            previous.ifPresent(commit -> r.with("previousRelease").put(environment, commit));
+          }
+        });
     ports.listener().event(runId, "deploy-started", environment, "plan: " + Json.write(plan));
+    ObjectNode facts = runFacts(runId);
+    audit.record(
+        AuditEvent.DEPLOYMENT_STARTED,
+        AuditRecorder.Run.of(facts),
+        environment,
+        null,
+        null,
+        b -> b.previousRelease(previousRelease(facts, environment)).artifact(artifactOf(facts)));
     return CompletableFuture.completedFuture(plan);
   }
 
@@ -696,9 +879,26 @@ public final class PipelineService implements AutoCloseable {
     }
   }
 
-  private void rollback(String runId, String environment, String reason) {
+  private void rollback(String runId, String environment, String errorJson) {
+    String reason = reasonOf(errorJson);
     EnvironmentSpec spec = environmentSpec(runId, environment);
     ObjectNode run = runFacts(runId);
+    AuditRecorder.Run facts = AuditRecorder.Run.of(run);
+    var error = audit.error(parseOrNull(errorJson));
+    Instant deployStarted =
+        AuditRecorder.instant(run.path("deployStartedAt").path(environment).asText(null));
+    audit.record(
+        AuditEvent.DEPLOYMENT_FAILED,
+        facts,
+        environment,
+        null,
+        null,
+        b ->
+            b.startedAt(deployStarted)
+                .duration(audit.since(deployStarted))
+                .error(error)
+                .previousRelease(previousRelease(run, environment))
+                .artifact(artifactOf(run)));
     Optional<Release> failed = releaseOf(runId, environment);
     Optional<EnvironmentLedger.LastGood> lastGood = ledger(environment).lastGood();
     boolean switched = run.path("switched").path(environment).asBoolean(false);
@@ -711,7 +911,22 @@ public final class PipelineService implements AutoCloseable {
       ports.deployer().switchTraffic(good);
     }
     failed.ifPresent(ports.deployer()::stop);
+    String rolledBackTo = lastGood.map(EnvironmentLedger.LastGood::commit).orElse(null);
+    audit.record(
+        AuditEvent.ROLLED_BACK,
+        facts,
+        environment,
+        AuditRecorder.AUTOMATIC,
+        null,
+        b -> b.error(error).rolledBackTo(rolledBackTo).artifact(artifactOf(run)));
     ledger(environment).markBad(run.path("commit").asText());
+    audit.record(
+        AuditEvent.MARKED_BAD,
+        facts,
+        environment,
+        AuditRecorder.AUTOMATIC,
+        null,
+        b -> b.error(error));
     ports
         .listener()
         .event(
@@ -728,6 +943,64 @@ public final class PipelineService implements AutoCloseable {
                                 + " marked bad")
                     .orElse("no earlier release to return to; the failed release was stopped")
                 + (reason == null ? "" : " (" + reason + ")"));
+    revertIfAsked(runId, environment, spec.rollback().revert(), facts);
+  }
+
+  /**
+   * The {@code rollback.revert} policy: pushes a commit reverting the rolled-back one, at most once
+   * per run and environment (a rollback re-run after a crash does not push a second revert), and
+   * only for runs of pushed commits (a manual deploy of an old commit is not reverted on main).
+   */
+  private void revertIfAsked(
+      String runId, String environment, RollbackSpec.Revert policy, AuditRecorder.Run facts) {
+    if (policy == RollbackSpec.Revert.OFF
+        || facts.trigger().kind() == AuditTrigger.Kind.MANUAL
+        || runFacts(runId).path("revertAttempted").has(environment)) {
+      return;
+    }
+    updateRun(runId, r -> r.with("revertAttempted").put(environment, true));
+    if (ports.reverter() == null) {
+      report(runId, "revert-failed", environment, "this Cairn cannot push revert commits");
+      return;
+    }
+    try {
+      SourceReverter.Reverted reverted =
+          ports.reverter().revert(facts.commit(), policy == RollbackSpec.Revert.MAIN);
+      report(runId, "reverted", environment, reverted.explanation());
+      audit.record(
+          AuditEvent.REVERTED,
+          facts,
+          environment,
+          AuditRecorder.AUTOMATIC,
+          null,
+          b -> b.revertCommit(reverted.commit()).revertBranch(reverted.branch()));
+    } catch (IOException | RuntimeException e) {
+      report(
+          runId,
+          "revert-failed",
+          environment,
+          "no revert commit was pushed: " + audit.redact(e.getMessage()));
+    }
+  }
+
+  private static JsonNode parseOrNull(String json) {
+    if (json == null || json.isBlank()) {
+      return null;
+    }
+    try {
+      return Json.parse(json);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static String previousRelease(JsonNode run, String environment) {
+    return run.path("previousRelease").path(environment).asText(null);
+  }
+
+  private static String artifactOf(JsonNode run) {
+    String artifact = run.path("artifact").asText("");
+    return artifact.isEmpty() ? null : artifact;
   }
 
   /** Starts the last good release again from its stored artifact: no rebuild. */
@@ -792,6 +1065,21 @@ public final class PipelineService implements AutoCloseable {
               "deployed",
               environment,
               "deployed " + shortId(runFacts(runId).path("commit").asText()));
+      recordDeployed(runId, environment);
+    }
+    if ("build-failed".equals(outcome)) {
+      ObjectNode run = runFacts(runId);
+      Instant started =
+          AuditRecorder.instant(
+              run.path("buildStartedAt").asText(run.path("submittedAt").asText(null)));
+      var error = audit.error(payload.path("error"));
+      audit.record(
+          AuditEvent.BUILD_FAILED,
+          AuditRecorder.Run.of(run),
+          null,
+          null,
+          null,
+          b -> b.startedAt(started).duration(audit.since(started)).error(error));
     }
     if (environment != null && !"skipped".equals(outcome)) {
       jobs.execute(() -> release(runId, environment));
@@ -799,6 +1087,34 @@ public final class PipelineService implements AutoCloseable {
     ObjectNode result = Json.object();
     result.put("recorded", outcome);
     return CompletableFuture.completedFuture(result);
+  }
+
+  private static final DateTimeFormatter TAG_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+  private void recordDeployed(String runId, String environment) {
+    ObjectNode run = runFacts(runId);
+    Instant started =
+        AuditRecorder.instant(run.path("deployStartedAt").path(environment).asText(null));
+    PipelineDefinition pipeline = readPipelineOrNull(workspace(runId));
+    String commit = run.path("commit").asText();
+    // Unique per commit even when one environment gets two releases within a second.
+    String tag =
+        pipeline != null && pipeline.audit().tags()
+            ? "cairn/" + environment + "/" + TAG_TIME.format(Instant.now()) + "-" + shortId(commit)
+            : null;
+    audit.record(
+        AuditEvent.DEPLOYED,
+        AuditRecorder.Run.of(run),
+        environment,
+        null,
+        null,
+        b ->
+            b.startedAt(started)
+                .duration(audit.since(started))
+                .previousRelease(previousRelease(run, environment))
+                .artifact(artifactOf(run))
+                .releaseTag(tag));
   }
 
   // ---------------------------------------------------------------- helpers

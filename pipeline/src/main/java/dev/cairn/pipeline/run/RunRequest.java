@@ -10,12 +10,25 @@ package dev.cairn.pipeline.run;
  *     deploys even a commit marked bad, and even if a newer commit is deployed
  * @param environment the only environment to deploy to, or null for every environment in promotion
  *     order
+ * @param actor who asked for it: the person for a manual run, the pusher when known; or null
  */
 public record RunRequest(
-    String commit, String tree, String message, String trigger, String environment) {
-  /** A run of a pushed commit through every environment. */
+    String commit, String tree, String message, String trigger, String environment, String actor) {
+
+  /** A request without a known actor. */
+  public RunRequest(
+      String commit, String tree, String message, String trigger, String environment) {
+    this(commit, tree, message, trigger, environment, null);
+  }
+
+  /** A run of a pushed commit (reported by a hook or webhook) through every environment. */
   public static RunRequest pushed(String commit, String tree, String message) {
     return new RunRequest(commit, tree, message, "push", null);
+  }
+
+  /** A run of a commit found by polling the remote, through every environment. */
+  public static RunRequest polled(String commit, String tree, String message) {
+    return new RunRequest(commit, tree, message, "poll", null);
   }
 
   /** True for a run someone asked for by hand. */

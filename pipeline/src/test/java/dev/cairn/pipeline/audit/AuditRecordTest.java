@@ -44,6 +44,7 @@ class AuditRecordTest {
             .rolledBackTo(C0)
             .supersededBy(C0)
             .action("rollback")
+            .committedAt(AT.minusSeconds(3600))
             .build();
 
     String json = r.toJson();
@@ -58,6 +59,7 @@ class AuditRecordTest {
     assertThat(node.get("trigger").get("actor").asText()).isEqualTo("ada");
     assertThat(node.get("commitSubject").asText()).isEqualTo("notes: add search");
     assertThat(node.get("error").get("cause").asText()).isEqualTo("GET /health returned 503");
+    assertThat(node.get("committedAt").asText()).isEqualTo("2026-11-26T03:56:37Z");
     assertThat(r.path()).isEqualTo("records/2026/11/01937a2b-0000-7000-8000-000000000001.json");
   }
 
@@ -137,6 +139,52 @@ class AuditRecordTest {
         .hasMessageContaining("id");
     assertThat(base(AuditEvent.MANUAL_ACTION).action("roll\nback").build().action())
         .isEqualTo("roll back");
+  }
+
+  @Test
+  void releaseTagsRevertsAndSkippedBadRecordsRoundTripWithTheirSubjects() {
+    AuditRecord deployed =
+        base(AuditEvent.DEPLOYED)
+            .environment("production")
+            .releaseTag("cairn/production/20261126-045637-3f2a91c")
+            .build();
+    AuditRecord reverted =
+        base(AuditEvent.REVERTED)
+            .environment("production")
+            .revertCommit(C0)
+            .revertBranch("cairn/revert/3f2a91c")
+            .build();
+    AuditRecord skipped = base(AuditEvent.SKIPPED_BAD).environment("production").build();
+
+    for (AuditRecord r : new AuditRecord[] {deployed, reverted, skipped}) {
+      assertThat(AuditRecord.fromJson(r.toJson())).isEqualTo(r);
+    }
+    assertThat(Json.parse(deployed.toJson()).get("releaseTag").asText())
+        .isEqualTo("cairn/production/20261126-045637-3f2a91c");
+    assertThat(reverted.subject())
+        .isEqualTo(
+            "production: reverted 3f2a91c (notes: add search) on cairn/revert/3f2a91c as 1a2b3c4");
+    assertThat(skipped.subject())
+        .isEqualTo("production: skipped 3f2a91c (notes: add search), marked bad");
+  }
+
+  @Test
+  void refNamesAndActorsCannotForgeRefsOrLines() {
+    assertThatThrownBy(() -> base(AuditEvent.DEPLOYED).releaseTag("../heads/main").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("releaseTag");
+    assertThatThrownBy(() -> base(AuditEvent.DEPLOYED).releaseTag("a/b.lock").build())
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> base(AuditEvent.REVERTED).revertBranch("main\nx").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("revertBranch");
+    assertThat(
+            base(AuditEvent.MANUAL_ACTION)
+                .trigger(AuditTrigger.manual("ada\nCairn-Event: deployed"))
+                .build()
+                .trigger()
+                .actor())
+        .isEqualTo("ada Cairn-Event: deployed");
   }
 
   @Test

@@ -56,6 +56,8 @@ class PipelineFileParserTest {
         .isEqualTo(new HealthSpec("/health", Duration.ofSeconds(1), Duration.ofSeconds(2), 3));
     assertThat(production.bake()).isEqualTo(Duration.ofSeconds(10));
     assertThat(production.rollback().automatic()).isTrue();
+    assertThat(production.rollback().revert()).isEqualTo(RollbackSpec.Revert.BRANCH);
+    assertThat(pipeline.audit()).isEqualTo(new AuditSpec(true));
   }
 
   @Test
@@ -74,7 +76,8 @@ class PipelineFileParserTest {
     assertThat(production.health())
         .isEqualTo(new HealthSpec("/", Duration.ofSeconds(1), Duration.ofSeconds(2), 3));
     assertThat(production.bake()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(production.rollback()).isEqualTo(new RollbackSpec(true));
+    assertThat(production.rollback()).isEqualTo(new RollbackSpec(true, RollbackSpec.Revert.OFF));
+    assertThat(pipeline.audit()).isEqualTo(AuditSpec.DEFAULT);
   }
 
   @Test

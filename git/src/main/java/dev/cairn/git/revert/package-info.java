@@ -1,0 +1,2 @@
+/** Revert commits Cairn pushes after an automatic rollback (the {@code rollback.revert} policy). */
+package dev.cairn.git.revert;
