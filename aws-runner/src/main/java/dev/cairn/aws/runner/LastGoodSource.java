@@ -1,6 +1,6 @@
 package dev.cairn.aws.runner;
 
-import dev.cairn.aws.lambda.lastgood.LastGood;
+import dev.cairn.pipeline.audit.ReleaseMemory;
 import java.io.IOException;
 import java.util.Optional;
 
@@ -12,5 +12,5 @@ public interface LastGoodSource {
    *
    * @throws IOException when the trail cannot be read
    */
-  Optional<LastGood> lastGood(String environment) throws IOException;
+  Optional<ReleaseMemory.Release> lastGood(String environment) throws IOException;
 }

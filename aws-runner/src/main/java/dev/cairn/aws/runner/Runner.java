@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.aws.AwsException;
 import dev.cairn.aws.cloudformation.DeployResult;
 import dev.cairn.aws.cloudformation.StackRelease;
-import dev.cairn.aws.lambda.lastgood.LastGood;
 import dev.cairn.aws.lambda.run.RunFacts;
 import dev.cairn.engine.json.Json;
 import dev.cairn.git.GitRemoteException;
 import dev.cairn.git.workspace.Workspace;
+import dev.cairn.pipeline.audit.ReleaseMemory;
 import dev.cairn.pipeline.file.EnvironmentSpec;
 import dev.cairn.pipeline.file.PipelineDefinition;
 import dev.cairn.pipeline.file.PipelineFileException;
@@ -433,7 +433,7 @@ public final class Runner {
     ObjectNode facts = ports.facts().read(job.run()).orElseGet(Json::object);
     boolean switched = facts.path("switched").path(environment).asBoolean(false);
     Optional<Release> failedRelease = releaseOf(job.run(), environment);
-    Optional<LastGood> good =
+    Optional<ReleaseMemory.Release> good =
         ports.lastGood().lastGood(environment).filter(g -> !g.commit().equals(run.commit()));
     if (switched && good.isPresent()) {
       Release target =
@@ -457,11 +457,12 @@ public final class Runner {
         good.map(g -> "rolled back " + environment + " to " + shortId(g.commit()))
                 .orElse("the failed release was stopped; no earlier release to return to")
             + (reason == null ? "" : " (" + reason + ")"));
-    return RunnerResult.succeeded(job, good.map(LastGood::artifact).orElse(null), null);
+    return RunnerResult.succeeded(
+        job, good.map(ReleaseMemory.Release::artifact).orElse(null), null);
   }
 
   /** Starts the last good release again from its stored artifact: no rebuild. */
-  private Release restart(RunnerJob job, RunContext run, LastGood good) {
+  private Release restart(RunnerJob job, RunContext run, ReleaseMemory.Release good) {
     if (good.artifact() == null) {
       throw new JobFailure(
           "Cairn.RollbackFailed",
@@ -547,7 +548,7 @@ public final class Runner {
   private RunnerResult rollbackStack(RunnerJob job) throws IOException {
     RunContext run = context(job);
     String environment = job.environment();
-    Optional<LastGood> good =
+    Optional<ReleaseMemory.Release> good =
         ports.lastGood().lastGood(environment).filter(g -> !g.commit().equals(run.commit()));
     if (good.isPresent()) {
       if (good.get().artifact() == null) {
@@ -580,7 +581,8 @@ public final class Runner {
         good.map(g -> "rolled back " + environment + " to " + shortId(g.commit()))
                 .orElse("no earlier release to return to; CloudFormation kept what the stack ran")
             + (reason == null ? "" : " (" + reason + ")"));
-    return RunnerResult.succeeded(job, good.map(LastGood::artifact).orElse(null), null);
+    return RunnerResult.succeeded(
+        job, good.map(ReleaseMemory.Release::artifact).orElse(null), null);
   }
 
   private void deployStack(

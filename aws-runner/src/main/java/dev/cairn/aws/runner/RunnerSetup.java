@@ -3,8 +3,7 @@ package dev.cairn.aws.runner;
 import dev.cairn.aws.cloudformation.CloudFormationDeployer;
 import dev.cairn.aws.lambda.AwsClients;
 import dev.cairn.aws.lambda.LambdaSettings;
-import dev.cairn.aws.lambda.lastgood.AuditTrailReader;
-import dev.cairn.aws.lambda.lastgood.LastGood;
+import dev.cairn.aws.lambda.lastgood.TrailLastGood;
 import dev.cairn.aws.lambda.run.RunFacts;
 import dev.cairn.aws.s3.S3ArtifactStore;
 import dev.cairn.aws.secrets.SecretsManagerSecretStore;
@@ -105,8 +104,8 @@ public final class RunnerSetup {
           throw new IllegalStateException(
               DEPLOYER + "=" + deployerKind + " is not known (use cloudformation or process)");
     }
-    AuditTrailReader trail =
-        new AuditTrailReader(work.resolve("trail-cache.git"), credentials, Duration.ofSeconds(30));
+    TrailLastGood trail =
+        new TrailLastGood(work.resolve("trail-cache.git"), credentials, Duration.ofSeconds(30));
     Runner.Ports ports =
         new Runner.Ports(
             artifacts,
@@ -119,7 +118,7 @@ public final class RunnerSetup {
             deployer,
             stacks,
             null,
-            environmentName -> LastGood.derive(trail.read(remote), environmentName),
+            environmentName -> trail.lastGood(remote, environmentName),
             Map.of());
     return new Runner(ports, work, Clock.systemUTC(), out);
   }

@@ -3,7 +3,6 @@ package dev.cairn.aws.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.aws.cloudformation.CloudFormationDeployer;
-import dev.cairn.aws.lambda.lastgood.LastGood;
 import dev.cairn.aws.lambda.run.RunFacts;
 import dev.cairn.aws.lambda.testing.GitHttpServer;
 import dev.cairn.aws.s3.S3ArtifactStore;
@@ -13,13 +12,13 @@ import dev.cairn.aws.testing.EmulatorClients;
 import dev.cairn.aws.testing.MotoExtension;
 import dev.cairn.git.RemoteCredentials;
 import dev.cairn.local.job.LocalJobExecutor;
+import dev.cairn.pipeline.audit.ReleaseMemory;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -50,7 +49,7 @@ class RunnerStackTest {
   private Git work;
   private CloudFormationClient cloudFormation;
   private Runner runner;
-  private final AtomicReference<LastGood> lastGood = new AtomicReference<>();
+  private final AtomicReference<ReleaseMemory.Release> lastGood = new AtomicReference<>();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -183,7 +182,7 @@ class RunnerStackTest {
     deploy("run-1", first);
     RevCommit good = commit("2", true);
     String goodArtifact = deploy("run-2", good);
-    lastGood.set(new LastGood(good.getName(), goodArtifact, Instant.now(), "record"));
+    lastGood.set(new ReleaseMemory.Release(good.getName(), goodArtifact, "run-2"));
     RevCommit bad = commit("3", true);
     String badArtifact = deploy("run-3", bad);
     assertThat(stackParameters())

@@ -9,6 +9,7 @@ import dev.cairn.aws.lambda.LambdaSettings;
 import dev.cairn.aws.lambda.RemoteTemplate;
 import dev.cairn.engine.json.Json;
 import dev.cairn.git.RemoteCredentials;
+import dev.cairn.pipeline.audit.ReleaseMemory;
 import dev.cairn.pipeline.port.SecretStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,11 +26,12 @@ import java.util.Optional;
  * it survives the loss of every other piece of Cairn's state.
  *
  * <p>Output: {@code {"environment": "...", "found": true, "commit": "...", "artifact":
- * "sha256:...", "deployedAt": "...", "record": "<id>"}}, or {@code "found": false}.
+ * "sha256:...", "run": "..."}}, or {@code "found": false}. The derivation is the local runtime's
+ * ({@code ReleaseMemory}).
  */
 public final class LastGoodHandler implements RequestStreamHandler {
   private final String remoteTemplate;
-  private final AuditTrailReader reader;
+  private final TrailLastGood trail;
 
   /**
    * The handler Lambda creates: configured by environment variables (see {@link LambdaSettings}).
@@ -58,8 +60,8 @@ public final class LastGoodHandler implements RequestStreamHandler {
   public LastGoodHandler(
       String remoteTemplate, SecretStore secrets, String tokenSecretName, Path workDirectory) {
     this.remoteTemplate = remoteTemplate;
-    this.reader =
-        new AuditTrailReader(
+    this.trail =
+        new TrailLastGood(
             workDirectory.resolve("trail-cache.git"),
             () ->
                 new RemoteCredentials(
@@ -95,7 +97,7 @@ public final class LastGoodHandler implements RequestStreamHandler {
     String repository =
         request.path("repository").asText(request.path("run").path("repository").asText(""));
     String remote = RemoteTemplate.resolve(remoteTemplate, repository);
-    Optional<LastGood> good = LastGood.derive(reader.read(remote), environment);
+    Optional<ReleaseMemory.Release> good = trail.lastGood(remote, environment);
     ObjectNode result = Json.object();
     result.put("environment", environment);
     result.put("found", good.isPresent());
@@ -105,8 +107,9 @@ public final class LastGoodHandler implements RequestStreamHandler {
           if (g.artifact() != null) {
             result.put("artifact", g.artifact());
           }
-          result.put("deployedAt", g.deployedAt().toString());
-          result.put("record", g.recordId());
+          if (g.run() != null) {
+            result.put("run", g.run());
+          }
         });
     return result;
   }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.aws.lambda.audit.AuditWriterHandler;
-import dev.cairn.aws.lambda.lastgood.AuditTrailReader;
+import dev.cairn.aws.lambda.lastgood.TrailLastGood;
 import dev.cairn.aws.lambda.testing.GitHttpServer;
 import dev.cairn.aws.lambda.testing.MapSecrets;
 import dev.cairn.aws.lambda.testing.TestRepositories;
@@ -13,7 +13,7 @@ import dev.cairn.aws.testing.EmulatorClients;
 import dev.cairn.engine.json.Json;
 import dev.cairn.git.RemoteCredentials;
 import dev.cairn.pipeline.audit.AuditEvent;
-import dev.cairn.pipeline.audit.AuditRecord;
+import dev.cairn.pipeline.audit.TrailEntry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -113,16 +113,16 @@ class RunFunctionsTest {
     assertThatThrownBy(
             () -> record.record(Json.parse("{\"run\":{\"id\":\"d1\"},\"outcome\":\"exploded\"}")))
         .hasMessageContaining("unknown outcome 'exploded'");
-    AuditRecord written =
-        new AuditTrailReader(
+    TrailEntry written =
+        new TrailLastGood(
                 dir.resolve("reader"),
                 () -> new RemoteCredentials("x", TOKEN),
                 Duration.ofSeconds(10))
-            .read(remote)
+            .entries(remote)
             .get(0);
     assertThat(written.event()).isEqualTo(AuditEvent.ROLLED_BACK);
     assertThat(written.artifact()).isEqualTo(artifact);
     assertThat(written.rolledBackTo()).isEqualTo(commit);
-    assertThat(written.error().name()).isEqualTo("States.TaskFailed");
+    assertThat(written.error()).isEqualTo("States.TaskFailed");
   }
 }
