@@ -60,11 +60,9 @@ public final class RunnerSetup {
    */
   public static Runner fromEnvironment(Map<String, String> environment, PrintStream out)
       throws IOException {
-    LambdaSettings settings = new LambdaSettings(environment);
-    Path work = Path.of(settings.orDefault(LambdaSettings.WORK_DIRECTORY, "/tmp/cairn"));
+    Settings settings = Settings.read(environment);
+    Path work = settings.work();
     Files.createDirectories(work);
-    String bucket = settings.require(LambdaSettings.ARTIFACT_BUCKET);
-    String prefix = settings.orDefault(LambdaSettings.ARTIFACT_PREFIX, "");
     S3Client s3 = S3Client.create();
     SecretsManagerClient secretsManager = SecretsManagerClient.create();
     // The application's secrets (${secrets.NAME}) live under its prefix; the git token is Cairn's
@@ -72,48 +70,45 @@ public final class RunnerSetup {
     SecretStore secrets =
         SecretsManagerSecretStore.builder()
             .client(secretsManager)
-            .prefix(settings.orDefault(LambdaSettings.SECRET_PREFIX, "cairn/"))
+            .prefix(settings.secretPrefix())
             .build();
     SecretStore own = AwsClients.secretsById(secretsManager);
-    String tokenId = settings.require(LambdaSettings.GIT_TOKEN_SECRET);
     Supplier<RemoteCredentials> credentials =
-        () -> own.get(tokenId).map(t -> new RemoteCredentials("x-access-token", t)).orElse(null);
-    String remote = settings.require(LambdaSettings.GIT_REMOTE);
-    String branch = settings.orDefault(LambdaSettings.BRANCH, "main");
+        () ->
+            own.get(settings.tokenId())
+                .map(t -> new RemoteCredentials("x-access-token", t))
+                .orElse(null);
     S3ArtifactStore artifacts =
         S3ArtifactStore.builder()
             .s3(s3)
-            .bucket(bucket)
-            .prefix(prefix)
+            .bucket(settings.bucket())
+            .prefix(settings.prefix())
             .scratch(work.resolve("s3"))
             .build();
-    String deployerKind = settings.orDefault(DEPLOYER, "cloudformation");
     Deployer deployer = null;
     StackTarget stacks = null;
-    switch (deployerKind) {
-      case "process" -> deployer = new ProcessDeployer(work.resolve("deployments"), secrets);
-      case "cloudformation" ->
-          stacks =
-              new StackTarget(
-                  CloudFormationDeployer.builder()
-                      .cloudFormation(CloudFormationClient.create())
-                      .build(),
-                  settings.require(STACK_PREFIX),
-                  settings.orDefault(STACK_TEMPLATE, DEFAULT_STACK_TEMPLATE));
-      default ->
-          throw new IllegalStateException(
-              DEPLOYER + "=" + deployerKind + " is not known (use cloudformation or process)");
+    if (settings.stackPrefix() == null) {
+      deployer = new ProcessDeployer(work.resolve("deployments"), secrets);
+    } else {
+      stacks =
+          new StackTarget(
+              CloudFormationDeployer.builder()
+                  .cloudFormation(CloudFormationClient.create())
+                  .build(),
+              settings.stackPrefix(),
+              settings.stackTemplate());
     }
     TrailLastGood trail =
         new TrailLastGood(work.resolve("trail-cache.git"), credentials, Duration.ofSeconds(30));
+    String remote = settings.remote();
     Runner.Ports ports =
         new Runner.Ports(
             artifacts,
             artifacts::uploadLog,
-            new RunFacts(s3, bucket, prefix),
+            new RunFacts(s3, settings.bucket(), settings.prefix()),
             secrets,
-            new SqsStatusPublisher(SqsClient.create(), settings.require(STATUS_QUEUE_URL)),
-            scratch -> new GitSource(remote, branch, credentials, scratch),
+            new SqsStatusPublisher(SqsClient.create(), settings.statusQueueUrl()),
+            scratch -> new GitSource(remote, settings.branch(), credentials, scratch),
             new LocalJobExecutor(LocalJobExecutor.Options.builder(work.resolve("logs")).build()),
             deployer,
             stacks,
@@ -121,5 +116,58 @@ public final class RunnerSetup {
             environmentName -> trail.lastGood(remote, environmentName),
             Map.of());
     return new Runner(ports, work, Clock.systemUTC(), out);
+  }
+
+  /**
+   * The runner's settings, all read and checked before any AWS client is made, so that a
+   * misconfigured job definition fails with the variable's name, not with an SDK error.
+   *
+   * @param work the scratch directory
+   * @param bucket the artifact bucket
+   * @param prefix the repository's key prefix ("" for none)
+   * @param remote the application's remote
+   * @param branch its main branch
+   * @param tokenId the git token's secret id
+   * @param secretPrefix the prefix of the application's secrets
+   * @param statusQueueUrl the status queue
+   * @param stackPrefix for {@code cloudformation}: the stacks' prefix; null for {@code process}
+   * @param stackTemplate for {@code cloudformation}: the template's path
+   */
+  public record Settings(
+      Path work,
+      String bucket,
+      String prefix,
+      String remote,
+      String branch,
+      String tokenId,
+      String secretPrefix,
+      String statusQueueUrl,
+      String stackPrefix,
+      String stackTemplate) {
+
+    /**
+     * Reads the settings.
+     *
+     * @throws IllegalStateException naming the first missing or bad variable
+     */
+    public static Settings read(Map<String, String> environment) {
+      LambdaSettings s = new LambdaSettings(environment);
+      String deployer = s.orDefault(DEPLOYER, "cloudformation");
+      if (!deployer.equals("cloudformation") && !deployer.equals("process")) {
+        throw new IllegalStateException(
+            DEPLOYER + "=" + deployer + " is not known (use cloudformation or process)");
+      }
+      return new Settings(
+          Path.of(s.orDefault(LambdaSettings.WORK_DIRECTORY, "/tmp/cairn")),
+          s.require(LambdaSettings.ARTIFACT_BUCKET),
+          s.orDefault(LambdaSettings.ARTIFACT_PREFIX, ""),
+          s.require(LambdaSettings.GIT_REMOTE),
+          s.orDefault(LambdaSettings.BRANCH, "main"),
+          s.require(LambdaSettings.GIT_TOKEN_SECRET),
+          s.orDefault(LambdaSettings.SECRET_PREFIX, "cairn/"),
+          s.require(STATUS_QUEUE_URL),
+          deployer.equals("cloudformation") ? s.require(STACK_PREFIX) : null,
+          s.orDefault(STACK_TEMPLATE, DEFAULT_STACK_TEMPLATE));
+    }
   }
 }

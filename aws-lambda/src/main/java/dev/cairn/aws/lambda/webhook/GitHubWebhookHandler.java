@@ -136,7 +136,14 @@ public final class GitHubWebhookHandler
     if (push.deleted()) {
       return answer(200, "ignored: the push deleted " + push.ref());
     }
-    if (!deliveries.claim(delivery, Json.write(push.detail()))) {
+    boolean claimed;
+    try {
+      claimed = deliveries.claim(delivery, Json.write(push.detail()));
+    } catch (SdkException e) {
+      // Not knowing whether it is a duplicate, do not start a run: GitHub's redelivery will.
+      return answer(502, "could not record the delivery; redeliver it later");
+    }
+    if (!claimed) {
       return answer(200, "duplicate delivery " + delivery + ": already handled");
     }
     try {
