@@ -260,6 +260,26 @@ class GitHubWebhookHandlerTest {
   }
 
   @Test
+  void anUnreachableLedgerIs502AndStartsNoRun() throws Exception {
+    String body = fixture("push-main.json");
+    GitHubWebhookHandler broken =
+        new GitHubWebhookHandler(
+            AwsClients.secretsById(EmulatorClients.secretsManager()),
+            new S3DeliveryLedger(s3, bucket + "-missing"),
+            events,
+            new GitHubWebhookHandler.Config(secretName, bus, "main", Optional.empty()));
+    String lost = UUID.randomUUID().toString();
+
+    APIGatewayV2HTTPResponse response = broken.handleRequest(signed("push", lost, body), null);
+    String next = UUID.randomUUID().toString();
+    handler().handleRequest(signed("push", next, body), null);
+
+    assertThat(response.getStatusCode()).isEqualTo(502);
+    assertThat(response.getBody()).contains("redeliver it later");
+    assertThat(awaitEvents(1)).extracting(d -> d.path("deliveryId").asText()).containsExactly(next);
+  }
+
+  @Test
   void aPingIsAnsweredWithPong() throws Exception {
     APIGatewayV2HTTPResponse response =
         handler()
