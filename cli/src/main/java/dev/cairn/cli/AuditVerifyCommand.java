@@ -24,9 +24,10 @@ import picocli.CommandLine.Option;
     name = "verify",
     mixinStandardHelpOptions = true,
     description = {
-      "Check the audit trail: it only moved forward since Cairn last saw it, every commit adds",
-      "exactly one well-formed record matching its trailers, signatures are valid, and every",
-      "run has its records. Exit 0 with a one-line summary, or 1 with every problem found."
+      "Check the audit trail's integrity.",
+      "It only moved forward since Cairn last saw it, every commit adds one",
+      "well-formed record matching its trailers, signatures are valid, and every",
+      "run has its records. Exit 0 with a summary, or 1 with every problem found."
     })
 public final class AuditVerifyCommand implements Callable<Integer> {
   /** The file where Cairn's writer records the tip of every push (see docs/audit-trail.md). */

@@ -23,8 +23,9 @@ import picocli.CommandLine.Option;
     name = "history",
     mixinStandardHelpOptions = true,
     description = {
-      "Show the audit trail (the cairn/audit branch) as a deployment log, newest first.",
-      "--json prints a JSON array of the same entries (the fields of each record's trailers)."
+      "Show the audit trail (cairn/audit) as a deployment log, newest first.",
+      "--json prints one JSON array of the same entries (each record's trailer",
+      "fields); cairn show prints a record in full."
     })
 public final class HistoryCommand implements Callable<Integer> {
   private static final DateTimeFormatter WHEN =

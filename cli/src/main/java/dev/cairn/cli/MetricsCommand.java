@@ -21,9 +21,9 @@ import picocli.CommandLine.Option;
     name = "metrics",
     mixinStandardHelpOptions = true,
     description = {
-      "Compute the four DORA measures per environment from the audit trail: deployment",
-      "frequency, lead time for changes, change failure rate and time to restore",
-      "(definitions: docs/audit-trail.md)."
+      "Compute the four DORA measures per environment from the audit trail.",
+      "Deployment frequency, lead time for changes, change failure rate and",
+      "time to restore (definitions: docs/audit-trail.md)."
     })
 public final class MetricsCommand implements Callable<Integer> {
   @Mixin AuditSource source;
