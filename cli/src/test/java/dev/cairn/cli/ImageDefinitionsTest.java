@@ -104,7 +104,9 @@ class ImageDefinitionsTest {
         .contains("-pl cli,aws-lambda -am package")
         .contains("docker build -f aws/images/runner/Dockerfile")
         .contains("docker build -f aws/images/lambda/Dockerfile")
-        .contains("docker push --all-tags \"$RUNNER_REPOSITORY_URI\"")
-        .contains("docker push --all-tags \"$LAMBDA_REPOSITORY_URI\"");
+        .contains("docker push \"$uri:$TAG\"")
+        .contains("for uri in \"$RUNNER_REPOSITORY_URI\" \"$LAMBDA_REPOSITORY_URI\"")
+        // The repositories' tags are immutable: no moving tag.
+        .doesNotContain(":latest");
   }
 }
