@@ -107,7 +107,10 @@ public final class RunnerSetup {
             artifacts::uploadLog,
             new RunFacts(s3, settings.bucket(), settings.prefix()),
             secrets,
-            new SqsStatusPublisher(SqsClient.create(), settings.statusQueueUrl()),
+            settings.repository() == null
+                ? new SqsStatusPublisher(SqsClient.create(), settings.statusQueueUrl())
+                : new RepositoryStatusPublisher(
+                    SqsClient.create(), settings.statusQueueUrl(), settings.repository()),
             scratch -> new GitSource(remote, settings.branch(), credentials, scratch),
             new LocalJobExecutor(LocalJobExecutor.Options.builder(work.resolve("logs")).build()),
             deployer,
@@ -132,6 +135,7 @@ public final class RunnerSetup {
    * @param statusQueueUrl the status queue
    * @param stackPrefix for {@code cloudformation}: the stacks' prefix; null for {@code process}
    * @param stackTemplate for {@code cloudformation}: the template's path
+   * @param repository the repository ({@code owner/name}) named in status messages, or null
    */
   public record Settings(
       Path work,
@@ -143,7 +147,8 @@ public final class RunnerSetup {
       String secretPrefix,
       String statusQueueUrl,
       String stackPrefix,
-      String stackTemplate) {
+      String stackTemplate,
+      String repository) {
 
     /**
      * Reads the settings.
@@ -167,7 +172,8 @@ public final class RunnerSetup {
           s.orDefault(LambdaSettings.SECRET_PREFIX, "cairn/"),
           s.require(STATUS_QUEUE_URL),
           deployer.equals("cloudformation") ? s.require(STACK_PREFIX) : null,
-          s.orDefault(STACK_TEMPLATE, DEFAULT_STACK_TEMPLATE));
+          s.orDefault(STACK_TEMPLATE, DEFAULT_STACK_TEMPLATE),
+          s.optional(LambdaSettings.REPOSITORY).orElse(null));
     }
   }
 }

@@ -30,6 +30,7 @@ class RunnerSetupTest {
     assertThat(settings.secretPrefix()).isEqualTo("cairn/");
     assertThat(settings.stackPrefix()).isEqualTo("notes-");
     assertThat(settings.stackTemplate()).isEqualTo("cairn.stack.json");
+    assertThat(settings.repository()).isNull();
   }
 
   @Test
