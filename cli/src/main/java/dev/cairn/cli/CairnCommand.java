@@ -15,6 +15,10 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       RunsCommand.class,
       LogsCommand.class,
+      HistoryCommand.class,
+      RecordShowCommand.class,
+      MetricsCommand.class,
+      AuditCommand.class,
       DeployCommand.class,
       RollbackCommand.class,
       SecretsCommand.class,
@@ -22,6 +26,7 @@ import picocli.CommandLine.Command;
       PipelineCommand.class,
       StatesCommand.class,
       AwsCommand.class,
+      RunnerCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class CairnCommand implements Runnable {

@@ -11,6 +11,11 @@ final class CairnHome {
   private CairnHome() {}
 
   static Path path() {
+    // The system property lets in-process tests point the commands at a temporary directory.
+    String property = System.getProperty("cairn.home");
+    if (property != null && !property.isBlank()) {
+      return Path.of(property);
+    }
     String configured = System.getenv("CAIRN_HOME");
     return configured != null && !configured.isBlank()
         ? Path.of(configured)

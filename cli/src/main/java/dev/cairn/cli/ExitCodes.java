@@ -8,6 +8,11 @@ public final class ExitCodes {
   /** The execution ended, but not with SUCCEEDED (without --json). */
   public static final int EXECUTION_NOT_SUCCEEDED = 1;
 
+  /**
+   * {@code cairn audit verify} found the trail damaged: rewritten, forged, unsigned or incomplete.
+   */
+  public static final int CHECK_FAILED = 1;
+
   /** Bad arguments, or a definition, input or file that is invalid or unreadable. */
   public static final int INVALID_INPUT = 2;
 

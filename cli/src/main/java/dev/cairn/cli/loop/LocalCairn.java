@@ -154,6 +154,8 @@ public final class LocalCairn implements AutoCloseable {
         Files.isDirectory(localRepository)
             ? localRepository.toAbsolutePath().toString()
             : options.repository();
+    // Git as memory: environments whose state was lost are rebuilt from the trail before any run.
+    TrailRecovery.recover(home, remote, mirror.remoteForDisplay(), credentials, options.listener());
     if (options.auditTrail() == AuditTrail.GIT) {
       this.audit =
           GitAuditLog.builder()
@@ -161,6 +163,9 @@ public final class LocalCairn implements AutoCloseable {
               .credentials(credentials)
               .repository(home.resolve("audit").resolve("repository.git"))
               .outbox(home.resolve("audit").resolve("outbox"))
+              .signer(AuditSigners.fromSecrets(secrets).orElse(null))
+              // What `cairn audit verify` checks the branch never went back from.
+              .deliveredTip(home.resolve("audit").resolve("delivered-tip"))
               .build();
       // Delivers at once whatever an earlier process left in the outbox.
       audit.start();
@@ -187,7 +192,10 @@ public final class LocalCairn implements AutoCloseable {
             },
             options.listener(),
             options.jobEnvironment(),
-            audit,
+            audit == null
+                ? null
+                : new CommitTimeAuditLog(
+                    audit, id -> mirror.commit(id).map(CommitInfo::commitTime)),
             dev.cairn.cli.CairnVersion.current(),
             this::revert);
     this.pipelines =

@@ -16,7 +16,8 @@ final class AuditCommitMessage {
   private AuditCommitMessage() {}
 
   /**
-   * The trailers, in the order they are written. Values are single lines of the record's fields.
+   * The trailers, in the order they are written; {@code cairn audit verify} compares them with the
+   * commit's. Values are single lines of the record's fields.
    */
   static Map<String, String> trailers(AuditRecord r) {
     Map<String, String> t = new LinkedHashMap<>();
@@ -42,6 +43,12 @@ final class AuditCommitMessage {
     }
     if (r.trigger().actor() != null) {
       t.put("Cairn-Actor", r.trigger().actor().strip().replaceAll("\\s+", " "));
+    }
+    if (r.action() != null) {
+      t.put("Cairn-Action", r.action());
+    }
+    if (r.committedAt() != null) {
+      t.put("Cairn-Committed-At", r.committedAt().toString());
     }
     t.put(RECORD_TRAILER, r.id());
     t.put("Cairn-Schema", AuditRecord.SCHEMA);

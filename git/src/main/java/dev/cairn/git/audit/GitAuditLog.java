@@ -32,6 +32,7 @@ import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.GpgSignature;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.ObjectReader;
@@ -111,6 +112,8 @@ public final class GitAuditLog implements AuditLog {
   private final int timeoutSeconds;
   private final String committerName;
   private final String committerEmail;
+  private final AuditSigner signer;
+  private final Path deliveredTip;
   private final ScheduledExecutorService executor;
 
   private final Object deliveryLock = new Object();
@@ -140,6 +143,8 @@ public final class GitAuditLog implements AuditLog {
     this.timeoutSeconds = (int) Math.max(1, b.timeout.toSeconds());
     this.committerName = b.committerName;
     this.committerEmail = b.committerEmail;
+    this.signer = b.signer;
+    this.deliveredTip = b.deliveredTip;
     this.executor =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -152,6 +157,14 @@ public final class GitAuditLog implements AuditLog {
   /** A new builder. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * The message of a record's audit commit: its subject, a blank line and its trailers (for tools
+   * that build trails, such as the benchmark's generator).
+   */
+  public static String messageOf(AuditRecord record) {
+    return AuditCommitMessage.of(record);
   }
 
   /**
@@ -381,6 +394,10 @@ public final class GitAuditLog implements AuditLog {
           }
           return rejection;
         }
+        if (deliveredTip != null && !Objects.equals(branch, baseBranch)) {
+          // What Cairn itself pushed: `cairn audit verify` checks the branch never went back.
+          AuditTipFile.write(deliveredTip, branch.getName());
+        }
       }
       for (AuditOutbox.Entry e : batch) {
         outbox.remove(e);
@@ -543,6 +560,10 @@ public final class GitAuditLog implements AuditLog {
     commit.setCommitter(
         new PersonIdent(committerName, committerEmail, clock.instant(), ZoneOffset.UTC));
     commit.setMessage(AuditCommitMessage.of(r));
+    if (signer != null) {
+      // The signature covers the commit exactly as built so far, as git verify-commit expects.
+      commit.setGpgSignature(new GpgSignature(signer.sign(commit.build())));
+    }
     return inserter.insert(commit);
   }
 
@@ -712,6 +733,8 @@ public final class GitAuditLog implements AuditLog {
     private Duration timeout = Duration.ofSeconds(30);
     private String committerName = "Cairn";
     private String committerEmail = "cairn@localhost";
+    private AuditSigner signer;
+    private Path deliveredTip;
 
     private Builder() {}
 
@@ -775,6 +798,21 @@ public final class GitAuditLog implements AuditLog {
     public Builder committer(String name, String email) {
       this.committerName = Objects.requireNonNull(name, "name");
       this.committerEmail = Objects.requireNonNull(email, "email");
+      return this;
+    }
+
+    /** Signs every record commit with this key (default: unsigned). Notes commits stay unsigned. */
+    public Builder signer(AuditSigner signer) {
+      this.signer = signer;
+      return this;
+    }
+
+    /**
+     * A file (in {@code CAIRN_HOME}) where the branch tip of every accepted push is recorded, for
+     * {@code cairn audit verify} (see {@link AuditTipFile}); default: none.
+     */
+    public Builder deliveredTip(Path file) {
+      this.deliveredTip = file;
       return this;
     }
 

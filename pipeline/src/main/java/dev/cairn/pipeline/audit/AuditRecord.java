@@ -48,6 +48,8 @@ import java.util.regex.Pattern;
  * @param revertCommit for {@link AuditEvent#REVERTED}: the revert commit Cairn pushed, or null
  * @param revertBranch for {@link AuditEvent#REVERTED}: the branch it was pushed to, or null
  * @param cairnVersion the version of Cairn that wrote the record
+ * @param committedAt when the application commit was made (its committer time), or null; lead time
+ *     for changes is measured from it
  */
 public record AuditRecord(
     String id,
@@ -70,7 +72,8 @@ public record AuditRecord(
     String releaseTag,
     String revertCommit,
     String revertBranch,
-    String cairnVersion) {
+    String cairnVersion,
+    Instant committedAt) {
 
   /** The schema identifier written into every record; readers reject other values. */
   public static final String SCHEMA = "cairn.audit/v1";
@@ -165,6 +168,33 @@ public record AuditRecord(
         Locale.ROOT, "records/%04d/%02d/%s.json", utc.getYear(), utc.getMonthValue(), id);
   }
 
+  /** This record with the application commit's time set (an adapter that knows it fills it in). */
+  public AuditRecord withCommittedAt(Instant committedAt) {
+    return new AuditRecord(
+        id,
+        event,
+        occurredAt,
+        startedAt,
+        duration,
+        run,
+        trigger,
+        commit,
+        tree,
+        commitSubject,
+        environment,
+        artifact,
+        previousRelease,
+        error,
+        supersededBy,
+        rolledBackTo,
+        action,
+        releaseTag,
+        revertCommit,
+        revertBranch,
+        cairnVersion,
+        committedAt);
+  }
+
   /** The commit's abbreviated id, as people read it. */
   public String shortCommit() {
     return commit.substring(0, 7);
@@ -244,6 +274,7 @@ public record AuditRecord(
     o.put("commit", commit);
     putIf(o, "tree", tree);
     putIf(o, "commitSubject", commitSubject);
+    putIf(o, "committedAt", committedAt == null ? null : committedAt.toString());
     putIf(o, "environment", environment);
     putIf(o, "artifact", artifact);
     putIf(o, "previousRelease", previousRelease);
@@ -323,7 +354,8 @@ public record AuditRecord(
           text(o, "releaseTag"),
           text(o, "revertCommit"),
           text(o, "revertBranch"),
-          text(o, "cairnVersion"));
+          text(o, "cairnVersion"),
+          instant(o, "committedAt"));
     } catch (NullPointerException missing) {
       throw new IllegalArgumentException("audit record field missing: " + missing.getMessage());
     }
@@ -406,6 +438,7 @@ public record AuditRecord(
     private String revertCommit;
     private String revertBranch;
     private String cairnVersion;
+    private Instant committedAt;
 
     private Builder() {}
 
@@ -511,6 +544,12 @@ public record AuditRecord(
       return this;
     }
 
+    /** When the application commit was made (its committer time): lead time starts there. */
+    public Builder committedAt(Instant committedAt) {
+      this.committedAt = committedAt;
+      return this;
+    }
+
     /** For {@link AuditEvent#DEPLOYED}: the release tag delivery creates. */
     public Builder releaseTag(String releaseTag) {
       this.releaseTag = releaseTag;
@@ -562,7 +601,8 @@ public record AuditRecord(
           releaseTag,
           revertCommit,
           revertBranch,
-          cairnVersion);
+          cairnVersion,
+          committedAt);
     }
   }
 }

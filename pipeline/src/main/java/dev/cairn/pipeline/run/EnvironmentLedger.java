@@ -29,6 +29,11 @@ public final class EnvironmentLedger {
     this.file = file;
   }
 
+  /** The ledger of an environment in a CAIRN_HOME, for readers outside a running service. */
+  public static EnvironmentLedger of(Path home, String environment) {
+    return new EnvironmentLedger(home.resolve("environments").resolve(environment + ".json"));
+  }
+
   /** The last release that passed its bake, if any. */
   public synchronized Optional<LastGood> lastGood() {
     JsonNode node = JsonFiles.read(file).get("lastGood");

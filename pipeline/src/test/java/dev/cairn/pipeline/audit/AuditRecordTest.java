@@ -44,6 +44,7 @@ class AuditRecordTest {
             .rolledBackTo(C0)
             .supersededBy(C0)
             .action("rollback")
+            .committedAt(AT.minusSeconds(3600))
             .build();
 
     String json = r.toJson();
@@ -58,6 +59,7 @@ class AuditRecordTest {
     assertThat(node.get("trigger").get("actor").asText()).isEqualTo("ada");
     assertThat(node.get("commitSubject").asText()).isEqualTo("notes: add search");
     assertThat(node.get("error").get("cause").asText()).isEqualTo("GET /health returned 503");
+    assertThat(node.get("committedAt").asText()).isEqualTo("2026-11-26T03:56:37Z");
     assertThat(r.path()).isEqualTo("records/2026/11/01937a2b-0000-7000-8000-000000000001.json");
   }
 

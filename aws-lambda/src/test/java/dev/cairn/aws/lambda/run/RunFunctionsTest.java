@@ -1,0 +1,128 @@
+package dev.cairn.aws.lambda.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.aws.lambda.audit.AuditWriterHandler;
+import dev.cairn.aws.lambda.lastgood.TrailLastGood;
+import dev.cairn.aws.lambda.testing.GitHttpServer;
+import dev.cairn.aws.lambda.testing.MapSecrets;
+import dev.cairn.aws.lambda.testing.TestRepositories;
+import dev.cairn.aws.lambda.validate.ValidateHandler;
+import dev.cairn.aws.testing.EmulatorClients;
+import dev.cairn.engine.json.Json;
+import dev.cairn.git.RemoteCredentials;
+import dev.cairn.pipeline.audit.AuditEvent;
+import dev.cairn.pipeline.audit.TrailEntry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * cairn-validate and cairn-record on S3 (S3Mock) and a git host over HTTP: the run's facts are
+ * recorded under the repository's prefix, outcomes become audit records with the facts' artifact.
+ */
+class RunFunctionsTest {
+  private static final String TOKEN = "ghp_run-functions";
+
+  @TempDir Path dir;
+  private final String bucket = "cairn-run-" + UUID.randomUUID().toString().substring(0, 8);
+  private S3Client s3;
+  private RunFacts facts;
+  private GitHttpServer git;
+  private String remote;
+  private String commit;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    s3 = EmulatorClients.s3();
+    s3.createBucket(b -> b.bucket(bucket));
+    facts = new RunFacts(s3, bucket, "notes");
+    git = GitHttpServer.start(TOKEN);
+    Path bare = dir.resolve("notes.git");
+    commit =
+        TestRepositories.bareWithCommits(bare, dir.resolve("w"), Map.of("a", "a"), "one").get(0);
+    remote = git.serve("notes", bare);
+  }
+
+  @AfterEach
+  void tearDown() {
+    git.close();
+    s3.close();
+  }
+
+  @Test
+  void validateRecordsTheRunUnderThePrefixAndRejectsABadOne() {
+    new ValidateHandler(facts)
+        .validate(
+            Json.parse(
+                "{\"run\":{\"id\":\"d1\",\"commit\":\""
+                    + commit
+                    + "\",\"message\":\"one\",\"trigger\":\"push\"}}"));
+
+    assertThat(
+            s3.getObjectAsBytes(b -> b.bucket(bucket).key("notes/runs/d1/run.json")).asUtf8String())
+        .contains(commit);
+    assertThatThrownBy(
+            () ->
+                new ValidateHandler(facts)
+                    .validate(Json.parse("{\"run\":{\"id\":\"d2\",\"commit\":\"main\"}}")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no full commit id");
+  }
+
+  @Test
+  void recordAppendsTheOutcomeWithTheRunsArtifact() throws Exception {
+    String artifact = "sha256:" + "5".repeat(64);
+    facts.update(
+        "d1",
+        f -> {
+          f.put("commit", commit);
+          f.put("artifact", artifact);
+          f.with("rolledBackTo").put("production", commit);
+        });
+    RecordHandler record =
+        new RecordHandler(
+            facts,
+            new AuditWriterHandler(
+                MapSecrets.of("token", TOKEN),
+                new AuditWriterHandler.Config(
+                    remote, "token", dir.resolve("tmp"), Duration.ofSeconds(10))),
+            Clock.systemUTC());
+
+    var result =
+        record.record(
+            Json.parse(
+                "{\"run\":{\"id\":\"d1\"},\"environment\":\"production\",\"outcome\":\"rolled-back\","
+                    + "\"error\":{\"Error\":\"States.TaskFailed\",\"Cause\":\"unhealthy\"}}"));
+
+    assertThat(result.path("recorded").asText()).isEqualTo("rolled-back");
+    List<RevCommit> trail =
+        TestRepositories.log(dir.resolve("notes.git"), "refs/heads/cairn/audit");
+    assertThat(trail).hasSize(1);
+    assertThat(trail.get(0).getFullMessage()).contains(result.path("record").asText());
+    assertThatThrownBy(
+            () -> record.record(Json.parse("{\"run\":{\"id\":\"d1\"},\"outcome\":\"exploded\"}")))
+        .hasMessageContaining("unknown outcome 'exploded'");
+    TrailEntry written =
+        new TrailLastGood(
+                dir.resolve("reader"),
+                () -> new RemoteCredentials("x", TOKEN),
+                Duration.ofSeconds(10))
+            .entries(remote)
+            .get(0);
+    assertThat(written.event()).isEqualTo(AuditEvent.ROLLED_BACK);
+    assertThat(written.artifact()).isEqualTo(artifact);
+    assertThat(written.rolledBackTo()).isEqualTo(commit);
+    assertThat(written.error()).isEqualTo("States.TaskFailed");
+  }
+}

@@ -1,0 +1,75 @@
+package dev.cairn.aws.runner;
+
+import dev.cairn.git.CommitInfo;
+import dev.cairn.git.GitRemoteException;
+import dev.cairn.git.RemoteCredentials;
+import dev.cairn.git.RepositoryMirror;
+import dev.cairn.git.workspace.Workspace;
+import dev.cairn.git.workspace.Workspaces;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+/**
+ * Fetches the application's branch over HTTPS (JGit, token from Secrets Manager) into a mirror in
+ * the job's scratch space and checks a commit out: the same {@link RepositoryMirror} and {@link
+ * Workspaces} as the local runtime.
+ */
+public final class GitSource implements AutoCloseable {
+  private final RepositoryMirror mirror;
+  private final Workspaces workspaces;
+  private boolean fetched;
+
+  /**
+   * A source.
+   *
+   * @param remote the application's remote
+   * @param branch its main branch
+   * @param credentials the token (asked for at the fetch), or null for a public or local remote
+   * @param scratch a directory for the mirror and the workspaces
+   */
+  public GitSource(
+      String remote, String branch, Supplier<RemoteCredentials> credentials, Path scratch)
+      throws IOException {
+    this.mirror =
+        RepositoryMirror.builder()
+            .remote(remote)
+            .branch(branch)
+            .credentials(credentials)
+            .directory(scratch.resolve("mirror.git"))
+            .build();
+    this.workspaces = new Workspaces(scratch.resolve("workspaces"));
+  }
+
+  /**
+   * Checks the commit out into {@code workspaces/<name>}.
+   *
+   * @throws GitRemoteException when the remote cannot be fetched ({@link
+   *     GitRemoteException#retryable()} says whether to retry)
+   * @throws IOException when the commit is not on the branch or cannot be written
+   */
+  public Workspace checkout(String commit, String name) throws GitRemoteException, IOException {
+    fetchOnce();
+    return workspaces.create(mirror.repository(), commit, name);
+  }
+
+  /** The commit's facts (tree, message). */
+  public CommitInfo describe(String commit) throws GitRemoteException, IOException {
+    fetchOnce();
+    return mirror
+        .commit(commit)
+        .orElseThrow(() -> new IOException("commit " + commit + " is not in the repository"));
+  }
+
+  private void fetchOnce() throws GitRemoteException, IOException {
+    if (!fetched) {
+      mirror.fetch();
+      fetched = true;
+    }
+  }
+
+  @Override
+  public void close() {
+    mirror.close();
+  }
+}

@@ -1,0 +1,179 @@
+package dev.cairn.aws.runner;
+
+import dev.cairn.aws.cloudformation.CloudFormationDeployer;
+import dev.cairn.aws.lambda.AwsClients;
+import dev.cairn.aws.lambda.LambdaSettings;
+import dev.cairn.aws.lambda.lastgood.TrailLastGood;
+import dev.cairn.aws.lambda.run.RunFacts;
+import dev.cairn.aws.s3.S3ArtifactStore;
+import dev.cairn.aws.secrets.SecretsManagerSecretStore;
+import dev.cairn.aws.sqs.SqsStatusPublisher;
+import dev.cairn.git.RemoteCredentials;
+import dev.cairn.local.deploy.ProcessDeployer;
+import dev.cairn.local.job.LocalJobExecutor;
+import dev.cairn.pipeline.port.Deployer;
+import dev.cairn.pipeline.port.SecretStore;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Builds a {@link Runner} from the container's environment variables (set by the Batch job
+ * definition) and the AWS SDK's standard settings (region, the job role's credentials, {@code
+ * AWS_ENDPOINT_URL} for trials against emulators). See docs/aws.md, "Runner".
+ */
+public final class RunnerSetup {
+  /** The SQS queue status messages go to. */
+  public static final String STATUS_QUEUE_URL = "CAIRN_STATUS_QUEUE_URL";
+
+  /**
+   * Where releases run: {@code cloudformation} (each environment is a stack, deployed by change set
+   * from the commit's template) or {@code process} (releases as processes beside the runner, for
+   * trying the runtime on one machine).
+   */
+  public static final String DEPLOYER = "CAIRN_DEPLOYER";
+
+  /** For {@code cloudformation}: the stacks' name prefix; the stack is prefix + environment. */
+  public static final String STACK_PREFIX = "CAIRN_STACK_PREFIX";
+
+  /** For {@code cloudformation}: the template's path in the repository (default below). */
+  public static final String STACK_TEMPLATE = "CAIRN_STACK_TEMPLATE";
+
+  /** The default template path. */
+  public static final String DEFAULT_STACK_TEMPLATE = "cairn.stack.json";
+
+  private RunnerSetup() {}
+
+  /**
+   * The runner the environment describes.
+   *
+   * @throws IllegalStateException naming a missing or bad variable
+   */
+  public static Runner fromEnvironment(Map<String, String> environment, PrintStream out)
+      throws IOException {
+    Settings settings = Settings.read(environment);
+    Path work = settings.work();
+    Files.createDirectories(work);
+    S3Client s3 = S3Client.create();
+    SecretsManagerClient secretsManager = SecretsManagerClient.create();
+    // The application's secrets (${secrets.NAME}) live under its prefix; the git token is Cairn's
+    // own and named by its id.
+    SecretStore secrets =
+        SecretsManagerSecretStore.builder()
+            .client(secretsManager)
+            .prefix(settings.secretPrefix())
+            .build();
+    SecretStore own = AwsClients.secretsById(secretsManager);
+    Supplier<RemoteCredentials> credentials =
+        () ->
+            own.get(settings.tokenId())
+                .map(t -> new RemoteCredentials("x-access-token", t))
+                .orElse(null);
+    S3ArtifactStore artifacts =
+        S3ArtifactStore.builder()
+            .s3(s3)
+            .bucket(settings.bucket())
+            .prefix(settings.prefix())
+            .scratch(work.resolve("s3"))
+            .build();
+    Deployer deployer = null;
+    StackTarget stacks = null;
+    if (settings.stackPrefix() == null) {
+      deployer = new ProcessDeployer(work.resolve("deployments"), secrets);
+    } else {
+      stacks =
+          new StackTarget(
+              CloudFormationDeployer.builder()
+                  .cloudFormation(CloudFormationClient.create())
+                  .build(),
+              settings.stackPrefix(),
+              settings.stackTemplate());
+    }
+    TrailLastGood trail =
+        new TrailLastGood(work.resolve("trail-cache.git"), credentials, Duration.ofSeconds(30));
+    String remote = settings.remote();
+    Runner.Ports ports =
+        new Runner.Ports(
+            artifacts,
+            artifacts::uploadLog,
+            new RunFacts(s3, settings.bucket(), settings.prefix()),
+            secrets,
+            settings.repository() == null
+                ? new SqsStatusPublisher(SqsClient.create(), settings.statusQueueUrl())
+                : new RepositoryStatusPublisher(
+                    SqsClient.create(), settings.statusQueueUrl(), settings.repository()),
+            scratch -> new GitSource(remote, settings.branch(), credentials, scratch),
+            new LocalJobExecutor(LocalJobExecutor.Options.builder(work.resolve("logs")).build()),
+            deployer,
+            stacks,
+            null,
+            environmentName -> trail.lastGood(remote, environmentName),
+            Map.of());
+    return new Runner(ports, work, Clock.systemUTC(), out);
+  }
+
+  /**
+   * The runner's settings, all read and checked before any AWS client is made, so that a
+   * misconfigured job definition fails with the variable's name, not with an SDK error.
+   *
+   * @param work the scratch directory
+   * @param bucket the artifact bucket
+   * @param prefix the repository's key prefix ("" for none)
+   * @param remote the application's remote
+   * @param branch its main branch
+   * @param tokenId the git token's secret id
+   * @param secretPrefix the prefix of the application's secrets
+   * @param statusQueueUrl the status queue
+   * @param stackPrefix for {@code cloudformation}: the stacks' prefix; null for {@code process}
+   * @param stackTemplate for {@code cloudformation}: the template's path
+   * @param repository the repository ({@code owner/name}) named in status messages, or null
+   */
+  public record Settings(
+      Path work,
+      String bucket,
+      String prefix,
+      String remote,
+      String branch,
+      String tokenId,
+      String secretPrefix,
+      String statusQueueUrl,
+      String stackPrefix,
+      String stackTemplate,
+      String repository) {
+
+    /**
+     * Reads the settings.
+     *
+     * @throws IllegalStateException naming the first missing or bad variable
+     */
+    public static Settings read(Map<String, String> environment) {
+      LambdaSettings s = new LambdaSettings(environment);
+      String deployer = s.orDefault(DEPLOYER, "cloudformation");
+      if (!deployer.equals("cloudformation") && !deployer.equals("process")) {
+        throw new IllegalStateException(
+            DEPLOYER + "=" + deployer + " is not known (use cloudformation or process)");
+      }
+      return new Settings(
+          Path.of(s.orDefault(LambdaSettings.WORK_DIRECTORY, "/tmp/cairn")),
+          s.require(LambdaSettings.ARTIFACT_BUCKET),
+          s.orDefault(LambdaSettings.ARTIFACT_PREFIX, ""),
+          s.require(LambdaSettings.GIT_REMOTE),
+          s.orDefault(LambdaSettings.BRANCH, "main"),
+          s.require(LambdaSettings.GIT_TOKEN_SECRET),
+          s.orDefault(LambdaSettings.SECRET_PREFIX, "cairn/"),
+          s.require(STATUS_QUEUE_URL),
+          deployer.equals("cloudformation") ? s.require(STACK_PREFIX) : null,
+          s.orDefault(STACK_TEMPLATE, DEFAULT_STACK_TEMPLATE),
+          s.optional(LambdaSettings.REPOSITORY).orElse(null));
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package dev.cairn.cli;
+
+import dev.cairn.aws.runner.JobKind;
+import dev.cairn.aws.runner.Runner;
+import dev.cairn.aws.runner.RunnerJob;
+import dev.cairn.aws.runner.RunnerResult;
+import dev.cairn.aws.runner.RunnerSetup;
+import dev.cairn.engine.json.Json;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code cairn runner JOB --run ID [--environment ENV] [--commit SHA] [--reason JSON]}: the AWS
+ * runner image's entrypoint, started by AWS Batch for the state machine's Batch tasks. Configured
+ * by environment variables (docs/aws.md, "Runner"); exit codes in docs/cli.md.
+ */
+@Command(
+    name = "runner",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run one job of a run on AWS (the runner image's entrypoint, started by AWS Batch).",
+      "JOB is build, plan, apply, verify, rollback or destroy. The result is written to",
+      "s3://$CAIRN_ARTIFACT_BUCKET/runs/RUN/results/JOB[-ENV].json and printed as JSON.",
+      "Exit codes: 0 succeeded, 1 the job failed (not retried), 2 bad arguments or",
+      "configuration, 3 AWS or the git host unavailable (the job definition retries it)."
+    })
+public final class RunnerCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "JOB", description = "The job to run.")
+  String job;
+
+  @Option(names = "--run", required = true, description = "The run's id (the execution's run.id).")
+  String run;
+
+  @Option(
+      names = "--environment",
+      description = "The environment (every job but build); empty means none.")
+  String environment;
+
+  @Option(
+      names = "--commit",
+      description = "The commit; by default the one recorded for the run in S3.")
+  String commit;
+
+  @Option(names = "--reason", description = "For rollback: the error that caused it (JSON).")
+  String reason;
+
+  @Override
+  public Integer call() throws IOException {
+    JobKind kind =
+        JobKind.fromWireName(job)
+            .orElseThrow(
+                () ->
+                    new UserInputException(
+                        "unknown job '"
+                            + job
+                            + "': use one of "
+                            + Arrays.stream(JobKind.values())
+                                .map(JobKind::wireName)
+                                .collect(Collectors.joining(", "))));
+    RunnerJob runnerJob = new RunnerJob(kind, run, environment, commit, reason);
+    Runner runner;
+    try {
+      runner = RunnerSetup.fromEnvironment(System.getenv(), System.out);
+    } catch (IllegalStateException e) {
+      throw new UserInputException(e.getMessage());
+    }
+    RunnerResult result = runner.run(runnerJob);
+    System.out.println(Json.write(result.toJsonNode()));
+    if (result.cause() != null && result.outcome() != RunnerResult.Outcome.SUCCEEDED) {
+      System.err.println("cairn: " + result.error() + ": " + result.cause());
+    }
+    return result.outcome().exitCode();
+  }
+}

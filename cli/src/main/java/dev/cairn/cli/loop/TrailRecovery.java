@@ -1,0 +1,97 @@
+package dev.cairn.cli.loop;
+
+import dev.cairn.git.RemoteCredentials;
+import dev.cairn.git.audit.AuditTrail;
+import dev.cairn.pipeline.audit.ReleaseMemory;
+import dev.cairn.pipeline.port.PipelineListener;
+import dev.cairn.pipeline.run.EnvironmentLedger;
+import dev.cairn.pipeline.run.LedgerRecovery;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * Git as memory at startup: when CAIRN_HOME has no environment ledger at all (a new or lost state
+ * directory), the ledgers are rebuilt from the repository's audit trail, so Cairn still knows each
+ * environment's last good release (the rollback target) and the commits it must not deploy again.
+ * It also records which remote the trail is read from, for {@code cairn history} and friends.
+ */
+final class TrailRecovery {
+  /** Where the trail is fetched to, under CAIRN_HOME. */
+  static final String CACHE = "audit/trail.git";
+
+  /** The file naming the served repository, read by the CLI's trail commands. */
+  static final String REMOTE_FILE = "audit/remote";
+
+  private TrailRecovery() {}
+
+  /**
+   * Seeds missing ledgers from the trail when no ledger exists.
+   *
+   * @param home CAIRN_HOME
+   * @param remote the application repository (local path or URL)
+   * @param shownRemote the remote without user info, for the CLI's file
+   * @param credentials for HTTPS remotes
+   * @param listener told what was recovered, or why it could not be
+   * @return the environments recovered
+   */
+  static List<String> recover(
+      Path home,
+      String remote,
+      String shownRemote,
+      Supplier<RemoteCredentials> credentials,
+      PipelineListener listener) {
+    try {
+      Files.createDirectories(home.resolve("audit"));
+      Files.writeString(home.resolve(REMOTE_FILE), shownRemote + "\n", StandardCharsets.UTF_8);
+      if (hasLedgers(home)) {
+        return List.of();
+      }
+      try (AuditTrail trail =
+          AuditTrail.fetch(
+              remote,
+              home.resolve(CACHE),
+              credentials,
+              Duration.ofSeconds(15),
+              home.resolve("audit").resolve("index"))) {
+        List<String> seeded = LedgerRecovery.seedMissing(home, trail);
+        for (String environment : seeded) {
+          EnvironmentLedger ledger = EnvironmentLedger.of(home, environment);
+          listener.event(
+              "-",
+              "recovered",
+              environment,
+              "from the audit trail: last good "
+                  + ledger.lastGood().map(g -> g.commit().substring(0, 7)).orElse("none")
+                  + ", "
+                  + ReleaseMemory.derive(trail.entries()).get(environment).bad().size()
+                  + " commit(s) marked bad");
+        }
+        return seeded;
+      }
+    } catch (IOException | RuntimeException e) {
+      // Without the trail Cairn still runs; it only lacks the history it could not read.
+      listener.event(
+          "-",
+          "error",
+          null,
+          "could not recover environments from the audit trail: " + e.getMessage());
+      return List.of();
+    }
+  }
+
+  private static boolean hasLedgers(Path home) throws IOException {
+    Path environments = home.resolve("environments");
+    if (!Files.isDirectory(environments)) {
+      return false;
+    }
+    try (Stream<Path> files = Files.list(environments)) {
+      return files.anyMatch(f -> f.getFileName().toString().endsWith(".json"));
+    }
+  }
+}

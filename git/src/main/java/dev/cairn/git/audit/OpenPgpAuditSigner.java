@@ -1,0 +1,100 @@
+package dev.cairn.git.audit;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Objects;
+import org.bouncycastle.bcpg.ArmoredOutputStream;
+import org.bouncycastle.bcpg.HashAlgorithmTags;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.openpgp.PGPException;
+import org.bouncycastle.openpgp.PGPPrivateKey;
+import org.bouncycastle.openpgp.PGPSecretKey;
+import org.bouncycastle.openpgp.PGPSecretKeyRing;
+import org.bouncycastle.openpgp.PGPSecretKeyRingCollection;
+import org.bouncycastle.openpgp.PGPSignature;
+import org.bouncycastle.openpgp.PGPSignatureGenerator;
+import org.bouncycastle.openpgp.PGPUtil;
+import org.bouncycastle.openpgp.operator.jcajce.JcaKeyFingerprintCalculator;
+import org.bouncycastle.openpgp.operator.jcajce.JcaPGPContentSignerBuilder;
+import org.bouncycastle.openpgp.operator.jcajce.JcePBESecretKeyDecryptorBuilder;
+
+/**
+ * Signs audit commits with an OpenPGP key (BouncyCastle), the signature {@code git verify-commit}
+ * checks against the key in the verifier's keyring. The key is given as an ASCII-armored secret key
+ * ({@code gpg --export-secret-keys --armor KEYID}); no gpg agent or keyring is needed.
+ */
+public final class OpenPgpAuditSigner implements AuditSigner {
+  private static final BouncyCastleProvider PROVIDER = new BouncyCastleProvider();
+
+  private final PGPSecretKey secretKey;
+  private final PGPPrivateKey privateKey;
+
+  private OpenPgpAuditSigner(PGPSecretKey secretKey, PGPPrivateKey privateKey) {
+    this.secretKey = secretKey;
+    this.privateKey = privateKey;
+  }
+
+  /**
+   * A signer from an armored (or binary) secret key ring: the first key that can sign.
+   *
+   * @param secretKeyRing the key ring's bytes
+   * @param passphrase the key's passphrase, or an empty array for an unprotected key
+   * @throws IOException when the bytes hold no signing key or the passphrase is wrong (the message
+   *     never contains the key or the passphrase)
+   */
+  public static OpenPgpAuditSigner of(byte[] secretKeyRing, char[] passphrase) throws IOException {
+    Objects.requireNonNull(secretKeyRing, "secretKeyRing");
+    Objects.requireNonNull(passphrase, "passphrase");
+    try (InputStream in = PGPUtil.getDecoderStream(new ByteArrayInputStream(secretKeyRing))) {
+      PGPSecretKeyRingCollection rings =
+          new PGPSecretKeyRingCollection(in, new JcaKeyFingerprintCalculator());
+      for (Iterator<PGPSecretKeyRing> it = rings.getKeyRings(); it.hasNext(); ) {
+        for (Iterator<PGPSecretKey> keys = it.next().getSecretKeys(); keys.hasNext(); ) {
+          PGPSecretKey key = keys.next();
+          if (key.isSigningKey() && !key.isPrivateKeyEmpty()) {
+            PGPPrivateKey priv =
+                key.extractPrivateKey(
+                    new JcePBESecretKeyDecryptorBuilder().setProvider(PROVIDER).build(passphrase));
+            return new OpenPgpAuditSigner(key, priv);
+          }
+        }
+      }
+    } catch (PGPException e) {
+      throw new IOException(
+          "Cannot use the OpenPGP signing key (wrong passphrase or unsupported key): "
+              + e.getMessage());
+    }
+    throw new IOException("The OpenPGP key file holds no secret key that can sign");
+  }
+
+  @Override
+  public byte[] sign(byte[] payload) throws IOException {
+    try {
+      PGPSignatureGenerator generator =
+          new PGPSignatureGenerator(
+              new JcaPGPContentSignerBuilder(
+                      secretKey.getPublicKey().getAlgorithm(), HashAlgorithmTags.SHA256)
+                  .setProvider(PROVIDER),
+              secretKey.getPublicKey());
+      generator.init(PGPSignature.BINARY_DOCUMENT, privateKey);
+      generator.update(payload);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (ArmoredOutputStream armored = ArmoredOutputStream.builder().clearHeaders().build(out)) {
+        generator.generate().encode(armored);
+      }
+      return out.toString(StandardCharsets.US_ASCII).getBytes(StandardCharsets.US_ASCII);
+    } catch (PGPException e) {
+      throw new IOException("Cannot sign the audit commit: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public String keyId() {
+    return HexFormat.of().withUpperCase().formatHex(secretKey.getPublicKey().getFingerprint());
+  }
+}
