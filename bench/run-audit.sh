@@ -2,7 +2,8 @@
 # Audit trail benchmark: generates a trail of N records (default 100,000) in a bare repository,
 # times the reader in one JVM (AuditBenchmark), then times the commands as a user runs them —
 # `cairn history` (by environment, by commit; cold and warm index) and `cairn metrics` — each a
-# new JVM, so the times include JVM start. Not a test: CI never runs it.
+# new JVM, so the times include JVM start. A second trail of 5,000 records with full trees (as
+# the writer makes them) times `cairn audit verify`. Not a test: CI never runs it.
 #
 #   bench/run-audit.sh [--records N] [--runs N] [--skip-build]
 #
@@ -109,6 +110,13 @@ time_ms --version >/dev/null
   measure "history --env production --limit 0 --json" history --repo "$origin" --env production --limit 0 --json
   measure "metrics --since 3000d (whole trail)" metrics --repo "$origin" --since 3000d
   measure "metrics --env production --since 30d" metrics --repo "$origin" --env production --since 30d
+  echo
+  rm -rf "$CAIRN_HOME/audit/verified"
+  verify_full="$(time_ms audit verify --repo "$workspace/verify.git")"
+  verify_again="$(median_ms audit verify --repo "$workspace/verify.git")"
+  echo "| \`cairn audit verify --repo verify.git\` (trail with full trees) | every commit in full | again, nothing new (median of $runs) |"
+  echo "|---|---|---|"
+  echo "| | $verify_full ms | $verify_again ms |"
   echo
   echo "baseline: \`cairn --version\` (JVM start only): $(median_ms --version) ms"
   echo

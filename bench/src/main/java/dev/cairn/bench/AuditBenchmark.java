@@ -1,6 +1,7 @@
 package dev.cairn.bench;
 
 import dev.cairn.git.audit.AuditTrail;
+import dev.cairn.git.audit.AuditVerifier;
 import dev.cairn.git.audit.GitAuditLog;
 import dev.cairn.pipeline.audit.AuditError;
 import dev.cairn.pipeline.audit.AuditEvent;
@@ -52,15 +53,17 @@ public final class AuditBenchmark {
 
   private AuditBenchmark() {}
 
-  /** {@code --workspace DIR [--records N] [--generate-only]}. */
+  /** {@code --workspace DIR [--records N] [--verify-records N] [--generate-only]}. */
   public static void main(String[] args) throws Exception {
     Path workspace = null;
     int records = 100_000;
+    int verifyRecords = 5_000;
     boolean generateOnly = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--workspace" -> workspace = Path.of(args[++i]);
         case "--records" -> records = Integer.parseInt(args[++i]);
+        case "--verify-records" -> verifyRecords = Integer.parseInt(args[++i]);
         case "--generate-only" -> generateOnly = true;
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
@@ -79,6 +82,14 @@ public final class AuditBenchmark {
         ms(System.nanoTime() - t),
         g.sampleCommit);
     Files.writeString(workspace.resolve("sample-commit"), g.sampleCommit + "\n");
+    Path verifyOrigin = workspace.resolve("verify.git");
+    t = System.nanoTime();
+    Generated v = generate(verifyOrigin, verifyRecords, true);
+    System.out.printf(
+        Locale.ROOT,
+        "generated %d records with full trees (for audit verify) in %s%n",
+        v.records,
+        ms(System.nanoTime() - t));
     if (generateOnly) {
       return;
     }
@@ -121,6 +132,17 @@ public final class AuditBenchmark {
           () -> DoraMetrics.compute(all, "production", end.minus(Duration.ofDays(30)), end).size());
       row("last good and bad commits (ReleaseMemory)", () -> ReleaseMemory.derive(all).size());
     }
+    try (Repository repo =
+        new FileRepositoryBuilder().setGitDir(verifyOrigin.toFile()).setMustExist(true).build()) {
+      row(
+          "audit verify, " + verifyRecords + " records with full trees (problems found)",
+          () ->
+              AuditVerifier.builder()
+                  .build()
+                  .verify(repo, "refs/heads/cairn/audit", List.of())
+                  .problems()
+                  .size());
+    }
   }
 
   private record Generated(int records, int runs, String sampleCommit) {}
@@ -141,8 +163,17 @@ public final class AuditBenchmark {
     return String.format(Locale.ROOT, "%.0f ms", nanos / 1e6);
   }
 
-  /** Builds the trail with one pack inserter: no loose objects. */
   static Generated generate(Path origin, int records) throws IOException {
+    return generate(origin, records, false);
+  }
+
+  /**
+   * Builds the trail with one pack inserter: no loose objects.
+   *
+   * @param fullTrees every commit's tree holds every record so far, as the writer's do (for audit
+   *     verify); otherwise only the commit's own record
+   */
+  static Generated generate(Path origin, int records, boolean fullTrees) throws IOException {
     try (Repository repo =
         new FileRepositoryBuilder().setGitDir(origin.toFile()).setBare().build()) {
       if (!Files.exists(origin.resolve("HEAD"))) {
@@ -154,6 +185,7 @@ public final class AuditBenchmark {
       int runs = 0;
       String sample = null;
       Instant clock = START;
+      FullTrees trees = new FullTrees();
       try (ObjectInserter inserter =
           ((ObjectDirectory) repo.getObjectDatabase()).newPackInserter()) {
         while (written < records) {
@@ -187,11 +219,9 @@ public final class AuditBenchmark {
             }
             batch.add(base(AuditEvent.DEPLOYED, app, run, env, clock, committedAt).build());
           }
+          // Whole runs only, so that every run has its records (audit verify checks that).
           for (AuditRecord r : batch) {
-            if (written == records) {
-              break;
-            }
-            tip = commit(inserter, tip, r);
+            tip = fullTrees ? trees.commit(inserter, tip, r) : commit(inserter, tip, r);
             written++;
           }
           clock = clock.plusSeconds(300 + random.nextInt(3600));
@@ -265,6 +295,50 @@ public final class AuditBenchmark {
     c.setCommitter(new PersonIdent("Cairn", "cairn@localhost", r.occurredAt(), ZoneOffset.UTC));
     c.setMessage(GitAuditLog.messageOf(r));
     return inserter.insert(c);
+  }
+
+  /**
+   * Trees holding every record so far, rebuilt per commit only along the changed path (the month's
+   * tree, its year's, {@code records/} and the root), as the writer's trees look.
+   */
+  private static final class FullTrees {
+    private final java.util.TreeMap<
+            String, java.util.TreeMap<String, java.util.TreeMap<String, ObjectId>>>
+        files = new java.util.TreeMap<>();
+    private final java.util.Map<String, ObjectId> monthTrees = new java.util.HashMap<>();
+    private final java.util.Map<String, ObjectId> yearTrees = new java.util.HashMap<>();
+
+    ObjectId commit(ObjectInserter inserter, ObjectId parent, AuditRecord r) throws IOException {
+      String[] parts = r.path().split("/");
+      ObjectId blob =
+          inserter.insert(Constants.OBJ_BLOB, r.toJson().getBytes(StandardCharsets.UTF_8));
+      var months = files.computeIfAbsent(parts[1], y -> new java.util.TreeMap<>());
+      var month = months.computeIfAbsent(parts[2], m -> new java.util.TreeMap<>());
+      month.put(parts[3], blob);
+      TreeFormatter monthTree = new TreeFormatter();
+      month.forEach((name, id) -> monthTree.append(name, FileMode.REGULAR_FILE, id));
+      monthTrees.put(parts[1] + "/" + parts[2], inserter.insert(monthTree));
+      TreeFormatter yearTree = new TreeFormatter();
+      for (String m : months.keySet()) {
+        yearTree.append(m, FileMode.TREE, monthTrees.get(parts[1] + "/" + m));
+      }
+      yearTrees.put(parts[1], inserter.insert(yearTree));
+      TreeFormatter recordsTree = new TreeFormatter();
+      for (String y : files.keySet()) {
+        recordsTree.append(y, FileMode.TREE, yearTrees.get(y));
+      }
+      TreeFormatter root = new TreeFormatter();
+      root.append("records", FileMode.TREE, inserter.insert(recordsTree));
+      CommitBuilder c = new CommitBuilder();
+      c.setTreeId(inserter.insert(root));
+      if (parent != null) {
+        c.setParentId(parent);
+      }
+      c.setAuthor(new PersonIdent("Cairn", "cairn@localhost", r.occurredAt(), ZoneOffset.UTC));
+      c.setCommitter(new PersonIdent("Cairn", "cairn@localhost", r.occurredAt(), ZoneOffset.UTC));
+      c.setMessage(GitAuditLog.messageOf(r));
+      return inserter.insert(c);
+    }
   }
 
   private static String hex(Random random, int length) {

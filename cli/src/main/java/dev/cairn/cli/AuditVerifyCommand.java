@@ -48,6 +48,12 @@ public final class AuditVerifyCommand implements Callable<Integer> {
   boolean requireSigned;
 
   @Option(
+      names = "--full",
+      description =
+          "Check every commit in full (default: only those after the last successful verify).")
+  boolean full;
+
+  @Option(
       names = "--grace",
       defaultValue = "1h",
       paramLabel = "DURATION",
@@ -90,10 +96,14 @@ public final class AuditVerifyCommand implements Callable<Integer> {
     Path verified = audit.resolve("verified").resolve(source.key());
     List<AuditVerifier.KnownTip> known = new ArrayList<>();
     readTip(delivered, "when Cairn last delivered records").ifPresent(known::add);
-    readTip(verified, "at the last successful verify").ifPresent(known::add);
+    var lastVerified = readTip(verified, "at the last successful verify");
+    lastVerified.ifPresent(known::add);
+    // Signatures are checked on every commit when keys are given: the keys may have changed.
+    String checkedUpTo =
+        full || !keys.isEmpty() ? null : lastVerified.map(k -> k.commit()).orElse(null);
     AuditVerifier.Report report;
     try (AuditTrail trail = source.open()) {
-      report = builder.build().verify(trail.repository(), trail.ref(), known);
+      report = builder.build().verify(trail.repository(), trail.ref(), known, checkedUpTo);
     }
     if (report.ok()) {
       if (report.tip() != null) {
@@ -102,7 +112,9 @@ public final class AuditVerifyCommand implements Callable<Integer> {
       System.out.println(
           "audit trail intact: "
               + report.commits()
-              + " records, "
+              + " records ("
+              + report.checkedInFull()
+              + " checked in full), "
               + report.runs()
               + " runs"
               + (keys.isEmpty()

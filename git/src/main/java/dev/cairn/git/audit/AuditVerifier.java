@@ -2,6 +2,7 @@ package dev.cairn.git.audit;
 
 import dev.cairn.pipeline.audit.AuditEvent;
 import dev.cairn.pipeline.audit.AuditRecord;
+import dev.cairn.pipeline.audit.TrailEntry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -96,14 +97,22 @@ public final class AuditVerifier {
    * What the check found.
    *
    * @param tip the branch tip checked, or null when there is no branch
-   * @param commits the audit commits checked
+   * @param commits the audit commits on the branch
+   * @param checkedInFull the commits whose file, trailers and signature were checked (all, or those
+   *     after a tip checked in full before)
    * @param signed how many had a valid signature by a trusted key
    * @param unsigned how many had no signature
    * @param runs the runs checked
    * @param problems everything wrong, in trail order
    */
   public record Report(
-      String tip, int commits, int signed, int unsigned, int runs, List<Problem> problems) {
+      String tip,
+      int commits,
+      int checkedInFull,
+      int signed,
+      int unsigned,
+      int runs,
+      List<Problem> problems) {
     /** True when nothing is wrong. */
     public boolean ok() {
       return problems.isEmpty();
@@ -129,6 +138,19 @@ public final class AuditVerifier {
 
   /** Checks the trail at {@code ref} in the repository against the positions seen before. */
   public Report verify(Repository repository, String ref, List<KnownTip> known) throws IOException {
+    return verify(repository, ref, known, null);
+  }
+
+  /**
+   * Checks the trail, reading in full only the commits after {@code checkedUpTo} (a tip an earlier
+   * check passed, when it is still an ancestor of the branch): the commits before it are only read
+   * for their trailers (record ids, runs). Rewriting them is caught by the first check, since it
+   * moves the branch away from {@code checkedUpTo}.
+   *
+   * @param checkedUpTo a commit checked in full before, or null to check everything
+   */
+  public Report verify(Repository repository, String ref, List<KnownTip> known, String checkedUpTo)
+      throws IOException {
     List<Problem> problems = new ArrayList<>();
     var r = repository.exactRef(ref);
     if (r == null) {
@@ -145,10 +167,11 @@ public final class AuditVerifier {
                     + k.commit()
                     + " (deleted or rewritten)"));
       }
-      return new Report(null, 0, 0, 0, 0, problems);
+      return new Report(null, 0, 0, 0, 0, 0, problems);
     }
     ObjectId tip = r.getObjectId();
     int commits = 0;
+    int checked = 0;
     int signed = 0;
     int unsigned = 0;
     Map<String, RunRecords> runs = new LinkedHashMap<>();
@@ -173,11 +196,45 @@ public final class AuditVerifier {
         }
         walk.reset();
       }
+      Set<ObjectId> fresh = null;
+      if (checkedUpTo != null) {
+        ObjectId done = ObjectId.fromString(checkedUpTo);
+        if (repository.getObjectDatabase().has(done)
+            && walk.isMergedInto(walk.parseCommit(done), head)) {
+          walk.reset();
+          fresh = new HashSet<>();
+          walk.markStart(walk.parseCommit(tip));
+          walk.markUninteresting(walk.parseCommit(done));
+          for (RevCommit c : walk) {
+            fresh.add(c.copy());
+          }
+        }
+        walk.reset();
+      }
       walk.sort(RevSort.TOPO);
       walk.sort(RevSort.REVERSE, true);
       walk.markStart(walk.parseCommit(tip));
       for (RevCommit c : walk) {
         commits++;
+        if (fresh != null && !fresh.contains(c)) {
+          // Checked in full before: only what the run check and the id check need.
+          TrailEntry e = AuditTrail.entryOf(c);
+          if (e != null) {
+            if (!ids.add(e.id())) {
+              problems.add(new Problem(c.getName(), e.id(), "the record id appears twice"));
+            }
+            if (e.run() != null) {
+              runs.computeIfAbsent(e.run(), k -> new RunRecords())
+                  .add(c.getName(), e.event(), e.environment(), e.occurredAt());
+            }
+          }
+          if (c.getRawGpgSignature() == null) {
+            unsigned++;
+          }
+          c.disposeBody();
+          continue;
+        }
+        checked++;
         AuditRecord record = checkCommit(repository, c, problems);
         byte[] signature = c.getRawGpgSignature();
         if (signature == null) {
@@ -208,7 +265,8 @@ public final class AuditVerifier {
             problems.add(new Problem(c.getName(), record.id(), "the record id appears twice"));
           }
           if (record.run() != null) {
-            runs.computeIfAbsent(record.run(), k -> new RunRecords()).add(c.getName(), record);
+            runs.computeIfAbsent(record.run(), k -> new RunRecords())
+                .add(c.getName(), record.event(), record.environment(), record.occurredAt());
           }
         }
         c.disposeBody();
@@ -218,7 +276,7 @@ public final class AuditVerifier {
     for (var e : runs.entrySet()) {
       e.getValue().check(e.getKey(), cutoff, problems);
     }
-    return new Report(tip.getName(), commits, signed, unsigned, runs.size(), problems);
+    return new Report(tip.getName(), commits, checked, signed, unsigned, runs.size(), problems);
   }
 
   private AuditSignatureVerifier.Result check(RevCommit c, byte[] signature) {
@@ -386,21 +444,21 @@ public final class AuditVerifier {
     final Map<String, String> deploymentsStarted = new HashMap<>();
     final Set<String> deploymentOutcomes = new HashSet<>();
 
-    void add(String commit, AuditRecord r) {
-      if (r.occurredAt().isAfter(last)) {
-        last = r.occurredAt();
+    void add(String commit, AuditEvent event, String environment, Instant occurredAt) {
+      if (occurredAt.isAfter(last)) {
+        last = occurredAt;
       }
-      if (r.event() == AuditEvent.RUN_STARTED) {
+      if (event == AuditEvent.RUN_STARTED) {
         started = commit;
       }
-      if (RUN_OUTCOMES.contains(r.event())) {
+      if (RUN_OUTCOMES.contains(event)) {
         outcome = true;
       }
-      if (r.environment() != null) {
-        if (r.event() == AuditEvent.DEPLOYMENT_STARTED) {
-          deploymentsStarted.putIfAbsent(r.environment(), commit);
-        } else if (DEPLOYMENT_OUTCOMES.contains(r.event())) {
-          deploymentOutcomes.add(r.environment());
+      if (environment != null) {
+        if (event == AuditEvent.DEPLOYMENT_STARTED) {
+          deploymentsStarted.putIfAbsent(environment, commit);
+        } else if (DEPLOYMENT_OUTCOMES.contains(event)) {
+          deploymentOutcomes.add(environment);
         }
       }
     }

@@ -73,6 +73,18 @@ class AuditVerifierTest {
     assertThat(report.commits()).isEqualTo(4);
     assertThat(report.runs()).isEqualTo(1);
     assertThat(report.unsigned()).isEqualTo(4);
+
+    // A later check reads in full only what came after the tip it already checked.
+    String checked = tip().getName();
+    deliver(null, tipFile, record(AuditEvent.RUN_STARTED, "r2", null).build());
+    AuditVerifier.Report later =
+        verifier().verify(origin, GitAuditLog.BRANCH, known(tipFile, "delivered"), checked);
+    assertThat(later.commits()).isEqualTo(5);
+    assertThat(later.checkedInFull()).isEqualTo(1);
+    assertThat(later.runs()).isEqualTo(2);
+    assertThat(later.problems())
+        .extracting(AuditVerifier.Problem::message)
+        .containsExactly("run r2 started but has no build or deployment outcome record");
   }
 
   @Test
