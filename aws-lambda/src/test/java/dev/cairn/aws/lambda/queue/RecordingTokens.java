@@ -10,19 +10,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Task tokens that record every answer (and can pass them on), and treat the tokens in {@link
  * #gone} as belonging to tasks that no longer wait.
  */
-final class RecordingTokens implements TaskTokens {
+public final class RecordingTokens implements TaskTokens {
   /** One answer: {@code token} and {@code error} (null for a success). */
-  record Call(String token, String error, String cause) {}
+  public record Call(String token, String error, String cause) {}
 
-  final List<Call> calls = new CopyOnWriteArrayList<>();
-  final Set<String> gone = ConcurrentHashMap.newKeySet();
+  public final List<Call> calls = new CopyOnWriteArrayList<>();
+  public final Set<String> gone = ConcurrentHashMap.newKeySet();
   private final TaskTokens next;
 
-  RecordingTokens() {
+  public RecordingTokens() {
     this(null);
   }
 
-  RecordingTokens(TaskTokens next) {
+  public RecordingTokens(TaskTokens next) {
     this.next = next;
   }
 
@@ -50,11 +50,11 @@ final class RecordingTokens implements TaskTokens {
     }
   }
 
-  List<String> granted() {
+  public List<String> granted() {
     return calls.stream().filter(c -> c.error() == null).map(Call::token).toList();
   }
 
-  List<String> failed(String error) {
+  public List<String> failed(String error) {
     return calls.stream().filter(c -> error.equals(c.error())).map(Call::token).toList();
   }
 }
