@@ -96,8 +96,8 @@ import software.constructs.Construct;
  * environment and job queue, the webhook receiver (with a function URL) and the status notifier,
  * the alarm topic. Per repository: the ECR repository of the application's release images, the
  * runner job definition and job role, the four functions the compiled state machine calls
- * (validate, queue, plan = last-good lookup, record = audit writer), the state machine itself, the
- * EventBridge rule that starts it on a push, and its alarm.
+ * (validate, queue = deploy queue, plan = last-good lookup, record = audit record and queue
+ * release), the state machine itself, the EventBridge rule that starts it on a push, and its alarm.
  *
  * <p>The state machine's definition is {@link PipelineCompiler#compile(PipelineDefinition,
  * CompileTarget)} of the repository's pipeline file with {@link #placeholders()} as names; the
@@ -565,11 +565,14 @@ public final class PipelineStack extends Stack {
                 .resourceName(machineName)
                 .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
                 .build());
-    // The queue answers with the task token when the environment is free (or superseded).
-    allow(
-        functions.get("queue"),
-        List.of("states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"),
-        machineArn);
+    // The queue answers a run's task token when the environment is free (or superseded, or the
+    // commit bad); the record function releases the environment and so grants the next waiting run.
+    for (String role : List.of("queue", "record")) {
+      allow(
+          functions.get(role),
+          List.of("states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"),
+          machineArn);
+    }
 
     ObjectNode definition = PipelineCompiler.compile(readPipeline(repository), placeholders());
     LogGroup machineLogs =
@@ -715,6 +718,10 @@ public final class PipelineStack extends Stack {
     environment.put("CAIRN_IMAGE_REPOSITORY", applicationImages.getRepositoryUri());
     environment.put("CAIRN_GIT_TOKEN_SECRET_ID", gitToken.getSecretArn());
     environment.put("CAIRN_SECRET_PREFIX", secretPrefix(repository));
+    // Releases are CloudFormation stacks <repository>-<environment>: the only stacks the job role
+    // may change.
+    environment.put("CAIRN_DEPLOYER", "cloudformation");
+    environment.put("CAIRN_STACK_PREFIX", repository.name() + "-");
     return environment;
   }
 
