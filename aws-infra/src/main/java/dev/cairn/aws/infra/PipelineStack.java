@@ -54,6 +54,7 @@ import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.RuleTargetInput;
 import software.amazon.awscdk.services.events.targets.SfnStateMachine;
+import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
@@ -414,6 +415,14 @@ public final class PipelineStack extends Stack {
             .description("The Cairn runner's jobs for " + repository.github())
             .build();
     allowRepositoryData(jobRole, repository);
+    // The deploy queue (<repo>/queue/*) holds the waiting runs' task tokens and decides who
+    // deploys; jobs run the application's own build steps with this role, so they may not touch it.
+    jobRole.addToPrincipalPolicy(
+        PolicyStatement.Builder.create()
+            .effect(Effect.DENY)
+            .actions(List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"))
+            .resources(List.of(artifacts.arnForObjects(repository.name() + "/queue/*")))
+            .build());
     allowIn(jobRole, List.of("sqs:SendMessage"), statusQueue.getQueueArn());
     // The application's secrets: its own prefix only (secret ARNs end in a random suffix).
     allowIn(

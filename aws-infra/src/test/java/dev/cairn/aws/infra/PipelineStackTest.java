@@ -440,6 +440,20 @@ class PipelineStackTest {
       assertThat(variables.path("CAIRN_ARTIFACT_PREFIX").asText()).isEqualTo("notes/");
       assertThat(variables.has("CAIRN_ARTIFACT_BUCKET")).isTrue();
     }
+    // Jobs run the application's build steps: they may not read or change the queue's state.
+    JsonNode statements =
+        one(pipeline, "AWS::IAM::Policy", "NotesJobRoleDefaultPolicy")
+            .getValue()
+            .path("Properties")
+            .path("PolicyDocument")
+            .path("Statement");
+    assertThat(statements)
+        .anySatisfy(
+            st -> {
+              assertThat(st.path("Effect").asText()).isEqualTo("Deny");
+              assertThat(st.path("Action").toString()).contains("s3:GetObject", "s3:PutObject");
+              assertThat(st.path("Resource").toString()).contains("/notes/queue/*");
+            });
     // Neither the validate nor the plan function answers tokens.
     assertThat(document(one(pipeline, "AWS::IAM::Policy", "NotesPlanRoleDefaultPolicy")))
         .doesNotContain("states:SendTask");
