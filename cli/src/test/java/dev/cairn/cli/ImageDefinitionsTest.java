@@ -32,7 +32,8 @@ class ImageDefinitionsTest {
           "dev.cairn.aws.lambda.lastgood.LastGoodHandler",
           "dev.cairn.aws.lambda.status.StatusNotifierHandler",
           "dev.cairn.aws.lambda.validate.ValidateHandler",
-          "dev.cairn.aws.lambda.run.RecordHandler");
+          "dev.cairn.aws.lambda.run.RecordHandler",
+          "dev.cairn.aws.lambda.queue.DeployQueueHandler");
 
   private static List<String> copySources(String dockerfile) throws IOException {
     Matcher m = COPY.matcher(Files.readString(ROOT.resolve(dockerfile)));
@@ -43,11 +44,15 @@ class ImageDefinitionsTest {
   void theRunnerImageCopiesTheCliJarAndItsLibrariesAndRunsTheRunnerCommand() throws Exception {
     String dockerfile = Files.readString(ROOT.resolve("aws/images/runner/Dockerfile"));
     assertThat(copySources("aws/images/runner/Dockerfile"))
-        .containsExactlyInAnyOrder("cli/target/lib/", "cli/target/cairn.jar");
-    // The cli module's build makes exactly those: finalName cairn, dependencies in target/lib.
+        .containsExactlyInAnyOrder("cli/target/runner-lib/", "cli/target/cairn.jar");
+    // The cli module's build makes exactly those: finalName cairn, dependencies without the CDK
+    // in target/runner-lib (the runner never synthesizes; a smaller image pulls faster).
     String pom = Files.readString(ROOT.resolve("cli/pom.xml"));
     assertThat(pom).contains("<finalName>cairn</finalName>");
-    assertThat(pom).contains("<outputDirectory>${project.build.directory}/lib</outputDirectory>");
+    assertThat(pom)
+        .contains("<outputDirectory>${project.build.directory}/runner-lib</outputDirectory>")
+        .contains("<excludeGroupIds>software.amazon.awscdk,");
+    assertThat(dockerfile).contains("COPY cli/target/runner-lib/ /opt/cairn/lib/");
     assertThat(dockerfile).contains("\"-jar\", \"/opt/cairn/cairn.jar\", \"runner\"]");
     assertThat(new CommandLine(new CairnCommand()).getSubcommands()).containsKey("runner");
   }

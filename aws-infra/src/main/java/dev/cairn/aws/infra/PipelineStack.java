@@ -54,6 +54,7 @@ import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.RuleTargetInput;
 import software.amazon.awscdk.services.events.targets.SfnStateMachine;
+import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
@@ -96,8 +97,8 @@ import software.constructs.Construct;
  * environment and job queue, the webhook receiver (with a function URL) and the status notifier,
  * the alarm topic. Per repository: the ECR repository of the application's release images, the
  * runner job definition and job role, the four functions the compiled state machine calls
- * (validate, queue, plan = last-good lookup, record = audit writer), the state machine itself, the
- * EventBridge rule that starts it on a push, and its alarm.
+ * (validate, queue = deploy queue, plan = last-good lookup, record = audit record and queue
+ * release), the state machine itself, the EventBridge rule that starts it on a push, and its alarm.
  *
  * <p>The state machine's definition is {@link PipelineCompiler#compile(PipelineDefinition,
  * CompileTarget)} of the repository's pipeline file with {@link #placeholders()} as names; the
@@ -414,6 +415,14 @@ public final class PipelineStack extends Stack {
             .description("The Cairn runner's jobs for " + repository.github())
             .build();
     allowRepositoryData(jobRole, repository);
+    // The deploy queue (<repo>/queue/*) holds the waiting runs' task tokens and decides who
+    // deploys; jobs run the application's own build steps with this role, so they may not touch it.
+    jobRole.addToPrincipalPolicy(
+        PolicyStatement.Builder.create()
+            .effect(Effect.DENY)
+            .actions(List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"))
+            .resources(List.of(artifacts.arnForObjects(repository.name() + "/queue/*")))
+            .build());
     allowIn(jobRole, List.of("sqs:SendMessage"), statusQueue.getQueueArn());
     // The application's secrets: its own prefix only (secret ARNs end in a random suffix).
     allowIn(
@@ -565,11 +574,14 @@ public final class PipelineStack extends Stack {
                 .resourceName(machineName)
                 .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
                 .build());
-    // The queue answers with the task token when the environment is free (or superseded).
-    allow(
-        functions.get("queue"),
-        List.of("states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"),
-        machineArn);
+    // The queue answers a run's task token when the environment is free (or superseded, or the
+    // commit bad); the record function releases the environment and so grants the next waiting run.
+    for (String role : List.of("queue", "record")) {
+      allow(
+          functions.get(role),
+          List.of("states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"),
+          machineArn);
+    }
 
     ObjectNode definition = PipelineCompiler.compile(readPipeline(repository), placeholders());
     LogGroup machineLogs =
@@ -715,6 +727,10 @@ public final class PipelineStack extends Stack {
     environment.put("CAIRN_IMAGE_REPOSITORY", applicationImages.getRepositoryUri());
     environment.put("CAIRN_GIT_TOKEN_SECRET_ID", gitToken.getSecretArn());
     environment.put("CAIRN_SECRET_PREFIX", secretPrefix(repository));
+    // Releases are CloudFormation stacks <repository>-<environment>: the only stacks the job role
+    // may change.
+    environment.put("CAIRN_DEPLOYER", "cloudformation");
+    environment.put("CAIRN_STACK_PREFIX", repository.name() + "-");
     return environment;
   }
 

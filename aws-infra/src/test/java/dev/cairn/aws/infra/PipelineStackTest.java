@@ -217,7 +217,11 @@ class PipelineStackTest {
     assertThat(job.path("Properties").path("Parameters").path("environment").asText()).isEmpty();
     assertThat(container.path("Environment").toString())
         .contains("{\"Name\":\"CAIRN_SECRET_PREFIX\",\"Value\":\"cairn/apps/notes/\"}")
-        .contains("{\"Name\":\"CAIRN_ARTIFACT_PREFIX\",\"Value\":\"notes/\"}");
+        .contains("{\"Name\":\"CAIRN_ARTIFACT_PREFIX\",\"Value\":\"notes/\"}")
+        .contains("{\"Name\":\"CAIRN_REPOSITORY\",\"Value\":\"your-org/notes\"}")
+        .contains("{\"Name\":\"CAIRN_DEPLOYER\",\"Value\":\"cloudformation\"}")
+        // The job role may change the stacks <repository>-* only.
+        .contains("{\"Name\":\"CAIRN_STACK_PREFIX\",\"Value\":\"notes-\"}");
     assertThat(container.path("JobRoleArn"))
         .isEqualTo(getAtt(logicalId("AWS::IAM::Role", "NotesJobRole"), "Arn"));
     assertThat(container.path("LogConfiguration").path("LogDriver").asText()).isEqualTo("awslogs");
@@ -408,5 +412,60 @@ class PipelineStackTest {
     String key = logicalId("AWS::KMS::Key", "PipelineKey");
     String policy = document(one(pipeline, "AWS::IAM::Policy", "NotifierRoleDefaultPolicy"));
     assertThat(policy).contains("sqs:ReceiveMessage", "sqs:DeleteMessage", "kms:Decrypt", key);
+  }
+
+  @Test
+  void theQueueAndRecordFunctionsRunTheirHandlersAndMayAnswerTheMachinesTaskTokens() {
+    assertThat(command("NotesQueue"))
+        .isEqualTo("dev.cairn.aws.lambda.queue.DeployQueueHandler::handleRequest");
+    assertThat(command("NotesRecord"))
+        .isEqualTo("dev.cairn.aws.lambda.run.RecordHandler::handleRequest");
+    assertThat(command("NotesValidate"))
+        .isEqualTo("dev.cairn.aws.lambda.validate.ValidateHandler::handleRequest");
+    for (String function : List.of("NotesQueue", "NotesRecord")) {
+      String policy = document(one(pipeline, "AWS::IAM::Policy", function + "RoleDefaultPolicy"));
+      assertThat(policy)
+          .as(function)
+          .contains("states:SendTaskSuccess", "states:SendTaskFailure")
+          .contains("stateMachine:cairn-notes-pipeline")
+          .doesNotContain("stateMachine:cairn-notes-eu-pipeline")
+          // The queue state in S3 lies in the repository's prefix.
+          .contains("\"/notes/*\"");
+      JsonNode variables =
+          one(pipeline, "AWS::Lambda::Function", function)
+              .getValue()
+              .path("Properties")
+              .path("Environment")
+              .path("Variables");
+      assertThat(variables.path("CAIRN_ARTIFACT_PREFIX").asText()).isEqualTo("notes/");
+      assertThat(variables.has("CAIRN_ARTIFACT_BUCKET")).isTrue();
+    }
+    // Jobs run the application's build steps: they may not read or change the queue's state.
+    JsonNode statements =
+        one(pipeline, "AWS::IAM::Policy", "NotesJobRoleDefaultPolicy")
+            .getValue()
+            .path("Properties")
+            .path("PolicyDocument")
+            .path("Statement");
+    assertThat(statements)
+        .anySatisfy(
+            st -> {
+              assertThat(st.path("Effect").asText()).isEqualTo("Deny");
+              assertThat(st.path("Action").toString()).contains("s3:GetObject", "s3:PutObject");
+              assertThat(st.path("Resource").toString()).contains("/notes/queue/*");
+            });
+    // Neither the validate nor the plan function answers tokens.
+    assertThat(document(one(pipeline, "AWS::IAM::Policy", "NotesPlanRoleDefaultPolicy")))
+        .doesNotContain("states:SendTask");
+  }
+
+  private static String command(String function) {
+    return one(pipeline, "AWS::Lambda::Function", function)
+        .getValue()
+        .path("Properties")
+        .path("ImageConfig")
+        .path("Command")
+        .get(0)
+        .asText();
   }
 }

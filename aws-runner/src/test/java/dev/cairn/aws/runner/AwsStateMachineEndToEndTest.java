@@ -7,6 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.aws.lambda.audit.AuditWriterHandler;
 import dev.cairn.aws.lambda.lastgood.TrailLastGood;
+import dev.cairn.aws.lambda.queue.BadCommits;
+import dev.cairn.aws.lambda.queue.DeployQueue;
+import dev.cairn.aws.lambda.queue.DeployQueueHandler;
+import dev.cairn.aws.lambda.queue.QueueState;
+import dev.cairn.aws.lambda.queue.RecordingTokens;
+import dev.cairn.aws.lambda.queue.RunSequence;
+import dev.cairn.aws.lambda.queue.S3QueueStore;
+import dev.cairn.aws.lambda.queue.TaskTokens;
 import dev.cairn.aws.lambda.run.RecordHandler;
 import dev.cairn.aws.lambda.run.RunFacts;
 import dev.cairn.aws.lambda.testing.GitHttpServer;
@@ -50,7 +58,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.eclipse.jgit.api.Git;
@@ -77,8 +87,10 @@ import software.amazon.awssdk.services.sqs.model.Message;
  *       fetched over smart HTTP with the token from Secrets Manager;
  *   <li>{@code arn:aws:states:::lambda:invoke} invokes the Lambda handlers in-process: {@code
  *       cairn-validate} and {@code cairn-record} (which appends to the git trail over HTTP through
- *       the audit writer); {@code cairn-plan} runs the runner's plan job; {@code cairn-queue}
- *       admits at once (the AWS deploy queue is not built yet, see docs/aws.md).
+ *       the audit writer); {@code cairn-plan} runs the runner's plan job; {@code cairn-queue} is
+ *       the AWS deploy queue ({@code DeployQueueHandler}, state in S3), whose task tokens are
+ *       answered through the engine as Step Functions would answer SendTaskSuccess/Failure, and
+ *       which {@code cairn-record} releases.
  * </ul>
  *
  * <p>The application target is the process deployer (releases as processes behind a proxy on a
@@ -107,6 +119,19 @@ class AwsStateMachineEndToEndTest {
   private Engine engine;
   private Runner runner;
   private TrailLastGood trail;
+  private DeployQueue queue;
+  private RecordingTokens tokens;
+
+  /**
+   * Where the in-process "Lambda" and "Batch" work runs: its own threads, because a held-back job
+   * would otherwise block the small common pool the other tasks need.
+   */
+  private static final java.util.concurrent.ExecutorService WORK =
+      java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+
+  /** Apply jobs held back (as if Batch were slow) until their latch opens, by run id. */
+  private final java.util.Map<String, CountDownLatch> heldApplies = new ConcurrentHashMap<>();
+
   private final List<StatusMessage> statuses = new CopyOnWriteArrayList<>();
   private final ByteArrayOutputStream output = new ByteArrayOutputStream();
 
@@ -160,13 +185,44 @@ class AwsStateMachineEndToEndTest {
             secrets,
             new AuditWriterHandler.Config(
                 remote, "git-token", dir.resolve("lambda-tmp"), Duration.ofSeconds(10)));
+    CompletableFuture<Engine> ready = new CompletableFuture<>();
+    tokens = new RecordingTokens(new EngineTaskTokens(ready));
+    queue = new DeployQueue(new S3QueueStore(s3, bucket, ""), tokens);
     engine =
         engine(
-            new ValidateHandler(facts), new RecordHandler(facts, auditWriter, Clock.systemUTC()));
+            new ValidateHandler(facts, new RunSequence(s3, bucket, "")),
+            new RecordHandler(facts, auditWriter, Clock.systemUTC(), queue),
+            new DeployQueueHandler(queue, facts, BadCommits.none()),
+            ready);
+  }
+
+  /**
+   * What Step Functions does with a task token, on Cairn's engine: the deploy queue answers the
+   * queue state through it as it would through SendTaskSuccess/SendTaskFailure.
+   */
+  private record EngineTaskTokens(CompletableFuture<Engine> engine) implements TaskTokens {
+    @Override
+    public void succeed(String token, JsonNode output) {
+      try {
+        engine.join().sendTaskSuccess(token, output);
+      } catch (IllegalArgumentException e) {
+        throw new GoneTokenException("the waiting task is gone", e);
+      }
+    }
+
+    @Override
+    public void fail(String token, String error, String cause) {
+      try {
+        engine.join().sendTaskFailure(token, error, cause);
+      } catch (IllegalArgumentException e) {
+        throw new GoneTokenException("the waiting task is gone", e);
+      }
+    }
   }
 
   @AfterEach
   void tearDown() {
+    heldApplies.values().forEach(CountDownLatch::countDown);
     if (engine != null) {
       engine.close();
     }
@@ -179,8 +235,11 @@ class AwsStateMachineEndToEndTest {
     work.close();
   }
 
-  private Engine engine(ValidateHandler validate, RecordHandler record) {
-    CompletableFuture<Engine> ready = new CompletableFuture<>();
+  private Engine engine(
+      ValidateHandler validate,
+      RecordHandler record,
+      DeployQueueHandler queueHandler,
+      CompletableFuture<Engine> ready) {
     LambdaTaskHandler lambda =
         new LambdaTaskHandler()
             .function(
@@ -189,7 +248,7 @@ class AwsStateMachineEndToEndTest {
             .function(
                 PipelineCompiler.PLAN,
                 payload ->
-                    CompletableFuture.supplyAsync(
+                    supplyAsync(
                         () ->
                             batchOutcome(
                                 runner.run(
@@ -201,12 +260,27 @@ class AwsStateMachineEndToEndTest {
                                         null)))))
             .function(
                 PipelineCompiler.QUEUE,
-                payload -> {
-                  // Admit at once: one commit at a time in this test (see the class comment).
-                  String token = payload.path("token").asText();
-                  ready.thenAcceptAsync(e -> e.sendTaskSuccess(token, Json.object()));
-                  return CompletableFuture.completedFuture(Json.object());
-                });
+                payload ->
+                    // As Lambda: the invocation returns; the task ends when the queue answers the
+                    // token. A failed invocation fails the task, as on AWS.
+                    lambda(() -> queueHandler.enqueue(payload))
+                        .whenComplete(
+                            (result, failure) -> {
+                              if (failure != null) {
+                                Throwable cause =
+                                    failure.getCause() == null ? failure : failure.getCause();
+                                String error =
+                                    cause instanceof LambdaFunctionError lambdaError
+                                        ? lambdaError.errorType()
+                                            + ": "
+                                            + lambdaError.errorMessage()
+                                        : cause.getClass().getSimpleName();
+                                ready
+                                    .join()
+                                    .sendTaskFailure(
+                                        payload.path("token").asText(), "Cairn.QueueFailed", error);
+                              }
+                            }));
     TaskHandlers handlers = new TaskHandlers();
     handlers.register(PipelineCompiler.BATCH, request -> batch(request.parameters()));
     handlers.register("arn:aws:states:::lambda:invoke*", lambda);
@@ -219,8 +293,17 @@ class AwsStateMachineEndToEndTest {
   /** What AWS Batch does for submitJob.sync: runs the runner image with the task's Parameters. */
   private CompletableFuture<JsonNode> batch(JsonNode parameters) {
     JsonNode job = parameters.path("Parameters");
-    return CompletableFuture.supplyAsync(
+    return supplyAsync(
         () -> {
+          CountDownLatch held = heldApplies.get(job.path("run").asText());
+          if (held != null && job.path("job").asText().equals("apply")) {
+            try {
+              held.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new IllegalStateException(e);
+            }
+          }
           RunnerJob runnerJob =
               new RunnerJob(
                   JobKind.fromWireName(job.path("job").asText()).orElseThrow(),
@@ -250,9 +333,13 @@ class AwsStateMachineEndToEndTest {
     throw new StatesException("States.TaskFailed", Json.write(description));
   }
 
+  private static <T> CompletableFuture<T> supplyAsync(Supplier<T> work) {
+    return CompletableFuture.supplyAsync(work, WORK);
+  }
+
   /** Invokes a handler as Lambda would: an exception becomes the function's error. */
   private static CompletableFuture<JsonNode> lambda(ThrowingSupplier handler) {
-    return CompletableFuture.supplyAsync(
+    return supplyAsync(
         () -> {
           try {
             return handler.get();
@@ -344,18 +431,40 @@ class AwsStateMachineEndToEndTest {
 
   /** Runs one commit through the compiled state machine, as the EventBridge rule would start it. */
   private ExecutionDescription runThrough(RevCommit commit, int number) throws Exception {
+    return completion(start(commit, number));
+  }
+
+  /** Waits for an execution; on a time-out, says where it stands (its history). */
+  private ExecutionDescription completion(String arn) throws Exception {
+    try {
+      return engine.completion(arn).get(2, TimeUnit.MINUTES);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError(
+          "execution "
+              + arn
+              + " did not end; history:\n"
+              + String.join("\n", engine.history(arn).stream().map(String::valueOf).toList()),
+          e);
+    }
+  }
+
+  private static String runId(RevCommit commit, int number) {
+    return String.format("%06d-%s", number, commit.getName().substring(0, 7));
+  }
+
+  /** Starts one commit's execution; returns its ARN. */
+  private String start(RevCommit commit, int number) throws Exception {
     String machine =
         Json.write(PipelineCompiler.compile(PipelineFileParser.parse("cairn.yml", pipelineFile())));
     ObjectNode input = Json.object();
     ObjectNode run = input.putObject("run");
-    String runId = String.format("%06d-%s", number, commit.getName().substring(0, 7));
+    String runId = runId(commit, number);
     run.put("id", runId);
     run.put("commit", commit.getName());
     run.put("message", commit.getShortMessage());
     run.put("trigger", "push");
     run.put("pusher", "dev");
-    String arn = engine.start(machine, "tiny", runId, input);
-    return engine.completion(arn).get(3, TimeUnit.MINUTES);
+    return engine.start(machine, "tiny", runId, input);
   }
 
   private String served() throws IOException, InterruptedException {
@@ -482,7 +591,80 @@ class AwsStateMachineEndToEndTest {
     assertThat(trail.lastGood(remote, "production").orElseThrow().commit())
         .isEqualTo(good.getName());
     assertThat(records).hasSize(3);
+    // The queue granted the two runs that reached it, one after the other, and is free again.
+    assertThat(tokens.granted()).hasSize(2);
+    assertThat(queue.state("production").holder()).isEmpty();
+    assertThat(queue.state("production").bad()).containsExactly(flaky.getName());
     // Secrets never reached the job output or the results.
     assertThat(output.toString(StandardCharsets.UTF_8)).doesNotContain(TOKEN);
+  }
+
+  @Test
+  void anOlderRunWaitingForTheEnvironmentIsSupersededByANewerOne() throws Exception {
+    // 1. The first run holds production: its apply job is slow (held back until we let it go).
+    RevCommit first = commit("first release", GOOD_BUILD, null);
+    String firstRun = runId(first, 1);
+    CountDownLatch firstApply = new CountDownLatch(1);
+    heldApplies.put(firstRun, firstApply);
+    String firstArn = start(first, 1);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> queue.state("production").holder().map(QueueState.Slot::run).orElse(""),
+            firstRun::equals);
+
+    // 2. Two more commits are pushed; both build and wait for production, the older first.
+    RevCommit older = commit("second release", GOOD_BUILD, null);
+    String olderArn = start(older, 2);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> facts.read(runId(older, 2)).map(f -> f.has("sequence")).orElse(false));
+    RevCommit newer = commit("third release", GOOD_BUILD, null);
+    String newerArn = start(newer, 3);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> queue.state("production").waiting().size() == 2);
+    assertThat(facts.read(runId(older, 2)).orElseThrow().path("sequence").asLong())
+        .isLessThan(facts.read(runId(newer, 3)).orElseThrow().path("sequence").asLong());
+
+    // 3. The first deployment ends: its record releases production, the newer run is granted and
+    // the older one superseded without ever deploying.
+    firstApply.countDown();
+    ExecutionDescription firstDone = completion(firstArn);
+    ExecutionDescription olderDone = completion(olderArn);
+    ExecutionDescription newerDone = completion(newerArn);
+
+    assertThat(firstDone.status())
+        .as(String.valueOf(firstDone.cause()))
+        .isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(newerDone.status())
+        .as(String.valueOf(newerDone.cause()))
+        .isEqualTo(ExecutionStatus.SUCCEEDED);
+    // The superseded run ends through "record skipped" (not a failure of the pipeline).
+    assertThat(olderDone.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(served()).isEqualTo(newer.getName());
+    assertThat(facts.result(runId(older, 2), "apply-production")).isEmpty();
+    assertThat(tokens.failed("Cairn.Superseded")).hasSize(1);
+    assertThat(
+            tokens.calls.stream()
+                .filter(c -> "Cairn.Superseded".equals(c.error()))
+                .findFirst()
+                .orElseThrow()
+                .cause())
+        .isEqualTo("superseded by " + newer.getName().substring(0, 7));
+    assertThat(trailRecords())
+        .anySatisfy(
+            r -> {
+              assertThat(r.event()).isEqualTo(AuditEvent.SUPERSEDED);
+              assertThat(r.commit()).isEqualTo(older.getName());
+              assertThat(r.error()).isEqualTo("Cairn.Superseded");
+            })
+        .filteredOn(r -> r.event() == AuditEvent.DEPLOYED)
+        .extracting(TrailEntry::commit)
+        .containsExactly(first.getName(), newer.getName());
+    QueueState after = queue.state("production");
+    assertThat(after.holder()).isEmpty();
+    assertThat(after.grantedSequence())
+        .isEqualTo(facts.read(runId(newer, 3)).orElseThrow().path("sequence").asLong());
   }
 }

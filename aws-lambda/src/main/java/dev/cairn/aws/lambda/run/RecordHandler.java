@@ -6,11 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.aws.lambda.LambdaSettings;
 import dev.cairn.aws.lambda.audit.AuditWriterHandler;
+import dev.cairn.aws.lambda.queue.DeployQueue;
+import dev.cairn.aws.lambda.queue.DeployQueueHandler;
 import dev.cairn.engine.json.Json;
 import dev.cairn.pipeline.audit.AuditError;
 import dev.cairn.pipeline.audit.AuditEvent;
 import dev.cairn.pipeline.audit.AuditRecord;
 import dev.cairn.pipeline.audit.AuditTrigger;
+import dev.cairn.pipeline.compile.PipelineCompiler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,7 +26,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * reports ({@code {"run": {...}, "environment": "...", "outcome": "deployed", "error": {...}}})
  * into a {@code cairn.audit/v1} record, with the commit, tree and artifact from the run's facts in
  * S3, and appends it to the trail through the {@link AuditWriterHandler} (synchronously: the
- * invocation fails, and is retried, while the git host cannot be reached).
+ * invocation fails, and is retried, while the git host cannot be reached). Then, for an outcome in
+ * an environment, it releases the environment's deploy slot ({@link DeployQueue#release}), which
+ * grants it to the newest waiting run; a rolled-back commit is marked bad in the queue.
  *
  * <p>Output: {@code {"recorded": "<outcome>", "record": "<id>"}}.
  */
@@ -32,6 +37,7 @@ public final class RecordHandler implements RequestStreamHandler {
   private final AuditWriterHandler writer;
   private final Clock clock;
   private final String cairnVersion;
+  private final DeployQueue queue;
 
   /**
    * The handler Lambda creates: configured by environment variables (see {@link LambdaSettings}).
@@ -40,14 +46,26 @@ public final class RecordHandler implements RequestStreamHandler {
     this(
         RunFacts.fromSettings(S3Client.create(), LambdaSettings.fromEnvironment()),
         new AuditWriterHandler(),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        DeployQueueHandler.queueFromSettings(S3Client.create(), LambdaSettings.fromEnvironment()));
   }
 
-  /** A handler with explicit collaborators. */
+  /** A handler with explicit collaborators that releases no deploy queue. */
   public RecordHandler(RunFacts facts, AuditWriterHandler writer, Clock clock) {
+    this(facts, writer, clock, null);
+  }
+
+  /**
+   * A handler with explicit collaborators.
+   *
+   * @param queue the deploy queue whose environment slot a recorded deployment outcome releases, or
+   *     null
+   */
+  public RecordHandler(RunFacts facts, AuditWriterHandler writer, Clock clock, DeployQueue queue) {
     this.facts = facts;
     this.writer = writer;
     this.clock = clock;
+    this.queue = queue;
     String version = RecordHandler.class.getPackage().getImplementationVersion();
     this.cairnVersion = version == null ? "dev" : version;
   }
@@ -82,7 +100,10 @@ public final class RecordHandler implements RequestStreamHandler {
           case "build-failed" -> AuditEvent.BUILD_FAILED;
           case "deployed" -> AuditEvent.DEPLOYED;
           case "rolled-back" -> AuditEvent.ROLLED_BACK;
-          case "skipped" -> AuditEvent.SUPERSEDED;
+          case "skipped" ->
+              PipelineCompiler.ERROR_SKIPPED.equals(payload.path("skipped").path("Error").asText())
+                  ? AuditEvent.SKIPPED_BAD
+                  : AuditEvent.SUPERSEDED;
           default -> throw new IllegalArgumentException("unknown outcome '" + outcome + "'");
         };
     AuditRecord.Builder record =
@@ -115,6 +136,11 @@ public final class RecordHandler implements RequestStreamHandler {
       record.error(
           new AuditError(
               buildResult.get("error").asText(), cause.isEmpty() ? null : firstLine(cause)));
+    } else if (payload.path("skipped").hasNonNull("Error")) {
+      JsonNode skipped = payload.path("skipped");
+      String cause = skipped.path("Cause").asText("");
+      record.error(
+          new AuditError(skipped.get("Error").asText(), cause.isEmpty() ? null : firstLine(cause)));
     } else if (error.isObject() && error.hasNonNull("Error")) {
       String cause = error.path("Cause").asText("");
       record.error(
@@ -125,6 +151,11 @@ public final class RecordHandler implements RequestStreamHandler {
     }
     AuditRecord written =
         writer.write(record.build().toJsonNode(), run.path("repository").asText(""));
+    if (queue != null && environment != null) {
+      // After the record: the next run's plan and rollback read the trail, which now has it. A
+      // rolled-back commit is marked bad in the queue too, so no run deploys it again.
+      queue.release(environment, runId, event == AuditEvent.ROLLED_BACK ? commit : null);
+    }
     ObjectNode result = Json.object();
     result.put("recorded", outcome);
     result.put("record", written.id());

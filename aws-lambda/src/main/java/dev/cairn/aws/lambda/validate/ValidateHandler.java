@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.aws.lambda.LambdaSettings;
+import dev.cairn.aws.lambda.queue.RunSequence;
 import dev.cairn.aws.lambda.run.RunFacts;
 import dev.cairn.engine.json.Json;
 import java.io.IOException;
@@ -19,7 +20,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * full commit id) and records it as the run's facts in S3 ({@code runs/<id>/run.json}), where the
  * runner's jobs find the commit. The pipeline file itself is validated by the build job, which has
  * the checkout; an invalid file fails the build with {@code Cairn.InvalidPipeline} and the
- * problems, each with file, line and column.
+ * problems, each with file, line and column. It also numbers the run ({@code sequence} in the
+ * facts, from the repository's counter {@link RunSequence}) so that the deploy queue can tell the
+ * newer of two runs.
  *
  * <p>Fails with {@link IllegalArgumentException} (error name on AWS: {@code
  * IllegalArgumentException}) for a run without id or commit.
@@ -29,17 +32,38 @@ public final class ValidateHandler implements RequestStreamHandler {
   private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
 
   private final RunFacts facts;
+  private final RunSequence sequence;
 
   /**
    * The handler Lambda creates: configured by environment variables (see {@link LambdaSettings}).
    */
   public ValidateHandler() {
-    this(RunFacts.fromSettings(S3Client.create(), LambdaSettings.fromEnvironment()));
+    this(S3Client.create(), LambdaSettings.fromEnvironment());
   }
 
-  /** A handler with explicit collaborators. */
+  private ValidateHandler(S3Client s3, LambdaSettings settings) {
+    this(
+        RunFacts.fromSettings(s3, settings),
+        new RunSequence(
+            s3,
+            settings.require(LambdaSettings.ARTIFACT_BUCKET),
+            settings.orDefault(LambdaSettings.ARTIFACT_PREFIX, "")));
+  }
+
+  /** A handler that numbers no runs (the run input must carry {@code sequence} for the queue). */
   public ValidateHandler(RunFacts facts) {
+    this(facts, null);
+  }
+
+  /**
+   * A handler with explicit collaborators.
+   *
+   * @param facts where the run's facts go
+   * @param sequence numbers each run for the deploy queue (newer runs higher), or null for none
+   */
+  public ValidateHandler(RunFacts facts, RunSequence sequence) {
     this.facts = facts;
+    this.sequence = sequence;
   }
 
   @Override
@@ -74,10 +98,20 @@ public final class ValidateHandler implements RequestStreamHandler {
               f.put(field, run.get(field).asText());
             }
           }
+          if (run.path("sequence").asLong(0) > 0) {
+            f.put("sequence", run.get("sequence").asLong());
+          } else if (!f.has("sequence") && sequence != null) {
+            // Numbered once: a retried validation keeps the run's place in the deploy queue.
+            f.put("sequence", sequence.next());
+          }
         });
     ObjectNode result = Json.object();
     result.put("run", id);
     result.put("commit", commit);
+    ObjectNode written = facts.read(id).orElseGet(Json::object);
+    if (written.has("sequence")) {
+      result.put("sequence", written.get("sequence").asLong());
+    }
     return result;
   }
 }

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.aws.lambda.audit.AuditWriterHandler;
 import dev.cairn.aws.lambda.lastgood.TrailLastGood;
+import dev.cairn.aws.lambda.queue.DeployQueue;
+import dev.cairn.aws.lambda.queue.QueueState;
+import dev.cairn.aws.lambda.queue.RecordingTokens;
+import dev.cairn.aws.lambda.queue.RunSequence;
+import dev.cairn.aws.lambda.queue.S3QueueStore;
 import dev.cairn.aws.lambda.testing.GitHttpServer;
 import dev.cairn.aws.lambda.testing.MapSecrets;
 import dev.cairn.aws.lambda.testing.TestRepositories;
@@ -124,5 +129,79 @@ class RunFunctionsTest {
     assertThat(written.artifact()).isEqualTo(artifact);
     assertThat(written.rolledBackTo()).isEqualTo(commit);
     assertThat(written.error()).isEqualTo("States.TaskFailed");
+  }
+
+  @Test
+  void validateNumbersEachRunOnceForTheDeployQueue() {
+    ValidateHandler validate = new ValidateHandler(facts, new RunSequence(s3, bucket, "notes"));
+    String first = "{\"run\":{\"id\":\"n1\",\"commit\":\"" + commit + "\"}}";
+
+    assertThat(validate.validate(Json.parse(first)).path("sequence").asLong()).isEqualTo(1);
+    // A retried validation keeps the run's number.
+    assertThat(validate.validate(Json.parse(first)).path("sequence").asLong()).isEqualTo(1);
+    assertThat(
+            validate
+                .validate(Json.parse("{\"run\":{\"id\":\"n2\",\"commit\":\"" + commit + "\"}}"))
+                .path("sequence")
+                .asLong())
+        .isEqualTo(2);
+    assertThat(facts.read("n2").orElseThrow().path("sequence").asLong()).isEqualTo(2);
+  }
+
+  @Test
+  void recordReleasesTheEnvironmentsSlotAndMarksARolledBackCommitBad() throws Exception {
+    RecordingTokens tokens = new RecordingTokens();
+    DeployQueue queue = new DeployQueue(new S3QueueStore(s3, bucket, "notes"), tokens);
+    queue.enqueue("production", new QueueState.Slot("d1", 1, commit, "token-1"), false, false);
+    queue.enqueue(
+        "production", new QueueState.Slot("d2", 2, "f".repeat(40), "token-2"), false, false);
+    facts.update("d1", f -> f.put("commit", commit));
+    RecordHandler record =
+        new RecordHandler(
+            facts,
+            new AuditWriterHandler(
+                MapSecrets.of("token", TOKEN),
+                new AuditWriterHandler.Config(
+                    remote, "token", dir.resolve("tmp"), Duration.ofSeconds(10))),
+            Clock.systemUTC(),
+            queue);
+
+    record.record(
+        Json.parse(
+            "{\"run\":{\"id\":\"d1\"},\"environment\":\"production\",\"outcome\":\"rolled-back\","
+                + "\"error\":{\"Error\":\"States.TaskFailed\",\"Cause\":\"unhealthy\"}}"));
+
+    assertThat(tokens.granted()).containsExactly("token-1", "token-2");
+    QueueState state = queue.state("production");
+    assertThat(state.holder().orElseThrow().run()).isEqualTo("d2");
+    assertThat(state.bad()).containsExactly(commit);
+  }
+
+  @Test
+  void aSkippedBadCommitIsRecordedAsSkippedNotSuperseded() throws Exception {
+    facts.update("d3", f -> f.put("commit", commit));
+    RecordHandler record =
+        new RecordHandler(
+            facts,
+            new AuditWriterHandler(
+                MapSecrets.of("token", TOKEN),
+                new AuditWriterHandler.Config(
+                    remote, "token", dir.resolve("tmp"), Duration.ofSeconds(10))),
+            Clock.systemUTC());
+
+    record.record(
+        Json.parse(
+            "{\"run\":{\"id\":\"d3\"},\"environment\":\"production\",\"outcome\":\"skipped\","
+                + "\"skipped\":{\"Error\":\"Cairn.Skipped\",\"Cause\":\"commit x is marked bad\"}}"));
+
+    TrailEntry written =
+        new TrailLastGood(
+                dir.resolve("reader2"),
+                () -> new RemoteCredentials("x", TOKEN),
+                Duration.ofSeconds(10))
+            .entries(remote)
+            .get(0);
+    assertThat(written.event()).isEqualTo(AuditEvent.SKIPPED_BAD);
+    assertThat(written.error()).isEqualTo("Cairn.Skipped");
   }
 }
