@@ -119,10 +119,18 @@ public final class DemoCommand implements Callable<Integer> {
                 Duration.ofSeconds(2),
                 "127.0.0.1",
                 0,
+                // The sample's build runs Maven, which needs a JDK >= 21: the one running Cairn,
+                // whatever java comes first on the PATH.
                 Map.of(
                     "MAVEN_OPTS",
                     "-Dmaven.repo.local="
-                        + Path.of(System.getProperty("user.home"), ".m2", "repository")),
+                        + Path.of(System.getProperty("user.home"), ".m2", "repository"),
+                    "JAVA_HOME",
+                    System.getProperty("java.home"),
+                    "PATH",
+                    Path.of(System.getProperty("java.home"), "bin")
+                        + java.io.File.pathSeparator
+                        + System.getenv().getOrDefault("PATH", "/usr/bin:/bin")),
                 (runId, kind, environment, message) -> {
                   narrator.event(runId, kind, environment, message);
                   tracker.event(runId, kind, environment, message);

@@ -80,7 +80,7 @@ public final class LocalCairn implements AutoCloseable {
    * @param pollInterval how often the remote is checked without a notification
    * @param httpHost the address of Cairn's HTTP port
    * @param httpPort the HTTP port (0 for any free one)
-   * @param jobEnvironment environment variables every build and migration gets
+   * @param jobEnvironment environment variables every build, migration and release gets
    * @param listener hears what happens
    * @param auditTrail whether the audit trail is kept in the repository
    */

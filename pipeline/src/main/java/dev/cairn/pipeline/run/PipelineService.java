@@ -101,8 +101,8 @@ public final class PipelineService implements AutoCloseable {
    * @param deployer runs releases behind the proxy
    * @param checkout checks out application commits
    * @param listener hears what happens
-   * @param jobEnvironment environment variables every build and migration job gets, under the
-   *     pipeline's own (e.g. where the machine's Maven repository is)
+   * @param jobEnvironment environment variables every build, migration and release gets, under the
+   *     pipeline's own (the toolchain: e.g. which JDK, where the machine's Maven repository is)
    * @param audit the audit trail every event is recorded in, or null to record nothing
    * @param cairnVersion the version of Cairn, written into every audit record
    * @param reverter pushes revert commits for the {@code rollback.revert} policy, or null when
@@ -750,7 +750,7 @@ public final class PipelineService implements AutoCloseable {
     } catch (IOException e) {
       throw new StatesException("Cairn.ArtifactFailed", e.getMessage());
     }
-    Map<String, String> env = new HashMap<>();
+    Map<String, String> env = new HashMap<>(ports.jobEnvironment());
     for (var entry : spec.app().env().entrySet()) {
       env.put(entry.getKey(), resolve(entry.getValue(), runId, environment, endpoints, masked));
     }
@@ -1019,7 +1019,7 @@ public final class PipelineService implements AutoCloseable {
     for (ServiceSpec service : spec.services().values()) {
       endpoints.put(service.name(), ports.services().ensure(environment, service));
     }
-    Map<String, String> env = new HashMap<>();
+    Map<String, String> env = new HashMap<>(ports.jobEnvironment());
     for (var entry : spec.app().env().entrySet()) {
       env.put(
           entry.getKey(), resolve(entry.getValue(), good.runId(), environment, endpoints, masked));
