@@ -49,6 +49,9 @@ public final class PipelineCompiler {
   public static final String ERROR_SUPERSEDED = "Cairn.Superseded";
   public static final String ERROR_SKIPPED = "Cairn.Skipped";
 
+  /** The deploy queue itself failed (not a decision about the commit); the run fails. */
+  public static final String ERROR_QUEUE_FAILED = "Cairn.QueueFailed";
+
   private PipelineCompiler() {}
 
   /**
@@ -122,6 +125,7 @@ public final class PipelineCompiler {
     String recordRolledBack = environment + ": record rolled back";
     String rolledBack = environment + ": rolled back";
     String recordSkipped = environment + ": record skipped";
+    String queueBroken = environment + ": queue failed";
 
     ObjectNode queueState = lambda(states, queue, target.queueFunction(), environment, "$.queue");
     queueState.put("Resource", LAMBDA_WAIT);
@@ -136,7 +140,9 @@ public final class PipelineCompiler {
     ObjectNode queueFailed = queueCatch.addObject();
     queueFailed.putArray("ErrorEquals").add("States.ALL");
     queueFailed.put("ResultPath", "$.error");
-    queueFailed.put("Next", recordSkipped);
+    // Not a skip: the queue itself failed (e.g. its function is broken), so nothing was decided
+    // about this commit. The run fails visibly instead of recording a skip it never had.
+    queueFailed.put("Next", queueBroken);
     queueState.put("Next", plan);
 
     ObjectNode planState = lambda(states, plan, target.planFunction(), environment, "$.plan");
@@ -182,6 +188,11 @@ public final class PipelineCompiler {
     fail.put("Type", "Fail");
     fail.put("Error", "Cairn.RolledBack");
     fail.put("Cause", "The release failed in " + environment + " and was rolled back.");
+
+    ObjectNode queueFail = states.putObject(queueBroken);
+    queueFail.put("Type", "Fail");
+    queueFail.put("Error", ERROR_QUEUE_FAILED);
+    queueFail.put("Cause", "The deploy queue of " + environment + " failed; nothing was deployed.");
 
     ObjectNode skippedRecord =
         lambda(states, recordSkipped, target.recordFunction(), environment, "$.record");

@@ -74,7 +74,12 @@ class PipelineCompilerTest {
     lambda.function(
         PipelineCompiler.QUEUE,
         payload -> {
-          calls.add("queue " + payload.get("environment").asText());
+          String name = "queue " + payload.get("environment").asText();
+          calls.add(name);
+          if (failing.contains(name)) {
+            return CompletableFuture.failedFuture(
+                new StatesException("Lambda.ServiceException", "the queue function is broken"));
+          }
           engine[0].sendTaskSuccess(payload.get("token").asText(), Json.object());
           return CompletableFuture.completedFuture(Json.object());
         });
@@ -175,6 +180,18 @@ class PipelineCompilerTest {
         .containsSubsequence(
             "apply production", "rollback production", "cairn-record production rolled-back")
         .doesNotContain("verify production");
+  }
+
+  @Test
+  void aBrokenQueueFailsTheRunInsteadOfRecordingASkip() throws Exception {
+    Result result = run(Set.of("queue production"));
+
+    assertThat(result.execution().status()).isEqualTo(ExecutionStatus.FAILED);
+    assertThat(result.execution().error()).isEqualTo(PipelineCompiler.ERROR_QUEUE_FAILED);
+    assertThat(result.calls())
+        .contains("cairn-record staging deployed", "queue production")
+        .noneMatch(call -> call.endsWith("production skipped"))
+        .noneMatch(call -> call.startsWith("apply production"));
   }
 
   @Test
