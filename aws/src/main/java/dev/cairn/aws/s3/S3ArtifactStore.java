@@ -19,15 +19,12 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -102,7 +99,7 @@ public final class S3ArtifactStore implements ArtifactStore {
     }
     Path temp = scratchFile("put-");
     try {
-      MessageDigest sha = sha256();
+      MessageDigest sha = Archive.sha256();
       try (OutputStream out =
           new DigestOutputStream(
               new BufferedOutputStream(Files.newOutputStream(temp), 64 * 1024), sha)) {
@@ -148,7 +145,7 @@ public final class S3ArtifactStore implements ArtifactStore {
     Path partial = parent.resolve("." + target.getFileName() + ".partial-" + UUID.randomUUID());
     Files.createDirectory(partial);
     try {
-      MessageDigest sha = sha256();
+      MessageDigest sha = Archive.sha256();
       try (ResponseInputStream<GetObjectResponse> object = download(key, digest);
           InputStream in = new DigestInputStream(new BufferedInputStream(object, 64 * 1024), sha)) {
         Archive.read(in, partial);
@@ -162,7 +159,7 @@ public final class S3ArtifactStore implements ArtifactStore {
       }
       Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      deleteTree(partial);
+      Archive.deleteTreeQuietly(partial);
       if (e instanceof NoSuchFileException) {
         throw e;
       }
@@ -332,24 +329,6 @@ public final class S3ArtifactStore implements ArtifactStore {
     if (value == null || !value.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
       throw new IllegalArgumentException(
           what + " '" + value + "' is not valid: use letters, digits, '.', '_' and '-'");
-    }
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
-  }
-
-  private static void deleteTree(Path path) {
-    try (Stream<Path> walk = Files.walk(path)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException | UncheckedIOException e) {
-      // Best effort: a leftover hidden ".partial" directory is harmless.
     }
   }
 

@@ -6,13 +6,17 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -188,6 +192,29 @@ public final class Archive {
       throw new IOException("unsafe path in the archive: " + name);
     }
     return path;
+  }
+
+  /** A fresh SHA-256 digest, the hash of every artifact digest ({@code sha256:<hex>}). */
+  public static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  /**
+   * Deletes {@code path} and everything below it, best effort: used to clean up a partly unpacked
+   * archive, where a leftover hidden directory is harmless and must not hide the original error.
+   */
+  public static void deleteTreeQuietly(Path path) {
+    try (Stream<Path> walk = Files.walk(path)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      // Best effort (see above).
+    }
   }
 
   private static void copy(InputStream in, OutputStream out, long size) throws IOException {

@@ -6,7 +6,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -19,15 +18,12 @@ import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Keeps artifacts under a root directory, each as a deterministic archive named by its SHA-256.
@@ -79,7 +75,7 @@ public final class ContentAddressedArtifactStore implements ArtifactStore {
     }
     Path temp = tmp.resolve("put-" + UUID.randomUUID());
     try {
-      MessageDigest sha = sha256();
+      MessageDigest sha = Archive.sha256();
       try (FileChannel channel =
               FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
           OutputStream out =
@@ -122,7 +118,7 @@ public final class ContentAddressedArtifactStore implements ArtifactStore {
     Path partial = parent.resolve("." + target.getFileName() + ".partial-" + UUID.randomUUID());
     Files.createDirectory(partial);
     try {
-      MessageDigest sha = sha256();
+      MessageDigest sha = Archive.sha256();
       try (InputStream in =
           new DigestInputStream(
               new BufferedInputStream(Files.newInputStream(object), 64 * 1024), sha)) {
@@ -135,7 +131,7 @@ public final class ContentAddressedArtifactStore implements ArtifactStore {
       }
       Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      deleteTree(partial);
+      Archive.deleteTreeQuietly(partial);
       throw explain("cannot extract artifact " + digest + " to " + target, e);
     }
   }
@@ -239,24 +235,6 @@ public final class ContentAddressedArtifactStore implements ArtifactStore {
       return (f.getReason() != null ? f.getReason() + ": " : "already exists: ") + f.getFile();
     }
     return String.valueOf(e.getMessage());
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
-  }
-
-  private static void deleteTree(Path path) {
-    try (Stream<Path> walk = Files.walk(path)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException | UncheckedIOException e) {
-      // Best effort: a leftover hidden ".partial" directory is harmless.
-    }
   }
 
   @Override
