@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -27,19 +28,7 @@ public final class AwsDeployCommand implements Callable<Integer> {
   /** The AWS CDK CLI package npx runs (its major version 2 reads the assemblies CDK 2 writes). */
   static final String CDK_CLI = "aws-cdk@2";
 
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      defaultValue = "cairn-aws.yml",
-      description = "The AWS configuration (default: ${DEFAULT-VALUE}).")
-  Path config = Path.of("cairn-aws.yml");
-
-  @Option(
-      names = "--out",
-      paramLabel = "DIR",
-      defaultValue = "cdk.out",
-      description = "Where the templates go (default: ${DEFAULT-VALUE}).")
-  Path out = Path.of("cdk.out");
+  @Mixin AwsAssemblyOptions assembly = new AwsAssemblyOptions();
 
   @Option(
       names = "--image-tag",
@@ -80,14 +69,14 @@ public final class AwsDeployCommand implements Callable<Integer> {
               + " them (e.g. `aws configure sso`), or pass --skip-credential-check on a machine"
               + " with an instance role.");
     }
-    AwsSynthCommand.Result result = AwsSynthCommand.synth(config, out, environment);
-    System.out.println("Synthesized " + result.templates().size() + " templates into " + out);
+    AwsSynthCommand.Result result = AwsSynthCommand.synth(assembly, environment);
+    System.out.println(
+        "Synthesized " + result.templates().size() + " templates into " + assembly.out);
     if (AwsSynthCommand.reportFindings(result) != ExitCodes.OK) {
       System.err.println("cairn: not deploying templates with cdk-nag findings");
       return ExitCodes.EXECUTION_NOT_SUCCEEDED;
     }
-    CairnAwsConfig configuration = CairnAwsConfig.read(config);
-    List<String> command = command(npx.get(), configuration);
+    List<String> command = command(npx.get(), result.configuration());
     System.out.println("Running: " + String.join(" ", command));
     Process process = new ProcessBuilder(command).inheritIO().start();
     return process.waitFor() == 0 ? ExitCodes.OK : ExitCodes.EXECUTION_NOT_SUCCEEDED;
@@ -101,7 +90,7 @@ public final class AwsDeployCommand implements Callable<Integer> {
     command.add(CDK_CLI);
     command.add("deploy");
     command.add("--app");
-    command.add(out.toAbsolutePath().toString());
+    command.add(assembly.out.toAbsolutePath().toString());
     if (stacks.isEmpty()) {
       command.add(configuration.imagesStackName());
       command.add(configuration.pipelineStackName());

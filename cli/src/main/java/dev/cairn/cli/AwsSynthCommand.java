@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code cairn aws synth}: runs the CDK app in-process and writes the CloudFormation templates (a
@@ -22,32 +22,22 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Write the CloudFormation templates of Cairn's AWS stacks (needs Node.js 18+).")
 public final class AwsSynthCommand implements Callable<Integer> {
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      defaultValue = "cairn-aws.yml",
-      description = "The AWS configuration (default: ${DEFAULT-VALUE}).")
-  Path config = Path.of("cairn-aws.yml");
-
-  @Option(
-      names = "--out",
-      paramLabel = "DIR",
-      defaultValue = "cdk.out",
-      description = "Where the templates go (default: ${DEFAULT-VALUE}).")
-  Path out = Path.of("cdk.out");
+  @Mixin AwsAssemblyOptions assembly = new AwsAssemblyOptions();
 
   /**
    * What a synth produced.
    *
    * @param templates the CloudFormation templates written
    * @param findings cdk-nag's unsuppressed findings (and any other error or warning), one line each
+   * @param configuration the configuration the templates were synthesized from
    */
-  record Result(List<Path> templates, List<String> findings) {}
+  record Result(List<Path> templates, List<String> findings, CairnAwsConfig configuration) {}
 
   @Override
   public Integer call() {
-    Result result = synth(config, out, System.getenv());
-    System.out.println("Wrote " + result.templates().size() + " templates to " + out + ":");
+    Result result = synth(assembly, System.getenv());
+    System.out.println(
+        "Wrote " + result.templates().size() + " templates to " + assembly.out + ":");
     result.templates().forEach(t -> System.out.println("  " + t.getFileName()));
     return reportFindings(result);
   }
@@ -66,11 +56,12 @@ public final class AwsSynthCommand implements Callable<Integer> {
   }
 
   /**
-   * Synthesizes the app configured by {@code config} into {@code out}.
+   * Synthesizes the app configured by {@code assembly.config} into {@code assembly.out}.
    *
    * @throws UserInputException if the configuration is invalid or Node.js is missing
    */
-  static Result synth(Path config, Path out, Map<String, String> environment) {
+  static Result synth(AwsAssemblyOptions assembly, Map<String, String> environment) {
+    Path out = assembly.out;
     if (findExecutable("node", environment).isEmpty()) {
       throw new UserInputException(
           "Node.js is not on the PATH: the CDK runs its core in Node.js (18 or newer) through"
@@ -83,13 +74,13 @@ public final class AwsSynthCommand implements Callable<Integer> {
     }
     CairnAwsConfig configuration;
     try {
-      configuration = CairnAwsConfig.read(config);
+      configuration = CairnAwsConfig.read(assembly.config);
       Files.createDirectories(out);
       // No CDK type may appear in this class's signatures (lambdas included): picocli reflects
       // on them, and the runner image has no CDK jars.
       CairnAwsApp app = CairnAwsApp.create(configuration, out);
       app.synth();
-      return new Result(app.templates(), app.findings());
+      return new Result(app.templates(), app.findings(), configuration);
     } catch (AwsConfigException e) {
       throw new UserInputException(e.getMessage());
     } catch (java.io.IOException e) {
