@@ -43,11 +43,17 @@ public final class RecordHandler implements RequestStreamHandler {
    * The handler Lambda creates: configured by environment variables (see {@link LambdaSettings}).
    */
   public RecordHandler() {
+    this(LambdaSettings.fromEnvironment(), S3Client.create());
+  }
+
+  // One S3 client for the facts and the queue: each client starts its own connection pool, and
+  // this runs in the function's cold start.
+  private RecordHandler(LambdaSettings settings, S3Client s3) {
     this(
-        RunFacts.fromSettings(S3Client.create(), LambdaSettings.fromEnvironment()),
+        RunFacts.fromSettings(s3, settings),
         new AuditWriterHandler(),
         Clock.systemUTC(),
-        DeployQueueHandler.queueFromSettings(S3Client.create(), LambdaSettings.fromEnvironment()));
+        DeployQueueHandler.queueFromSettings(s3, settings));
   }
 
   /** A handler with explicit collaborators that releases no deploy queue. */
