@@ -449,16 +449,8 @@ public final class Runner {
             ports
                 .facts()
                 .update(job.run(), f -> f.with("rolledBackTo").put(environment, g.commit())));
-    String reason = reasonOf(job.reason());
-    publish(
-        job,
-        run.commit(),
-        StatusMessage.State.FAILURE,
-        good.map(g -> "rolled back " + environment + " to " + shortId(g.commit()))
-                .orElse("the failed release was stopped; no earlier release to return to")
-            + (reason == null ? "" : " (" + reason + ")"));
-    return RunnerResult.succeeded(
-        job, good.map(ReleaseMemory.Release::artifact).orElse(null), null);
+    return rolledBack(
+        job, run, good, "the failed release was stopped; no earlier release to return to");
   }
 
   /** Starts the last good release again from its stored artifact: no rebuild. */
@@ -573,13 +565,23 @@ public final class Runner {
           .facts()
           .update(job.run(), f -> f.with("rolledBackTo").put(environment, good.get().commit()));
     }
+    return rolledBack(
+        job, run, good, "no earlier release to return to; CloudFormation kept what the stack ran");
+  }
+
+  /** Reports a finished rollback (with the reason it was needed) and its result. */
+  private RunnerResult rolledBack(
+      RunnerJob job,
+      RunContext run,
+      Optional<ReleaseMemory.Release> good,
+      String withoutEarlierRelease) {
     String reason = reasonOf(job.reason());
     publish(
         job,
         run.commit(),
         StatusMessage.State.FAILURE,
-        good.map(g -> "rolled back " + environment + " to " + shortId(g.commit()))
-                .orElse("no earlier release to return to; CloudFormation kept what the stack ran")
+        good.map(g -> "rolled back " + job.environment() + " to " + shortId(g.commit()))
+                .orElse(withoutEarlierRelease)
             + (reason == null ? "" : " (" + reason + ")"));
     return RunnerResult.succeeded(
         job, good.map(ReleaseMemory.Release::artifact).orElse(null), null);
