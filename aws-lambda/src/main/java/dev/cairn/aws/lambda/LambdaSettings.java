@@ -1,5 +1,6 @@
 package dev.cairn.aws.lambda;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
@@ -79,5 +80,15 @@ public final class LambdaSettings {
   /** An optional setting with a default. */
   public String orDefault(String name, String fallback) {
     return optional(name).orElse(fallback);
+  }
+
+  /** {@value #ARTIFACT_PREFIX}, or none. */
+  public String artifactPrefix() {
+    return orDefault(ARTIFACT_PREFIX, "");
+  }
+
+  /** {@value #WORK_DIRECTORY}, or {@code /tmp/cairn} (Lambda's only writable directory). */
+  public Path workDirectory() {
+    return Path.of(orDefault(WORK_DIRECTORY, "/tmp/cairn"));
   }
 }

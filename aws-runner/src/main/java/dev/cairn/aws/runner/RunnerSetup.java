@@ -163,9 +163,9 @@ public final class RunnerSetup {
             DEPLOYER + "=" + deployer + " is not known (use cloudformation or process)");
       }
       return new Settings(
-          Path.of(s.orDefault(LambdaSettings.WORK_DIRECTORY, "/tmp/cairn")),
+          s.workDirectory(),
           s.require(LambdaSettings.ARTIFACT_BUCKET),
-          s.orDefault(LambdaSettings.ARTIFACT_PREFIX, ""),
+          s.artifactPrefix(),
           s.require(LambdaSettings.GIT_REMOTE),
           s.orDefault(LambdaSettings.BRANCH, "main"),
           s.require(LambdaSettings.GIT_TOKEN_SECRET),

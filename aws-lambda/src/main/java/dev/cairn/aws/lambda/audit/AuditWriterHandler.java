@@ -5,10 +5,10 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.aws.lambda.AwsClients;
+import dev.cairn.aws.lambda.GitToken;
 import dev.cairn.aws.lambda.LambdaSettings;
 import dev.cairn.aws.lambda.RemoteTemplate;
 import dev.cairn.engine.json.Json;
-import dev.cairn.git.RemoteCredentials;
 import dev.cairn.git.audit.GitAuditLog;
 import dev.cairn.pipeline.audit.AuditRecord;
 import dev.cairn.pipeline.port.AuditDeliveryStatus;
@@ -75,7 +75,7 @@ public final class AuditWriterHandler implements RequestStreamHandler {
     return new Config(
         settings.require(LambdaSettings.GIT_REMOTE),
         settings.require(LambdaSettings.GIT_TOKEN_SECRET),
-        Path.of(settings.orDefault(LambdaSettings.WORK_DIRECTORY, "/tmp/cairn")),
+        settings.workDirectory(),
         Duration.ofSeconds(20));
   }
 
@@ -109,7 +109,7 @@ public final class AuditWriterHandler implements RequestStreamHandler {
             .remote(remote)
             .repository(work.resolve("repository.git"))
             .outbox(work.resolve("outbox"))
-            .credentials(this::credentials)
+            .credentials(GitToken.credentials(secrets, config.tokenSecretName()))
             .timeout(config.timeout())
             .build()) {
       log.append(record);
@@ -125,17 +125,5 @@ public final class AuditWriterHandler implements RequestStreamHandler {
       }
     }
     return record;
-  }
-
-  private RemoteCredentials credentials() {
-    String token =
-        secrets
-            .get(config.tokenSecretName())
-            .orElseThrow(
-                () ->
-                    new IllegalStateException(
-                        "the secret " + config.tokenSecretName() + " holding the token is empty"));
-    // GitHub takes any user name with a token; x-access-token is what its apps use.
-    return new RemoteCredentials("x-access-token", token);
   }
 }

@@ -5,10 +5,10 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.aws.lambda.AwsClients;
+import dev.cairn.aws.lambda.GitToken;
 import dev.cairn.aws.lambda.LambdaSettings;
 import dev.cairn.aws.lambda.RemoteTemplate;
 import dev.cairn.engine.json.Json;
-import dev.cairn.git.RemoteCredentials;
 import dev.cairn.pipeline.audit.ReleaseMemory;
 import dev.cairn.pipeline.port.SecretStore;
 import java.io.IOException;
@@ -45,7 +45,7 @@ public final class LastGoodHandler implements RequestStreamHandler {
         settings.require(LambdaSettings.GIT_REMOTE),
         secrets,
         settings.require(LambdaSettings.GIT_TOKEN_SECRET),
-        Path.of(settings.orDefault(LambdaSettings.WORK_DIRECTORY, "/tmp/cairn")));
+        settings.workDirectory());
   }
 
   /**
@@ -63,15 +63,7 @@ public final class LastGoodHandler implements RequestStreamHandler {
     this.trail =
         new TrailLastGood(
             workDirectory.resolve("trail-cache.git"),
-            () ->
-                new RemoteCredentials(
-                    "x-access-token",
-                    secrets
-                        .get(tokenSecretName)
-                        .orElseThrow(
-                            () ->
-                                new IllegalStateException(
-                                    "the secret " + tokenSecretName + " is empty"))),
+            GitToken.credentials(secrets, tokenSecretName),
             Duration.ofSeconds(20));
   }
 

@@ -5,18 +5,17 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.aws.lambda.AwsClients;
+import dev.cairn.aws.lambda.GitToken;
 import dev.cairn.aws.lambda.LambdaSettings;
 import dev.cairn.aws.lambda.lastgood.TrailLastGood;
 import dev.cairn.aws.lambda.run.RunFacts;
 import dev.cairn.aws.sfn.StepFunctionsExecutionControl;
 import dev.cairn.engine.json.Json;
-import dev.cairn.git.RemoteCredentials;
 import dev.cairn.pipeline.port.SecretStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -67,25 +66,15 @@ public final class DeployQueueHandler implements RequestStreamHandler {
   public static DeployQueue queueFromSettings(S3Client s3, LambdaSettings settings) {
     return new DeployQueue(
         new S3QueueStore(
-            s3,
-            settings.require(LambdaSettings.ARTIFACT_BUCKET),
-            settings.orDefault(LambdaSettings.ARTIFACT_PREFIX, "")),
+            s3, settings.require(LambdaSettings.ARTIFACT_BUCKET), settings.artifactPrefix()),
         TaskTokens.stepFunctions(new StepFunctionsExecutionControl(SfnClient.create())));
   }
 
   private static TrailLastGood trail(LambdaSettings settings, SecretStore secrets) {
     String tokenSecret = settings.require(LambdaSettings.GIT_TOKEN_SECRET);
     return new TrailLastGood(
-        Path.of(settings.orDefault(LambdaSettings.WORK_DIRECTORY, "/tmp/cairn"))
-            .resolve("queue-trail-cache.git"),
-        () ->
-            new RemoteCredentials(
-                "x-access-token",
-                secrets
-                    .get(tokenSecret)
-                    .orElseThrow(
-                        () ->
-                            new IllegalStateException("the secret " + tokenSecret + " is empty"))),
+        settings.workDirectory().resolve("queue-trail-cache.git"),
+        GitToken.credentials(secrets, tokenSecret),
         Duration.ofSeconds(20));
   }
 

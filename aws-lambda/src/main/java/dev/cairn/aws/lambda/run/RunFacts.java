@@ -44,9 +44,7 @@ public final class RunFacts {
   /** Facts in the bucket and under the prefix the settings name. */
   public static RunFacts fromSettings(S3Client s3, LambdaSettings settings) {
     return new RunFacts(
-        s3,
-        settings.require(LambdaSettings.ARTIFACT_BUCKET),
-        settings.orDefault(LambdaSettings.ARTIFACT_PREFIX, ""));
+        s3, settings.require(LambdaSettings.ARTIFACT_BUCKET), settings.artifactPrefix());
   }
 
   /** The key of a run's facts. */

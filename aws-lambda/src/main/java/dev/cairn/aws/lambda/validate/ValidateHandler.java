@@ -45,9 +45,7 @@ public final class ValidateHandler implements RequestStreamHandler {
     this(
         RunFacts.fromSettings(s3, settings),
         new RunSequence(
-            s3,
-            settings.require(LambdaSettings.ARTIFACT_BUCKET),
-            settings.orDefault(LambdaSettings.ARTIFACT_PREFIX, "")));
+            s3, settings.require(LambdaSettings.ARTIFACT_BUCKET), settings.artifactPrefix()));
   }
 
   /** A handler that numbers no runs (the run input must carry {@code sequence} for the queue). */
