@@ -4,6 +4,7 @@ import java.net.URI;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.batch.BatchClient;
@@ -36,69 +37,54 @@ public final class EmulatorClients {
     return builder.endpointOverride(endpoint).region(REGION).credentialsProvider(CREDENTIALS);
   }
 
+  // The Apache HTTP client the adapters use in production (Netty is excluded from the build).
+  private static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> B onApache(
+      B builder, URI endpoint) {
+    return configure(builder, endpoint).httpClientBuilder(ApacheHttpClient.builder());
+  }
+
   /** S3 on S3Mock (path-style). */
   public static S3Client s3() {
-    return configure(S3Client.builder(), S3Mock.endpoint())
-        .httpClientBuilder(ApacheHttpClient.builder())
-        .forcePathStyle(true)
-        .build();
+    return onApache(S3Client.builder(), S3Mock.endpoint()).forcePathStyle(true).build();
   }
 
   /** SQS on ElasticMQ. */
   public static SqsClient sqs() {
-    return configure(SqsClient.builder(), ElasticMq.endpoint())
-        .httpClientBuilder(ApacheHttpClient.builder())
-        .build();
+    return onApache(SqsClient.builder(), ElasticMq.endpoint()).build();
   }
 
   /** Secrets Manager on moto. */
   public static SecretsManagerClient secretsManager() {
-    return configure(SecretsManagerClient.builder(), Moto.endpoint())
-        .httpClientBuilder(ApacheHttpClient.builder())
-        .build();
+    return onApache(SecretsManagerClient.builder(), Moto.endpoint()).build();
   }
 
   /** Batch on moto. */
   public static BatchClient batch() {
-    return configure(BatchClient.builder(), Moto.endpoint())
-        .httpClientBuilder(ApacheHttpClient.builder())
-        .build();
+    return onApache(BatchClient.builder(), Moto.endpoint()).build();
   }
 
   /** Step Functions on moto. */
   public static SfnClient stepFunctions() {
-    return configure(SfnClient.builder(), Moto.endpoint())
-        .httpClientBuilder(ApacheHttpClient.builder())
-        .build();
+    return onApache(SfnClient.builder(), Moto.endpoint()).build();
   }
 
   /** CloudFormation on moto. */
   public static CloudFormationClient cloudFormation() {
-    return configure(CloudFormationClient.builder(), Moto.endpoint())
-        .httpClientBuilder(ApacheHttpClient.builder())
-        .build();
+    return onApache(CloudFormationClient.builder(), Moto.endpoint()).build();
   }
 
   /** CloudWatch Logs on moto. */
   public static CloudWatchLogsClient logs() {
-    return configure(CloudWatchLogsClient.builder(), Moto.endpoint())
-        .httpClientBuilder(ApacheHttpClient.builder())
-        .build();
+    return onApache(CloudWatchLogsClient.builder(), Moto.endpoint()).build();
   }
 
   /** IAM on moto (e.g. the roles Batch and Step Functions insist on). */
   public static IamClient iam() {
-    return configure(IamClient.builder(), Moto.endpoint())
-        .region(Region.AWS_GLOBAL)
-        .httpClientBuilder(ApacheHttpClient.builder())
-        .build();
+    return onApache(IamClient.builder(), Moto.endpoint()).region(Region.AWS_GLOBAL).build();
   }
 
   /** S3 on moto, for tests that need S3 next to other moto services (e.g. CloudFormation). */
   public static S3Client motoS3() {
-    return configure(S3Client.builder(), Moto.endpoint())
-        .httpClientBuilder(ApacheHttpClient.builder())
-        .forcePathStyle(true)
-        .build();
+    return onApache(S3Client.builder(), Moto.endpoint()).forcePathStyle(true).build();
   }
 }
