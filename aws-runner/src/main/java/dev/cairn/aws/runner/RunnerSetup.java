@@ -107,10 +107,8 @@ public final class RunnerSetup {
             artifacts::uploadLog,
             new RunFacts(s3, settings.bucket(), settings.prefix()),
             secrets,
-            settings.repository() == null
-                ? new SqsStatusPublisher(SqsClient.create(), settings.statusQueueUrl())
-                : new RepositoryStatusPublisher(
-                    SqsClient.create(), settings.statusQueueUrl(), settings.repository()),
+            new SqsStatusPublisher(
+                SqsClient.create(), settings.statusQueueUrl(), settings.repository()),
             scratch -> new GitSource(remote, settings.branch(), credentials, scratch),
             new LocalJobExecutor(LocalJobExecutor.Options.builder(work.resolve("logs")).build()),
             deployer,

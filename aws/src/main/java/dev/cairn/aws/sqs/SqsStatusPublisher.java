@@ -1,12 +1,15 @@
 package dev.cairn.aws.sqs;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.aws.AwsErrors;
 import dev.cairn.aws.AwsException;
+import dev.cairn.engine.json.Json;
 import dev.cairn.pipeline.port.StatusMessage;
 import dev.cairn.pipeline.port.StatusPublisher;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
@@ -25,6 +28,10 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  * arrive in order, and the deduplication id is the SHA-256 of the body, so publishing the same
  * message twice within SQS's five-minute window delivers it once.
  *
+ * <p>A publisher made for one repository adds a {@code repository} field to the body and a {@code
+ * repository} message attribute, so that one status notifier serves every repository of an account
+ * ({@code cairn.status/v1} readers ignore unknown fields).
+ *
  * <p>Failures are {@link AwsException}s: {@code QueueDoesNotExist} or access denied need a person;
  * throttling and network failures are retryable.
  */
@@ -32,17 +39,30 @@ public final class SqsStatusPublisher implements StatusPublisher {
   private final SqsClient sqs;
   private final String queueUrl;
   private final boolean fifo;
+  private final String repository;
 
   /**
-   * A publisher to one queue.
+   * A publisher to one queue whose messages name no repository.
    *
    * @param sqs the SQS client
    * @param queueUrl the queue's URL
    */
   public SqsStatusPublisher(SqsClient sqs, String queueUrl) {
+    this(sqs, queueUrl, null);
+  }
+
+  /**
+   * A publisher to one queue whose messages name their repository.
+   *
+   * @param sqs the SQS client
+   * @param queueUrl the queue's URL
+   * @param repository the repository ({@code owner/name}) every message names, or null for none
+   */
+  public SqsStatusPublisher(SqsClient sqs, String queueUrl, String repository) {
     this.sqs = Objects.requireNonNull(sqs, "sqs");
     this.queueUrl = Objects.requireNonNull(queueUrl, "queueUrl");
     this.fifo = queueUrl.endsWith(".fifo");
+    this.repository = repository;
   }
 
   /** The queue's URL. */
@@ -57,15 +77,23 @@ public final class SqsStatusPublisher implements StatusPublisher {
    */
   @Override
   public void publish(StatusMessage message) {
-    String body = message.toJson();
+    String body;
+    Map<String, MessageAttributeValue> attributes = new HashMap<>();
+    attributes.put("state", attribute(message.state().wireName()));
+    attributes.put("run", attribute(message.run()));
+    if (repository == null) {
+      body = message.toJson();
+    } else {
+      ObjectNode json = message.toJsonNode();
+      json.put("repository", repository);
+      body = Json.write(json);
+      attributes.put("repository", attribute(repository));
+    }
     SendMessageRequest.Builder request =
         SendMessageRequest.builder()
             .queueUrl(queueUrl)
             .messageBody(body)
-            .messageAttributes(
-                Map.of(
-                    "state", attribute(message.state().wireName()),
-                    "run", attribute(message.run())));
+            .messageAttributes(attributes);
     if (fifo) {
       request.messageGroupId(message.commit()).messageDeduplicationId(sha256(body));
     }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cairn.aws.AwsException;
 import dev.cairn.aws.testing.EmulatorClients;
+import dev.cairn.engine.json.Json;
 import dev.cairn.pipeline.port.StatusMessage;
 import dev.cairn.pipeline.port.StatusPublisher;
 import dev.cairn.pipeline.port.StatusPublisherContract;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** The status publisher contract on ElasticMQ, plus FIFO ordering and typed failures. */
@@ -135,5 +137,35 @@ class SqsStatusPublisherContractTest extends StatusPublisherContract {
                       .publish(message))
           .isInstanceOfSatisfying(AwsException.class, e -> assertThat(e.retryable()).isTrue());
     }
+  }
+
+  @Test
+  void theMessageNamesItsRepositoryInBodyAndAttributeAndStaysAStatusMessage() {
+    SqsClient sqs = EmulatorClients.sqs();
+    String queue = sqs.createQueue(b -> b.queueName("repo-status-" + UUID.randomUUID())).queueUrl();
+    StatusMessage sent =
+        new StatusMessage(
+            "run-1",
+            "a".repeat(40),
+            "production",
+            StatusMessage.State.SUCCESS,
+            "deployed aaaaaaa to production",
+            Instant.parse("2026-11-26T07:00:00Z"));
+
+    new SqsStatusPublisher(sqs, queue, "octo/notes").publish(sent);
+
+    Message received =
+        sqs.receiveMessage(
+                b ->
+                    b.queueUrl(queue)
+                        .messageAttributeNames("All")
+                        .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                        .waitTimeSeconds(5))
+            .messages()
+            .get(0);
+    assertThat(StatusMessage.fromJson(received.body())).isEqualTo(sent);
+    assertThat(Json.parse(received.body()).path("repository").asText()).isEqualTo("octo/notes");
+    assertThat(received.messageAttributes().get("repository").stringValue())
+        .isEqualTo("octo/notes");
   }
 }
