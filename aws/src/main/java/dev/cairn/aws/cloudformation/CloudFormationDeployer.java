@@ -250,12 +250,7 @@ public final class CloudFormationDeployer {
   private Stack awaitStack(String stackName) throws InterruptedException {
     Instant deadline = clock.instant().plus(timeout);
     while (true) {
-      Stack stack =
-          stack(stackName)
-              .orElseThrow(
-                  () ->
-                      new NeedsPersonAwsException(
-                          "stack " + stackName + " vanished while deploying", "StackGone", null));
+      Stack stack = existingStack(stackName);
       if (phase(stack.stackStatusAsString()) != Phase.IN_PROGRESS) {
         return stack;
       }
@@ -323,13 +318,17 @@ public final class CloudFormationDeployer {
     }
   }
 
+  /** The stack, which exists because this deployment created or changed it. */
+  private Stack existingStack(String stackName) {
+    return stack(stackName)
+        .orElseThrow(
+            () ->
+                new NeedsPersonAwsException(
+                    "stack " + stackName + " vanished while deploying", "StackGone", null));
+  }
+
   private DeployResult noChanges(String stackName) {
-    Stack stack =
-        stack(stackName)
-            .orElseThrow(
-                () ->
-                    new NeedsPersonAwsException(
-                        "stack " + stackName + " vanished while deploying", "StackGone", null));
+    Stack stack = existingStack(stackName);
     return new DeployResult(
         DeployResult.Outcome.NO_CHANGES,
         stack.stackId(),
