@@ -361,9 +361,13 @@ public final class PipelineStack extends Stack {
     if (config.repositories().size() == 1) {
       webhook.addEnvironment("CAIRN_REPOSITORY", config.repositories().get(0).github());
     }
-    if (config.repositories().stream().map(RepositoryConfig::branch).distinct().count() == 1) {
-      webhook.addEnvironment("CAIRN_BRANCH", config.repositories().get(0).branch());
-    }
+    // One branch for all: the function drops other pushes before they cost an event. Several:
+    // it forwards every push and each repository's rule (filtered on its ref) picks its own.
+    webhook.addEnvironment(
+        "CAIRN_BRANCH",
+        config.repositories().stream().map(RepositoryConfig::branch).distinct().count() == 1
+            ? config.repositories().get(0).branch()
+            : "*");
     allow(webhook, List.of("events:PutEvents"), bus.getEventBusArn());
     allow(webhook, List.of("secretsmanager:GetSecretValue"), webhookSecret.getSecretArn());
     allow(

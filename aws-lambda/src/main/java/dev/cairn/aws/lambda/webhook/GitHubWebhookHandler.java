@@ -38,6 +38,9 @@ public final class GitHubWebhookHandler
   /** The {@code detail-type} of the events put on the bus. */
   public static final String DETAIL_TYPE = "cairn.push";
 
+  /** The branch setting that forwards pushes to every branch (see {@link Config#branch()}). */
+  public static final String ANY_BRANCH = "*";
+
   private static final Pattern DELIVERY_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
 
   /**
@@ -45,7 +48,9 @@ public final class GitHubWebhookHandler
    *
    * @param webhookSecretName the Secrets Manager secret holding GitHub's webhook secret
    * @param eventBus the EventBridge bus name or ARN
-   * @param branch the branch whose pushes start runs, e.g. {@code main}
+   * @param branch the branch whose pushes start runs, e.g. {@code main}; {@value #ANY_BRANCH}
+   *     forwards pushes to every branch and leaves the choice to each repository's EventBridge rule
+   *     (used when the watched repositories deploy different branches)
    * @param repository the only repository ({@code owner/name}) accepted, or empty for any
    */
   public record Config(
@@ -130,7 +135,8 @@ public final class GitHubWebhookHandler
         && !config.repository().get().equalsIgnoreCase(push.repository())) {
       return answer(200, "ignored: repository " + push.repository() + " is not watched");
     }
-    if (!push.ref().equals("refs/heads/" + config.branch())) {
+    if (!config.branch().equals(ANY_BRANCH)
+        && !push.ref().equals("refs/heads/" + config.branch())) {
       return answer(200, "ignored: " + push.ref() + " is not refs/heads/" + config.branch());
     }
     if (push.deleted()) {

@@ -309,6 +309,26 @@ class GitHubWebhookHandlerTest {
   }
 
   @Test
+  void withAnyBranchEveryPushIsForwardedForTheRulesToChoose() throws Exception {
+    GitHubWebhookHandler handler =
+        new GitHubWebhookHandler(
+            AwsClients.secretsById(EmulatorClients.secretsManager()),
+            new S3DeliveryLedger(s3, bucket),
+            events,
+            new GitHubWebhookHandler.Config(
+                secretName, bus, GitHubWebhookHandler.ANY_BRANCH, Optional.of("octo-org/notes")));
+    String feature = UUID.randomUUID().toString();
+
+    APIGatewayV2HTTPResponse response =
+        handler.handleRequest(signed("push", feature, fixture("push-feature.json")), null);
+
+    assertThat(response.getStatusCode()).isEqualTo(200);
+    assertThat(awaitEvents(1))
+        .extracting(d -> d.path("deliveryId").asText())
+        .containsExactly(feature);
+  }
+
+  @Test
   void aBase64EncodedBodyIsVerifiedOnItsBytes() throws Exception {
     String body = fixture("push-main.json");
     APIGatewayV2HTTPEvent event = signed("push", UUID.randomUUID().toString(), body);
