@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.git.GitFixture;
+import dev.cairn.git.RemoteCredentials;
 import dev.cairn.pipeline.port.SourceReverter.Reverted;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
@@ -112,6 +116,30 @@ class GitReverterTest {
         .hasMessageContaining("conflicts with later commits on main")
         .hasMessageContaining("app.txt");
     assertThat(originRef("refs/heads/main")).isEqualTo(before);
+  }
+
+  @Test
+  void anUnreachableRemoteIsAClearErrorWithoutTheSecret() throws Exception {
+    try (GitReverter unreachable =
+        GitReverter.builder()
+            .remote("http://cairn:canary-s3cret@127.0.0.1:1/app.git")
+            .credentials(() -> new RemoteCredentials("cairn", "canary-token"))
+            .timeout(Duration.ofSeconds(5))
+            .repository(dir.resolve("unreachable.git"))
+            .build()) {
+      assertThatThrownBy(() -> unreachable.revert(bad.name(), true))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("http://127.0.0.1:1/app.git")
+          .satisfies(
+              e -> assertThat(withCauses(e)).doesNotContain("canary-s3cret", "canary-token"));
+    }
+  }
+
+  /** The exception as a log would print it, causes and all. */
+  private static String withCauses(Throwable e) {
+    StringWriter out = new StringWriter();
+    e.printStackTrace(new PrintWriter(out));
+    return out.toString();
   }
 
   private Repository openOrigin() throws IOException {
