@@ -27,7 +27,6 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -287,11 +286,7 @@ class AuditTrailTest {
   }
 
   private void rewindOriginBranchTo(int index) throws IOException {
-    try (Repository origin =
-            new FileRepositoryBuilder()
-                .setGitDir(fixture.origin().toFile())
-                .setMustExist(true)
-                .build();
+    try (Repository origin = fixture.openOrigin();
         RevWalk walk = new RevWalk(origin)) {
       ObjectId tip = origin.resolve(GitAuditLog.BRANCH);
       walk.markStart(walk.parseCommit(tip));

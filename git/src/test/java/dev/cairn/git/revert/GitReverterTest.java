@@ -13,11 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,7 +57,7 @@ class GitReverterTest {
     Reverted reverted = reverter.revert(bad.name(), true);
 
     assertThat(reverted.branch()).isEqualTo("main");
-    try (Repository origin = openOrigin();
+    try (Repository origin = fixture.openOrigin();
         RevWalk walk = new RevWalk(origin)) {
       RevCommit tip = walk.parseCommit(origin.resolve("refs/heads/main"));
       assertThat(tip.name()).isEqualTo(reverted.commit());
@@ -78,8 +76,8 @@ class GitReverterTest {
 
     String review = "cairn/revert/" + bad.name().substring(0, 7);
     assertThat(reverted.branch()).isEqualTo(review);
-    assertThat(originRef("refs/heads/main")).isEqualTo(bad.getId());
-    assertThat(originRef("refs/heads/" + review).name()).isEqualTo(reverted.commit());
+    assertThat(fixture.originRef("refs/heads/main")).isEqualTo(bad.getId());
+    assertThat(fixture.originRef("refs/heads/" + review).name()).isEqualTo(reverted.commit());
     assertThat(fileAt(reverted.commit(), "app.txt")).isEqualTo("version 1\n");
   }
 
@@ -101,21 +99,21 @@ class GitReverterTest {
     String review = "cairn/revert/" + bad.name().substring(0, 7);
     assertThat(reverted.branch()).isEqualTo(review);
     assertThat(reverted.explanation()).contains("main moved").contains("not forced");
-    assertThat(originRef("refs/heads/main")).isEqualTo(newer[0].getId());
-    assertThat(originRef("refs/heads/" + review).name()).isEqualTo(reverted.commit());
+    assertThat(fixture.originRef("refs/heads/main")).isEqualTo(newer[0].getId());
+    assertThat(fixture.originRef("refs/heads/" + review).name()).isEqualTo(reverted.commit());
   }
 
   @Test
   void aRevertThatConflictsWithLaterCommitsIsNotPushed() throws Exception {
     fixture.commit("app.txt", "version 3, built on the broken one\n", "app: build on it");
     fixture.push();
-    ObjectId before = originRef("refs/heads/main");
+    ObjectId before = fixture.originRef("refs/heads/main");
 
     assertThatThrownBy(() -> reverter.revert(bad.name(), true))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("conflicts with later commits on main")
         .hasMessageContaining("app.txt");
-    assertThat(originRef("refs/heads/main")).isEqualTo(before);
+    assertThat(fixture.originRef("refs/heads/main")).isEqualTo(before);
   }
 
   @Test
@@ -142,22 +140,8 @@ class GitReverterTest {
     return out.toString();
   }
 
-  private Repository openOrigin() throws IOException {
-    return new FileRepositoryBuilder()
-        .setGitDir(fixture.origin().toFile())
-        .setMustExist(true)
-        .build();
-  }
-
-  private ObjectId originRef(String name) throws IOException {
-    try (Repository origin = openOrigin()) {
-      Ref ref = origin.exactRef(name);
-      return ref == null ? null : ref.getObjectId();
-    }
-  }
-
   private String fileAt(String commit, String path) throws IOException {
-    try (Repository origin = openOrigin();
+    try (Repository origin = fixture.openOrigin();
         RevWalk walk = new RevWalk(origin)) {
       RevCommit c = walk.parseCommit(ObjectId.fromString(commit));
       try (TreeWalk tw = TreeWalk.forPath(origin, path, c.getTree())) {
