@@ -658,18 +658,10 @@ public final class GitAuditLog implements AuditLog {
   }
 
   private String describe(Exception e) {
-    Throwable root = e;
-    String message = e.getMessage();
-    while (root.getCause() != null) {
-      root = root.getCause();
-      if (root.getMessage() != null) {
-        message = root.getMessage();
-      }
-    }
-    if (message == null) {
-      message = root.getClass().getSimpleName();
-    }
-    return "Cannot deliver audit records to " + remoteForDisplay + ": " + redact(message);
+    return "Cannot deliver audit records to "
+        + remoteForDisplay
+        + ": "
+        + redact(RemoteText.rootMessage(e));
   }
 
   private String redact(String text) {

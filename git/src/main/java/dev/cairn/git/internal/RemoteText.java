@@ -64,6 +64,24 @@ public final class RemoteText {
   }
 
   /**
+   * What went wrong, as the innermost message of the chain says it (JGit wraps the telling one).
+   *
+   * @param e the failure
+   * @return the innermost non-null message, or the innermost exception's class name; not redacted
+   */
+  public static String rootMessage(Throwable e) {
+    Throwable root = e;
+    String message = e.getMessage();
+    while (root.getCause() != null) {
+      root = root.getCause();
+      if (root.getMessage() != null) {
+        message = root.getMessage();
+      }
+    }
+    return message == null ? root.getClass().getSimpleName() : message;
+  }
+
+  /**
    * The JGit credentials for one remote operation, asked of the supplier now.
    *
    * @param credentials the supplier, possibly null

@@ -158,7 +158,12 @@ public final class GitReverter implements SourceReverter, AutoCloseable {
               + " for review");
     } catch (GitAPIException | URISyntaxException e) {
       throw new IOException(
-          "cannot revert " + shortId + " on " + remoteForDisplay + ": " + redact(describe(e)),
+          "cannot revert "
+              + shortId
+              + " on "
+              + remoteForDisplay
+              + ": "
+              + redact(RemoteText.rootMessage(e)),
           RedactedCause.of(e, this::redact));
     } catch (IOException e) {
       throw new IOException(redact(e.getMessage()), RedactedCause.of(e, this::redact));
@@ -308,18 +313,6 @@ public final class GitReverter implements SourceReverter, AutoCloseable {
 
   private String redact(String text) {
     return RemoteText.redact(remote, text, credentials);
-  }
-
-  private static String describe(Exception e) {
-    Throwable root = e;
-    String message = e.getMessage();
-    while (root.getCause() != null) {
-      root = root.getCause();
-      if (root.getMessage() != null) {
-        message = root.getMessage();
-      }
-    }
-    return message == null ? root.getClass().getSimpleName() : message;
   }
 
   /** Describes a {@link GitReverter}. */
