@@ -1,11 +1,12 @@
 package dev.cairn.git;
 
+import dev.cairn.git.internal.RedactedCause;
+import dev.cairn.git.internal.RemoteText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
-import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,13 +32,10 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
-import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.TagOpt;
 import org.eclipse.jgit.transport.TrackingRefUpdate;
-import org.eclipse.jgit.transport.URIish;
-import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 
 /**
  * A bare mirror of the application repository in a local directory.
@@ -68,7 +66,7 @@ public final class RepositoryMirror implements AutoCloseable {
 
   private RepositoryMirror(Builder b, Repository repository) {
     this.remote = b.remote;
-    this.remoteForDisplay = displayForm(b.remote);
+    this.remoteForDisplay = RemoteText.displayForm(b.remote);
     this.directory = b.directory;
     this.branch = b.branch;
     this.credentials = b.credentials;
@@ -153,7 +151,7 @@ public final class RepositoryMirror implements AutoCloseable {
                 .setRemote(remote)
                 .setHeads(true)
                 .setTimeout(timeoutSeconds)
-                .setCredentialsProvider(credentialsProvider())
+                .setCredentialsProvider(RemoteText.credentialsProvider(credentials))
                 .callAsMap();
       } catch (GitAPIException | RuntimeException e) {
         throw classify("list the branches of", e);
@@ -186,7 +184,7 @@ public final class RepositoryMirror implements AutoCloseable {
               .setTagOpt(TagOpt.NO_TAGS)
               .setRemoveDeletedRefs(true)
               .setTimeout(timeoutSeconds)
-              .setCredentialsProvider(credentialsProvider())
+              .setCredentialsProvider(RemoteText.credentialsProvider(credentials))
               .call();
     } catch (GitAPIException | RuntimeException e) {
       throw classify("fetch from", e);
@@ -337,14 +335,6 @@ public final class RepositoryMirror implements AutoCloseable {
     return out.append('"').toString();
   }
 
-  private CredentialsProvider credentialsProvider() {
-    if (credentials == null) {
-      return null;
-    }
-    RemoteCredentials c = credentials.get();
-    return c == null ? null : new UsernamePasswordCredentialsProvider(c.username(), c.secret());
-  }
-
   private GitRemoteException classify(String action, Exception e) {
     String reason = redact(rootMessage(e));
     String message = "Cannot " + action + " " + remoteForDisplay + ": " + reason;
@@ -379,39 +369,7 @@ public final class RepositoryMirror implements AutoCloseable {
   }
 
   private String redact(String text) {
-    if (text == null) {
-      return "";
-    }
-    String out = text.replace(remote, remoteForDisplay);
-    for (String secret : secrets()) {
-      if (!secret.isEmpty()) {
-        out = out.replace(secret, "***");
-      }
-    }
-    return out;
-  }
-
-  private List<String> secrets() {
-    List<String> secrets = new ArrayList<>();
-    try {
-      URIish uri = new URIish(remote);
-      if (uri.getPass() != null) {
-        secrets.add(uri.getPass());
-      }
-    } catch (URISyntaxException ignored) {
-      // A remote JGit cannot parse has no embedded password.
-    }
-    if (credentials != null) {
-      try {
-        RemoteCredentials c = credentials.get();
-        if (c != null) {
-          secrets.add(c.secret());
-        }
-      } catch (RuntimeException ignored) {
-        // A failing supplier cannot have handed the secret to JGit either.
-      }
-    }
-    return secrets;
+    return RemoteText.redact(remote, text, credentials);
   }
 
   private static String rootMessage(Throwable e) {
@@ -432,18 +390,6 @@ public final class RepositoryMirror implements AutoCloseable {
       out.append(t.getMessage()).append('\n');
     }
     return out.toString();
-  }
-
-  static String displayForm(String remote) {
-    try {
-      URIish uri = new URIish(remote);
-      if (uri.getScheme() == null) {
-        return remote;
-      }
-      return uri.setUser(null).setPass(null).toString();
-    } catch (URISyntaxException e) {
-      return remote;
-    }
   }
 
   /** Describes a {@link RepositoryMirror}. */

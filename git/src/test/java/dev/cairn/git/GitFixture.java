@@ -12,9 +12,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Config;
+import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.storage.file.FileBasedConfig;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
@@ -85,6 +89,19 @@ public final class GitFixture implements AutoCloseable {
   /** The bare origin's directory. */
   public Path origin() {
     return origin;
+  }
+
+  /** Opens the bare origin (the caller closes it). */
+  public Repository openOrigin() throws IOException {
+    return new FileRepositoryBuilder().setGitDir(origin.toFile()).setMustExist(true).build();
+  }
+
+  /** Where {@code name} points in the origin, or null if the origin has no such ref. */
+  public ObjectId originRef(String name) throws IOException {
+    try (Repository repository = openOrigin()) {
+      Ref ref = repository.exactRef(name);
+      return ref == null ? null : ref.getObjectId();
+    }
   }
 
   /** The working clone. */

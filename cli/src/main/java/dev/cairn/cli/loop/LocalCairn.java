@@ -58,6 +58,9 @@ public final class LocalCairn implements AutoCloseable {
   private final GitAuditLog audit;
   private final GitReverter reverter;
   private final ScheduledExecutorService auditStatusWriter;
+  private final Object auditStatusLock = new Object();
+  // The last content written to audit/status.json, so an unchanged status is not rewritten.
+  private String auditStatusWritten;
   private final AtomicReference<Instant> lastPushNotice = new AtomicReference<>();
 
   /** Who may be named as the actor of a manual action: a user name, not free text. */
@@ -220,7 +223,8 @@ public final class LocalCairn implements AutoCloseable {
             .pollInterval(options.pollInterval())
             .build();
     watcher.start();
-    // `cairn status` reads the delivery status from CAIRN_HOME while this process runs.
+    // `cairn status` reads the delivery status from CAIRN_HOME while this process runs; checked
+    // every second, the file is rewritten only when the status changed.
     this.auditStatusWriter =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -367,21 +371,30 @@ public final class LocalCairn implements AutoCloseable {
     return node;
   }
 
+  /**
+   * Writes {@code audit/status.json} when the status changed since the last write: it changes only
+   * when a delivery is queued, succeeds or fails, so most checks write nothing.
+   */
   private void writeAuditStatus() {
-    try {
-      Path file = options.home().resolve("audit").resolve("status.json");
-      Files.createDirectories(file.getParent());
-      ObjectNode node = auditStatusJson();
-      node.put("writtenAt", Instant.now().toString());
-      Path tmp = file.resolveSibling("status.json.tmp");
-      Files.writeString(tmp, Json.write(node));
-      Files.move(
-          tmp,
-          file,
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException | RuntimeException e) {
-      // Only `cairn status` reads it; the next second tries again.
+    synchronized (auditStatusLock) {
+      try {
+        String text = Json.write(auditStatusJson());
+        if (text.equals(auditStatusWritten)) {
+          return;
+        }
+        Path file = options.home().resolve("audit").resolve("status.json");
+        Files.createDirectories(file.getParent());
+        Path tmp = file.resolveSibling("status.json.tmp");
+        Files.writeString(tmp, text);
+        Files.move(
+            tmp,
+            file,
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        auditStatusWritten = text;
+      } catch (IOException | RuntimeException e) {
+        // Only `cairn status` reads it; the next check (a second later) tries again.
+      }
     }
   }
 

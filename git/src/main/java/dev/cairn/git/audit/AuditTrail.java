@@ -1,6 +1,8 @@
 package dev.cairn.git.audit;
 
 import dev.cairn.git.RemoteCredentials;
+import dev.cairn.git.internal.RedactedCause;
+import dev.cairn.git.internal.RemoteText;
 import dev.cairn.pipeline.audit.AuditEvent;
 import dev.cairn.pipeline.audit.AuditRecord;
 import dev.cairn.pipeline.audit.TrailEntry;
@@ -34,7 +36,6 @@ import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.TagOpt;
-import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
@@ -190,7 +191,6 @@ public final class AuditTrail implements AutoCloseable, AuditHistory {
       repository.create(true);
     }
     try (Git git = Git.wrap(repository)) {
-      RemoteCredentials c = credentials == null ? null : credentials.get();
       git.fetch()
           .setRemote(remote)
           // A pattern (JGit's wildcards are whole path parts), so that a remote without the
@@ -199,8 +199,7 @@ public final class AuditTrail implements AutoCloseable, AuditHistory {
           .setTagOpt(TagOpt.NO_TAGS)
           .setRemoveDeletedRefs(true)
           .setTimeout((int) Math.max(1, timeout.toSeconds()))
-          .setCredentialsProvider(
-              c == null ? null : new UsernamePasswordCredentialsProvider(c.username(), c.secret()))
+          .setCredentialsProvider(RemoteText.credentialsProvider(credentials))
           .call();
     } catch (GitAPIException | RuntimeException e) {
       repository.close();
@@ -208,9 +207,10 @@ public final class AuditTrail implements AutoCloseable, AuditHistory {
           e.getCause() != null && e.getCause().getMessage() != null
               ? e.getCause().getMessage()
               : e.getMessage();
-      String shown = RemoteText.redact(remote, why, credentials);
+      String shown = why == null ? "unknown error" : RemoteText.redact(remote, why, credentials);
       throw new IOException(
-          "Cannot read the audit trail of " + RemoteText.displayForm(remote) + ": " + shown, e);
+          "Cannot read the audit trail of " + RemoteText.displayForm(remote) + ": " + shown,
+          RedactedCause.of(e, text -> RemoteText.redact(remote, text, credentials)));
     }
     Path indexDirectory =
         indexRoot == null ? null : indexRoot.resolve(key(dir + "\n" + GitAuditLog.BRANCH));

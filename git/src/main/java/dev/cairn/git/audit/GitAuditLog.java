@@ -1,11 +1,11 @@
 package dev.cairn.git.audit;
 
 import dev.cairn.git.RemoteCredentials;
+import dev.cairn.git.internal.RemoteText;
 import dev.cairn.pipeline.audit.AuditRecord;
 import dev.cairn.pipeline.port.AuditDeliveryStatus;
 import dev.cairn.pipeline.port.AuditLog;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,13 +46,10 @@ import org.eclipse.jgit.notes.NoteMap;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
-import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.TagOpt;
-import org.eclipse.jgit.transport.URIish;
-import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
@@ -134,7 +131,7 @@ public final class GitAuditLog implements AuditLog {
   private GitAuditLog(Builder b, Repository repository, AuditOutbox outbox) {
     this.repository = repository;
     this.remote = b.remote;
-    this.remoteForDisplay = displayForm(b.remote);
+    this.remoteForDisplay = RemoteText.displayForm(b.remote);
     this.outbox = outbox;
     this.credentials = b.credentials;
     this.clock = b.clock;
@@ -463,7 +460,7 @@ public final class GitAuditLog implements AuditLog {
           .setTagOpt(TagOpt.NO_TAGS)
           .setRemoveDeletedRefs(true)
           .setTimeout(timeoutSeconds)
-          .setCredentialsProvider(credentialsProvider())
+          .setCredentialsProvider(RemoteText.credentialsProvider(credentials))
           .call();
     }
   }
@@ -483,7 +480,7 @@ public final class GitAuditLog implements AuditLog {
               .setRefSpecs(specs)
               .setForce(false)
               .setTimeout(timeoutSeconds)
-              .setCredentialsProvider(credentialsProvider())
+              .setCredentialsProvider(RemoteText.credentialsProvider(credentials))
               .call();
     }
     boolean retry = false;
@@ -660,65 +657,15 @@ public final class GitAuditLog implements AuditLog {
     }
   }
 
-  private CredentialsProvider credentialsProvider() {
-    if (credentials == null) {
-      return null;
-    }
-    RemoteCredentials c = credentials.get();
-    return c == null ? null : new UsernamePasswordCredentialsProvider(c.username(), c.secret());
-  }
-
   private String describe(Exception e) {
-    Throwable root = e;
-    String message = e.getMessage();
-    while (root.getCause() != null) {
-      root = root.getCause();
-      if (root.getMessage() != null) {
-        message = root.getMessage();
-      }
-    }
-    if (message == null) {
-      message = root.getClass().getSimpleName();
-    }
-    return "Cannot deliver audit records to " + remoteForDisplay + ": " + redact(message);
+    return "Cannot deliver audit records to "
+        + remoteForDisplay
+        + ": "
+        + redact(RemoteText.rootMessage(e));
   }
 
   private String redact(String text) {
-    String out = text.replace(remote, remoteForDisplay);
-    List<String> secrets = new ArrayList<>();
-    try {
-      URIish uri = new URIish(remote);
-      if (uri.getPass() != null) {
-        secrets.add(uri.getPass());
-      }
-    } catch (URISyntaxException ignored) {
-      // A remote JGit cannot parse has no embedded password.
-    }
-    if (credentials != null) {
-      try {
-        RemoteCredentials c = credentials.get();
-        if (c != null) {
-          secrets.add(c.secret());
-        }
-      } catch (RuntimeException ignored) {
-        // A failing supplier cannot have handed a secret to JGit either.
-      }
-    }
-    for (String s : secrets) {
-      if (!s.isEmpty()) {
-        out = out.replace(s, "***");
-      }
-    }
-    return out;
-  }
-
-  private static String displayForm(String remote) {
-    try {
-      URIish uri = new URIish(remote);
-      return uri.getScheme() == null ? remote : uri.setUser(null).setPass(null).toString();
-    } catch (URISyntaxException e) {
-      return remote;
-    }
+    return RemoteText.redact(remote, text, credentials);
   }
 
   /** Describes a {@link GitAuditLog}. */

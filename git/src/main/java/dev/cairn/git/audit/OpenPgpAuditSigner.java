@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Objects;
@@ -87,7 +86,7 @@ public final class OpenPgpAuditSigner implements AuditSigner {
       try (ArmoredOutputStream armored = ArmoredOutputStream.builder().clearHeaders().build(out)) {
         generator.generate().encode(armored);
       }
-      return out.toString(StandardCharsets.US_ASCII).getBytes(StandardCharsets.US_ASCII);
+      return out.toByteArray();
     } catch (PGPException e) {
       throw new IOException("Cannot sign the audit commit: " + e.getMessage());
     }

@@ -1,6 +1,8 @@
 package dev.cairn.git.revert;
 
 import dev.cairn.git.RemoteCredentials;
+import dev.cairn.git.internal.RedactedCause;
+import dev.cairn.git.internal.RemoteText;
 import dev.cairn.pipeline.port.SourceReverter;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -27,14 +29,11 @@ import org.eclipse.jgit.merge.ResolveMerger;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
-import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RefLeaseSpec;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.TagOpt;
-import org.eclipse.jgit.transport.URIish;
-import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 
 /**
  * Reverts a commit in the application repository the way {@code git revert} does, without a working
@@ -68,7 +67,7 @@ public final class GitReverter implements SourceReverter, AutoCloseable {
   private GitReverter(Builder b, Repository repository) {
     this.repository = repository;
     this.remote = b.remote;
-    this.remoteForDisplay = displayForm(b.remote);
+    this.remoteForDisplay = RemoteText.displayForm(b.remote);
     this.branch = b.branch;
     this.credentials = b.credentials;
     this.timeoutSeconds = (int) Math.max(1, b.timeout.toSeconds());
@@ -159,9 +158,15 @@ public final class GitReverter implements SourceReverter, AutoCloseable {
               + " for review");
     } catch (GitAPIException | URISyntaxException e) {
       throw new IOException(
-          "cannot revert " + shortId + " on " + remoteForDisplay + ": " + redact(describe(e)), e);
+          "cannot revert "
+              + shortId
+              + " on "
+              + remoteForDisplay
+              + ": "
+              + redact(RemoteText.rootMessage(e)),
+          RedactedCause.of(e, this::redact));
     } catch (IOException e) {
-      throw new IOException(redact(e.getMessage()), e);
+      throw new IOException(redact(e.getMessage()), RedactedCause.of(e, this::redact));
     }
   }
 
@@ -247,7 +252,7 @@ public final class GitReverter implements SourceReverter, AutoCloseable {
           .setRefSpecs(new RefSpec("+refs/heads/" + branch + ":" + FETCHED))
           .setTagOpt(TagOpt.NO_TAGS)
           .setTimeout(timeoutSeconds)
-          .setCredentialsProvider(credentialsProvider())
+          .setCredentialsProvider(RemoteText.credentialsProvider(credentials))
           .call();
     }
   }
@@ -269,7 +274,7 @@ public final class GitReverter implements SourceReverter, AutoCloseable {
               .setRefSpecs(new RefSpec(OUTGOING + ":" + ref))
               .setForce(false)
               .setTimeout(timeoutSeconds)
-              .setCredentialsProvider(credentialsProvider());
+              .setCredentialsProvider(RemoteText.credentialsProvider(credentials));
       push.setRefLeaseSpecs(
           new RefLeaseSpec(
               ref, expectedOld == null ? ObjectId.zeroId().name() : expectedOld.name()));
@@ -306,65 +311,8 @@ public final class GitReverter implements SourceReverter, AutoCloseable {
     }
   }
 
-  private CredentialsProvider credentialsProvider() {
-    if (credentials == null) {
-      return null;
-    }
-    RemoteCredentials c = credentials.get();
-    return c == null ? null : new UsernamePasswordCredentialsProvider(c.username(), c.secret());
-  }
-
-  private static String describe(Exception e) {
-    Throwable root = e;
-    String message = e.getMessage();
-    while (root.getCause() != null) {
-      root = root.getCause();
-      if (root.getMessage() != null) {
-        message = root.getMessage();
-      }
-    }
-    return message == null ? root.getClass().getSimpleName() : message;
-  }
-
   private String redact(String text) {
-    if (text == null) {
-      return "";
-    }
-    String out = text.replace(remote, remoteForDisplay);
-    List<String> secrets = new ArrayList<>();
-    try {
-      URIish uri = new URIish(remote);
-      if (uri.getPass() != null) {
-        secrets.add(uri.getPass());
-      }
-    } catch (URISyntaxException ignored) {
-      // A remote JGit cannot parse has no embedded password.
-    }
-    if (credentials != null) {
-      try {
-        RemoteCredentials c = credentials.get();
-        if (c != null) {
-          secrets.add(c.secret());
-        }
-      } catch (RuntimeException ignored) {
-        // A failing supplier cannot have handed a secret to JGit either.
-      }
-    }
-    for (String s : secrets) {
-      if (s != null && !s.isEmpty()) {
-        out = out.replace(s, "***");
-      }
-    }
-    return out;
-  }
-
-  private static String displayForm(String remote) {
-    try {
-      URIish uri = new URIish(remote);
-      return uri.getScheme() == null ? remote : uri.setUser(null).setPass(null).toString();
-    } catch (URISyntaxException e) {
-      return remote;
-    }
+    return RemoteText.redact(remote, text, credentials);
   }
 
   /** Describes a {@link GitReverter}. */

@@ -29,7 +29,6 @@ import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,8 +49,7 @@ class AuditVerifierTest {
   void setUp() throws Exception {
     fixture = GitFixture.create(dir);
     app = fixture.commitAndPush("notes: add search").name();
-    origin =
-        new FileRepositoryBuilder().setGitDir(fixture.origin().toFile()).setMustExist(true).build();
+    origin = fixture.openOrigin();
   }
 
   @AfterEach

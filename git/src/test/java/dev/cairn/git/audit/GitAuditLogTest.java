@@ -31,7 +31,6 @@ import org.eclipse.jgit.notes.NoteMap;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevSort;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -130,7 +129,7 @@ class GitAuditLogTest {
             new org.eclipse.jgit.transport.RefSpec(
                 "refs/tags/cairn/production/taken:refs/tags/cairn/production/taken"))
         .call();
-    ObjectId takenBefore = originRef("refs/tags/cairn/production/taken");
+    ObjectId takenBefore = fixture.originRef("refs/tags/cairn/production/taken");
     // A fresh local repository: the app commit must be fetched to be tagged.
     GitAuditLog log = log("tags");
     log.start();
@@ -139,7 +138,7 @@ class GitAuditLogTest {
 
     await().until(() -> log.status().delivered());
 
-    try (Repository origin = openOrigin();
+    try (Repository origin = fixture.openOrigin();
         RevWalk walk = new RevWalk(origin)) {
       Ref tag = origin.exactRef("refs/tags/" + deployed.releaseTag());
       assertThat(tag).isNotNull();
@@ -147,7 +146,7 @@ class GitAuditLogTest {
       assertThat(annotated.getObject().getName()).isEqualTo(c1);
       assertThat(annotated.getShortMessage()).isEqualTo(deployed.subject());
     }
-    assertThat(originRef("refs/tags/cairn/production/taken")).isEqualTo(takenBefore);
+    assertThat(fixture.originRef("refs/tags/cairn/production/taken")).isEqualTo(takenBefore);
     assertThat(recordIds()).containsExactly(deployed.id(), taken.id());
   }
 
@@ -223,7 +222,7 @@ class GitAuditLogTest {
     copyDirectory(log.outboxDirectory(), backup);
     assertThat(log.flush().delivered()).isTrue();
     ObjectId branchAfter = auditTip();
-    ObjectId notesAfter = originRef(GitAuditLog.NOTES);
+    ObjectId notesAfter = fixture.originRef(GitAuditLog.NOTES);
     log.close();
     logs.remove(log);
     // The crash: the records reached the remote but their outbox files are still there.
@@ -235,12 +234,12 @@ class GitAuditLogTest {
 
     assertThat(recordIds()).containsExactly(r1.id(), r2.id());
     assertThat(auditTip()).isEqualTo(branchAfter);
-    assertThat(originRef(GitAuditLog.NOTES)).isEqualTo(notesAfter);
+    assertThat(fixture.originRef(GitAuditLog.NOTES)).isEqualTo(notesAfter);
   }
 
   @Test
   void twoWritersRacingKeepEveryRecordAndNeverRewriteTheBranch() throws Exception {
-    try (Repository origin = openOrigin()) {
+    try (Repository origin = fixture.openOrigin()) {
       var config = origin.getConfig();
       config.setBoolean("receive", null, "denyNonFastForwards", true);
       config.save();
@@ -274,7 +273,7 @@ class GitAuditLogTest {
     assertThat(ids).hasSize(16).doesNotHaveDuplicates();
     assertThat(ids.stream().filter(fromA::contains).toList()).containsExactlyElementsOf(fromA);
     assertThat(ids.stream().filter(fromB::contains).toList()).containsExactlyElementsOf(fromB);
-    try (Repository origin = openOrigin();
+    try (Repository origin = fixture.openOrigin();
         RevWalk walk = new RevWalk(origin)) {
       List<ReflogEntry> entries =
           origin.getRefDatabase().getReflogReader(GitAuditLog.BRANCH).getReverseEntries();
@@ -410,27 +409,13 @@ class GitAuditLogTest {
     return log;
   }
 
-  private Repository openOrigin() throws IOException {
-    return new FileRepositoryBuilder()
-        .setGitDir(fixture.origin().toFile())
-        .setMustExist(true)
-        .build();
-  }
-
-  private ObjectId originRef(String name) throws IOException {
-    try (Repository origin = openOrigin()) {
-      Ref ref = origin.exactRef(name);
-      return ref == null ? null : ref.getObjectId();
-    }
-  }
-
   private ObjectId auditTip() throws IOException {
-    return originRef(GitAuditLog.BRANCH);
+    return fixture.originRef(GitAuditLog.BRANCH);
   }
 
   /** The audit branch on the origin, oldest first; parsed fully so messages stay readable. */
   private List<RevCommit> auditCommits() throws IOException {
-    try (Repository origin = openOrigin();
+    try (Repository origin = fixture.openOrigin();
         RevWalk walk = new RevWalk(origin)) {
       ObjectId tip = origin.resolve(GitAuditLog.BRANCH);
       if (tip == null) {
@@ -462,7 +447,7 @@ class GitAuditLogTest {
   }
 
   private String fileOn(RevCommit commit, String path) throws IOException {
-    try (Repository origin = openOrigin();
+    try (Repository origin = fixture.openOrigin();
         RevWalk walk = new RevWalk(origin);
         TreeWalk tw = TreeWalk.forPath(origin, path, walk.parseCommit(commit).getTree())) {
       assertThat(tw).as("file %s", path).isNotNull();
@@ -471,7 +456,7 @@ class GitAuditLogTest {
   }
 
   private String note(String commit) throws IOException {
-    try (Repository origin = openOrigin();
+    try (Repository origin = fixture.openOrigin();
         RevWalk walk = new RevWalk(origin)) {
       ObjectId tip = origin.resolve(GitAuditLog.NOTES);
       if (tip == null) {

@@ -4,16 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.git.GitFixture;
+import dev.cairn.git.RemoteCredentials;
 import dev.cairn.pipeline.port.SourceReverter.Reverted;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,7 +57,7 @@ class GitReverterTest {
     Reverted reverted = reverter.revert(bad.name(), true);
 
     assertThat(reverted.branch()).isEqualTo("main");
-    try (Repository origin = openOrigin();
+    try (Repository origin = fixture.openOrigin();
         RevWalk walk = new RevWalk(origin)) {
       RevCommit tip = walk.parseCommit(origin.resolve("refs/heads/main"));
       assertThat(tip.name()).isEqualTo(reverted.commit());
@@ -74,8 +76,8 @@ class GitReverterTest {
 
     String review = "cairn/revert/" + bad.name().substring(0, 7);
     assertThat(reverted.branch()).isEqualTo(review);
-    assertThat(originRef("refs/heads/main")).isEqualTo(bad.getId());
-    assertThat(originRef("refs/heads/" + review).name()).isEqualTo(reverted.commit());
+    assertThat(fixture.originRef("refs/heads/main")).isEqualTo(bad.getId());
+    assertThat(fixture.originRef("refs/heads/" + review).name()).isEqualTo(reverted.commit());
     assertThat(fileAt(reverted.commit(), "app.txt")).isEqualTo("version 1\n");
   }
 
@@ -97,39 +99,49 @@ class GitReverterTest {
     String review = "cairn/revert/" + bad.name().substring(0, 7);
     assertThat(reverted.branch()).isEqualTo(review);
     assertThat(reverted.explanation()).contains("main moved").contains("not forced");
-    assertThat(originRef("refs/heads/main")).isEqualTo(newer[0].getId());
-    assertThat(originRef("refs/heads/" + review).name()).isEqualTo(reverted.commit());
+    assertThat(fixture.originRef("refs/heads/main")).isEqualTo(newer[0].getId());
+    assertThat(fixture.originRef("refs/heads/" + review).name()).isEqualTo(reverted.commit());
   }
 
   @Test
   void aRevertThatConflictsWithLaterCommitsIsNotPushed() throws Exception {
     fixture.commit("app.txt", "version 3, built on the broken one\n", "app: build on it");
     fixture.push();
-    ObjectId before = originRef("refs/heads/main");
+    ObjectId before = fixture.originRef("refs/heads/main");
 
     assertThatThrownBy(() -> reverter.revert(bad.name(), true))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("conflicts with later commits on main")
         .hasMessageContaining("app.txt");
-    assertThat(originRef("refs/heads/main")).isEqualTo(before);
+    assertThat(fixture.originRef("refs/heads/main")).isEqualTo(before);
   }
 
-  private Repository openOrigin() throws IOException {
-    return new FileRepositoryBuilder()
-        .setGitDir(fixture.origin().toFile())
-        .setMustExist(true)
-        .build();
-  }
-
-  private ObjectId originRef(String name) throws IOException {
-    try (Repository origin = openOrigin()) {
-      Ref ref = origin.exactRef(name);
-      return ref == null ? null : ref.getObjectId();
+  @Test
+  void anUnreachableRemoteIsAClearErrorWithoutTheSecret() throws Exception {
+    try (GitReverter unreachable =
+        GitReverter.builder()
+            .remote("http://cairn:canary-s3cret@127.0.0.1:1/app.git")
+            .credentials(() -> new RemoteCredentials("cairn", "canary-token"))
+            .timeout(Duration.ofSeconds(5))
+            .repository(dir.resolve("unreachable.git"))
+            .build()) {
+      assertThatThrownBy(() -> unreachable.revert(bad.name(), true))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("http://127.0.0.1:1/app.git")
+          .satisfies(
+              e -> assertThat(withCauses(e)).doesNotContain("canary-s3cret", "canary-token"));
     }
   }
 
+  /** The exception as a log would print it, causes and all. */
+  private static String withCauses(Throwable e) {
+    StringWriter out = new StringWriter();
+    e.printStackTrace(new PrintWriter(out));
+    return out.toString();
+  }
+
   private String fileAt(String commit, String path) throws IOException {
-    try (Repository origin = openOrigin();
+    try (Repository origin = fixture.openOrigin();
         RevWalk walk = new RevWalk(origin)) {
       RevCommit c = walk.parseCommit(ObjectId.fromString(commit));
       try (TreeWalk tw = TreeWalk.forPath(origin, path, c.getTree())) {

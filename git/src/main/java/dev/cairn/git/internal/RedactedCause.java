@@ -1,4 +1,4 @@
-package dev.cairn.git;
+package dev.cairn.git.internal;
 
 import java.util.function.UnaryOperator;
 
@@ -6,7 +6,7 @@ import java.util.function.UnaryOperator;
  * A copy of an exception chain whose messages went through a redaction, so that a cause attached to
  * a user-facing exception cannot carry a secret into a log.
  */
-final class RedactedCause extends Exception {
+public final class RedactedCause extends Exception {
 
   private static final long serialVersionUID = 1L;
 
@@ -14,7 +14,14 @@ final class RedactedCause extends Exception {
     super(message, cause);
   }
 
-  static Throwable of(Throwable original, UnaryOperator<String> redact) {
+  /**
+   * The chain of {@code original} with every message passed through {@code redact}.
+   *
+   * @param original the exception, possibly null
+   * @param redact what masks secrets in a message (it may receive null)
+   * @return the copy with the original stack traces, or null for a null original
+   */
+  public static Throwable of(Throwable original, UnaryOperator<String> redact) {
     if (original == null) {
       return null;
     }
