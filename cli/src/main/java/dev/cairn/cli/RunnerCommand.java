@@ -5,6 +5,7 @@ import dev.cairn.aws.runner.Runner;
 import dev.cairn.aws.runner.RunnerJob;
 import dev.cairn.aws.runner.RunnerResult;
 import dev.cairn.aws.runner.RunnerSetup;
+import dev.cairn.aws.runner.StepsJob;
 import dev.cairn.engine.json.Json;
 import java.io.IOException;
 import java.util.Arrays;
@@ -24,7 +25,9 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Run one job of a run on AWS (the runner image's entrypoint, started by AWS Batch).",
-      "JOB is build, plan, apply, verify, rollback or destroy. The result is written to",
+      "JOB is build, plan, apply, verify, rollback, destroy or steps (the steps in",
+      "$CAIRN_JOB_STEPS, secret variables named in $CAIRN_SECRET_ENV filled from Secrets",
+      "Manager: what BatchJobExecutor submits). The result is written to",
       "s3://$CAIRN_ARTIFACT_BUCKET/runs/RUN/results/JOB[-ENV].json and printed as JSON.",
       "Exit codes: 0 succeeded, 1 the job failed (not retried), 2 bad arguments or",
       "configuration, 3 AWS or the git host unavailable (the job definition retries it)."
@@ -62,14 +65,24 @@ public final class RunnerCommand implements Callable<Integer> {
                             + Arrays.stream(JobKind.values())
                                 .map(JobKind::wireName)
                                 .collect(Collectors.joining(", "))));
-    RunnerJob runnerJob = new RunnerJob(kind, run, environment, commit, reason);
+    RunnerJob runnerJob;
+    StepsJob steps = null;
+    try {
+      runnerJob = new RunnerJob(kind, run, environment, commit, reason);
+      if (kind == JobKind.STEPS) {
+        // Read before any AWS client is made: a malformed job is a person's to fix (exit 2).
+        steps = StepsJob.fromEnvironment(System.getenv());
+      }
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException(e.getMessage());
+    }
     Runner runner;
     try {
       runner = RunnerSetup.fromEnvironment(System.getenv(), System.out);
     } catch (IllegalStateException e) {
       throw new UserInputException(e.getMessage());
     }
-    RunnerResult result = runner.run(runnerJob);
+    RunnerResult result = steps == null ? runner.run(runnerJob) : runner.runSteps(runnerJob, steps);
     System.out.println(Json.write(result.toJsonNode()));
     if (result.cause() != null && result.outcome() != RunnerResult.Outcome.SUCCEEDED) {
       System.err.println("cairn: " + result.error() + ": " + result.cause());

@@ -42,7 +42,7 @@ class RunnerCommandTest {
     assertThat(code).isEqualTo(2);
     assertThat(err())
         .contains("unknown job 'deploy'")
-        .contains("build, plan, apply, verify, rollback, destroy")
+        .contains("build, plan, apply, verify, rollback, destroy, steps")
         .doesNotContain("Exception");
   }
 
@@ -61,5 +61,14 @@ class RunnerCommandTest {
 
     assertThat(code).isEqualTo(2);
     assertThat(err()).contains("CAIRN_ARTIFACT_BUCKET is not set");
+  }
+
+  @Test
+  void aStepsJobWithoutItsStepsIsRefusedBeforeAnythingRuns() {
+    // The test JVM has no CAIRN_JOB_STEPS (BatchJobRequest.forSteps sets it).
+    int code = CairnCommand.run("runner", "steps", "--run", "r1", "--environment", "");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err()).contains("CAIRN_JOB_STEPS is not set").doesNotContain("Exception");
   }
 }

@@ -17,7 +17,12 @@ public enum JobKind {
   /** Send traffic back to the last good release and stop the failed one. */
   ROLLBACK,
   /** Stop every release of an environment (a preview environment's end). */
-  DESTROY;
+  DESTROY,
+  /**
+   * Run the steps {@code BatchJobExecutor} hands over in {@code CAIRN_JOB_STEPS} (see {@link
+   * StepsJob}).
+   */
+  STEPS;
 
   /** The lower-case name, as in {@code cairn runner build}. */
   public String wireName() {
@@ -31,6 +36,6 @@ public enum JobKind {
 
   /** True for the jobs that act on one environment. */
   public boolean needsEnvironment() {
-    return this != BUILD;
+    return this != BUILD && this != STEPS;
   }
 }

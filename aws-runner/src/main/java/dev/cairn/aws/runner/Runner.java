@@ -142,17 +142,47 @@ public final class Runner {
 
   /** Runs the job, records its result in the bucket and returns it. */
   public RunnerResult run(RunnerJob job) {
+    return record(
+        job,
+        () ->
+            switch (job.kind()) {
+              case BUILD -> build(job);
+              case PLAN -> plan(job);
+              case APPLY -> apply(job);
+              case VERIFY -> verify(job);
+              case ROLLBACK -> rollback(job);
+              case DESTROY -> destroy(job);
+              case STEPS ->
+                  throw new JobFailure(
+                      "Cairn.InvalidJob", "a steps job needs its steps: run it with runSteps");
+            });
+  }
+
+  /**
+   * Runs a {@link JobKind#STEPS} job: the steps in order, in the job's scratch directory, with the
+   * job's variables and its secret variables filled from the {@link SecretStore} (each from the
+   * secret of the same name), secrets masked in the printed output and the uploaded log ({@code
+   * steps.log}); stops at the first failing step. Records the result in the bucket and returns it.
+   *
+   * @throws IllegalArgumentException when {@code job} is not a steps job
+   */
+  public RunnerResult runSteps(RunnerJob job, StepsJob steps) {
+    if (job.kind() != JobKind.STEPS) {
+      throw new IllegalArgumentException("runSteps runs steps jobs, not " + job.kind().wireName());
+    }
+    return record(job, () -> steps(job, steps));
+  }
+
+  /** One job's work; the kinds of failure it may throw are those {@link #record} maps. */
+  @FunctionalInterface
+  private interface Work {
+    RunnerResult run() throws IOException, GitRemoteException;
+  }
+
+  private RunnerResult record(RunnerJob job, Work work) {
     RunnerResult result;
     try {
-      result =
-          switch (job.kind()) {
-            case BUILD -> build(job);
-            case PLAN -> plan(job);
-            case APPLY -> apply(job);
-            case VERIFY -> verify(job);
-            case ROLLBACK -> rollback(job);
-            case DESTROY -> destroy(job);
-          };
+      result = work.run();
     } catch (JobFailure failure) {
       result =
           failed(job, RunnerResult.Outcome.FAILED, failure.error(), failure.getMessage(), null);
@@ -261,6 +291,45 @@ public final class Runner {
     ports.facts().update(job.run(), f -> f.put("artifact", digest));
     publish(job, commit, StatusMessage.State.SUCCESS, "built " + shortId(commit) + ": " + digest);
     return RunnerResult.succeeded(job, digest, log);
+  }
+
+  // ---------------------------------------------------------------- steps
+
+  private RunnerResult steps(RunnerJob job, StepsJob steps) throws IOException {
+    Set<String> masked = new HashSet<>();
+    Map<String, String> env = new HashMap<>(ports.jobEnvironment());
+    env.putAll(steps.env());
+    for (String variable : steps.secretVariables()) {
+      String value =
+          ports
+              .secrets()
+              .get(variable)
+              .orElseThrow(
+                  () ->
+                      new JobFailure(
+                          "Cairn.MissingSecret",
+                          "the secret '"
+                              + variable
+                              + "' (for the variable of that name) is not set in Secrets"
+                              + " Manager"));
+      masked.add(value);
+      env.put(variable, value);
+    }
+    Path workspace = scratch(job).resolve("work");
+    Files.createDirectories(workspace);
+    JobResult result =
+        ports
+            .jobs()
+            .run(
+                new JobSpec(
+                    job.run() + "-steps", workspace, steps.steps(), env, null, true, masked),
+                this::print)
+            .join();
+    String log = ports.logs().upload(job.run(), job.fileName() + ".log", result.log());
+    if (result.outcome() != JobResult.Outcome.SUCCEEDED) {
+      return failed(job, RunnerResult.Outcome.FAILED, "Cairn.StepFailed", result.message(), log);
+    }
+    return RunnerResult.succeeded(job, null, log);
   }
 
   // ---------------------------------------------------------------- plan, apply, verify
