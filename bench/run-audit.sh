@@ -32,20 +32,9 @@ if [ "$skip_build" = false ]; then
   "$root/cairn" build
 fi
 
-java_major() {
-  [ -x "$1/bin/java" ] && [ -f "$1/release" ] || return 0
-  sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release"
-}
-jdk=""
-for candidate in "${CAIRN_JAVA_HOME:-}" "${JAVA_HOME:-}" /usr/lib/jvm/*; do
-  [ -n "$candidate" ] && [ -d "$candidate" ] || continue
-  major="$(java_major "$candidate")"
-  if [ -n "$major" ] && [ "$major" -ge 21 ]; then
-    jdk="$candidate"
-    break
-  fi
-done
-[ -n "$jdk" ] || { echo "run-audit: no JDK of version 21 or newer" >&2; exit 70; }
+. "$root/scripts/jdk.sh"
+select_jdk run-audit
+jdk="$JAVA_HOME"
 
 mkdir -p "$results"
 workspace="/tmp/cairn-auditbench-$(date +%Y%m%d-%H%M%S)"

@@ -29,24 +29,9 @@ done
 
 # --- the JDK: the first of $CAIRN_JAVA_HOME, $JAVA_HOME, /usr/lib/jvm/* of version 21 or newer,
 # as the ./cairn launcher chooses it.
-java_major() {
-  [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] && [ -f "$1/release" ] || return 0
-  sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release"
-}
-jdk=""
-for candidate in "${CAIRN_JAVA_HOME:-}" "${JAVA_HOME:-}" /usr/lib/jvm/*; do
-  [ -n "$candidate" ] && [ -d "$candidate" ] || continue
-  major="$(java_major "$candidate")"
-  if [ -n "$major" ] && [ "$major" -ge 21 ]; then
-    jdk="$candidate"
-    break
-  fi
-done
-if [ -z "$jdk" ]; then
-  echo "run-engine: no JDK of version 21 or newer (looked at \$CAIRN_JAVA_HOME, \$JAVA_HOME, /usr/lib/jvm)" >&2
-  exit 70
-fi
-export JAVA_HOME="$jdk"
+. "$root/scripts/jdk.sh"
+select_jdk run-engine
+jdk="$JAVA_HOME"
 if [ "$(java_major "$JAVA_HOME")" -ge 24 ]; then
   export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 fi
