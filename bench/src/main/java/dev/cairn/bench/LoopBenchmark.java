@@ -1,5 +1,6 @@
 package dev.cairn.bench;
 
+import dev.cairn.cli.SampleApp;
 import dev.cairn.cli.loop.LocalCairn;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +29,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -551,9 +551,7 @@ public final class LoopBenchmark {
     static Scenario notes(Path dir, Path cairnRoot) throws Exception {
       Scenario scenario = new Scenario(dir, null);
       Path sample = cairnRoot.resolve("examples").resolve("notes");
-      for (String entry : List.of("pom.xml", "cairn.yml", ".gitignore", "README.md", "src/main")) {
-        copy(sample.resolve(entry), scenario.clone.resolve(entry));
-      }
+      SampleApp.copyInto(sample, scenario.clone);
       Path pipeline = scenario.clone.resolve("cairn.yml");
       Files.writeString(
           pipeline, Files.readString(pipeline).replace("port: 8080", "port: " + scenario.appPort));
@@ -1028,25 +1026,6 @@ public final class LoopBenchmark {
       throw new IllegalStateException("python3 is needed for the tiny app: " + path);
     }
     return path;
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    if (Files.isDirectory(from)) {
-      try (Stream<Path> files = Files.walk(from)) {
-        for (Path file : (Iterable<Path>) files::iterator) {
-          Path target = to.resolve(from.relativize(file).toString());
-          if (Files.isDirectory(file)) {
-            Files.createDirectories(target);
-          } else {
-            Files.createDirectories(target.getParent());
-            Files.copy(file, target);
-          }
-        }
-      }
-    } else {
-      Files.createDirectories(to.getParent());
-      Files.copy(from, to);
-    }
   }
 
   private static double median(List<Double> values) {

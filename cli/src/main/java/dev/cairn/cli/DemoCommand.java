@@ -338,9 +338,7 @@ public final class DemoCommand implements Callable<Integer> {
       throw new UserInputException(
           "the sample application was not found at " + sample + " (run the demo through ./cairn)");
     }
-    for (String entry : List.of("pom.xml", "cairn.yml", ".gitignore", "README.md", "src/main")) {
-      copy(sample.resolve(entry), clone.resolve(entry));
-    }
+    SampleApp.copyInto(sample, clone);
     Path pipeline = clone.resolve("cairn.yml");
     String text =
         Files.readString(pipeline)
@@ -366,25 +364,6 @@ public final class DemoCommand implements Callable<Integer> {
       }
     }
     return start.resolve("examples").resolve("notes");
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    if (Files.isDirectory(from)) {
-      try (Stream<Path> files = Files.walk(from)) {
-        for (Path file : (Iterable<Path>) files::iterator) {
-          Path target = to.resolve(from.relativize(file).toString());
-          if (Files.isDirectory(file)) {
-            Files.createDirectories(target);
-          } else {
-            Files.createDirectories(target.getParent());
-            Files.copy(file, target);
-          }
-        }
-      }
-    } else {
-      Files.createDirectories(to.getParent());
-      Files.copy(from, to);
-    }
   }
 
   private static Path findSource(Path clone, String name) throws IOException {
