@@ -576,7 +576,10 @@ public final class LoopBenchmark {
               this::event));
     }
 
-    private void event(String runId, String kind, String environment, String message) {
+    private void event(dev.cairn.pipeline.port.RunEvent event) {
+      String runId = event.run();
+      String kind = event.kind().wireName();
+      String message = event.message();
       long at = nowMicros();
       if (kind.equals("build-output") || kind.equals("migrate-output")) {
         return;

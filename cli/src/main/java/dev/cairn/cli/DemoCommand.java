@@ -5,7 +5,7 @@ import dev.cairn.cli.loop.AuditTrailView;
 import dev.cairn.cli.loop.LocalCairn;
 import dev.cairn.cli.loop.Narrator;
 import dev.cairn.pipeline.port.AuditDeliveryStatus;
-import dev.cairn.pipeline.port.PipelineListener;
+import dev.cairn.pipeline.port.RunEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -109,7 +109,6 @@ public final class DemoCommand implements Callable<Integer> {
     say("clone      " + clone + " (where the developer commits)");
 
     Narrator narrator = new Narrator(out, verbose);
-    PipelineListener tracker = this::track;
     cairn =
         LocalCairn.start(
             new LocalCairn.Options(
@@ -131,10 +130,7 @@ public final class DemoCommand implements Callable<Integer> {
                     Path.of(System.getProperty("java.home"), "bin")
                         + java.io.File.pathSeparator
                         + System.getenv().getOrDefault("PATH", "/usr/bin:/bin")),
-                (runId, kind, environment, message) -> {
-                  narrator.event(runId, kind, environment, message);
-                  tracker.event(runId, kind, environment, message);
-                }));
+                narrator.andThen(this::track)));
     say("cairn      http://127.0.0.1:" + cairn.httpPort() + "/api/status (state in " + home + ")");
     say("isolation  " + Narrator.describe(cairn.jobs().isolation()));
     say("app        http://127.0.0.1:" + appPort + " (production, once deployed)");
@@ -395,16 +391,17 @@ public final class DemoCommand implements Callable<Integer> {
     dev.cairn.git.hook.PostReceive.run(origin, parent, commit.getName(), "refs/heads/main");
   }
 
-  private void track(String runId, String kind, String environment, String message) {
-    if (!kind.equals("run-ended")) {
+  private void track(RunEvent event) {
+    if (event.kind() != RunEvent.Kind.RUN_ENDED) {
       return;
     }
-    String commit = cairn.pipelines().runFacts(runId).path("commit").asText();
-    String outcome = message;
+    String runId = event.run();
+    String commit = cairn.pipelines().run(runId).commit();
+    String outcome = event.message();
     var execution =
         cairn.pipelines().engine().list().stream().filter(e -> e.name().equals(runId)).findFirst();
     if (execution.isPresent() && execution.get().error() != null) {
-      outcome = message + " " + execution.get().error();
+      outcome = event.message() + " " + execution.get().error();
     }
     runsByCommit.computeIfAbsent(commit, c -> new CompletableFuture<>()).complete(outcome);
   }

@@ -3,8 +3,6 @@ package dev.cairn.aws.runner;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.aws.AwsException;
-import dev.cairn.aws.cloudformation.DeployResult;
-import dev.cairn.aws.cloudformation.StackRelease;
 import dev.cairn.aws.lambda.run.RunFacts;
 import dev.cairn.engine.json.Json;
 import dev.cairn.git.GitRemoteException;
@@ -27,6 +25,8 @@ import dev.cairn.pipeline.port.ReleaseSpec;
 import dev.cairn.pipeline.port.SecretStore;
 import dev.cairn.pipeline.port.ServiceEndpoint;
 import dev.cairn.pipeline.port.ServiceProvisioner;
+import dev.cairn.pipeline.port.StackRelease;
+import dev.cairn.pipeline.port.StackResult;
 import dev.cairn.pipeline.port.StatusMessage;
 import dev.cairn.pipeline.port.StatusPublisher;
 import java.io.IOException;
@@ -658,7 +658,7 @@ public final class Runner {
 
   private void deployStack(
       String environment, String template, String commit, String artifact, String error) {
-    DeployResult result;
+    StackResult result;
     try {
       result =
           ports
@@ -677,7 +677,7 @@ public final class Runner {
       Thread.currentThread().interrupt();
       throw new JobFailure(error, "interrupted while CloudFormation deployed the stack");
     }
-    if (result.outcome() == DeployResult.Outcome.FAILED) {
+    if (result.outcome() == StackResult.Outcome.FAILED) {
       throw new JobFailure(
           error,
           "CloudFormation did not deploy "

@@ -4,6 +4,9 @@ import dev.cairn.aws.AwsErrors;
 import dev.cairn.aws.AwsException;
 import dev.cairn.aws.NeedsPersonAwsException;
 import dev.cairn.aws.RetryableAwsException;
+import dev.cairn.pipeline.port.StackDeployer;
+import dev.cairn.pipeline.port.StackRelease;
+import dev.cairn.pipeline.port.StackResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,11 +39,11 @@ import software.amazon.awssdk.services.cloudformation.model.Tag;
  * side behind a proxy): on AWS, the switch of traffic and the health checks belong to ECS and the
  * load balancer (the deployment circuit breaker), so the unit of work is a stack deployment.
  *
- * <p>A deployment that CloudFormation refuses or rolls back is a {@link DeployResult} with outcome
+ * <p>A deployment that CloudFormation refuses or rolls back is a {@link StackResult} with outcome
  * FAILED; {@link AwsException}s are for when CloudFormation cannot be used (access denied,
  * throttling, a stack stuck in a state that needs a person).
  */
-public final class CloudFormationDeployer {
+public final class CloudFormationDeployer implements StackDeployer {
   private static final List<String> NO_CHANGE_REASONS =
       List.of("didn't contain changes", "No updates are to be performed");
 
@@ -80,7 +83,8 @@ public final class CloudFormationDeployer {
    *     creation, {@code UPDATE_ROLLBACK_FAILED})
    * @throws InterruptedException when interrupted while waiting
    */
-  public DeployResult deploy(StackRelease release) throws InterruptedException {
+  @Override
+  public StackResult deploy(StackRelease release) throws InterruptedException {
     Optional<Stack> existing = stack(release.stackName());
     ChangeSetType type = changeSetType(release.stackName(), existing);
     Instant started = clock.instant();
@@ -154,11 +158,11 @@ public final class CloudFormationDeployer {
     Stack settled = awaitStack(release.stackName());
     String status = settled.stackStatusAsString();
     if (status.equals("CREATE_COMPLETE") || status.equals("UPDATE_COMPLETE")) {
-      return new DeployResult(
-          DeployResult.Outcome.DEPLOYED, settled.stackId(), status, null, outputs(settled));
+      return new StackResult(
+          StackResult.Outcome.DEPLOYED, settled.stackId(), status, null, outputs(settled));
     }
-    return new DeployResult(
-        DeployResult.Outcome.FAILED,
+    return new StackResult(
+        StackResult.Outcome.FAILED,
         settled.stackId(),
         status,
         firstFailure(release.stackName(), started).orElse("the stack ended " + status),
@@ -173,7 +177,7 @@ public final class CloudFormationDeployer {
    * @throws AwsException as {@link #deploy}
    * @throws InterruptedException when interrupted while waiting
    */
-  public DeployResult rollback(StackRelease lastGood) throws InterruptedException {
+  public StackResult rollback(StackRelease lastGood) throws InterruptedException {
     return deploy(lastGood);
   }
 
@@ -327,19 +331,19 @@ public final class CloudFormationDeployer {
                     "stack " + stackName + " vanished while deploying", "StackGone", null));
   }
 
-  private DeployResult noChanges(String stackName) {
+  private StackResult noChanges(String stackName) {
     Stack stack = existingStack(stackName);
-    return new DeployResult(
-        DeployResult.Outcome.NO_CHANGES,
+    return new StackResult(
+        StackResult.Outcome.NO_CHANGES,
         stack.stackId(),
         stack.stackStatusAsString(),
         null,
         outputs(stack));
   }
 
-  private DeployResult failed(String stackName, Optional<Stack> stack, String reason) {
-    return new DeployResult(
-        DeployResult.Outcome.FAILED,
+  private StackResult failed(String stackName, Optional<Stack> stack, String reason) {
+    return new StackResult(
+        StackResult.Outcome.FAILED,
         stack.map(Stack::stackId).orElse(null),
         stack.map(Stack::stackStatusAsString).orElse(null),
         reason,

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cairn.aws.AwsException;
 import dev.cairn.aws.testing.EmulatorClients;
 import dev.cairn.aws.testing.MotoExtension;
+import dev.cairn.pipeline.port.StackRelease;
+import dev.cairn.pipeline.port.StackResult;
 import java.net.URI;
 import java.util.Map;
 import java.util.UUID;
@@ -74,22 +76,22 @@ class CloudFormationDeployerTest {
     StackRelease good = release(stack, template(""), "sha256:" + "a".repeat(64), "a".repeat(40));
     StackRelease next = release(stack, template(""), "sha256:" + "b".repeat(64), "b".repeat(40));
 
-    DeployResult created = deployer.deploy(first);
-    assertThat(created.outcome()).isEqualTo(DeployResult.Outcome.DEPLOYED);
+    StackResult created = deployer.deploy(first);
+    assertThat(created.outcome()).isEqualTo(StackResult.Outcome.DEPLOYED);
     assertThat(created.stackStatus()).isEqualTo("CREATE_COMPLETE");
     assertThat(created.stackId()).contains(stack);
     assertThat(parameter(stack)).isEqualTo(first.artifact());
     // moto compares a new change set with the parameters the stack was *created* with, not its
     // current ones; so the release rolled back to must differ from the first one here.
-    assertThat(deployer.deploy(good).outcome()).isEqualTo(DeployResult.Outcome.DEPLOYED);
+    assertThat(deployer.deploy(good).outcome()).isEqualTo(StackResult.Outcome.DEPLOYED);
 
-    DeployResult updated = deployer.deploy(next);
-    assertThat(updated.outcome()).isEqualTo(DeployResult.Outcome.DEPLOYED);
+    StackResult updated = deployer.deploy(next);
+    assertThat(updated.outcome()).isEqualTo(StackResult.Outcome.DEPLOYED);
     assertThat(updated.stackStatus()).isEqualTo("UPDATE_COMPLETE");
     assertThat(parameter(stack)).isEqualTo(next.artifact());
 
-    DeployResult rolledBack = deployer.rollback(good);
-    assertThat(rolledBack.outcome()).isEqualTo(DeployResult.Outcome.DEPLOYED);
+    StackResult rolledBack = deployer.rollback(good);
+    assertThat(rolledBack.outcome()).isEqualTo(StackResult.Outcome.DEPLOYED);
     assertThat(parameter(stack)).isEqualTo(good.artifact());
     assertThat(cloudFormation.describeStacks(b -> b.stackName(stack)).stacks().get(0).tags())
         .anySatisfy(t -> assertThat(t.key()).isEqualTo("cairn:commit"));
@@ -102,9 +104,9 @@ class CloudFormationDeployerTest {
     StackRelease release = release(stack, template(""), "sha256:" + "c".repeat(64), "c".repeat(40));
     deployer.deploy(release);
 
-    DeployResult again = deployer.deploy(release);
+    StackResult again = deployer.deploy(release);
 
-    assertThat(again.outcome()).isEqualTo(DeployResult.Outcome.NO_CHANGES);
+    assertThat(again.outcome()).isEqualTo(StackResult.Outcome.NO_CHANGES);
     assertThat(cloudFormation.listChangeSets(b -> b.stackName(stack)).summaries())
         .noneMatch(s -> "FAILED".equals(s.statusAsString()));
   }

@@ -18,13 +18,16 @@ import dev.cairn.local.deploy.ProcessDeployer;
 import dev.cairn.local.job.LocalJobExecutor;
 import dev.cairn.local.secret.FileSecretStore;
 import dev.cairn.local.service.LocalServiceProvisioner;
-import dev.cairn.pipeline.file.PipelineDefinition;
-import dev.cairn.pipeline.file.PipelineFileParser;
+import dev.cairn.local.state.FileEnvironmentStore;
+import dev.cairn.local.state.FileRunStore;
 import dev.cairn.pipeline.port.AuditDeliveryStatus;
 import dev.cairn.pipeline.port.PipelineListener;
-import dev.cairn.pipeline.run.EnvironmentLedger;
+import dev.cairn.pipeline.port.RunEvent;
 import dev.cairn.pipeline.run.PipelineService;
 import dev.cairn.pipeline.run.RunRequest;
+import dev.cairn.pipeline.runtime.DeployQueue;
+import dev.cairn.pipeline.runtime.DeployTarget;
+import dev.cairn.pipeline.runtime.RuntimePorts;
 import dev.cairn.server.CairnServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,7 +40,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -158,7 +160,9 @@ public final class LocalCairn implements AutoCloseable {
             ? localRepository.toAbsolutePath().toString()
             : options.repository();
     // Git as memory: environments whose state was lost are rebuilt from the trail before any run.
-    TrailRecovery.recover(home, remote, mirror.remoteForDisplay(), credentials, options.listener());
+    FileEnvironmentStore environments = new FileEnvironmentStore(home.resolve("environments"));
+    TrailRecovery.recover(
+        home, environments, remote, mirror.remoteForDisplay(), credentials, options.listener());
     if (options.auditTrail() == AuditTrail.GIT) {
       this.audit =
           GitAuditLog.builder()
@@ -182,31 +186,35 @@ public final class LocalCairn implements AutoCloseable {
             .credentials(credentials)
             .repository(home.resolve("revert").resolve("repository.git"))
             .build();
-    PipelineService.Ports ports =
-        new PipelineService.Ports(
-            jobs,
-            artifacts,
-            secrets,
-            services,
-            deployer,
-            (commitId, target) -> {
-              Workspaces at = new Workspaces(target.getParent());
-              at.create(mirror.repository(), commitId, target.getFileName().toString());
-            },
-            options.listener(),
-            options.jobEnvironment(),
-            audit == null
-                ? null
-                : new CommitTimeAuditLog(
-                    audit, id -> mirror.commit(id).map(CommitInfo::commitTime)),
-            dev.cairn.cli.CairnVersion.current(),
-            this::revert);
+    RuntimePorts ports =
+        RuntimePorts.builder()
+            .runs(new FileRunStore(home.resolve("runs")))
+            .environments(environments)
+            .jobs(jobs)
+            .artifacts(artifacts)
+            .secrets(secrets)
+            .source(
+                (commitId, target) -> {
+                  Workspaces at = new Workspaces(target.getParent());
+                  at.create(mirror.repository(), commitId, target.getFileName().toString());
+                })
+            .target(new DeployTarget.Processes(deployer, services))
+            .listener(options.listener())
+            .audit(
+                audit == null
+                    ? null
+                    : new CommitTimeAuditLog(
+                        audit, id -> mirror.commit(id).map(CommitInfo::commitTime)))
+            .reverter(this::revert)
+            .jobEnvironment(options.jobEnvironment())
+            .workDirectory(home)
+            .cairnVersion(dev.cairn.cli.CairnVersion.current())
+            .build();
     this.pipelines =
         new PipelineService(
-            home,
             SqliteExecutionStore.open(home.resolve("engine").resolve("runs.db")),
             ports,
-            pipelineReader());
+            DeployQueue.BadCommits.NONE);
     this.server =
         CairnServer.start(
             options.httpHost(),
@@ -240,16 +248,6 @@ public final class LocalCairn implements AutoCloseable {
     return new LocalCairn(options);
   }
 
-  private static Function<Path, PipelineDefinition> pipelineReader() {
-    return file -> {
-      try {
-        return PipelineFileParser.parse(file);
-      } catch (IOException e) {
-        throw new UncheckedIOException(file + ": cannot be read: " + e.getMessage(), e);
-      }
-    };
-  }
-
   private void newCommit(CommitInfo commit) {
     // A commit found within a poll interval of a push notification is that push's; the watcher
     // merges notifications, so this is the closest it can tell.
@@ -264,10 +262,11 @@ public final class LocalCairn implements AutoCloseable {
       options
           .listener()
           .event(
-              "-",
-              "error",
-              null,
-              "could not start a run for " + commit.id() + ": " + e.getMessage());
+              new RunEvent(
+                  "-",
+                  RunEvent.Kind.ERROR,
+                  null,
+                  "could not start a run for " + commit.id() + ": " + e.getMessage()));
     }
   }
 
@@ -435,8 +434,10 @@ public final class LocalCairn implements AutoCloseable {
                 node.put("liveRelease", live.id());
                 node.put("port", live.port());
               });
-      EnvironmentLedger ledger = pipelines.ledger(environment);
-      ledger.lastGood().ifPresent(good -> node.put("lastGood", good.commit()));
+      pipelines
+          .ledger(environment)
+          .lastGood()
+          .ifPresent(good -> node.put("lastGood", good.commit()));
     }
     status.set("audit", auditStatusJson());
     return status;

@@ -2,6 +2,7 @@ package dev.cairn.cli.loop;
 
 import dev.cairn.local.job.Isolation;
 import dev.cairn.pipeline.port.PipelineListener;
+import dev.cairn.pipeline.port.RunEvent;
 import java.io.PrintStream;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
@@ -32,7 +33,11 @@ public final class Narrator implements PipelineListener {
   }
 
   @Override
-  public synchronized void event(String runId, String kind, String environment, String message) {
+  public synchronized void event(RunEvent event) {
+    String runId = event.run();
+    String kind = event.kind().wireName();
+    String environment = event.environment();
+    String message = event.message();
     if (kind.equals("build-output") || kind.equals("migrate-output")) {
       Deque<String> tail = tails.computeIfAbsent(runId, id -> new ArrayDeque<>());
       tail.addLast(message);

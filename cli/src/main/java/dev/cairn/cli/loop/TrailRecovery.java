@@ -2,10 +2,11 @@ package dev.cairn.cli.loop;
 
 import dev.cairn.git.RemoteCredentials;
 import dev.cairn.git.audit.AuditTrail;
-import dev.cairn.pipeline.audit.ReleaseMemory;
 import dev.cairn.pipeline.port.PipelineListener;
-import dev.cairn.pipeline.run.EnvironmentLedger;
-import dev.cairn.pipeline.run.LedgerRecovery;
+import dev.cairn.pipeline.port.RunEvent;
+import dev.cairn.pipeline.runtime.EnvironmentRecovery;
+import dev.cairn.pipeline.runtime.EnvironmentState;
+import dev.cairn.pipeline.runtime.EnvironmentStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,6 +35,7 @@ final class TrailRecovery {
    * Seeds missing ledgers from the trail when no ledger exists.
    *
    * @param home CAIRN_HOME
+   * @param environments where the environments' states are kept
    * @param remote the application repository (local path or URL)
    * @param shownRemote the remote without user info, for the CLI's file
    * @param credentials for HTTPS remotes
@@ -42,6 +44,7 @@ final class TrailRecovery {
    */
   static List<String> recover(
       Path home,
+      EnvironmentStore environments,
       String remote,
       String shownRemote,
       Supplier<RemoteCredentials> credentials,
@@ -59,28 +62,30 @@ final class TrailRecovery {
               credentials,
               Duration.ofSeconds(15),
               home.resolve("audit").resolve("index"))) {
-        List<String> seeded = LedgerRecovery.seedMissing(home, trail);
+        List<String> seeded = EnvironmentRecovery.seedMissing(environments, trail);
         for (String environment : seeded) {
-          EnvironmentLedger ledger = EnvironmentLedger.of(home, environment);
+          EnvironmentState state = environments.read(environment);
           listener.event(
-              "-",
-              "recovered",
-              environment,
-              "from the audit trail: last good "
-                  + ledger.lastGood().map(g -> g.commit().substring(0, 7)).orElse("none")
-                  + ", "
-                  + ReleaseMemory.derive(trail.entries()).get(environment).bad().size()
-                  + " commit(s) marked bad");
+              new RunEvent(
+                  "-",
+                  RunEvent.Kind.RECOVERED,
+                  environment,
+                  "from the audit trail: last good "
+                      + state.lastGood().map(g -> g.commit().substring(0, 7)).orElse("none")
+                      + ", "
+                      + state.bad().size()
+                      + " commit(s) marked bad"));
         }
         return seeded;
       }
     } catch (IOException | RuntimeException e) {
       // Without the trail Cairn still runs; it only lacks the history it could not read.
       listener.event(
-          "-",
-          "error",
-          null,
-          "could not recover environments from the audit trail: " + e.getMessage());
+          new RunEvent(
+              "-",
+              RunEvent.Kind.ERROR,
+              null,
+              "could not recover environments from the audit trail: " + e.getMessage()));
       return List.of();
     }
   }

@@ -7,7 +7,7 @@ import dev.cairn.git.audit.AuditTipFile;
 import dev.cairn.git.audit.AuditTrail;
 import dev.cairn.git.audit.AuditVerifier;
 import dev.cairn.pipeline.audit.AuditEvent;
-import dev.cairn.pipeline.run.EnvironmentLedger;
+import dev.cairn.pipeline.runtime.EnvironmentState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,10 +87,10 @@ class GitAsMemoryTest {
         });
     loop.start();
 
-    EnvironmentLedger ledger = loop.cairn().pipelines().ledger(ENV);
+    EnvironmentState ledger = loop.cairn().pipelines().ledger(ENV);
     assertThat(ledger.lastGood())
         .get()
-        .extracting(EnvironmentLedger.LastGood::commit)
+        .extracting(EnvironmentState.LastGood::commit)
         .isEqualTo(second.getName());
     assertThat(ledger.isBad(bad.getName())).isTrue();
     assertThat(ledger.previousGood()).contains(first.getName());

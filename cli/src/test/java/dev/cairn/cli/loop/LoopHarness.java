@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.engine.execution.ExecutionDescription;
 import dev.cairn.engine.execution.HistoryEvent;
 import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.port.RunEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -197,8 +198,10 @@ final class LoopHarness implements AutoCloseable {
     return cairn;
   }
 
-  private void heard(String runId, String kind, String environment, String message) {
-    Event event = new Event(runId, kind, environment, message);
+  private void heard(RunEvent heard) {
+    String runId = heard.run();
+    String kind = heard.kind().wireName();
+    Event event = new Event(runId, kind, heard.environment(), heard.message());
     events.add(event);
     watchers.forEach(w -> w.accept(event));
     if (kind.equals("run-started") || kind.equals("run-ended")) {

@@ -2,6 +2,8 @@ package dev.cairn.cli.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.local.state.FileEnvironmentStore;
+import dev.cairn.pipeline.port.RunEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,8 +16,8 @@ class TrailRecoveryTest {
   @TempDir Path home;
   private final List<String> events = new CopyOnWriteArrayList<>();
 
-  private void heard(String run, String kind, String environment, String message) {
-    events.add(kind + ": " + message);
+  private void heard(RunEvent event) {
+    events.add(event.kind().wireName() + ": " + event.message());
   }
 
   @Test
@@ -23,6 +25,7 @@ class TrailRecoveryTest {
     List<String> seeded =
         TrailRecovery.recover(
             home,
+            new FileEnvironmentStore(home.resolve("environments")),
             "http://cairn:canary-pass@127.0.0.1:1/app.git",
             "http://127.0.0.1:1/app.git",
             null,
@@ -46,7 +49,12 @@ class TrailRecoveryTest {
 
     List<String> seeded =
         TrailRecovery.recover(
-            home, "http://127.0.0.1:1/app.git", "http://127.0.0.1:1/app.git", null, this::heard);
+            home,
+            new FileEnvironmentStore(home.resolve("environments")),
+            "http://127.0.0.1:1/app.git",
+            "http://127.0.0.1:1/app.git",
+            null,
+            this::heard);
 
     assertThat(seeded).isEmpty();
     assertThat(events).isEmpty();

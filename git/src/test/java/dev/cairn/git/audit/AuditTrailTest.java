@@ -10,8 +10,9 @@ import dev.cairn.pipeline.audit.AuditEvent;
 import dev.cairn.pipeline.audit.AuditRecord;
 import dev.cairn.pipeline.audit.AuditTrigger;
 import dev.cairn.pipeline.audit.TrailEntry;
-import dev.cairn.pipeline.run.EnvironmentLedger;
-import dev.cairn.pipeline.run.LedgerRecovery;
+import dev.cairn.pipeline.runtime.EnvironmentRecovery;
+import dev.cairn.pipeline.runtime.EnvironmentState;
+import dev.cairn.pipeline.runtime.memory.InMemoryEnvironmentStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -202,17 +203,17 @@ class AuditTrailTest {
             .action("mark-good")
             .trigger(AuditTrigger.manual("ada"))
             .build());
-    Path home = dir.resolve("home");
-    Files.createDirectories(home.resolve("environments"));
-    Files.writeString(home.resolve("environments/staging.json"), "{\"bad\":[]}");
+    InMemoryEnvironmentStore store = new InMemoryEnvironmentStore();
+    String other = "9".repeat(40);
+    store.update("staging", state -> state.withBad(other));
 
-    List<String> seeded = LedgerRecovery.seedMissing(home, fetch());
+    List<String> seeded = EnvironmentRecovery.seedMissing(store, fetch());
 
     assertThat(seeded).containsExactly("production");
-    EnvironmentLedger production = EnvironmentLedger.of(home, "production");
+    EnvironmentState production = store.read("production");
     assertThat(production.lastGood())
         .get()
-        .extracting(EnvironmentLedger.LastGood::commit)
+        .extracting(EnvironmentState.LastGood::commit)
         .isEqualTo(c2);
     assertThat(production.lastGood().get().artifact()).isEqualTo(digest('2'));
     assertThat(production.lastGood().get().runId()).isEqualTo("r2");
@@ -221,8 +222,9 @@ class AuditTrailTest {
     // Marked bad, then marked good again by hand (the Cairn-Action trailer): a rollback target.
     assertThat(production.isBad(c1)).isFalse();
     assertThat(production.previousGood()).contains(c1);
-    // An existing ledger is newer than the trail: left alone.
-    assertThat(EnvironmentLedger.of(home, "staging").isBad(c2)).isFalse();
+    // A state Cairn has is newer than the trail: left alone.
+    assertThat(store.read("staging").isBad(c2)).isFalse();
+    assertThat(store.read("staging").isBad(other)).isTrue();
   }
 
   // ---- helpers

@@ -6,18 +6,17 @@ package dev.cairn.pipeline.port;
  */
 @FunctionalInterface
 public interface PipelineListener {
-  /**
-   * One thing that happened.
-   *
-   * @param runId the run
-   * @param kind a stable word: {@code run-started}, {@code build-output}, {@code build-succeeded},
-   *     {@code build-failed}, {@code build-reused}, {@code deploy-started}, {@code switched},
-   *     {@code deployed}, {@code rolled-back}, {@code superseded}, {@code skipped}
-   * @param environment the environment, or null
-   * @param message for people, secrets masked
-   */
-  void event(String runId, String kind, String environment, String message);
+  /** One thing that happened. */
+  void event(RunEvent event);
 
   /** A listener that ignores everything. */
-  PipelineListener NONE = (runId, kind, environment, message) -> {};
+  PipelineListener NONE = event -> {};
+
+  /** A listener that tells this one, then {@code other}. */
+  default PipelineListener andThen(PipelineListener other) {
+    return event -> {
+      event(event);
+      other.event(event);
+    };
+  }
 }

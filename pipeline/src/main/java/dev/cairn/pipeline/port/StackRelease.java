@@ -1,4 +1,4 @@
-package dev.cairn.aws.cloudformation;
+package dev.cairn.pipeline.port;
 
 import java.util.Map;
 import java.util.Objects;

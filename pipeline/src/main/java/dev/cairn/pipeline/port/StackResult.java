@@ -1,4 +1,4 @@
-package dev.cairn.aws.cloudformation;
+package dev.cairn.pipeline.port;
 
 import java.util.Map;
 
@@ -12,7 +12,7 @@ import java.util.Map;
  * @param reason why it failed (the first failed resource's reason), or null
  * @param outputs the stack's outputs after the deployment
  */
-public record DeployResult(
+public record StackResult(
     Outcome outcome,
     String stackId,
     String stackStatus,
@@ -29,7 +29,7 @@ public record DeployResult(
   }
 
   /** Copies the map. */
-  public DeployResult {
+  public StackResult {
     outputs = Map.copyOf(outputs == null ? Map.of() : outputs);
   }
 }

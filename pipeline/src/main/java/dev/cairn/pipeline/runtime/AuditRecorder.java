@@ -1,4 +1,4 @@
-package dev.cairn.pipeline.run;
+package dev.cairn.pipeline.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.pipeline.audit.AuditError;
@@ -7,6 +7,7 @@ import dev.cairn.pipeline.audit.AuditRecord;
 import dev.cairn.pipeline.audit.AuditTrigger;
 import dev.cairn.pipeline.port.AuditLog;
 import dev.cairn.pipeline.port.PipelineListener;
+import dev.cairn.pipeline.port.RunEvent;
 import dev.cairn.pipeline.port.SecretStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +68,7 @@ public final class AuditRecorder {
   }
 
   /**
-   * The facts of a run every record carries, from its {@code run.json}.
+   * The facts of a run every record carries.
    *
    * @param id the run id
    * @param commit the application commit
@@ -84,21 +85,19 @@ public final class AuditRecorder {
       AuditTrigger trigger,
       Instant submittedAt) {
 
-    /** Reads the facts of a run from its {@code run.json}. */
-    static Run of(JsonNode run) {
-      String kind = run.path("trigger").asText("push");
+    /** The facts of a run every record carries. */
+    static Run of(RunFacts run) {
       AuditTrigger trigger =
           new AuditTrigger(
-              AuditTrigger.Kind.fromWireName(kind).orElse(AuditTrigger.Kind.PUSH),
-              run.path("actor").asText(null));
-      String tree = run.path("tree").asText("");
-      return new Run(
-          run.path("id").asText(),
-          run.path("commit").asText(),
-          tree.isEmpty() ? null : tree,
-          run.path("message").asText(null),
-          trigger,
-          instant(run.path("submittedAt").asText(null)));
+              AuditTrigger.Kind.fromWireName(run.trigger().wireName())
+                  .orElse(AuditTrigger.Kind.PUSH),
+              run.actor());
+      return new Run(run.id(), run.commit(), run.tree(), run.message(), trigger, run.submittedAt());
+    }
+
+    /** The same run's facts about another commit (a manual rollback's records). */
+    Run about(String otherCommit) {
+      return new Run(id, otherCommit, null, null, trigger, submittedAt);
     }
   }
 
@@ -146,10 +145,14 @@ public final class AuditRecorder {
       log.append(details.apply(builder).build());
     } catch (Exception e) {
       listener.event(
-          run.id(),
-          "audit-failed",
-          environment,
-          "the " + event.wireName() + " record could not be stored: " + redact(e.getMessage()));
+          new RunEvent(
+              run.id(),
+              RunEvent.Kind.AUDIT_FAILED,
+              environment,
+              "the "
+                  + event.wireName()
+                  + " record could not be stored: "
+                  + redact(e.getMessage())));
     }
   }
 

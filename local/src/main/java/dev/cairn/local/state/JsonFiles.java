@@ -1,16 +1,18 @@
-package dev.cairn.pipeline.run;
+package dev.cairn.local.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.engine.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 
 /**
  * Small JSON state files, written atomically (temp file, fsync, rename) so a crash never tears one.
@@ -18,13 +20,24 @@ import java.nio.file.StandardOpenOption;
 final class JsonFiles {
   private JsonFiles() {}
 
-  static ObjectNode read(Path file) {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /**
+   * The object in {@code file}, or empty when there is no file.
+   *
+   * @throws UncheckedIOException when the file cannot be read or is not a JSON object (a corrupt
+   *     state file is reported, never taken for an empty one)
+   */
+  static Optional<ObjectNode> read(Path file) {
     try {
-      if (!Files.exists(file)) {
-        return Json.object();
+      if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+        return Optional.empty();
       }
-      JsonNode node = Json.parse(Files.readString(file, StandardCharsets.UTF_8));
-      return node.isObject() ? (ObjectNode) node : Json.object();
+      JsonNode node = MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
+      if (node == null || !node.isObject()) {
+        throw new IOException("not a JSON object");
+      }
+      return Optional.of((ObjectNode) node);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }
@@ -34,7 +47,10 @@ final class JsonFiles {
     try {
       Files.createDirectories(file.getParent());
       Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.writeString(temp, Json.writePretty(value), StandardCharsets.UTF_8);
+      Files.writeString(
+          temp,
+          MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value),
+          StandardCharsets.UTF_8);
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
         channel.force(true);
       }

@@ -1,9 +1,7 @@
-package dev.cairn.pipeline.run;
+package dev.cairn.pipeline.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.engine.json.Json;
 import dev.cairn.pipeline.audit.AuditEvent;
 import dev.cairn.pipeline.audit.AuditRecord;
 import dev.cairn.pipeline.audit.AuditTrigger;
@@ -34,12 +32,12 @@ class AuditRecorderTest {
           log,
           "1.2.3",
           secrets(Map.of("api-token", CANARY)),
-          (run, kind, env, message) -> heard.add(kind + " " + message),
+          event -> heard.add(event.kind().wireName() + " " + event.message()),
           Clock.fixed(Instant.parse("2026-11-26T04:56:37Z"), ZoneOffset.UTC));
 
   @Test
   void recordingTheSameEventOfARunTwiceKeepsOneRecord() {
-    AuditRecorder.Run run = AuditRecorder.Run.of(runJson("push", null));
+    AuditRecorder.Run run = AuditRecorder.Run.of(run("push", null));
 
     recorder.record(AuditEvent.DEPLOYED, run, "production", null, null, b -> b);
     recorder.record(AuditEvent.DEPLOYED, run, "production", null, null, b -> b);
@@ -78,7 +76,7 @@ class AuditRecorderTest {
 
   @Test
   void manualRunsCarryTheirActorAndPolicyEventsAreAutomatic() {
-    AuditRecorder.Run run = AuditRecorder.Run.of(runJson("manual", "ada"));
+    AuditRecorder.Run run = AuditRecorder.Run.of(run("manual", "ada"));
 
     recorder.record(AuditEvent.RUN_STARTED, run, null, null, null, b -> b);
     recorder.record(
@@ -129,12 +127,12 @@ class AuditRecorderTest {
             },
             "1.2.3",
             secrets(Map.of("api-token", CANARY)),
-            (run, kind, env, message) -> heard.add(kind + " " + message),
+            event -> heard.add(event.kind().wireName() + " " + event.message()),
             Clock.systemUTC());
 
     failing.record(
         AuditEvent.DEPLOYED,
-        AuditRecorder.Run.of(runJson("push", null)),
+        AuditRecorder.Run.of(run("push", null)),
         "production",
         null,
         null,
@@ -147,18 +145,17 @@ class AuditRecorderTest {
         .doesNotContain(CANARY);
   }
 
-  private static ObjectNode runJson(String trigger, String actor) {
-    ObjectNode run = Json.object();
-    run.put("id", "000001-3f2a91c");
-    run.put("commit", COMMIT);
-    run.put("tree", TREE);
-    run.put("message", "notes: add search");
-    run.put("trigger", trigger);
-    if (actor != null) {
-      run.put("actor", actor);
-    }
-    run.put("submittedAt", SUBMITTED.toString());
-    return run;
+  private static RunFacts run(String trigger, String actor) {
+    return RunFacts.submitted(
+        "000001-3f2a91c",
+        COMMIT,
+        TREE,
+        "notes: add search",
+        RunFacts.Trigger.of(trigger),
+        actor,
+        null,
+        1,
+        SUBMITTED);
   }
 
   private static SecretStore secrets(Map<String, String> values) {

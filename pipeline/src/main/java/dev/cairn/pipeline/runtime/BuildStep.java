@@ -1,0 +1,221 @@
+package dev.cairn.pipeline.runtime;
+
+import dev.cairn.pipeline.audit.AuditEvent;
+import dev.cairn.pipeline.file.PipelineDefinition;
+import dev.cairn.pipeline.file.PipelineFileParser;
+import dev.cairn.pipeline.port.JobResult;
+import dev.cairn.pipeline.port.JobSpec;
+import dev.cairn.pipeline.port.RunEvent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code validate} and {@code build} states: number the run, check out the commit, read and
+ * validate its pipeline file, reuse the artifact of an identical tree or run the build steps in a
+ * job and store the artifact by digest.
+ */
+final class BuildStep {
+  private final StepSupport support;
+  private final RuntimePorts ports;
+
+  BuildStep(StepSupport support) {
+    this.support = support;
+    this.ports = support.ports;
+  }
+
+  /** Numbers the run if it has no number yet; returns its facts. */
+  RunFacts validate(String run) {
+    RunFacts facts = ports.runs().get(run);
+    if (facts.sequence() > 0) {
+      return facts;
+    }
+    long number = ports.runs().nextSequence();
+    return ports.runs().update(run, f -> f.withRepository(f.repository(), number));
+  }
+
+  /** Builds the run's commit (or reuses the artifact of its tree); returns the digest. */
+  String build(String run) {
+    Instant started = ports.clock().instant();
+    RunFacts facts = ports.runs().update(run, f -> f.withBuildStarted(started));
+    Path workspace = checkout(facts);
+    String text;
+    PipelineDefinition pipeline;
+    try {
+      text = readPipelineFile(workspace);
+      pipeline = StepSupport.parse(text);
+    } catch (StepFailure invalid) {
+      // The problems (file:line:column each) are the developer's to fix: tell them.
+      support.event(
+          run, RunEvent.Kind.BUILD_FAILED, null, "invalid pipeline file:\n" + invalid.cause());
+      throw invalid;
+    }
+    facts = ports.runs().update(run, f -> f.withPipelineFile(text));
+
+    Optional<String> reused =
+        facts.tree() == null ? Optional.empty() : ports.artifacts().forTree(facts.tree());
+    if (reused.isPresent() && ports.artifacts().contains(reused.get())) {
+      ports.runs().update(run, f -> f.withArtifact(reused.get()));
+      support.event(
+          run, RunEvent.Kind.BUILD_REUSED, null, "tree already built: reusing " + reused.get());
+      recordBuilt(run, facts.buildStartedAt(), reused.get());
+      return reused.get();
+    }
+
+    Variables.Resolved variables =
+        Variables.resolve(
+            pipeline.build().env(),
+            new Variables.Context(facts.commit(), null, null, Map.of()),
+            ports.secrets());
+    Map<String, String> env = new HashMap<>(ports.jobEnvironment());
+    env.putAll(variables.env());
+    JobSpec spec =
+        new JobSpec(
+            run + "-build",
+            workspace,
+            pipeline.build().steps(),
+            env,
+            pipeline.build().timeout(),
+            pipeline.build().network(),
+            variables.masked());
+    JobResult result =
+        ports
+            .jobs()
+            .run(spec, (step, line) -> support.event(run, RunEvent.Kind.BUILD_OUTPUT, null, line))
+            .join();
+    keepLog(run, "build.log", result.log());
+    if (result.outcome() != JobResult.Outcome.SUCCEEDED) {
+      support.event(run, RunEvent.Kind.BUILD_FAILED, null, result.message());
+      throw new StepFailure(CairnError.BUILD_FAILED, result.message());
+    }
+    Path artifact = artifactPath(workspace, pipeline.build().artifact());
+    try {
+      String digest = ports.artifacts().put(artifact);
+      if (facts.tree() != null) {
+        ports.artifacts().recordTree(facts.tree(), digest);
+      }
+      ports.runs().update(run, f -> f.withArtifact(digest));
+      support.event(run, RunEvent.Kind.BUILD_SUCCEEDED, null, "artifact " + digest);
+      recordBuilt(run, facts.buildStartedAt(), digest);
+      return digest;
+    } catch (IOException e) {
+      throw new StepFailure(CairnError.ARTIFACT_FAILED, "the artifact could not be stored: " + e);
+    }
+  }
+
+  private Path checkout(RunFacts facts) {
+    Path workspace = ports.workspace(facts.id());
+    if (Files.isDirectory(workspace)) {
+      return workspace;
+    }
+    try {
+      Files.createDirectories(workspace.getParent());
+      ports.source().checkout(facts.commit(), workspace);
+      return workspace;
+    } catch (IOException e) {
+      // The mirror or the remote could not give the commit now; the state retries.
+      throw new StepFailure(
+          CairnError.TRANSIENT,
+          "commit " + RunFacts.shortId(facts.commit()) + " could not be checked out: " + e);
+    }
+  }
+
+  /**
+   * The pipeline file's text. It is read without following links, must be a regular file and is
+   * read only up to the parser's limit: a commit whose {@code cairn.yml} links to {@code /dev/zero}
+   * or to a file outside the checkout fails its run, and only its run.
+   */
+  static String readPipelineFile(Path workspace) {
+    Path file = workspace.resolve(StepSupport.PIPELINE_FILE);
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      throw invalid("the commit has no " + StepSupport.PIPELINE_FILE + " at its root");
+    } catch (IOException e) {
+      throw invalid(StepSupport.PIPELINE_FILE + " could not be read: " + e.getMessage());
+    }
+    if (!attributes.isRegularFile()) {
+      throw invalid(
+          StepSupport.PIPELINE_FILE
+              + " must be a regular file"
+              + (attributes.isSymbolicLink() ? ", not a symbolic link" : ""));
+    }
+    try (InputStream in =
+        Channels.newInputStream(
+            Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+      byte[] bytes = in.readNBytes(PipelineFileParser.MAX_BYTES + 1);
+      if (bytes.length > PipelineFileParser.MAX_BYTES) {
+        throw invalid(
+            StepSupport.PIPELINE_FILE
+                + " is larger than "
+                + PipelineFileParser.MAX_BYTES
+                + " bytes");
+      }
+      return new String(bytes, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw invalid(StepSupport.PIPELINE_FILE + " could not be read: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The artifact's path, which must exist and be inside the workspace once links are resolved: a
+   * committed link ({@code x -> ~/.ssh}, {@code artifact: x/key}) must not make Cairn, outside the
+   * sandbox, archive files of the host.
+   */
+  static Path artifactPath(Path workspace, String artifact) {
+    Path path = workspace.resolve(artifact).normalize();
+    try {
+      Path real = path.toRealPath();
+      if (!real.startsWith(workspace.toRealPath())) {
+        throw new StepFailure(
+            CairnError.BUILD_FAILED,
+            "the artifact " + artifact + " leads outside the workspace (through a symbolic link)");
+      }
+      return real;
+    } catch (NoSuchFileException e) {
+      throw new StepFailure(
+          CairnError.BUILD_FAILED, "the build did not produce its artifact " + artifact);
+    } catch (IOException e) {
+      throw new StepFailure(
+          CairnError.BUILD_FAILED, "the artifact " + artifact + " cannot be read: " + e);
+    }
+  }
+
+  private void keepLog(String run, String name, Path log) {
+    if (log == null) {
+      return;
+    }
+    try {
+      ports.logs().keep(run, name, log);
+    } catch (IOException e) {
+      // The build's outcome does not depend on where its log is kept.
+      support.event(run, RunEvent.Kind.AUDIT_FAILED, null, "the log could not be kept: " + e);
+    }
+  }
+
+  private void recordBuilt(String run, Instant started, String digest) {
+    support.audit.record(
+        AuditEvent.BUILD_SUCCEEDED,
+        AuditRecorder.Run.of(ports.runs().get(run)),
+        null,
+        null,
+        null,
+        b -> b.startedAt(started).duration(support.audit.since(started)).artifact(digest));
+  }
+
+  private static StepFailure invalid(String message) {
+    return new StepFailure(CairnError.INVALID_PIPELINE, message);
+  }
+}

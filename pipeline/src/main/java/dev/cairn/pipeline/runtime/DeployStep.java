@@ -1,0 +1,301 @@
+package dev.cairn.pipeline.runtime;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.pipeline.audit.AuditEvent;
+import dev.cairn.pipeline.file.EnvironmentSpec;
+import dev.cairn.pipeline.port.JobResult;
+import dev.cairn.pipeline.port.JobSpec;
+import dev.cairn.pipeline.port.Release;
+import dev.cairn.pipeline.port.RunEvent;
+import dev.cairn.pipeline.port.ServiceEndpoint;
+import dev.cairn.pipeline.port.StackRelease;
+import dev.cairn.pipeline.port.StackResult;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code plan}, {@code apply} and {@code verify} states of an environment: say what will
+ * change, run the migration and start the new release beside the live one (or deploy the stack),
+ * switch traffic once it is healthy, watch it for the bake period and make it the last good
+ * release.
+ */
+final class DeployStep {
+  private final StepSupport support;
+  private final RuntimePorts ports;
+  private final StackTemplates templates;
+  private final Pause pause;
+
+  /** Waits between health checks of the bake. */
+  @FunctionalInterface
+  interface Pause {
+    void pause(Duration duration) throws InterruptedException;
+  }
+
+  DeployStep(StepSupport support, StackTemplates templates, Pause pause) {
+    this.support = support;
+    this.ports = support.ports;
+    this.templates = templates;
+    this.pause = pause;
+  }
+
+  /** Plans the deployment of the run to an environment and records that it started. */
+  ObjectNode plan(String run, String environment) {
+    RunFacts facts = ports.runs().get(run);
+    EnvironmentSpec spec = support.environment(facts, environment);
+    Optional<String> previous =
+        ports.environments().read(environment).lastGood().map(EnvironmentState.LastGood::commit);
+    ObjectNode plan = JsonNodeFactory.instance.objectNode();
+    plan.put("artifact", facts.artifact());
+    plan.put("commit", facts.commit());
+    previous.ifPresentOrElse(c -> plan.put("replaces", c), () -> plan.putNull("replaces"));
+    if (ports.target() instanceof DeployTarget.Stack stack) {
+      plan.put("stack", stack.stackName(environment));
+    }
+    spec.services().keySet().stream().sorted().forEach(s -> plan.withArray("services").add(s));
+    plan.put("migrate", spec.migrate() != null);
+    Instant started = ports.clock().instant();
+    // Kept for the records of the deployment's outcome: by then the environment may have moved on.
+    RunFacts updated =
+        ports
+            .runs()
+            .update(
+                run,
+                f -> f.withDeployment(environment, d -> d.started(started, previous.orElse(null))));
+    support.event(run, RunEvent.Kind.DEPLOY_STARTED, environment, "plan: " + plan);
+    support.audit.record(
+        AuditEvent.DEPLOYMENT_STARTED,
+        AuditRecorder.Run.of(updated),
+        environment,
+        null,
+        null,
+        b ->
+            b.previousRelease(updated.deployment(environment).previousRelease())
+                .artifact(updated.artifact()));
+    return plan;
+  }
+
+  /** Migrates, starts, health-checks and switches to the run's release (or deploys the stack). */
+  void apply(String run, String environment) {
+    RunFacts facts = ports.runs().get(run);
+    EnvironmentSpec spec = support.environment(facts, environment);
+    String artifact =
+        facts
+            .builtArtifact()
+            .orElseThrow(
+                () ->
+                    new StepFailure(CairnError.INVALID_JOB, "the run " + run + " has no artifact"));
+    if (ports.target() instanceof DeployTarget.Stack stack) {
+      applyStack(stack, facts, spec, artifact);
+      return;
+    }
+    DeployTarget.Processes target = support.processes("apply");
+    // Dispatched again after a restart: the release this run started may still be running.
+    Optional<Release> started = releaseOf(target, facts, environment);
+    if (started.isPresent() && facts.deployment(environment).switched()) {
+      // Cairn stopped after the switch, before the engine recorded the end of this task.
+      if (!target
+          .deployer()
+          .live(environment)
+          .map(Release::id)
+          .equals(Optional.of(started.get().id()))) {
+        target.deployer().switchTraffic(started.get());
+      }
+      return;
+    }
+    Map<String, ServiceEndpoint> endpoints = support.services(spec);
+    Path directory = support.unpack(artifact, environment, run);
+    Variables.Resolved variables =
+        support.releaseVariables(spec, facts.commit(), artifact, endpoints);
+    // A started release means its migration succeeded already.
+    if (spec.migrate() != null && started.isEmpty()) {
+      migrate(run, spec, directory, variables);
+    }
+    Release release;
+    if (started.isPresent()) {
+      release = started.get();
+      support.awaitHealthy(target, release, spec, facts.commit(), CairnError.UNHEALTHY);
+    } else {
+      release =
+          target
+              .deployer()
+              .start(
+                  new dev.cairn.pipeline.port.ReleaseSpec(
+                      environment,
+                      facts.commit(),
+                      artifact,
+                      directory,
+                      spec.app().start(),
+                      variables.env(),
+                      spec.app().port()));
+      ports
+          .runs()
+          .update(run, f -> f.withDeployment(environment, d -> d.withRelease(release.id())));
+      support.awaitHealthy(target, release, spec, facts.commit(), CairnError.UNHEALTHY);
+    }
+    target.deployer().switchTraffic(release);
+    ports.runs().update(run, f -> f.withDeployment(environment, RunFacts.Deployment::withSwitched));
+    support.event(
+        run,
+        RunEvent.Kind.SWITCHED,
+        environment,
+        "traffic now goes to " + RunFacts.shortId(facts.commit()));
+  }
+
+  private void migrate(
+      String run, EnvironmentSpec spec, Path directory, Variables.Resolved variables) {
+    var migrate = spec.migrate();
+    JobResult migration =
+        ports
+            .jobs()
+            .run(
+                new JobSpec(
+                    run + "-migrate-" + spec.name(),
+                    directory,
+                    List.of(migrate),
+                    variables.env(),
+                    migrate.timeout() != null ? migrate.timeout() : Duration.ofMinutes(10),
+                    true,
+                    variables.masked()),
+                (step, line) -> support.event(run, RunEvent.Kind.MIGRATE_OUTPUT, spec.name(), line))
+            .join();
+    try {
+      ports.logs().keep(run, "migrate-" + spec.name() + ".log", migration.log());
+    } catch (java.io.IOException | RuntimeException e) {
+      // Where the log is kept does not decide the deployment.
+    }
+    if (migration.outcome() != JobResult.Outcome.SUCCEEDED) {
+      throw new StepFailure(CairnError.MIGRATION_FAILED, migration.message());
+    }
+  }
+
+  private void applyStack(
+      DeployTarget.Stack stack, RunFacts facts, EnvironmentSpec spec, String artifact) {
+    if (!spec.services().isEmpty()) {
+      throw new StepFailure(
+          CairnError.INVALID_PIPELINE,
+          "environment "
+              + spec.name()
+              + " declares services; a stack environment declares its own in its template");
+    }
+    String template = templates.template(facts.id(), facts.commit(), stack.templatePath());
+    deployStack(stack, spec.name(), template, facts.commit(), artifact, CairnError.DEPLOY_FAILED);
+    ports
+        .runs()
+        .update(facts.id(), f -> f.withDeployment(spec.name(), RunFacts.Deployment::withSwitched));
+    support.event(
+        facts.id(),
+        RunEvent.Kind.SWITCHED,
+        spec.name(),
+        stack.stackName(spec.name()) + " now runs " + RunFacts.shortId(facts.commit()));
+  }
+
+  /** Deploys a commit's template with its artifact to the environment's stack. */
+  static void deployStack(
+      DeployTarget.Stack stack,
+      String environment,
+      String template,
+      String commit,
+      String artifact,
+      CairnError onFailure) {
+    StackResult result;
+    try {
+      result =
+          stack
+              .deployer()
+              .deploy(
+                  new StackRelease(
+                      stack.stackName(environment),
+                      template,
+                      Map.of(
+                          DeployTarget.Stack.COMMIT_PARAMETER, commit,
+                          DeployTarget.Stack.ARTIFACT_PARAMETER, artifact),
+                      commit,
+                      artifact));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StepFailure(onFailure, "interrupted while the stack was deployed");
+    }
+    if (result.outcome() == StackResult.Outcome.FAILED) {
+      throw new StepFailure(
+          onFailure,
+          "the stack "
+              + stack.stackName(environment)
+              + " did not take "
+              + RunFacts.shortId(commit)
+              + ": "
+              + result.reason());
+    }
+  }
+
+  /**
+   * Watches the release for the bake period; then it is the environment's last good release and the
+   * older releases stop. On a stack, health belongs to the stack (ECS's circuit breaker fails a
+   * deployment that does not get healthy), so the bake is the apply's own wait.
+   */
+  void verify(String run, String environment) {
+    RunFacts facts = ports.runs().get(run);
+    EnvironmentSpec spec = support.environment(facts, environment);
+    String releaseId = null;
+    if (ports.target() instanceof DeployTarget.Processes target) {
+      Release release =
+          releaseOf(target, facts, environment)
+              .orElseThrow(
+                  () ->
+                      new StepFailure(
+                          CairnError.VERIFY_FAILED,
+                          "the release of this run is not running any more"));
+      bake(target, release, spec);
+      releaseId = release.id();
+      for (Release old : target.deployer().running(environment)) {
+        if (!old.id().equals(release.id())) {
+          target.deployer().stop(old);
+        }
+      }
+    }
+    EnvironmentState.LastGood good =
+        new EnvironmentState.LastGood(
+            facts.commit(), facts.artifact(), releaseId == null ? "" : releaseId, run);
+    ports.environments().update(environment, state -> state.withLastGood(good, facts.sequence()));
+  }
+
+  private void bake(DeployTarget.Processes target, Release release, EnvironmentSpec spec) {
+    Instant end = ports.clock().instant().plus(spec.bake());
+    Duration interval = Duration.ofMillis(Math.max(50, spec.health().interval().toMillis()));
+    int failures = 0;
+    while (true) {
+      if (target.deployer().checkHealth(release, spec.health())) {
+        failures = 0;
+      } else if (++failures >= spec.health().failureThreshold()) {
+        throw new StepFailure(
+            CairnError.VERIFY_FAILED,
+            "the release failed " + failures + " health checks in a row during the bake");
+      }
+      if (!ports.clock().instant().isBefore(end)) {
+        return;
+      }
+      try {
+        pause.pause(interval);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StepFailure(CairnError.TRANSIENT, "interrupted during the bake");
+      }
+    }
+  }
+
+  /** The release this run started in the environment, if it still runs. */
+  static Optional<Release> releaseOf(
+      DeployTarget.Processes target, RunFacts facts, String environment) {
+    String id = facts.deployment(environment).releaseId();
+    if (id == null) {
+      return Optional.empty();
+    }
+    return target.deployer().running(environment).stream()
+        .filter(r -> r.id().equals(id))
+        .findFirst();
+  }
+}

@@ -1,0 +1,245 @@
+package dev.cairn.pipeline.runtime;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.pipeline.audit.AuditError;
+import dev.cairn.pipeline.audit.AuditEvent;
+import dev.cairn.pipeline.file.PipelineDefinition;
+import dev.cairn.pipeline.port.Release;
+import dev.cairn.pipeline.port.RunEvent;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * The pipeline's runtime: the work behind every state the compiler emits (validate, build, the
+ * deploy queue, plan, apply, verify, rollback, record, destroy), written once over {@link
+ * RuntimePorts}. The local loop calls it from the engine's task handlers in-process; on AWS the
+ * Lambda functions and {@code cairn runner} are shells that build AWS adapters and call the same
+ * methods.
+ *
+ * <p>Each method is one state's task. A failure is a {@link StepFailure} whose {@link CairnError}
+ * tells the state machine how to react. Every method may be called again for the same run after a
+ * crash (the engine re-dispatches a task whose end it did not record; Batch and Lambda retry): each
+ * does at most once what must happen once (a release started, a record appended, a revert pushed).
+ */
+public final class PipelineRuntime {
+  private final RuntimePorts ports;
+  private final StepSupport support;
+  private final BuildStep build;
+  private final DeployStep deploy;
+  private final RollbackStep rollback;
+  private final RecordStep record;
+  private final DeployQueue queue;
+
+  /**
+   * A runtime whose deploy queue answers through {@code tokens}.
+   *
+   * @param ports the adapters
+   * @param tokens answers the deploy queue's waiting tasks, or null for a driver that serves no
+   *     queue state (the AWS runner): {@link #enqueue} and the slot release of {@link #record} then
+   *     fail
+   * @param badCommits bad commits beyond the environments' states (the audit trail)
+   * @param runEnded true for a run whose execution ended (frees a slot it still holds)
+   */
+  public PipelineRuntime(
+      RuntimePorts ports,
+      TaskTokens tokens,
+      DeployQueue.BadCommits badCommits,
+      Predicate<String> runEnded) {
+    this.ports = ports;
+    this.support = new StepSupport(ports);
+    StackTemplates templates = new StackTemplates(ports);
+    this.build = new BuildStep(support);
+    this.deploy = new DeployStep(support, templates, duration -> Thread.sleep(duration.toMillis()));
+    this.rollback = new RollbackStep(support, templates);
+    this.record = new RecordStep(support);
+    this.queue =
+        tokens == null
+            ? null
+            : new DeployQueue(
+                ports.environments(), ports.runs(), tokens, ports.listener(), badCommits, runEnded);
+  }
+
+  /** A runtime without a deploy queue (the AWS runner's jobs). */
+  public static PipelineRuntime withoutQueue(RuntimePorts ports) {
+    return new PipelineRuntime(ports, null, DeployQueue.BadCommits.NONE, run -> false);
+  }
+
+  /** The ports. */
+  public RuntimePorts ports() {
+    return ports;
+  }
+
+  /** Stores a new run's facts and records that it started. */
+  public void started(RunFacts facts) {
+    ports.runs().create(facts);
+    support.audit.record(
+        AuditEvent.RUN_STARTED, AuditRecorder.Run.of(facts), null, null, null, b -> b);
+    support.event(
+        facts.id(),
+        RunEvent.Kind.RUN_STARTED,
+        null,
+        RunFacts.shortId(facts.commit()) + " " + (facts.message() == null ? "" : facts.message()));
+  }
+
+  /** Records that the run is a deploy by hand to {@code environment}. */
+  public void manualDeploy(String run, String environment) {
+    support.audit.record(
+        AuditEvent.MANUAL_ACTION,
+        AuditRecorder.Run.of(ports.runs().get(run)),
+        environment,
+        null,
+        "deploy",
+        b -> b.action("deploy"));
+  }
+
+  /**
+   * What a rollback by hand returns to, decided before its run starts.
+   *
+   * @param target the commit to deploy again
+   * @param from the commit the environment ran, now marked bad; or empty
+   */
+  public record ManualRollback(String target, Optional<String> from) {}
+
+  /**
+   * Decides a rollback by hand: the commit to return to (the one given, or the good release before
+   * the current one) and marks the current commit bad, so that it is not deployed again
+   * automatically.
+   *
+   * @param toCommit the commit asked for, or null
+   * @throws IllegalArgumentException when there is nothing to roll back to
+   */
+  public ManualRollback manualRollback(String environment, String toCommit) {
+    EnvironmentState state = ports.environments().read(environment);
+    String target =
+        toCommit != null
+            ? toCommit
+            : state
+                .previousGood()
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "no earlier good release of " + environment + " to roll back to"));
+    Optional<String> from =
+        state.lastGood().map(EnvironmentState.LastGood::commit).filter(c -> !c.equals(target));
+    from.ifPresent(c -> ports.environments().update(environment, s -> s.withBad(c)));
+    return new ManualRollback(target, from);
+  }
+
+  /** Records a rollback by hand, whose run {@code run} redeploys the target. */
+  public void recordManualRollback(String run, String environment, ManualRollback rollback) {
+    AuditRecorder.Run facts = AuditRecorder.Run.of(ports.runs().get(run));
+    // The records are about the commit rolled back from; the run's own are about the target.
+    AuditRecorder.Run from = rollback.from().map(facts::about).orElse(facts);
+    support.audit.record(
+        AuditEvent.MANUAL_ACTION,
+        from,
+        environment,
+        null,
+        "rollback",
+        b ->
+            b.action("rollback")
+                .rolledBackTo(rollback.target().equals(from.commit()) ? null : rollback.target()));
+    // Last, so that the commit's note says what it is now: bad in this environment.
+    if (rollback.from().isPresent()) {
+      support.audit.record(AuditEvent.MARKED_BAD, from, environment, null, "manual", b -> b);
+    }
+  }
+
+  /**
+   * The pipeline of a checked-out commit, or empty when its file is missing or invalid (the run's
+   * build then fails and says why).
+   */
+  public static Optional<PipelineDefinition> readPipeline(Path workspace) {
+    try {
+      return Optional.of(StepSupport.parse(BuildStep.readPipelineFile(workspace)));
+    } catch (StepFailure invalid) {
+      return Optional.empty();
+    }
+  }
+
+  /** {@code validate}: numbers the run if it has no number yet; returns its facts. */
+  public RunFacts validate(String run) {
+    return build.validate(run);
+  }
+
+  /**
+   * {@code build}: checks out the commit, validates its pipeline file, builds it or reuses the
+   * artifact of its tree.
+   *
+   * @return the artifact digest
+   */
+  public String build(String run) {
+    return build.build(run);
+  }
+
+  /**
+   * The environment's {@code queue}: the run waits for the environment's deploy slot; its task
+   * token is answered when it gets it, or failed with {@link CairnError#SUPERSEDED} or {@link
+   * CairnError#SKIPPED}.
+   */
+  public List<QueueRules.Reply> enqueue(String run, String environment, String token) {
+    return queue().enqueue(run, environment, token);
+  }
+
+  /** Frees the environment's slot if the run holds it, and grants it to the next run. */
+  public List<QueueRules.Reply> release(String run, String environment) {
+    return queue().release(run, environment);
+  }
+
+  /** {@code plan}: what the deployment will change; records that it started. */
+  public ObjectNode plan(String run, String environment) {
+    return deploy.plan(run, environment);
+  }
+
+  /** {@code apply}: migrates, starts and switches to the run's release (or deploys the stack). */
+  public void apply(String run, String environment) {
+    deploy.apply(run, environment);
+  }
+
+  /** {@code verify}: the bake; the release becomes the environment's last good one. */
+  public void verify(String run, String environment) {
+    deploy.verify(run, environment);
+  }
+
+  /**
+   * {@code rollback}: back to the last good release; the commit is marked bad.
+   *
+   * @param errorJson the error that caused it, as the state machine's JSON text, or null
+   */
+  public void rollback(String run, String environment, String errorJson) {
+    rollback.rollback(run, environment, errorJson);
+  }
+
+  /**
+   * A record state: the outcome goes into the run's facts and the audit trail; for an environment,
+   * its deploy slot is released.
+   *
+   * @param environment the environment, or null for the build's outcome
+   * @param error the error that led to the outcome (a failed build, a skip), or null
+   */
+  public void record(String run, String environment, RecordedOutcome outcome, AuditError error) {
+    record.record(run, environment, outcome, error);
+    if (environment != null && queue != null) {
+      // After the record: the next run's plan and rollback read what this one left.
+      queue.release(run, environment);
+    }
+  }
+
+  /** {@code destroy}: stops every release of the environment. */
+  public void destroy(String run, String environment) {
+    DeployTarget.Processes target = support.processes("destroying an environment");
+    for (Release release : target.deployer().running(environment)) {
+      target.deployer().stop(release);
+    }
+    support.event(run, RunEvent.Kind.RUN_ENDED, environment, environment + " destroyed");
+  }
+
+  private DeployQueue queue() {
+    if (queue == null) {
+      throw new StepFailure(CairnError.INVALID_JOB, "this driver serves no deploy queue");
+    }
+    return queue;
+  }
+}

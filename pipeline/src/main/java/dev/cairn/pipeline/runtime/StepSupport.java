@@ -1,0 +1,173 @@
+package dev.cairn.pipeline.runtime;
+
+import dev.cairn.pipeline.file.EnvironmentSpec;
+import dev.cairn.pipeline.file.PipelineDefinition;
+import dev.cairn.pipeline.file.PipelineFileException;
+import dev.cairn.pipeline.file.PipelineFileParser;
+import dev.cairn.pipeline.file.ServiceSpec;
+import dev.cairn.pipeline.port.Release;
+import dev.cairn.pipeline.port.ReleaseSpec;
+import dev.cairn.pipeline.port.RunEvent;
+import dev.cairn.pipeline.port.ServiceEndpoint;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What the steps share: the ports, the audit recorder, and the few operations more than one step
+ * needs (the run's pipeline, an environment's services, starting a release from an artifact).
+ */
+final class StepSupport {
+  /** The pipeline file's name in the application repository. */
+  static final String PIPELINE_FILE = "cairn.yml";
+
+  final RuntimePorts ports;
+  final AuditRecorder audit;
+
+  StepSupport(RuntimePorts ports) {
+    this.ports = ports;
+    this.audit =
+        new AuditRecorder(
+            ports.audit(), ports.cairnVersion(), ports.secrets(), ports.listener(), ports.clock());
+  }
+
+  void event(String run, RunEvent.Kind kind, String environment, String message) {
+    ports.listener().event(new RunEvent(run, kind, environment, message));
+  }
+
+  /** The pipeline a run was validated with (its file's text is in the run's facts). */
+  PipelineDefinition pipeline(RunFacts facts) {
+    if (facts.pipelineFile() == null) {
+      throw new StepFailure(
+          CairnError.INVALID_JOB, "the run " + facts.id() + " has no validated pipeline file");
+    }
+    return parse(facts.pipelineFile());
+  }
+
+  static PipelineDefinition parse(String text) {
+    try {
+      return PipelineFileParser.parse(PIPELINE_FILE, text);
+    } catch (PipelineFileException e) {
+      throw new StepFailure(CairnError.INVALID_PIPELINE, e.getMessage());
+    }
+  }
+
+  /** The environment's part of the run's pipeline. */
+  EnvironmentSpec environment(RunFacts facts, String environment) {
+    return pipeline(facts)
+        .environment(environment)
+        .orElseThrow(
+            () ->
+                new StepFailure(
+                    CairnError.INVALID_PIPELINE,
+                    "the pipeline has no environment named '" + environment + "'"));
+  }
+
+  /** The process target, or a failure naming what the environment's target cannot do. */
+  DeployTarget.Processes processes(String what) {
+    if (ports.target() instanceof DeployTarget.Processes processes) {
+      return processes;
+    }
+    throw new StepFailure(CairnError.NOT_SUPPORTED, what + " is not possible on a stack target");
+  }
+
+  /** Provisions (or finds) the environment's services. */
+  Map<String, ServiceEndpoint> services(EnvironmentSpec environment) {
+    Map<String, ServiceEndpoint> endpoints = new HashMap<>();
+    if (environment.services().isEmpty()) {
+      return endpoints;
+    }
+    DeployTarget.Processes target = processes("provisioning services");
+    if (target.services() == null) {
+      throw new StepFailure(
+          CairnError.INVALID_PIPELINE,
+          "environment "
+              + environment.name()
+              + " declares services, which this driver does not provision");
+    }
+    for (ServiceSpec service : environment.services().values()) {
+      endpoints.put(service.name(), target.services().ensure(environment.name(), service));
+    }
+    return endpoints;
+  }
+
+  /** Unpacks an artifact into a release directory, unless it is there already. */
+  Path unpack(String artifact, String environment, String run) {
+    Path directory = ports.releaseDirectory(environment, run);
+    try {
+      if (!Files.exists(directory)) {
+        Files.createDirectories(directory.getParent());
+        ports.artifacts().extract(artifact, directory);
+      }
+      return directory;
+    } catch (IOException e) {
+      throw new StepFailure(
+          CairnError.ARTIFACT_FAILED, "artifact " + artifact + " could not be unpacked: " + e);
+    }
+  }
+
+  /** The release's variables: the job environment under the app's own, references resolved. */
+  Variables.Resolved releaseVariables(
+      EnvironmentSpec environment,
+      String commit,
+      String artifact,
+      Map<String, ServiceEndpoint> endpoints) {
+    Variables.Resolved app =
+        Variables.resolve(
+            environment.app().env(),
+            new Variables.Context(commit, environment.name(), artifact, endpoints),
+            ports.secrets());
+    Map<String, String> env = new HashMap<>(ports.jobEnvironment());
+    env.putAll(app.env());
+    return new Variables.Resolved(env, app.masked());
+  }
+
+  /** Starts a release of {@code commit} and waits until it is healthy; stops it if it is not. */
+  Release startHealthy(
+      EnvironmentSpec environment,
+      String commit,
+      String artifact,
+      Path directory,
+      Map<String, String> env,
+      CairnError onUnhealthy) {
+    DeployTarget.Processes target = processes("starting a release");
+    Release release =
+        target
+            .deployer()
+            .start(
+                new ReleaseSpec(
+                    environment.name(),
+                    commit,
+                    artifact,
+                    directory,
+                    environment.app().start(),
+                    env,
+                    environment.app().port()));
+    awaitHealthy(target, release, environment, commit, onUnhealthy);
+    return release;
+  }
+
+  void awaitHealthy(
+      DeployTarget.Processes target,
+      Release release,
+      EnvironmentSpec environment,
+      String commit,
+      CairnError onUnhealthy) {
+    if (!target
+        .deployer()
+        .awaitHealthy(release, environment.health(), environment.app().startTimeout())) {
+      target.deployer().stop(release);
+      throw new StepFailure(
+          onUnhealthy,
+          "the release of "
+              + RunFacts.shortId(commit)
+              + " did not pass its health check "
+              + environment.health().path()
+              + " within "
+              + environment.app().startTimeout().toSeconds()
+              + "s");
+    }
+  }
+}

@@ -1,0 +1,335 @@
+package dev.cairn.pipeline.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.pipeline.audit.InMemoryAuditLog;
+import dev.cairn.pipeline.file.HealthSpec;
+import dev.cairn.pipeline.port.ArtifactStore;
+import dev.cairn.pipeline.port.Deployer;
+import dev.cairn.pipeline.port.JobExecutor;
+import dev.cairn.pipeline.port.JobOutput;
+import dev.cairn.pipeline.port.JobResult;
+import dev.cairn.pipeline.port.JobSpec;
+import dev.cairn.pipeline.port.Release;
+import dev.cairn.pipeline.port.ReleaseSpec;
+import dev.cairn.pipeline.port.RunEvent;
+import dev.cairn.pipeline.port.SecretStore;
+import dev.cairn.pipeline.port.SourceCheckout;
+import dev.cairn.pipeline.runtime.memory.InMemoryEnvironmentStore;
+import dev.cairn.pipeline.runtime.memory.InMemoryRunStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The runtime over in-memory adapters: commits are maps of files, a build step {@code write FILE
+ * TEXT} writes a file and {@code fail} fails, releases are records whose health a test decides per
+ * commit. Nothing starts a process, so every test of the runtime's rules runs in milliseconds.
+ */
+final class RuntimeFixture {
+  final Map<String, Map<String, String>> commits = new HashMap<>();
+  final InMemoryRunStore runs = new InMemoryRunStore();
+  final InMemoryEnvironmentStore environments = new InMemoryEnvironmentStore();
+  final InMemoryAuditLog audit = new InMemoryAuditLog();
+  final List<RunEvent> events = new CopyOnWriteArrayList<>();
+  final Map<String, String> secrets = new ConcurrentHashMap<>();
+  final FakeDeployer deployer = new FakeDeployer();
+  final FakeArtifacts artifacts = new FakeArtifacts();
+  final RecordingTokens tokens = new RecordingTokens();
+  final List<JobSpec> jobs = new CopyOnWriteArrayList<>();
+  final PipelineRuntime runtime;
+  private final Path work;
+  private int submitted;
+
+  RuntimeFixture(Path work) {
+    this.work = work;
+    RuntimePorts ports =
+        RuntimePorts.builder()
+            .runs(runs)
+            .environments(environments)
+            .jobs(new FakeJobs())
+            .artifacts(artifacts)
+            .secrets(new MapSecrets())
+            .source(checkout())
+            .target(new DeployTarget.Processes(deployer, null))
+            .listener(events::add)
+            .audit(audit)
+            .workDirectory(work)
+            .cairnVersion("test")
+            .build();
+    runtime = new PipelineRuntime(ports, tokens, DeployQueue.BadCommits.NONE, run -> false);
+  }
+
+  /** A commit of a pipeline file (and nothing else): its id is made from its text. */
+  String commit(String cairnYml) {
+    String id = sha1(cairnYml + commits.size());
+    commits.put(id, Map.of("cairn.yml", cairnYml));
+    return id;
+  }
+
+  /** Submits a run of a commit the way a driver does; returns its id. */
+  String submit(String commit, RunFacts.Trigger trigger, String onlyEnvironment) {
+    submitted++;
+    String id = String.format("%06d-%s", submitted, commit.substring(0, 7));
+    long number = runs.nextSequence();
+    runtime.started(
+        RunFacts.submitted(
+            id,
+            commit,
+            sha1("tree " + commit),
+            "message of " + commit.substring(0, 7),
+            trigger,
+            null,
+            onlyEnvironment,
+            number,
+            Instant.parse("2026-12-01T10:00:00Z")));
+    return id;
+  }
+
+  /** Runs a pushed commit through build and one environment like the state machine does. */
+  String deploy(String commit, String environment) {
+    String run = submit(commit, RunFacts.Trigger.PUSH, null);
+    runtime.validate(run);
+    runtime.build(run);
+    runThrough(run, environment);
+    return run;
+  }
+
+  /** An environment's part of the state machine: queue, plan, apply, verify, record/rollback. */
+  void runThrough(String run, String environment) {
+    String token = "token-" + run + "-" + environment;
+    runtime.enqueue(run, environment, token);
+    if (!"granted".equals(tokens.answers.get(token))) {
+      return;
+    }
+    try {
+      runtime.plan(run, environment);
+      runtime.apply(run, environment);
+      runtime.verify(run, environment);
+      runtime.record(run, environment, RecordedOutcome.DEPLOYED, null);
+    } catch (StepFailure failure) {
+      runtime.rollback(
+          run,
+          environment,
+          "{\"Error\":\"" + failure.error() + "\",\"Cause\":\"" + failure.cause() + "\"}");
+      runtime.record(run, environment, RecordedOutcome.ROLLED_BACK, null);
+    }
+  }
+
+  List<String> recordEvents() {
+    return audit.records().stream()
+        .map(r -> r.event().wireName() + (r.environment() == null ? "" : " " + r.environment()))
+        .toList();
+  }
+
+  private SourceCheckout checkout() {
+    return (commit, target) -> {
+      Map<String, String> files = commits.get(commit);
+      if (files == null) {
+        throw new IOException("no commit " + commit);
+      }
+      Files.createDirectories(target);
+      for (var file : files.entrySet()) {
+        Files.writeString(target.resolve(file.getKey()), file.getValue());
+      }
+    };
+  }
+
+  static String sha1(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Steps: {@code write FILE TEXT} writes a file into the workspace, {@code fail} fails. */
+  final class FakeJobs implements JobExecutor {
+    @Override
+    public CompletableFuture<JobResult> run(JobSpec job, JobOutput output) {
+      jobs.add(job);
+      for (var step : job.steps()) {
+        String[] words = step.run().split(" ", 3);
+        if (words[0].equals("fail")) {
+          output.line(step.name(), "the step prints " + job.env().getOrDefault("TOKEN", "-"));
+          return CompletableFuture.completedFuture(
+              new JobResult(
+                  JobResult.Outcome.FAILED,
+                  step.name(),
+                  1,
+                  null,
+                  "step '" + step.name() + "' failed with exit code 1"));
+        }
+        if (words[0].equals("write")) {
+          try {
+            Path file = job.workspace().resolve(words[1]);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, words.length > 2 ? words[2] : "");
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+      }
+      return CompletableFuture.completedFuture(
+          new JobResult(JobResult.Outcome.SUCCEEDED, null, 0, null, "succeeded"));
+    }
+
+    @Override
+    public void cancel(String jobId) {}
+  }
+
+  /** Artifacts by the digest of a single file's bytes. */
+  static final class FakeArtifacts implements ArtifactStore {
+    final Map<String, byte[]> stored = new ConcurrentHashMap<>();
+    final Map<String, String> trees = new ConcurrentHashMap<>();
+
+    @Override
+    public String put(Path file) throws IOException {
+      byte[] bytes = Files.readAllBytes(file);
+      String digest = "sha256:" + sha1(new String(bytes, StandardCharsets.UTF_8));
+      stored.put(digest, bytes);
+      return digest;
+    }
+
+    @Override
+    public void extract(String digest, Path target) throws IOException {
+      Files.createDirectories(target);
+      Files.write(target.resolve("artifact"), stored.get(digest));
+    }
+
+    @Override
+    public boolean contains(String digest) {
+      return stored.containsKey(digest);
+    }
+
+    @Override
+    public void recordTree(String treeId, String digest) {
+      trees.put(treeId, digest);
+    }
+
+    @Override
+    public Optional<String> forTree(String treeId) {
+      return Optional.ofNullable(trees.get(treeId));
+    }
+  }
+
+  /** Releases as records; a commit in {@link #unhealthy} never answers its health check. */
+  static final class FakeDeployer implements Deployer {
+    final Set<String> unhealthy = ConcurrentHashMap.newKeySet();
+    final Map<String, Release> live = new ConcurrentHashMap<>();
+    final List<Release> running = new CopyOnWriteArrayList<>();
+    final List<ReleaseSpec> started = new CopyOnWriteArrayList<>();
+    private final AtomicInteger ids = new AtomicInteger();
+
+    @Override
+    public Release start(ReleaseSpec spec) {
+      Release release =
+          new Release(
+              spec.environment(),
+              "release-" + ids.incrementAndGet(),
+              spec.commit(),
+              spec.artifactDigest(),
+              9000 + ids.get(),
+              1000 + ids.get());
+      running.add(release);
+      started.add(spec);
+      return release;
+    }
+
+    @Override
+    public boolean awaitHealthy(Release release, HealthSpec health, Duration timeout) {
+      return checkHealth(release, health);
+    }
+
+    @Override
+    public boolean checkHealth(Release release, HealthSpec health) {
+      return running.contains(release) && !unhealthy.contains(release.commit());
+    }
+
+    @Override
+    public void switchTraffic(Release release) {
+      live.put(release.environment(), release);
+    }
+
+    @Override
+    public void stop(Release release) {
+      running.remove(release);
+    }
+
+    @Override
+    public Optional<Release> live(String environment) {
+      return Optional.ofNullable(live.get(environment));
+    }
+
+    @Override
+    public List<Release> running(String environment) {
+      return running.stream().filter(r -> r.environment().equals(environment)).toList();
+    }
+
+    @Override
+    public void adopt() {}
+  }
+
+  /** Remembers the answer each token got: {@code granted} or the error name. */
+  static final class RecordingTokens implements TaskTokens {
+    final Map<String, String> answers = new ConcurrentHashMap<>();
+
+    @Override
+    public void succeed(String token, JsonNode output) {
+      answers.put(token, "granted");
+    }
+
+    @Override
+    public void fail(String token, String error, String cause) {
+      answers.put(token, error);
+    }
+  }
+
+  final class MapSecrets implements SecretStore {
+    @Override
+    public Optional<String> get(String name) {
+      return Optional.ofNullable(secrets.get(name));
+    }
+
+    @Override
+    public void put(String name, String value) {
+      secrets.put(name, value);
+    }
+
+    @Override
+    public String getOrGenerate(String name) {
+      return secrets.computeIfAbsent(name, n -> "generated-" + n);
+    }
+
+    @Override
+    public Set<String> values() {
+      return Set.copyOf(secrets.values());
+    }
+  }
+
+  Path work() {
+    return work;
+  }
+
+  List<String> kinds() {
+    List<String> kinds = new ArrayList<>();
+    events.forEach(e -> kinds.add(e.kind().wireName()));
+    return kinds;
+  }
+}
