@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.aws.AwsException;
 import dev.cairn.aws.cloudformation.DeployResult;
 import dev.cairn.aws.cloudformation.StackRelease;
-import dev.cairn.aws.lambda.run.RunFacts;
+import dev.cairn.aws.run.RunFacts;
 import dev.cairn.engine.json.Json;
 import dev.cairn.git.GitRemoteException;
 import dev.cairn.git.workspace.Workspace;

@@ -1,14 +1,14 @@
 package dev.cairn.aws.runner;
 
 import dev.cairn.aws.cloudformation.CloudFormationDeployer;
-import dev.cairn.aws.lambda.AwsClients;
-import dev.cairn.aws.lambda.LambdaSettings;
-import dev.cairn.aws.lambda.lastgood.TrailLastGood;
-import dev.cairn.aws.lambda.run.RunFacts;
+import dev.cairn.aws.config.AwsClients;
+import dev.cairn.aws.config.LambdaSettings;
+import dev.cairn.aws.run.RunFacts;
 import dev.cairn.aws.s3.S3ArtifactStore;
 import dev.cairn.aws.secrets.SecretsManagerSecretStore;
 import dev.cairn.aws.sqs.SqsStatusPublisher;
 import dev.cairn.git.RemoteCredentials;
+import dev.cairn.git.audit.TrailLastGood;
 import dev.cairn.local.deploy.ProcessDeployer;
 import dev.cairn.local.job.LocalJobExecutor;
 import dev.cairn.pipeline.port.Deployer;
