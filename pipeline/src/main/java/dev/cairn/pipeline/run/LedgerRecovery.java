@@ -2,8 +2,8 @@ package dev.cairn.pipeline.run;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.engine.json.Json;
 import dev.cairn.pipeline.audit.ReleaseMemory;
+import dev.cairn.pipeline.json.Json;
 import dev.cairn.pipeline.port.AuditHistory;
 import java.io.IOException;
 import java.nio.file.Files;

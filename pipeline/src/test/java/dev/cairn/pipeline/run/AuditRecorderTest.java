@@ -3,11 +3,11 @@ package dev.cairn.pipeline.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.engine.json.Json;
 import dev.cairn.pipeline.audit.AuditEvent;
 import dev.cairn.pipeline.audit.AuditRecord;
 import dev.cairn.pipeline.audit.AuditTrigger;
 import dev.cairn.pipeline.audit.InMemoryAuditLog;
+import dev.cairn.pipeline.json.Json;
 import dev.cairn.pipeline.port.AuditDeliveryStatus;
 import dev.cairn.pipeline.port.AuditLog;
 import dev.cairn.pipeline.port.SecretStore;

@@ -6,7 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.cairn.aws.config.AwsClients;
 import dev.cairn.aws.config.LambdaSettings;
-import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.json.Json;
 import dev.cairn.pipeline.port.SecretStore;
 import dev.cairn.pipeline.port.StatusMessage;
 import java.net.URI;

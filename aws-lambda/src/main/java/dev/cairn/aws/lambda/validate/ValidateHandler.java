@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.aws.config.LambdaSettings;
 import dev.cairn.aws.lambda.queue.RunSequence;
 import dev.cairn.aws.run.RunFacts;
-import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cairn.aws.config.LambdaSettings;
-import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.json.Json;
 import dev.cairn.pipeline.port.SecretStore;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

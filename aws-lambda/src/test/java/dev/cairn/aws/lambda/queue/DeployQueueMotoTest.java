@@ -7,7 +7,7 @@ import dev.cairn.aws.run.RunFacts;
 import dev.cairn.aws.sfn.StepFunctionsExecutionControl;
 import dev.cairn.aws.testing.EmulatorClients;
 import dev.cairn.aws.testing.MotoExtension;
-import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.json.Json;
 import java.net.URI;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;

@@ -10,7 +10,7 @@ import dev.cairn.aws.config.AwsClients;
 import dev.cairn.aws.testing.EmulatorClients;
 import dev.cairn.aws.testing.Moto;
 import dev.cairn.aws.testing.MotoExtension;
-import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
