@@ -5,9 +5,10 @@ import picocli.CommandLine;
 
 /**
  * Turns exceptions into a one-paragraph message on stderr and an exit code. Stack traces are shown
- * only for bugs, and only when CAIRN_DEBUG is set.
+ * only for bugs, and only when CAIRN_DEBUG is set. Public because {@code cairn aws} (module {@code
+ * aws-cli}, its own jar) reports errors the same way.
  */
-final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+public final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
   @Override
   public int handleExecutionException(
       Exception exception, CommandLine commandLine, CommandLine.ParseResult parseResult) {
@@ -27,7 +28,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     return code;
   }
 
-  static int exitCodeOf(Throwable exception) {
+  /** The exit code for {@code exception}: invalid input (2) for a person's mistake, else 70. */
+  public static int exitCodeOf(Throwable exception) {
     if (exception instanceof UserInputException
         || exception instanceof InvalidDefinitionException
         || exception instanceof IllegalArgumentException) {

@@ -2,10 +2,10 @@ package dev.cairn.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.engine.json.Json;
 import dev.cairn.git.audit.AuditTrail;
 import dev.cairn.pipeline.audit.AuditEvent;
 import dev.cairn.pipeline.audit.TrailEntry;
+import dev.cairn.pipeline.json.Json;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -96,7 +96,7 @@ public final class HistoryCommand implements Callable<Integer> {
     }
     Collections.reverse(entries);
     if (json) {
-      ArrayNode array = Json.NODES.arrayNode();
+      ArrayNode array = Json.array();
       entries.forEach(e -> array.add(toJson(e)));
       System.out.println(Json.write(array));
       return ExitCodes.OK;

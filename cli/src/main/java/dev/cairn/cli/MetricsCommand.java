@@ -2,10 +2,10 @@ package dev.cairn.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.engine.json.Json;
 import dev.cairn.git.audit.AuditTrail;
 import dev.cairn.pipeline.audit.AuditRecord;
 import dev.cairn.pipeline.audit.DoraMetrics;
+import dev.cairn.pipeline.json.Json;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;

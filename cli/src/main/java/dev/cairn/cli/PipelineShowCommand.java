@@ -1,9 +1,9 @@
 package dev.cairn.cli;
 
-import dev.cairn.engine.json.Json;
 import dev.cairn.pipeline.compile.PipelineCompiler;
 import dev.cairn.pipeline.file.EnvironmentSpec;
 import dev.cairn.pipeline.file.PipelineDefinition;
+import dev.cairn.pipeline.json.Json;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -6,7 +6,9 @@ import dev.cairn.aws.runner.RunnerJob;
 import dev.cairn.aws.runner.RunnerResult;
 import dev.cairn.aws.runner.RunnerSetup;
 import dev.cairn.aws.runner.StepsJob;
-import dev.cairn.engine.json.Json;
+import dev.cairn.local.deploy.ProcessDeployer;
+import dev.cairn.local.job.LocalJobExecutor;
+import dev.cairn.pipeline.json.Json;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
@@ -33,6 +35,12 @@ import picocli.CommandLine.Parameters;
       "configuration, 3 AWS or the git host unavailable (the job definition retries it)."
     })
 public final class RunnerCommand implements Callable<Integer> {
+  /** The runner's jobs and process releases run as on one machine, by the local adapter. */
+  static final RunnerSetup.Machine MACHINE =
+      new RunnerSetup.Machine(
+          logs -> new LocalJobExecutor(LocalJobExecutor.Options.builder(logs).build()),
+          ProcessDeployer::new);
+
   @Parameters(index = "0", paramLabel = "JOB", description = "The job to run.")
   String job;
 
@@ -78,7 +86,7 @@ public final class RunnerCommand implements Callable<Integer> {
     }
     Runner runner;
     try {
-      runner = RunnerSetup.fromEnvironment(System.getenv(), System.out);
+      runner = RunnerSetup.fromEnvironment(System.getenv(), System.out, MACHINE);
     } catch (IllegalStateException e) {
       throw new UserInputException(e.getMessage());
     }

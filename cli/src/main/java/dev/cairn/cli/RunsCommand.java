@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.cli.loop.RunsView;
-import dev.cairn.engine.json.Json;
 import dev.cairn.engine.store.SqliteExecutionStore;
+import dev.cairn.pipeline.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -30,7 +30,7 @@ public final class RunsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ArrayNode runs = read(CairnHome.path());
-    ArrayNode shown = Json.NODES.arrayNode();
+    ArrayNode shown = Json.array();
     for (int i = 0; i < Math.min(limit, runs.size()); i++) {
       shown.add(runs.get(i));
     }
@@ -49,7 +49,7 @@ public final class RunsCommand implements Callable<Integer> {
   static ArrayNode read(Path home) {
     Path database = home.resolve("engine").resolve("runs.db");
     if (!Files.exists(database)) {
-      return Json.NODES.arrayNode();
+      return Json.array();
     }
     try (SqliteExecutionStore store = SqliteExecutionStore.open(database)) {
       return RunsView.of(store.list(), id -> runFacts(home, id));

@@ -2,7 +2,7 @@ package dev.cairn.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.json.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

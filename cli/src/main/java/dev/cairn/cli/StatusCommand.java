@@ -3,7 +3,7 @@ package dev.cairn.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,8 +47,7 @@ public final class StatusCommand implements Callable<Integer> {
             environment.put("port", deployment.get("stablePort").asInt());
           }
           environment.put("lastGood", ledger.path("lastGood").path("commit").asText(null));
-          environment.set(
-              "bad", ledger.path("bad").isArray() ? ledger.get("bad") : Json.NODES.arrayNode());
+          environment.set("bad", ledger.path("bad").isArray() ? ledger.get("bad") : Json.array());
           environment.put("deploying", ledger.path("holder").asText(null));
         }
       }

@@ -44,15 +44,13 @@ class ImageDefinitionsTest {
   void theRunnerImageCopiesTheCliJarAndItsLibrariesAndRunsTheRunnerCommand() throws Exception {
     String dockerfile = Files.readString(ROOT.resolve("aws/images/runner/Dockerfile"));
     assertThat(copySources("aws/images/runner/Dockerfile"))
-        .containsExactlyInAnyOrder("cli/target/runner-lib/", "cli/target/cairn.jar");
-    // The cli module's build makes exactly those: finalName cairn, dependencies without the CDK
-    // in target/runner-lib (the runner never synthesizes; a smaller image pulls faster).
+        .containsExactlyInAnyOrder("cli/target/lib/", "cli/target/cairn.jar");
+    // The cli module's build makes exactly those: finalName cairn, its dependencies in target/lib
+    // (no CDK among them: AwsCommandTest checks the class path).
     String pom = Files.readString(ROOT.resolve("cli/pom.xml"));
     assertThat(pom).contains("<finalName>cairn</finalName>");
-    assertThat(pom)
-        .contains("<outputDirectory>${project.build.directory}/runner-lib</outputDirectory>")
-        .contains("<excludeGroupIds>software.amazon.awscdk,");
-    assertThat(dockerfile).contains("COPY cli/target/runner-lib/ /opt/cairn/lib/");
+    assertThat(pom).contains("<outputDirectory>${project.build.directory}/lib</outputDirectory>");
+    assertThat(dockerfile).contains("COPY cli/target/lib/ /opt/cairn/lib/");
     assertThat(dockerfile).contains("\"-jar\", \"/opt/cairn/cairn.jar\", \"runner\"]");
     assertThat(new CommandLine(new CairnCommand()).getSubcommands()).containsKey("runner");
   }

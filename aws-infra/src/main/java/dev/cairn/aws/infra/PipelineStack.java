@@ -1,12 +1,12 @@
 package dev.cairn.aws.infra;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.engine.json.Json;
 import dev.cairn.pipeline.compile.CompileTarget;
 import dev.cairn.pipeline.compile.PipelineCompiler;
 import dev.cairn.pipeline.file.PipelineDefinition;
 import dev.cairn.pipeline.file.PipelineFileException;
 import dev.cairn.pipeline.file.PipelineFileParser;
+import dev.cairn.pipeline.json.Json;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.util.LinkedHashMap;

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.engine.definition.DefinitionParser;
-import dev.cairn.engine.json.Json;
 import dev.cairn.pipeline.compile.CompileTarget;
 import dev.cairn.pipeline.compile.PipelineCompiler;
 import dev.cairn.pipeline.file.PipelineFileParser;
+import dev.cairn.pipeline.json.Json;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

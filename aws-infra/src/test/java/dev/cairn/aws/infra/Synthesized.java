@@ -1,7 +1,7 @@
 package dev.cairn.aws.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@
  * GitHub webhook receiver ({@code webhook}), the audit writer ({@code audit}), the last-good lookup
  * ({@code lastgood}) and the status notifier ({@code status}). Each handler has a no-argument
  * constructor that Lambda uses (configuration from environment variables, see {@link
- * dev.cairn.aws.lambda.LambdaSettings}) and a constructor taking its collaborators, which tests use
+ * dev.cairn.aws.config.LambdaSettings}) and a constructor taking its collaborators, which tests use
  * to point it at local emulators.
  */
 package dev.cairn.aws.lambda;

@@ -1,7 +1,7 @@
 package dev.cairn.aws.runner;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.json.Json;
 
 /**
  * How a job ended: written as JSON to {@code runs/<run>/results/<job>.json} in the bucket (the

@@ -1,17 +1,16 @@
 package dev.cairn.aws.runner;
 
 import dev.cairn.aws.cloudformation.CloudFormationDeployer;
-import dev.cairn.aws.lambda.AwsClients;
-import dev.cairn.aws.lambda.LambdaSettings;
-import dev.cairn.aws.lambda.lastgood.TrailLastGood;
-import dev.cairn.aws.lambda.run.RunFacts;
+import dev.cairn.aws.config.AwsClients;
+import dev.cairn.aws.config.LambdaSettings;
+import dev.cairn.aws.run.RunFacts;
 import dev.cairn.aws.s3.S3ArtifactStore;
 import dev.cairn.aws.secrets.SecretsManagerSecretStore;
 import dev.cairn.aws.sqs.SqsStatusPublisher;
 import dev.cairn.git.RemoteCredentials;
-import dev.cairn.local.deploy.ProcessDeployer;
-import dev.cairn.local.job.LocalJobExecutor;
+import dev.cairn.git.audit.TrailLastGood;
 import dev.cairn.pipeline.port.Deployer;
+import dev.cairn.pipeline.port.JobExecutor;
 import dev.cairn.pipeline.port.SecretStore;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,6 +19,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -54,12 +55,25 @@ public final class RunnerSetup {
   private RunnerSetup() {}
 
   /**
+   * What runs processes on the runner's own machine, given by the command that starts the runner
+   * (the {@code cairn runner} command wires {@code cairn-local}'s), so that this module does not
+   * depend on the local adapter.
+   *
+   * @param jobs the executor of build and step jobs, given its log directory
+   * @param processes the deployer of {@code CAIRN_DEPLOYER=process}, given its directory and the
+   *     application's secrets
+   */
+  public record Machine(
+      Function<Path, JobExecutor> jobs, BiFunction<Path, SecretStore, Deployer> processes) {}
+
+  /**
    * The runner the environment describes.
    *
+   * @param machine what runs the jobs' processes (and releases, for {@code process})
    * @throws IllegalStateException naming a missing or bad variable
    */
-  public static Runner fromEnvironment(Map<String, String> environment, PrintStream out)
-      throws IOException {
+  public static Runner fromEnvironment(
+      Map<String, String> environment, PrintStream out, Machine machine) throws IOException {
     Settings settings = Settings.read(environment);
     Path work = settings.work();
     Files.createDirectories(work);
@@ -88,7 +102,7 @@ public final class RunnerSetup {
     Deployer deployer = null;
     StackTarget stacks = null;
     if (settings.stackPrefix() == null) {
-      deployer = new ProcessDeployer(work.resolve("deployments"), secrets);
+      deployer = machine.processes().apply(work.resolve("deployments"), secrets);
     } else {
       stacks =
           new StackTarget(
@@ -110,7 +124,7 @@ public final class RunnerSetup {
             new SqsStatusPublisher(
                 SqsClient.create(), settings.statusQueueUrl(), settings.repository()),
             scratch -> new GitSource(remote, settings.branch(), credentials, scratch),
-            new LocalJobExecutor(LocalJobExecutor.Options.builder(work.resolve("logs")).build()),
+            machine.jobs().apply(work.resolve("logs")),
             deployer,
             stacks,
             null,

@@ -2,8 +2,8 @@ package dev.cairn.aws.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.aws.batch.BatchJobRequest;
-import dev.cairn.engine.json.Json;
 import dev.cairn.pipeline.file.StepSpec;
+import dev.cairn.pipeline.json.Json;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

@@ -3,8 +3,8 @@ package dev.cairn.aws.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.aws.cloudformation.CloudFormationDeployer;
-import dev.cairn.aws.lambda.run.RunFacts;
 import dev.cairn.aws.lambda.testing.GitHttpServer;
+import dev.cairn.aws.run.RunFacts;
 import dev.cairn.aws.s3.S3ArtifactStore;
 import dev.cairn.aws.secrets.SecretsManagerSecretStore;
 import dev.cairn.aws.sqs.SqsStatusPublisher;

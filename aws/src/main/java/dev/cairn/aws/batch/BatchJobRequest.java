@@ -1,8 +1,8 @@
 package dev.cairn.aws.batch;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.cairn.engine.json.Json;
 import dev.cairn.pipeline.file.StepSpec;
+import dev.cairn.pipeline.json.Json;
 import dev.cairn.pipeline.port.JobSpec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,7 +70,7 @@ public record BatchJobRequest(
    * is the spec's, raised to Batch's minimum of 60 s.
    */
   public static BatchJobRequest forSteps(JobSpec spec) {
-    ArrayNode steps = Json.MAPPER.createArrayNode();
+    ArrayNode steps = Json.array();
     for (StepSpec step : spec.steps()) {
       steps.addObject().put("name", step.name()).put("run", step.run());
     }

@@ -2,7 +2,7 @@ package dev.cairn.aws.s3;
 
 import dev.cairn.aws.AwsErrors;
 import dev.cairn.aws.AwsException;
-import dev.cairn.local.artifact.Archive;
+import dev.cairn.pipeline.artifact.Archive;
 import dev.cairn.pipeline.port.ArtifactStore;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;

@@ -2,7 +2,7 @@ package dev.cairn.aws.sfn;
 
 import dev.cairn.aws.AwsErrors;
 import dev.cairn.aws.AwsException;
-import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.json.Json;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;

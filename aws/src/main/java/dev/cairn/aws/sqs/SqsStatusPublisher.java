@@ -3,7 +3,7 @@ package dev.cairn.aws.sqs;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.aws.AwsErrors;
 import dev.cairn.aws.AwsException;
-import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.json.Json;
 import dev.cairn.pipeline.port.StatusMessage;
 import dev.cairn.pipeline.port.StatusPublisher;
 import java.nio.charset.StandardCharsets;

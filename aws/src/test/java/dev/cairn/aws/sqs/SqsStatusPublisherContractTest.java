@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cairn.aws.AwsException;
 import dev.cairn.aws.testing.EmulatorClients;
-import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.json.Json;
 import dev.cairn.pipeline.port.StatusMessage;
 import dev.cairn.pipeline.port.StatusPublisher;
 import dev.cairn.pipeline.port.StatusPublisherContract;

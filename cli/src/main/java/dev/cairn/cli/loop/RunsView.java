@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.engine.execution.ExecutionDescription;
-import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.json.Json;
 import java.util.List;
 import java.util.function.Function;
 
@@ -18,7 +18,7 @@ public final class RunsView {
    */
   public static ArrayNode of(
       List<ExecutionDescription> executions, Function<String, ObjectNode> facts) {
-    ArrayNode runs = Json.NODES.arrayNode();
+    ArrayNode runs = Json.array();
     for (ExecutionDescription execution : executions) {
       ObjectNode run = runs.addObject();
       ObjectNode known = facts.apply(execution.name());

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cairn.cli.loop.LoopHarness.Outcome;
-import dev.cairn.engine.json.Json;
 import dev.cairn.local.secret.FileSecretStore;
 import dev.cairn.pipeline.audit.AuditEvent;
 import dev.cairn.pipeline.audit.AuditRecord;
 import dev.cairn.pipeline.audit.AuditTrigger;
+import dev.cairn.pipeline.json.Json;
 import dev.cairn.pipeline.run.RunRequest;
 import java.net.URI;
 import java.net.http.HttpClient;

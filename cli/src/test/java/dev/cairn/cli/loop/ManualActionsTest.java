@@ -3,7 +3,7 @@ package dev.cairn.cli.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.cli.loop.LoopHarness.Outcome;
-import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.json.Json;
 import dev.cairn.pipeline.port.Release;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,5 +1,6 @@
 package dev.cairn.local.artifact;
 
+import dev.cairn.pipeline.artifact.Archive;
 import dev.cairn.pipeline.port.ArtifactStore;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;

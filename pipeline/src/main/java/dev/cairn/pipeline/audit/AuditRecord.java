@@ -2,7 +2,7 @@ package dev.cairn.pipeline.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.json.Json;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;

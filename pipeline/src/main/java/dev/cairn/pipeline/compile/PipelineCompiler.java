@@ -2,9 +2,9 @@ package dev.cairn.pipeline.compile;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.engine.json.Json;
 import dev.cairn.pipeline.file.EnvironmentSpec;
 import dev.cairn.pipeline.file.PipelineDefinition;
+import dev.cairn.pipeline.json.Json;
 import java.util.List;
 
 /**

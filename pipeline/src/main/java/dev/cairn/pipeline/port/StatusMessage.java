@@ -2,7 +2,7 @@ package dev.cairn.pipeline.port;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.json.Json;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;

@@ -3,7 +3,7 @@ package dev.cairn.pipeline.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.json.Json;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

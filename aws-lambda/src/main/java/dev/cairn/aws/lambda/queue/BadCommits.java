@@ -1,7 +1,7 @@
 package dev.cairn.aws.lambda.queue;
 
-import dev.cairn.aws.lambda.RemoteTemplate;
-import dev.cairn.aws.lambda.lastgood.TrailLastGood;
+import dev.cairn.git.RemoteTemplate;
+import dev.cairn.git.audit.TrailLastGood;
 import dev.cairn.pipeline.audit.ReleaseMemory;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,7 @@
 package dev.cairn.aws.lambda.queue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;

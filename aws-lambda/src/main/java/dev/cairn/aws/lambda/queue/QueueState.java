@@ -2,7 +2,7 @@ package dev.cairn.aws.lambda.queue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.cairn.aws.lambda.queue;
 
-import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.json.Json;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;

@@ -2,7 +2,7 @@ package dev.cairn.aws.lambda.queue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.aws.sfn.StepFunctionsExecutionControl;
-import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.json.Json;
 
 /**
  * Answers the task tokens the queue states wait on: on AWS through Step Functions ({@link

@@ -1,7 +1,7 @@
 package dev.cairn.aws.lambda.status;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.json.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -4,8 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.cairn.aws.lambda.LambdaSettings;
-import dev.cairn.engine.json.Json;
+import dev.cairn.aws.config.LambdaSettings;
+import dev.cairn.pipeline.json.Json;
 import dev.cairn.pipeline.port.SecretStore;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -77,7 +77,7 @@ public final class GitHubWebhookHandler
 
   private GitHubWebhookHandler(LambdaSettings settings) {
     this(
-        dev.cairn.aws.lambda.AwsClients.secrets(),
+        dev.cairn.aws.config.AwsClients.secrets(),
         new S3DeliveryLedger(S3Client.create(), settings.require(LambdaSettings.ARTIFACT_BUCKET)),
         EventBridgeClient.create(),
         new Config(

@@ -2,7 +2,7 @@ package dev.cairn.aws.lambda.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.json.Json;
 
 /**
  * What Cairn takes from a GitHub push: the detail of the EventBridge event that starts a run.

@@ -3,11 +3,11 @@ package dev.cairn.aws.lambda.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cairn.aws.lambda.run.RunFacts;
+import dev.cairn.aws.run.RunFacts;
 import dev.cairn.aws.sfn.StepFunctionsExecutionControl;
 import dev.cairn.aws.testing.EmulatorClients;
 import dev.cairn.aws.testing.MotoExtension;
-import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.json.Json;
 import java.net.URI;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;

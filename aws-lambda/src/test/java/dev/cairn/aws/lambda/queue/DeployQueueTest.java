@@ -3,9 +3,9 @@ package dev.cairn.aws.lambda.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cairn.aws.lambda.run.RunFacts;
+import dev.cairn.aws.run.RunFacts;
 import dev.cairn.aws.testing.EmulatorClients;
-import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cairn.aws.lambda.queue.QueueDecisions.Answer;
 import dev.cairn.aws.lambda.queue.QueueDecisions.Decision;
 import dev.cairn.aws.lambda.queue.QueueDecisions.Kind;
-import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.json.Json;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;

@@ -7,7 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.aws.lambda.testing.MapSecrets;
 import dev.cairn.aws.lambda.testing.RecordingHttpServer;
-import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.json.Json;
 import dev.cairn.pipeline.port.StatusMessage;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,12 +1,13 @@
-package dev.cairn.aws.lambda;
+package dev.cairn.aws.config;
 
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The configuration of a Lambda function: its environment variables, set by the CDK app. Reading
- * one that is missing fails with a message naming it, so a misconfigured function says what to fix.
+ * The configuration of Cairn's AWS runtime (the Lambda functions and the runner's Batch jobs):
+ * their environment variables, set by the CDK app. Reading one that is missing fails with a message
+ * naming it, so a misconfigured function or job says what to fix.
  */
 public final class LambdaSettings {
   /** The prefix of the application's secrets in Secrets Manager (default {@code cairn/}). */

@@ -1,4 +1,4 @@
-package dev.cairn.cli;
+package dev.cairn.aws.cli;
 
 import java.nio.file.Path;
 import picocli.CommandLine.Option;

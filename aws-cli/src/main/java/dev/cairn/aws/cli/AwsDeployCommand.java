@@ -1,6 +1,8 @@
-package dev.cairn.cli;
+package dev.cairn.aws.cli;
 
 import dev.cairn.aws.infra.CairnAwsConfig;
+import dev.cairn.cli.ExitCodes;
+import dev.cairn.cli.UserInputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.cairn.aws.lambda;
+package dev.cairn.git;
 
 import java.util.regex.Pattern;
 

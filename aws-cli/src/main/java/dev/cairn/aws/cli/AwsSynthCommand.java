@@ -1,8 +1,10 @@
-package dev.cairn.cli;
+package dev.cairn.aws.cli;
 
 import dev.cairn.aws.infra.AwsConfigException;
 import dev.cairn.aws.infra.CairnAwsApp;
 import dev.cairn.aws.infra.CairnAwsConfig;
+import dev.cairn.cli.ExitCodes;
+import dev.cairn.cli.UserInputException;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,17 +69,10 @@ public final class AwsSynthCommand implements Callable<Integer> {
           "Node.js is not on the PATH: the CDK runs its core in Node.js (18 or newer) through"
               + " jsii. Install it and try again.");
     }
-    if (!cdkInstalled()) {
-      throw new UserInputException(
-          "this installation of Cairn has no AWS CDK libraries (the runner image leaves them out):"
-              + " run cairn aws from a full build (./cairn).");
-    }
     CairnAwsConfig configuration;
     try {
       configuration = CairnAwsConfig.read(assembly.config);
       Files.createDirectories(out);
-      // No CDK type may appear in this class's signatures (lambdas included): picocli reflects
-      // on them, and the runner image has no CDK jars.
       CairnAwsApp app = CairnAwsApp.create(configuration, out);
       app.synth();
       return new Result(app.templates(), app.findings(), configuration);
@@ -85,16 +80,6 @@ public final class AwsSynthCommand implements Callable<Integer> {
       throw new UserInputException(e.getMessage());
     } catch (java.io.IOException e) {
       throw new UserInputException("cannot create " + out + ": " + e.getMessage());
-    }
-  }
-
-  /** Whether the CDK's jars are on the class path (the runner image has Cairn without them). */
-  static boolean cdkInstalled() {
-    try {
-      Class.forName("software.amazon.awscdk.App", false, AwsSynthCommand.class.getClassLoader());
-      return true;
-    } catch (ClassNotFoundException e) {
-      return false;
     }
   }
 

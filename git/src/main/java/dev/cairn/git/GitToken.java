@@ -1,6 +1,5 @@
-package dev.cairn.aws.lambda;
+package dev.cairn.git;
 
-import dev.cairn.git.RemoteCredentials;
 import dev.cairn.pipeline.port.SecretStore;
 import java.util.function.Supplier;
 

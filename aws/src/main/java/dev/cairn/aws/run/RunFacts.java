@@ -1,9 +1,9 @@
-package dev.cairn.aws.lambda.run;
+package dev.cairn.aws.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.aws.lambda.LambdaSettings;
-import dev.cairn.engine.json.Json;
+import dev.cairn.aws.config.LambdaSettings;
+import dev.cairn.pipeline.json.Json;
 import java.util.Optional;
 import java.util.function.Consumer;
 import software.amazon.awssdk.core.sync.RequestBody;

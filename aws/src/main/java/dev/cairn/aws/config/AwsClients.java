@@ -1,4 +1,4 @@
-package dev.cairn.aws.lambda;
+package dev.cairn.aws.config;
 
 import dev.cairn.pipeline.port.SecretStore;
 import java.util.Optional;
@@ -7,9 +7,9 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 
 /**
- * The AWS clients of the functions' production constructors. They take region, credentials and (for
- * local trials) endpoints from the standard SDK settings ({@code AWS_REGION}, the execution role,
- * {@code AWS_ENDPOINT_URL}).
+ * The AWS clients of the production constructors of Cairn's Lambda functions and runner. They take
+ * region, credentials and (for local trials) endpoints from the standard SDK settings ({@code
+ * AWS_REGION}, the execution role, {@code AWS_ENDPOINT_URL}).
  */
 public final class AwsClients {
   private AwsClients() {}

@@ -1,7 +1,6 @@
-package dev.cairn.aws.lambda.lastgood;
+package dev.cairn.git.audit;
 
 import dev.cairn.git.RemoteCredentials;
-import dev.cairn.git.audit.AuditTrail;
 import dev.cairn.pipeline.audit.ReleaseMemory;
 import dev.cairn.pipeline.audit.TrailEntry;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.cairn.local.artifact;
+package dev.cairn.pipeline.artifact;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -33,8 +33,9 @@ import java.util.stream.Stream;
  * and, for files, the size (long) and the bytes. No timestamps, owners or other modes: they would
  * make equal builds differ.
  *
- * <p>Public because every artifact store uses this one format (the local store and the S3 store of
- * {@code cairn-aws}), so the same build output has the same digest on one machine and on AWS.
+ * <p>In the core because every artifact store uses this one format (the local store of {@code
+ * cairn-local} and the S3 store of {@code cairn-aws}), so the same build output has the same digest
+ * on one machine and on AWS, and neither adapter depends on the other.
  */
 public final class Archive {
   static final byte[] MAGIC = "CAIRNAR1".getBytes(StandardCharsets.US_ASCII);
