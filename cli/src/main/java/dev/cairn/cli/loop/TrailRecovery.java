@@ -1,8 +1,10 @@
 package dev.cairn.cli.loop;
 
 import dev.cairn.git.RemoteCredentials;
+import dev.cairn.git.audit.AuditSignatureVerifier;
 import dev.cairn.git.audit.AuditTrail;
 import dev.cairn.pipeline.audit.ReleaseMemory;
+import dev.cairn.pipeline.port.AuditHistory;
 import dev.cairn.pipeline.port.PipelineListener;
 import dev.cairn.pipeline.run.EnvironmentLedger;
 import dev.cairn.pipeline.run.LedgerRecovery;
@@ -20,6 +22,10 @@ import java.util.stream.Stream;
  * directory), the ledgers are rebuilt from the repository's audit trail, so Cairn still knows each
  * environment's last good release (the rollback target) and the commits it must not deploy again.
  * It also records which remote the trail is read from, for {@code cairn history} and friends.
+ *
+ * <p>When audit commits are signed, only records whose commits verify against the signing key are
+ * used: a record someone with push access appended without the key (a forged {@code deployed} would
+ * choose the next rollback target) is ignored.
  */
 final class TrailRecovery {
   /** Where the trail is fetched to, under CAIRN_HOME. */
@@ -37,6 +43,8 @@ final class TrailRecovery {
    * @param remote the application repository (local path or URL)
    * @param shownRemote the remote without user info, for the CLI's file
    * @param credentials for HTTPS remotes
+   * @param trusted the keys audit commits are signed with; empty when signing is off (then every
+   *     record is used)
    * @param listener told what was recovered, or why it could not be
    * @return the environments recovered
    */
@@ -45,6 +53,7 @@ final class TrailRecovery {
       String remote,
       String shownRemote,
       Supplier<RemoteCredentials> credentials,
+      List<AuditSignatureVerifier> trusted,
       PipelineListener listener) {
     try {
       Files.createDirectories(home.resolve("audit"));
@@ -59,7 +68,9 @@ final class TrailRecovery {
               credentials,
               Duration.ofSeconds(15),
               home.resolve("audit").resolve("index"))) {
-        List<String> seeded = LedgerRecovery.seedMissing(home, trail);
+        AuditHistory history = trusted.isEmpty() ? trail : trail.trusting(trusted);
+        List<String> seeded = LedgerRecovery.seedMissing(home, history);
+        int ignored = trail.entries().size() - history.entries().size();
         for (String environment : seeded) {
           EnvironmentLedger ledger = EnvironmentLedger.of(home, environment);
           listener.event(
@@ -69,8 +80,11 @@ final class TrailRecovery {
               "from the audit trail: last good "
                   + ledger.lastGood().map(g -> g.commit().substring(0, 7)).orElse("none")
                   + ", "
-                  + ReleaseMemory.derive(trail.entries()).get(environment).bad().size()
-                  + " commit(s) marked bad");
+                  + ReleaseMemory.derive(history.entries()).get(environment).bad().size()
+                  + " commit(s) marked bad"
+                  + (ignored == 0
+                      ? ""
+                      : "; " + ignored + " record(s) not signed with the audit key ignored"));
         }
         return seeded;
       }
