@@ -309,7 +309,16 @@ class AuditCommandsTest {
     return AuditRecord.builder()
         .event(event)
         .occurredAt(T0.plusSeconds(at))
-        .duration(java.time.Duration.ofSeconds(1))
+        // Only steps have a duration; a run-started or a rollback carries none.
+        .duration(
+            java.util.Set.of(
+                        AuditEvent.BUILD_SUCCEEDED,
+                        AuditEvent.BUILD_FAILED,
+                        AuditEvent.DEPLOYED,
+                        AuditEvent.DEPLOYMENT_FAILED)
+                    .contains(event)
+                ? java.time.Duration.ofSeconds(1)
+                : null)
         .run("r-a")
         .trigger(AuditTrigger.of(AuditTrigger.Kind.PUSH))
         .commit(commit)

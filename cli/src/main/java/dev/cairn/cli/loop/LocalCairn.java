@@ -7,6 +7,7 @@ import dev.cairn.engine.store.SqliteExecutionStore;
 import dev.cairn.git.CommitInfo;
 import dev.cairn.git.RemoteCredentials;
 import dev.cairn.git.RepositoryMirror;
+import dev.cairn.git.audit.AuditSigner;
 import dev.cairn.git.audit.GitAuditLog;
 import dev.cairn.git.hook.HookInstaller;
 import dev.cairn.git.revert.GitReverter;
@@ -35,6 +36,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -160,9 +162,16 @@ public final class LocalCairn implements AutoCloseable {
             ? localRepository.toAbsolutePath().toString()
             : options.repository();
     // Git as memory: environments whose state was lost are rebuilt from the trail before any run.
+    AuditSigner signer = AuditSigners.fromSecrets(secrets).orElse(null);
     FileEnvironmentStore environments = new FileEnvironmentStore(home.resolve("environments"));
     TrailRecovery.recover(
-        home, environments, remote, mirror.remoteForDisplay(), credentials, options.listener());
+        home,
+        environments,
+        remote,
+        mirror.remoteForDisplay(),
+        credentials,
+        signer == null ? List.of() : List.of(signer.verifier()),
+        options.listener());
     if (options.auditTrail() == AuditTrail.GIT) {
       this.audit =
           GitAuditLog.builder()
@@ -170,7 +179,7 @@ public final class LocalCairn implements AutoCloseable {
               .credentials(credentials)
               .repository(home.resolve("audit").resolve("repository.git"))
               .outbox(home.resolve("audit").resolve("outbox"))
-              .signer(AuditSigners.fromSecrets(secrets).orElse(null))
+              .signer(signer)
               // What `cairn audit verify` checks the branch never went back from.
               .deliveredTip(home.resolve("audit").resolve("delivered-tip"))
               .build();

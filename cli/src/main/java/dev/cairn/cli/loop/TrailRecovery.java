@@ -1,7 +1,9 @@
 package dev.cairn.cli.loop;
 
 import dev.cairn.git.RemoteCredentials;
+import dev.cairn.git.audit.AuditSignatureVerifier;
 import dev.cairn.git.audit.AuditTrail;
+import dev.cairn.pipeline.port.AuditHistory;
 import dev.cairn.pipeline.port.PipelineListener;
 import dev.cairn.pipeline.port.RunEvent;
 import dev.cairn.pipeline.runtime.EnvironmentRecovery;
@@ -21,6 +23,10 @@ import java.util.stream.Stream;
  * directory), the ledgers are rebuilt from the repository's audit trail, so Cairn still knows each
  * environment's last good release (the rollback target) and the commits it must not deploy again.
  * It also records which remote the trail is read from, for {@code cairn history} and friends.
+ *
+ * <p>When audit commits are signed, only records whose commits verify against the signing key are
+ * used: a record someone with push access appended without the key (a forged {@code deployed} would
+ * choose the next rollback target) is ignored.
  */
 final class TrailRecovery {
   /** Where the trail is fetched to, under CAIRN_HOME. */
@@ -39,6 +45,8 @@ final class TrailRecovery {
    * @param remote the application repository (local path or URL)
    * @param shownRemote the remote without user info, for the CLI's file
    * @param credentials for HTTPS remotes
+   * @param trusted the keys audit commits are signed with; empty when signing is off (then every
+   *     record is used)
    * @param listener told what was recovered, or why it could not be
    * @return the environments recovered
    */
@@ -48,6 +56,7 @@ final class TrailRecovery {
       String remote,
       String shownRemote,
       Supplier<RemoteCredentials> credentials,
+      List<AuditSignatureVerifier> trusted,
       PipelineListener listener) {
     try {
       Files.createDirectories(home.resolve("audit"));
@@ -62,7 +71,9 @@ final class TrailRecovery {
               credentials,
               Duration.ofSeconds(15),
               home.resolve("audit").resolve("index"))) {
-        List<String> seeded = EnvironmentRecovery.seedMissing(environments, trail);
+        AuditHistory history = trusted.isEmpty() ? trail : trail.trusting(trusted);
+        List<String> seeded = EnvironmentRecovery.seedMissing(environments, history);
+        int ignored = trail.entries().size() - history.entries().size();
         for (String environment : seeded) {
           EnvironmentState state = environments.read(environment);
           listener.event(
@@ -74,7 +85,10 @@ final class TrailRecovery {
                       + state.lastGood().map(g -> g.commit().substring(0, 7)).orElse("none")
                       + ", "
                       + state.bad().size()
-                      + " commit(s) marked bad"));
+                      + " commit(s) marked bad"
+                      + (ignored == 0
+                          ? ""
+                          : "; " + ignored + " record(s) not signed with the audit key ignored")));
         }
         return seeded;
       }

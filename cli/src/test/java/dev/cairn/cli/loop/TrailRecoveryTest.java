@@ -2,16 +2,23 @@ package dev.cairn.cli.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.git.audit.GitAuditLog;
+import dev.cairn.git.audit.SshAuditSigner;
 import dev.cairn.local.state.FileEnvironmentStore;
+import dev.cairn.pipeline.audit.AuditEvent;
+import dev.cairn.pipeline.audit.AuditRecord;
 import dev.cairn.pipeline.port.RunEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Recovery at startup when the trail cannot be read, or need not be. */
+/** Recovery at startup: from a signed trail, when the trail cannot be read, or need not be. */
 class TrailRecoveryTest {
   @TempDir Path home;
   private final List<String> events = new CopyOnWriteArrayList<>();
@@ -29,6 +36,7 @@ class TrailRecoveryTest {
             "http://cairn:canary-pass@127.0.0.1:1/app.git",
             "http://127.0.0.1:1/app.git",
             null,
+            List.of(),
             this::heard);
 
     assertThat(seeded).isEmpty();
@@ -54,10 +62,104 @@ class TrailRecoveryTest {
             "http://127.0.0.1:1/app.git",
             "http://127.0.0.1:1/app.git",
             null,
+            List.of(),
             this::heard);
 
     assertThat(seeded).isEmpty();
     assertThat(events).isEmpty();
     assertThat(Files.exists(home.resolve("audit/trail.git"))).isFalse();
+  }
+
+  @Test
+  void withASigningKeyARecordAppendedWithoutTheKeyDoesNotChooseTheLastGoodRelease()
+      throws Exception {
+    Path remote = home.resolve("remote.git");
+    Git.init().setBare(true).setDirectory(remote.toFile()).call().close();
+    String good = "1111111111111111111111111111111111111111";
+    String forged = "2222222222222222222222222222222222222222";
+    SshAuditSigner cairnKey =
+        SshAuditSigner.of(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
+    deliver(remote, "cairn", cairnKey, deployed(good, Instant.parse("2026-12-01T10:00:00Z")));
+    // Someone with push access but without the key appends a later "deployed" of their choice.
+    deliver(remote, "forger", null, deployed(forged, Instant.parse("2026-12-01T11:00:00Z")));
+
+    Path state = home.resolve("cairn-home");
+    List<String> seeded =
+        TrailRecovery.recover(
+            state,
+            new FileEnvironmentStore(state.resolve("environments")),
+            remote.toString(),
+            remote.toString(),
+            null,
+            List.of(cairnKey.verifier()),
+            this::heard);
+
+    assertThat(seeded).containsExactly("production");
+    assertThat(
+            new FileEnvironmentStore(state.resolve("environments"))
+                .read("production")
+                .lastGood()
+                .orElseThrow()
+                .commit())
+        .isEqualTo(good);
+    assertThat(events)
+        .singleElement()
+        .asString()
+        .isEqualTo(
+            "recovered: from the audit trail: last good 1111111, 0 commit(s) marked bad; 1"
+                + " record(s) not signed with the audit key ignored");
+  }
+
+  @Test
+  void withoutASigningKeyEveryRecordCounts() throws Exception {
+    Path remote = home.resolve("remote.git");
+    Git.init().setBare(true).setDirectory(remote.toFile()).call().close();
+    String later = "2222222222222222222222222222222222222222";
+    deliver(remote, "a", null, deployed(later, Instant.parse("2026-12-01T11:00:00Z")));
+
+    Path state = home.resolve("cairn-home");
+    TrailRecovery.recover(
+        state,
+        new FileEnvironmentStore(state.resolve("environments")),
+        remote.toString(),
+        remote.toString(),
+        null,
+        List.of(),
+        this::heard);
+
+    assertThat(
+            new FileEnvironmentStore(state.resolve("environments"))
+                .read("production")
+                .lastGood()
+                .orElseThrow()
+                .commit())
+        .isEqualTo(later);
+  }
+
+  private static AuditRecord deployed(String commit, Instant at) {
+    return AuditRecord.builder()
+        .id(AuditRecord.newId(java.time.Clock.fixed(at, java.time.ZoneOffset.UTC)))
+        .event(AuditEvent.DEPLOYED)
+        .occurredAt(at)
+        .commit(commit)
+        .environment("production")
+        .artifact("sha256:" + "ab".repeat(32))
+        .cairnVersion("test")
+        .build();
+  }
+
+  /** Appends one record to the remote's trail, signed when a signer is given. */
+  private void deliver(Path remote, String name, SshAuditSigner signer, AuditRecord record)
+      throws Exception {
+    try (GitAuditLog log =
+        GitAuditLog.builder()
+            .remote(remote)
+            .repository(home.resolve(name + ".git"))
+            .outbox(home.resolve(name + "-outbox"))
+            .signer(signer)
+            .build()) {
+      log.append(record);
+      assertThat(log.flush().delivered()).isTrue();
+    }
   }
 }

@@ -19,4 +19,11 @@ public interface AuditSigner {
 
   /** The key's fingerprint or id, as reports show it (never the key itself). */
   String keyId();
+
+  /**
+   * A verifier that trusts exactly this signer's public key: what decisions taken from the trail
+   * use to tell Cairn's own records from records someone else appended (see {@link
+   * AuditTrail#trusting}).
+   */
+  AuditSignatureVerifier verifier();
 }

@@ -246,6 +246,42 @@ public final class AuditTrail implements AutoCloseable, AuditHistory {
     return entries;
   }
 
+  /**
+   * The trail as decisions should see it when audit commits are signed: only the entries whose
+   * audit commit carries a signature that verifies against one of {@code keys}. An entry someone
+   * with push access appended without the key (say, a forged {@code deployed} that would choose the
+   * next rollback target) is left out, and so are entries delivered before signing was turned on.
+   * The entries are those of {@link #entries()}; the view checks each audit commit once.
+   *
+   * @param keys the trusted keys (at least one)
+   */
+  public AuditHistory trusting(List<AuditSignatureVerifier> keys) {
+    List<AuditSignatureVerifier> trusted = List.copyOf(keys);
+    if (trusted.isEmpty()) {
+      throw new IllegalArgumentException("a trusted view of the trail needs at least one key");
+    }
+    // Whether each audit commit's signature verified: one check per commit and view.
+    Map<String, Boolean> verdicts = new HashMap<>();
+    return () -> {
+      List<TrailEntry> out = new ArrayList<>();
+      try (RevWalk walk = new RevWalk(repository)) {
+        for (TrailEntry e : entries()) {
+          Boolean verified = verdicts.get(e.auditCommit());
+          if (verified == null) {
+            RevCommit c = walk.parseCommit(ObjectId.fromString(e.auditCommit()));
+            verified = AuditVerifier.signedBy(trusted, c);
+            c.disposeBody();
+            verdicts.put(e.auditCommit(), verified);
+          }
+          if (verified) {
+            out.add(e);
+          }
+        }
+      }
+      return Collections.unmodifiableList(out);
+    };
+  }
+
   /** The entries a query selects, oldest first. */
   public List<TrailEntry> query(Query query) throws IOException {
     List<TrailEntry> all = entries();

@@ -280,6 +280,18 @@ public final class AuditVerifier {
   }
 
   private AuditSignatureVerifier.Result check(RevCommit c, byte[] signature) {
+    return check(keys, c, signature);
+  }
+
+  /** Whether the commit carries a signature that verifies against one of the keys. */
+  static boolean signedBy(List<AuditSignatureVerifier> keys, RevCommit c) {
+    byte[] signature = c.getRawGpgSignature();
+    return signature != null
+        && check(keys, c, signature).outcome() == AuditSignatureVerifier.Outcome.VALID;
+  }
+
+  private static AuditSignatureVerifier.Result check(
+      List<AuditSignatureVerifier> keys, RevCommit c, byte[] signature) {
     for (AuditSignatureVerifier v : keys) {
       if (v.handles(signature)) {
         return v.verify(payloadOf(c.getRawBuffer()), signature);

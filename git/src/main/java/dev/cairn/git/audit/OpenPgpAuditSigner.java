@@ -4,14 +4,18 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
 import org.bouncycastle.bcpg.ArmoredOutputStream;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPrivateKey;
+import org.bouncycastle.openpgp.PGPPublicKey;
+import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.PGPSecretKey;
 import org.bouncycastle.openpgp.PGPSecretKeyRing;
 import org.bouncycastle.openpgp.PGPSecretKeyRingCollection;
@@ -30,10 +34,13 @@ import org.bouncycastle.openpgp.operator.jcajce.JcePBESecretKeyDecryptorBuilder;
 public final class OpenPgpAuditSigner implements AuditSigner {
   private static final BouncyCastleProvider PROVIDER = new BouncyCastleProvider();
 
+  private final PGPSecretKeyRing ring;
   private final PGPSecretKey secretKey;
   private final PGPPrivateKey privateKey;
 
-  private OpenPgpAuditSigner(PGPSecretKey secretKey, PGPPrivateKey privateKey) {
+  private OpenPgpAuditSigner(
+      PGPSecretKeyRing ring, PGPSecretKey secretKey, PGPPrivateKey privateKey) {
+    this.ring = ring;
     this.secretKey = secretKey;
     this.privateKey = privateKey;
   }
@@ -53,13 +60,14 @@ public final class OpenPgpAuditSigner implements AuditSigner {
       PGPSecretKeyRingCollection rings =
           new PGPSecretKeyRingCollection(in, new JcaKeyFingerprintCalculator());
       for (Iterator<PGPSecretKeyRing> it = rings.getKeyRings(); it.hasNext(); ) {
-        for (Iterator<PGPSecretKey> keys = it.next().getSecretKeys(); keys.hasNext(); ) {
+        PGPSecretKeyRing ring = it.next();
+        for (Iterator<PGPSecretKey> keys = ring.getSecretKeys(); keys.hasNext(); ) {
           PGPSecretKey key = keys.next();
           if (key.isSigningKey() && !key.isPrivateKeyEmpty()) {
             PGPPrivateKey priv =
                 key.extractPrivateKey(
                     new JcePBESecretKeyDecryptorBuilder().setProvider(PROVIDER).build(passphrase));
-            return new OpenPgpAuditSigner(key, priv);
+            return new OpenPgpAuditSigner(ring, key, priv);
           }
         }
       }
@@ -90,6 +98,13 @@ public final class OpenPgpAuditSigner implements AuditSigner {
     } catch (PGPException e) {
       throw new IOException("Cannot sign the audit commit: " + e.getMessage());
     }
+  }
+
+  @Override
+  public AuditSignatureVerifier verifier() {
+    List<PGPPublicKey> keys = new ArrayList<>();
+    ring.getPublicKeys().forEachRemaining(keys::add);
+    return OpenPgpAuditVerifier.trusting(new PGPPublicKeyRing(keys));
   }
 
   @Override

@@ -4,11 +4,13 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPObjectFactory;
 import org.bouncycastle.openpgp.PGPPublicKey;
+import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.PGPPublicKeyRingCollection;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureList;
@@ -40,6 +42,11 @@ public final class OpenPgpAuditVerifier implements AuditSignatureVerifier {
     } catch (PGPException e) {
       throw new IOException("Not an OpenPGP public key file: " + e.getMessage());
     }
+  }
+
+  /** A verifier trusting the public keys of one key ring (a signer's own). */
+  static OpenPgpAuditVerifier trusting(PGPPublicKeyRing ring) {
+    return new OpenPgpAuditVerifier(new PGPPublicKeyRingCollection(List.of(ring)));
   }
 
   @Override

@@ -58,6 +58,11 @@ public final class SshAuditSigner implements AuditSigner {
   }
 
   @Override
+  public AuditSignatureVerifier verifier() {
+    return SshAuditVerifier.trusting(publicBlob);
+  }
+
+  @Override
   public String keyId() {
     return SshKeys.fingerprint(publicBlob);
   }

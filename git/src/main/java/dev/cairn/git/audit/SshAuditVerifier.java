@@ -50,6 +50,11 @@ public final class SshAuditVerifier implements AuditSignatureVerifier {
     return new SshAuditVerifier(trusted);
   }
 
+  /** A verifier trusting one key, given as its SSH wire blob (a signer's own). */
+  static SshAuditVerifier trusting(byte[] publicBlob) {
+    return new SshAuditVerifier(List.of(publicBlob.clone()));
+  }
+
   @Override
   public boolean handles(byte[] signature) {
     return new String(signature, StandardCharsets.US_ASCII).startsWith(SshSig.BEGIN);

@@ -1,25 +1,34 @@
 package dev.cairn.pipeline.audit;
 
+import static dev.cairn.pipeline.audit.AuditFields.objectId;
+import static dev.cairn.pipeline.audit.AuditFields.oneLine;
+import static dev.cairn.pipeline.audit.AuditFields.require;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.pipeline.json.Json;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
  * One entry of the audit trail: something that happened to one application commit, in one
- * environment (or in none, for builds).
+ * environment (or in none, for builds). A common header (below) plus the {@link AuditDetails} of
+ * its kind of event, which hold only what that event says.
  *
  * <p>The JSON form ({@link #toJson()}, {@link #fromJson(String)}) is versioned by {@link #SCHEMA};
- * every field is described in {@code docs/audit-trail.md}. Optional fields are null here and absent
- * in JSON.
+ * every field is described in {@code docs/audit-trail.md}. Header and details are one flat JSON
+ * object; optional fields are null here and absent in JSON.
  *
  * <p>Records must not carry secrets. Nothing here can tell a secret from other text, so the code
  * that builds a record passes only the fields below, never environment values, connection strings
@@ -27,65 +36,37 @@ import java.util.regex.Pattern;
  *
  * @param id the record's stable id (a time-ordered UUID, see {@link #newId(Clock)}); delivering a
  *     record twice is recognised by it
- * @param event what happened
  * @param occurredAt when it happened (the end of the step for outcomes)
- * @param startedAt when the step began, or null
- * @param duration how long the step took, or null
  * @param run the run's id, or null
  * @param trigger what caused it
  * @param commit the application commit, 40 (or 64) hex digits
  * @param tree the commit's tree id, or null
  * @param commitSubject the first line of the commit's message, or null
- * @param environment the environment, or null for events that belong to no environment (builds)
- * @param artifact the artifact digest ({@code sha256:<hex>}), or null
- * @param previousRelease the commit the environment ran before, or null
- * @param error why it failed, or null
- * @param supersededBy for {@link AuditEvent#SUPERSEDED}: the commit deployed instead, or null
- * @param rolledBackTo for {@link AuditEvent#ROLLED_BACK}: the commit now running again, or null
- * @param action for {@link AuditEvent#MANUAL_ACTION}: what the person did, e.g. {@code rollback}
- * @param releaseTag for {@link AuditEvent#DEPLOYED}: the tag created for the release, e.g. {@code
- *     cairn/production/20261126-045637} (delivery creates it on the application commit), or null
- * @param revertCommit for {@link AuditEvent#REVERTED}: the revert commit Cairn pushed, or null
- * @param revertBranch for {@link AuditEvent#REVERTED}: the branch it was pushed to, or null
- * @param cairnVersion the version of Cairn that wrote the record
  * @param committedAt when the application commit was made (its committer time), or null; lead time
  *     for changes is measured from it
+ * @param environment the environment, or null for events that belong to no environment (builds)
+ * @param cairnVersion the version of Cairn that wrote the record
+ * @param details what happened, and what that kind of event says about it
  */
 public record AuditRecord(
     String id,
-    AuditEvent event,
     Instant occurredAt,
-    Instant startedAt,
-    Duration duration,
     String run,
     AuditTrigger trigger,
     String commit,
     String tree,
     String commitSubject,
+    Instant committedAt,
     String environment,
-    String artifact,
-    String previousRelease,
-    AuditError error,
-    String supersededBy,
-    String rolledBackTo,
-    String action,
-    String releaseTag,
-    String revertCommit,
-    String revertBranch,
     String cairnVersion,
-    Instant committedAt) {
+    AuditDetails details) {
 
   /** The schema identifier written into every record; readers reject other values. */
   public static final String SCHEMA = "cairn.audit/v1";
 
-  private static final Pattern OBJECT_ID = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
   private static final Pattern RECORD_ID =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
-
-  /** A ref name below {@code refs/tags/} or {@code refs/heads/}: safe slash-separated parts. */
-  private static final Pattern REF_NAME =
-      Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}(/[A-Za-z0-9][A-Za-z0-9._-]{0,62}){0,4}");
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -97,39 +78,16 @@ public record AuditRecord(
    */
   public AuditRecord {
     Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(event, "event");
+    Objects.requireNonNull(details, "event");
     Objects.requireNonNull(occurredAt, "occurredAt");
     Objects.requireNonNull(trigger, "trigger");
     Objects.requireNonNull(commit, "commit");
     Objects.requireNonNull(cairnVersion, "cairnVersion");
     require(RECORD_ID.matcher(id).matches(), "id must be a lower-case UUID: " + id);
-    requireObjectId("commit", commit);
-    if (tree != null) {
-      requireObjectId("tree", tree);
-    }
-    if (previousRelease != null) {
-      requireObjectId("previousRelease", previousRelease);
-    }
-    if (supersededBy != null) {
-      requireObjectId("supersededBy", supersededBy);
-    }
-    if (rolledBackTo != null) {
-      requireObjectId("rolledBackTo", rolledBackTo);
-    }
+    objectId("commit", commit);
+    objectId("tree", tree);
     if (environment != null) {
       require(NAME.matcher(environment).matches(), "environment is not a name: " + environment);
-    }
-    if (releaseTag != null) {
-      requireRefName("releaseTag", releaseTag);
-    }
-    if (revertCommit != null) {
-      requireObjectId("revertCommit", revertCommit);
-    }
-    if (revertBranch != null) {
-      requireRefName("revertBranch", revertBranch);
-    }
-    if (duration != null) {
-      require(!duration.isNegative(), "duration must not be negative");
     }
     require(!cairnVersion.isBlank(), "cairnVersion must not be blank");
     if (trigger.actor() != null) {
@@ -137,9 +95,7 @@ public record AuditRecord(
       trigger = new AuditTrigger(trigger.kind(), oneLine(trigger.actor()));
     }
     commitSubject = oneLine(commitSubject);
-    action = oneLine(action);
     run = oneLine(run);
-    artifact = oneLine(artifact);
   }
 
   /** A new builder. */
@@ -158,6 +114,72 @@ public record AuditRecord(
     return new UUID(high, low).toString();
   }
 
+  /** What happened: the kind of the details. */
+  public AuditEvent event() {
+    return details.event();
+  }
+
+  // ---- the details' fields by their wire names: null when this kind of event has no such field
+
+  /** When the step began, or null. */
+  public Instant startedAt() {
+    return details instanceof AuditDetails.Timed t ? t.startedAt() : null;
+  }
+
+  /** How long the step took, or null. */
+  public Duration duration() {
+    return details instanceof AuditDetails.Timed t ? t.duration() : null;
+  }
+
+  /** The artifact digest ({@code sha256:<hex>}), or null. */
+  public String artifact() {
+    return details instanceof AuditDetails.WithArtifact a ? a.artifact() : null;
+  }
+
+  /** The commit the environment ran before, or null. */
+  public String previousRelease() {
+    return details instanceof AuditDetails.WithPreviousRelease p ? p.previousRelease() : null;
+  }
+
+  /** Why it failed, or null. */
+  public AuditError error() {
+    return details instanceof AuditDetails.WithError e ? e.error() : null;
+  }
+
+  /** For {@link AuditEvent#SUPERSEDED}: the commit deployed instead, or null. */
+  public String supersededBy() {
+    return details instanceof AuditDetails.Superseded s ? s.supersededBy() : null;
+  }
+
+  /** For a rollback (automatic or by hand): the commit running again, or null. */
+  public String rolledBackTo() {
+    return switch (details) {
+      case AuditDetails.RolledBack r -> r.rolledBackTo();
+      case AuditDetails.ManualAction m -> m.rolledBackTo();
+      default -> null;
+    };
+  }
+
+  /** For {@link AuditEvent#MANUAL_ACTION}: what the person did, e.g. {@code rollback}, or null. */
+  public String action() {
+    return details instanceof AuditDetails.ManualAction m ? m.action() : null;
+  }
+
+  /** For {@link AuditEvent#DEPLOYED}: the release tag delivery creates, or null. */
+  public String releaseTag() {
+    return details instanceof AuditDetails.Deployed d ? d.releaseTag() : null;
+  }
+
+  /** For {@link AuditEvent#REVERTED}: the revert commit Cairn pushed, or null. */
+  public String revertCommit() {
+    return details instanceof AuditDetails.Reverted r ? r.revertCommit() : null;
+  }
+
+  /** For {@link AuditEvent#REVERTED}: the branch the revert commit went to, or null. */
+  public String revertBranch() {
+    return details instanceof AuditDetails.Reverted r ? r.revertBranch() : null;
+  }
+
   /**
    * The file that holds this record on the audit branch: {@code records/<yyyy>/<mm>/<id>.json}, by
    * the UTC month of {@link #occurredAt()}.
@@ -172,27 +194,16 @@ public record AuditRecord(
   public AuditRecord withCommittedAt(Instant committedAt) {
     return new AuditRecord(
         id,
-        event,
         occurredAt,
-        startedAt,
-        duration,
         run,
         trigger,
         commit,
         tree,
         commitSubject,
+        committedAt,
         environment,
-        artifact,
-        previousRelease,
-        error,
-        supersededBy,
-        rolledBackTo,
-        action,
-        releaseTag,
-        revertCommit,
-        revertBranch,
         cairnVersion,
-        committedAt);
+        details);
   }
 
   /** The commit's abbreviated id, as people read it. */
@@ -206,36 +217,40 @@ public record AuditRecord(
    */
   public String subject() {
     String what = shortCommit() + (commitSubject == null ? "" : " (" + commitSubject + ")");
+    Duration duration = duration();
     String in = duration == null ? "" : " in " + formatDuration(duration);
     String after = duration == null ? "" : " after " + formatDuration(duration);
-    String why = error == null ? "" : ": " + error.name();
+    String why = error() == null ? "" : ": " + error().name();
     String by = trigger.actor() == null ? "" : " by " + trigger.actor();
     String text =
-        switch (event) {
-          case RUN_STARTED -> "run started for " + what + by;
-          case BUILD_SUCCEEDED -> "built " + what + in;
-          case BUILD_FAILED -> "build of " + what + " failed" + after + why;
-          case DEPLOYMENT_STARTED -> "deploying " + what + by;
-          case DEPLOYED -> "deployed " + what + in;
-          case DEPLOYMENT_FAILED -> "deployment of " + what + " failed" + after + why;
-          case ROLLED_BACK ->
+        switch (details) {
+          case AuditDetails.RunStarted d -> "run started for " + what + by;
+          case AuditDetails.BuildSucceeded d -> "built " + what + in;
+          case AuditDetails.BuildFailed d -> "build of " + what + " failed" + after + why;
+          case AuditDetails.DeploymentStarted d -> "deploying " + what + by;
+          case AuditDetails.Deployed d -> "deployed " + what + in;
+          case AuditDetails.DeploymentFailed d -> "deployment of " + what + " failed" + after + why;
+          case AuditDetails.RolledBack d ->
               "rolled back "
                   + what
-                  + (rolledBackTo == null ? "" : " to " + rolledBackTo.substring(0, 7))
+                  + (d.rolledBackTo() == null ? "" : " to " + d.rolledBackTo().substring(0, 7))
                   + why;
-          case SUPERSEDED ->
+          case AuditDetails.Superseded d ->
               "skipped "
                   + what
-                  + (supersededBy == null ? "" : ", superseded by " + supersededBy.substring(0, 7));
-          case MARKED_BAD -> "marked " + what + " bad" + by + why;
-          case SKIPPED_BAD -> "skipped " + what + ", marked bad";
-          case REVERTED ->
+                  + (d.supersededBy() == null
+                      ? ""
+                      : ", superseded by " + d.supersededBy().substring(0, 7));
+          case AuditDetails.MarkedBad d -> "marked " + what + " bad" + by + why;
+          case AuditDetails.SkippedBad d -> "skipped " + what + ", marked bad";
+          case AuditDetails.Reverted d ->
               "reverted "
                   + what
-                  + (revertBranch == null ? "" : " on " + revertBranch)
-                  + (revertCommit == null ? "" : " as " + revertCommit.substring(0, 7));
-          case MANUAL_ACTION -> (action == null ? "manual action" : action) + " " + what + by;
-          case APPROVED -> "approved " + what + by;
+                  + (d.revertBranch() == null ? "" : " on " + d.revertBranch())
+                  + (d.revertCommit() == null ? "" : " as " + d.revertCommit().substring(0, 7));
+          case AuditDetails.ManualAction d ->
+              (d.action() == null ? "manual action" : d.action()) + " " + what + by;
+          case AuditDetails.Approved d -> "approved " + what + by;
         };
     return environment == null ? text : environment + ": " + text;
   }
@@ -258,55 +273,24 @@ public record AuditRecord(
 
   /** The record as a JSON object, fields in a fixed order, optional ones only when present. */
   public ObjectNode toJsonNode() {
-    ObjectNode o = Json.object();
-    o.put("schema", SCHEMA);
-    o.put("id", id);
-    o.put("event", event.wireName());
-    o.put("occurredAt", occurredAt.toString());
-    putIf(o, "startedAt", startedAt == null ? null : startedAt.toString());
-    if (duration != null) {
-      o.put("durationMillis", duration.toMillis());
-    }
-    putIf(o, "run", run);
-    ObjectNode t = o.putObject("trigger");
-    t.put("kind", trigger.kind().wireName());
-    putIf(t, "actor", trigger.actor());
-    o.put("commit", commit);
-    putIf(o, "tree", tree);
-    putIf(o, "commitSubject", commitSubject);
-    putIf(o, "committedAt", committedAt == null ? null : committedAt.toString());
-    putIf(o, "environment", environment);
-    putIf(o, "artifact", artifact);
-    putIf(o, "previousRelease", previousRelease);
-    if (error != null) {
-      ObjectNode e = o.putObject("error");
-      e.put("name", error.name());
-      putIf(e, "cause", error.cause());
-    }
-    putIf(o, "supersededBy", supersededBy);
-    putIf(o, "rolledBackTo", rolledBackTo);
-    putIf(o, "action", action);
-    putIf(o, "releaseTag", releaseTag);
-    putIf(o, "revertCommit", revertCommit);
-    putIf(o, "revertBranch", revertBranch);
-    o.put("cairnVersion", cairnVersion);
-    return o;
+    return AuditRecordJson.write(this);
   }
 
   /** The record as indented JSON text ending with a newline: the content of its file. */
   public String toJson() {
-    return Json.writePretty(toJsonNode()) + "\n";
+    return AuditRecordJson.writeText(this);
   }
 
   /**
    * Reads a record written by {@link #toJson()}. Fields this version does not know are ignored, so
-   * additive changes stay within {@code cairn.audit/v1}.
+   * additive changes stay within {@code cairn.audit/v1}; so are fields its kind of event does not
+   * carry.
    *
    * @throws IllegalArgumentException if the text is not JSON, has another schema, or a field is
    *     missing or invalid
    */
   public static AuditRecord fromJson(String text) {
-    return fromJsonNode(Json.parse(text));
+    return AuditRecordJson.read(text);
   }
 
   /**
@@ -315,108 +299,14 @@ public record AuditRecord(
    * @throws IllegalArgumentException as {@link #fromJson(String)}
    */
   public static AuditRecord fromJsonNode(JsonNode o) {
-    require(o.isObject(), "an audit record is a JSON object");
-    String schema = text(o, "schema");
-    require(SCHEMA.equals(schema), "unsupported audit record schema: " + schema);
-    JsonNode t = o.path("trigger");
-    require(t.isObject(), "trigger is missing");
-    String kind = text(t, "kind");
-    AuditTrigger trigger =
-        new AuditTrigger(
-            AuditTrigger.Kind.fromWireName(kind)
-                .orElseThrow(() -> new IllegalArgumentException("unknown trigger kind: " + kind)),
-            text(t, "actor"));
-    String event = text(o, "event");
-    JsonNode e = o.path("error");
-    JsonNode duration = o.path("durationMillis");
-    require(
-        duration.isMissingNode() || duration.canConvertToLong(), "durationMillis: not a number");
-    try {
-      return new AuditRecord(
-          text(o, "id"),
-          AuditEvent.fromWireName(event)
-              .orElseThrow(() -> new IllegalArgumentException("unknown event: " + event)),
-          instant(o, "occurredAt"),
-          instant(o, "startedAt"),
-          duration.isMissingNode() ? null : Duration.ofMillis(duration.asLong()),
-          text(o, "run"),
-          trigger,
-          text(o, "commit"),
-          text(o, "tree"),
-          text(o, "commitSubject"),
-          text(o, "environment"),
-          text(o, "artifact"),
-          text(o, "previousRelease"),
-          e.isObject() ? new AuditError(text(e, "name"), text(e, "cause")) : null,
-          text(o, "supersededBy"),
-          text(o, "rolledBackTo"),
-          text(o, "action"),
-          text(o, "releaseTag"),
-          text(o, "revertCommit"),
-          text(o, "revertBranch"),
-          text(o, "cairnVersion"),
-          instant(o, "committedAt"));
-    } catch (NullPointerException missing) {
-      throw new IllegalArgumentException("audit record field missing: " + missing.getMessage());
-    }
-  }
-
-  private static String text(JsonNode o, String field) {
-    JsonNode v = o.get(field);
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    require(v.isTextual(), field + ": expected a string");
-    return v.asText();
-  }
-
-  private static Instant instant(JsonNode o, String field) {
-    String v = text(o, field);
-    if (v == null) {
-      return null;
-    }
-    try {
-      return Instant.parse(v);
-    } catch (DateTimeParseException ex) {
-      throw new IllegalArgumentException(field + ": not an ISO-8601 instant: " + v);
-    }
-  }
-
-  private static void putIf(ObjectNode o, String field, String value) {
-    if (value != null) {
-      o.put(field, value);
-    }
-  }
-
-  private static void requireObjectId(String field, String value) {
-    require(OBJECT_ID.matcher(value).matches(), field + " must be a full lower-case object id");
-  }
-
-  private static void requireRefName(String field, String value) {
-    require(
-        REF_NAME.matcher(value).matches() && !value.contains("..") && !value.endsWith(".lock"),
-        field + " is not a safe ref name: " + value);
-  }
-
-  private static void require(boolean ok, String message) {
-    if (!ok) {
-      throw new IllegalArgumentException(message);
-    }
-  }
-
-  /**
-   * Subjects, trailers and file names are single lines; a stray newline must not forge a trailer.
-   */
-  private static String oneLine(String s) {
-    if (s == null) {
-      return null;
-    }
-    String line = s.strip().replaceAll("[\\r\\n\\t\\x00-\\x1f\\x7f]+", " ");
-    return line.isEmpty() ? null : line;
+    return AuditRecordJson.read(o);
   }
 
   /** Builds an {@link AuditRecord}; {@code id} defaults to a new time-ordered id. */
   public static final class Builder {
+    /** The detail fields each event carries, by their builder names. */
+    private static final Map<AuditEvent, Set<String>> CARRIED = carried();
+
     private String id;
     private AuditEvent event;
     private Instant occurredAt;
@@ -441,6 +331,31 @@ public record AuditRecord(
     private Instant committedAt;
 
     private Builder() {}
+
+    private static Map<AuditEvent, Set<String>> carried() {
+      Map<AuditEvent, Set<String>> m = new EnumMap<>(AuditEvent.class);
+      Set<String> timed = Set.of("startedAt", "duration");
+      m.put(AuditEvent.RUN_STARTED, Set.of());
+      m.put(AuditEvent.BUILD_SUCCEEDED, union(timed, "artifact"));
+      m.put(AuditEvent.BUILD_FAILED, union(timed, "error", "artifact"));
+      m.put(AuditEvent.DEPLOYMENT_STARTED, Set.of("previousRelease", "artifact"));
+      m.put(AuditEvent.DEPLOYED, union(timed, "previousRelease", "artifact", "releaseTag"));
+      m.put(AuditEvent.DEPLOYMENT_FAILED, union(timed, "error", "previousRelease", "artifact"));
+      m.put(AuditEvent.ROLLED_BACK, Set.of("rolledBackTo", "error", "artifact"));
+      m.put(AuditEvent.SUPERSEDED, Set.of("supersededBy", "error", "artifact"));
+      m.put(AuditEvent.MARKED_BAD, Set.of("error"));
+      m.put(AuditEvent.SKIPPED_BAD, Set.of("error", "artifact"));
+      m.put(AuditEvent.REVERTED, Set.of("revertCommit", "revertBranch"));
+      m.put(AuditEvent.MANUAL_ACTION, Set.of("action", "rolledBackTo"));
+      m.put(AuditEvent.APPROVED, Set.of());
+      return m;
+    }
+
+    private static Set<String> union(Set<String> base, String... more) {
+      Set<String> s = new HashSet<>(base);
+      s.addAll(List.of(more));
+      return Set.copyOf(s);
+    }
 
     /** The record id; by default a new one from the system clock. */
     public Builder id(String id) {
@@ -574,35 +489,86 @@ public record AuditRecord(
       return this;
     }
 
+    /** The first line of the commit message exactly as a stored record has it. */
+    Builder storedCommitSubject(String subject) {
+      this.commitSubject = subject;
+      return this;
+    }
+
     /**
      * The record.
      *
-     * @throws IllegalArgumentException or NullPointerException naming a missing or bad field
+     * @throws IllegalArgumentException or NullPointerException naming a missing or bad field, or a
+     *     field the event does not carry (such as {@code releaseTag} on a {@code build-failed})
      */
     public AuditRecord build() {
+      return build(true);
+    }
+
+    /**
+     * The record; with {@code strict} false, fields its event does not carry are left out (how a
+     * stored record is read: such fields are ignored like unknown ones).
+     */
+    AuditRecord build(boolean strict) {
+      Objects.requireNonNull(event, "event");
+      if (strict) {
+        Set<String> carried = CARRIED.get(event);
+        for (var field : flatDetails().entrySet()) {
+          if (field.getValue() != null && !carried.contains(field.getKey())) {
+            throw new IllegalArgumentException(
+                field.getKey() + " is not a field of a " + event.wireName() + " record");
+          }
+        }
+      }
       return new AuditRecord(
           id == null ? newId(Clock.systemUTC()) : id,
-          event,
           occurredAt,
-          startedAt,
-          duration,
           run,
           trigger,
           commit,
           tree,
           commitSubject,
+          committedAt,
           environment,
-          artifact,
-          previousRelease,
-          error,
-          supersededBy,
-          rolledBackTo,
-          action,
-          releaseTag,
-          revertCommit,
-          revertBranch,
           cairnVersion,
-          committedAt);
+          details());
+    }
+
+    private Map<String, Object> flatDetails() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("startedAt", startedAt);
+      m.put("duration", duration);
+      m.put("artifact", artifact);
+      m.put("previousRelease", previousRelease);
+      m.put("error", error);
+      m.put("supersededBy", supersededBy);
+      m.put("rolledBackTo", rolledBackTo);
+      m.put("action", action);
+      m.put("releaseTag", releaseTag);
+      m.put("revertCommit", revertCommit);
+      m.put("revertBranch", revertBranch);
+      return m;
+    }
+
+    private AuditDetails details() {
+      return switch (event) {
+        case RUN_STARTED -> new AuditDetails.RunStarted();
+        case BUILD_SUCCEEDED -> new AuditDetails.BuildSucceeded(startedAt, duration, artifact);
+        case BUILD_FAILED -> new AuditDetails.BuildFailed(startedAt, duration, error, artifact);
+        case DEPLOYMENT_STARTED -> new AuditDetails.DeploymentStarted(previousRelease, artifact);
+        case DEPLOYED ->
+            new AuditDetails.Deployed(startedAt, duration, previousRelease, artifact, releaseTag);
+        case DEPLOYMENT_FAILED ->
+            new AuditDetails.DeploymentFailed(
+                startedAt, duration, error, previousRelease, artifact);
+        case ROLLED_BACK -> new AuditDetails.RolledBack(rolledBackTo, error, artifact);
+        case SUPERSEDED -> new AuditDetails.Superseded(supersededBy, error, artifact);
+        case MARKED_BAD -> new AuditDetails.MarkedBad(error);
+        case SKIPPED_BAD -> new AuditDetails.SkippedBad(error, artifact);
+        case REVERTED -> new AuditDetails.Reverted(revertCommit, revertBranch);
+        case MANUAL_ACTION -> new AuditDetails.ManualAction(action, rolledBackTo);
+        case APPROVED -> new AuditDetails.Approved();
+      };
     }
   }
 }

@@ -31,7 +31,7 @@ class AuditRecordTest {
   @Test
   void everyFieldSurvivesJsonAndTheJsonHasTheDocumentedShape() {
     AuditRecord r =
-        base(AuditEvent.ROLLED_BACK)
+        base(AuditEvent.DEPLOYMENT_FAILED)
             .startedAt(AT.minusSeconds(5))
             .duration(Duration.ofMillis(4200))
             .run("run-42")
@@ -41,9 +41,6 @@ class AuditRecordTest {
             .artifact("sha256:" + "ab".repeat(32))
             .previousRelease(C0)
             .error(new AuditError("Cairn.HealthCheckFailed", "GET /health returned 503"))
-            .rolledBackTo(C0)
-            .supersededBy(C0)
-            .action("rollback")
             .committedAt(AT.minusSeconds(3600))
             .build();
 
@@ -52,7 +49,7 @@ class AuditRecordTest {
     assertThat(AuditRecord.fromJson(json)).isEqualTo(r);
     var node = Json.parse(json);
     assertThat(node.get("schema").asText()).isEqualTo("cairn.audit/v1");
-    assertThat(node.get("event").asText()).isEqualTo("rolled-back");
+    assertThat(node.get("event").asText()).isEqualTo("deployment-failed");
     assertThat(node.get("occurredAt").asText()).isEqualTo("2026-11-26T04:56:37Z");
     assertThat(node.get("durationMillis").asLong()).isEqualTo(4200);
     assertThat(node.get("trigger").get("kind").asText()).isEqualTo("manual");
@@ -61,6 +58,94 @@ class AuditRecordTest {
     assertThat(node.get("error").get("cause").asText()).isEqualTo("GET /health returned 503");
     assertThat(node.get("committedAt").asText()).isEqualTo("2026-11-26T03:56:37Z");
     assertThat(r.path()).isEqualTo("records/2026/11/01937a2b-0000-7000-8000-000000000001.json");
+    assertThat(r.details())
+        .isEqualTo(
+            new AuditDetails.DeploymentFailed(
+                AT.minusSeconds(5),
+                Duration.ofMillis(4200),
+                new AuditError("Cairn.HealthCheckFailed", "GET /health returned 503"),
+                C0,
+                "sha256:" + "ab".repeat(32)));
+  }
+
+  @Test
+  void theWireFormatIsOneFlatObjectInTheDocumentedOrder() {
+    AuditRecord r =
+        base(AuditEvent.DEPLOYED)
+            .startedAt(AT.minusSeconds(5))
+            .duration(Duration.ofMillis(4200))
+            .run("run-42")
+            .tree(TREE)
+            .environment("production")
+            .artifact("sha256:" + "ab".repeat(32))
+            .previousRelease(C0)
+            .releaseTag("cairn/production/20261126-045637-3f2a91c")
+            .committedAt(AT.minusSeconds(3600))
+            .build();
+
+    // Records already in users' trails have exactly this shape: it must never change within v1.
+    assertThat(r.toJson())
+        .isEqualTo(
+            """
+            {
+              "schema" : "cairn.audit/v1",
+              "id" : "01937a2b-0000-7000-8000-000000000001",
+              "event" : "deployed",
+              "occurredAt" : "2026-11-26T04:56:37Z",
+              "startedAt" : "2026-11-26T04:56:32Z",
+              "durationMillis" : 4200,
+              "run" : "run-42",
+              "trigger" : {
+                "kind" : "automatic"
+              },
+              "commit" : "%s",
+              "tree" : "%s",
+              "commitSubject" : "notes: add search",
+              "committedAt" : "2026-11-26T03:56:37Z",
+              "environment" : "production",
+              "artifact" : "sha256:%s",
+              "previousRelease" : "%s",
+              "releaseTag" : "cairn/production/20261126-045637-3f2a91c",
+              "cairnVersion" : "0.1.0"
+            }
+            """
+                .formatted(C1, TREE, "ab".repeat(32), C0));
+    assertThat(r.details())
+        .isInstanceOfSatisfying(
+            AuditDetails.Deployed.class,
+            d -> assertThat(d.releaseTag()).isEqualTo("cairn/production/20261126-045637-3f2a91c"));
+    assertThat(r.rolledBackTo()).isNull();
+  }
+
+  @Test
+  void eachEventCarriesOnlyItsOwnFields() {
+    assertThatThrownBy(() -> base(AuditEvent.BUILD_FAILED).releaseTag("cairn/x").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("releaseTag is not a field of a build-failed record");
+    assertThatThrownBy(() -> base(AuditEvent.ROLLED_BACK).supersededBy(C0).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("supersededBy is not a field of a rolled-back record");
+    AuditRecord manual =
+        base(AuditEvent.MANUAL_ACTION)
+            .environment("production")
+            .action("rollback")
+            .rolledBackTo(C0)
+            .build();
+    assertThat(manual.details()).isEqualTo(new AuditDetails.ManualAction("rollback", C0));
+    assertThat(manual.rolledBackTo()).isEqualTo(C0);
+    assertThat(manual.error()).isNull();
+  }
+
+  @Test
+  void aStoredRecordWithAFieldItsEventDoesNotCarryStillReads() {
+    String json = base(AuditEvent.RUN_STARTED).build().toJson();
+    String withForeignField =
+        json.replace("\"cairnVersion\"", "\"supersededBy\" : \"" + C0 + "\", \"cairnVersion\"");
+
+    AuditRecord read = AuditRecord.fromJson(withForeignField);
+
+    assertThat(read.event()).isEqualTo(AuditEvent.RUN_STARTED);
+    assertThat(read.supersededBy()).isNull();
   }
 
   @Test

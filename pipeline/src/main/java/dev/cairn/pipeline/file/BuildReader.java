@@ -1,0 +1,93 @@
+package dev.cairn.pipeline.file;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+
+/** Reads the {@code build} section: its steps, the artifact, the timeout, network and env. */
+final class BuildReader extends NodeReader {
+  static final Duration DEFAULT_BUILD_TIMEOUT = Duration.ofMinutes(30);
+  static final List<String> STEP_KEYS = List.of("name", "run", "timeout");
+  private static final List<String> BUILD_KEYS =
+      List.of("steps", "artifact", "timeout", "network", "env");
+
+  private final EnvReader envReader;
+
+  BuildReader(SourceProblems problems, EnvReader env) {
+    super(problems);
+    this.envReader = env;
+  }
+
+  BuildSpec build(Node node) {
+    if (node == null || mapping(node, "build", "a mapping") == null) {
+      return null;
+    }
+    Fields f = fields(node, "build", BUILD_KEYS);
+    List<StepSpec> steps = steps(f.required("steps"));
+    String artifact = artifact(f.required("artifact"));
+    Duration timeout = duration(f.get("timeout"), "build.timeout", false, DEFAULT_BUILD_TIMEOUT);
+    Boolean network = bool(f.get("network"), "build.network", false);
+    Map<String, String> env = envReader.env(f.get("env"), "build.env", null, null);
+    return new BuildSpec(steps, artifact, timeout, network != null && network, env);
+  }
+
+  private List<StepSpec> steps(Node node) {
+    List<StepSpec> steps = new ArrayList<>();
+    if (node == null
+        || !(sequence(node, "build.steps", "a list of steps") instanceof SequenceNode seq)) {
+      return steps;
+    }
+    if (seq.getValue().isEmpty()) {
+      problem(node, "build.steps: expected at least one step");
+    }
+    Map<String, Node> names = new HashMap<>();
+    for (int i = 0; i < seq.getValue().size(); i++) {
+      Node item = seq.getValue().get(i);
+      String path = "build.steps[" + i + "]";
+      if (mapping(item, path, "a step (a mapping with keys: name, run, timeout)") == null) {
+        continue;
+      }
+      Fields f = fields(item, path, STEP_KEYS);
+      Node nameNode = f.get("name");
+      String name = label(nameNode, path + ".name");
+      String run = command(f.required("run"), path + ".run");
+      Duration timeout = duration(f.get("timeout"), path + ".timeout", false, null);
+      if (name != null && nameNode != null) {
+        unique(names, name, nameNode, path + ".name", "step name");
+      }
+      if (name == null && run != null) {
+        name = defaultStepName(run);
+      }
+      steps.add(new StepSpec(name, run, timeout));
+    }
+    return steps;
+  }
+
+  /** Like GitHub Actions: an unnamed step is called after its command's first line. */
+  private static String defaultStepName(String run) {
+    String first = run.strip().lines().findFirst().orElse("");
+    return "Run " + (first.length() > 60 ? first.substring(0, 57) + "..." : first);
+  }
+
+  private String artifact(Node node) {
+    String path = "build.artifact";
+    String value = text(node, path);
+    if (value == null) {
+      return null;
+    }
+    if (value.isBlank()) {
+      problem(node, path + ": must not be empty");
+    } else if (value.startsWith("/")) {
+      problem(node, path + ": must be a path relative to the workspace, found '" + value + "'");
+    } else if (List.of(value.split("/")).contains("..")) {
+      problem(node, path + ": must stay inside the workspace ('..' is not allowed)");
+    } else if (hasControl(value) || value.contains("\\")) {
+      problem(node, path + ": must not contain control characters or backslashes");
+    }
+    return value;
+  }
+}
