@@ -617,12 +617,7 @@ public final class ProcessDeployer implements Deployer {
     try {
       List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
       String text = String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-      for (String secret : secrets.values()) {
-        if (!secret.isEmpty()) {
-          text = text.replace(secret, "***");
-        }
-      }
-      return text;
+      return new dev.cairn.local.job.Masker(secrets.values()).maskText(text);
     } catch (IOException e) {
       return "(unreadable: " + e.getMessage() + ")";
     }
