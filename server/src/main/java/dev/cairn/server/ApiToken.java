@@ -18,12 +18,6 @@ import java.util.regex.Pattern;
  * @param secret the bearer token
  */
 public record ApiToken(String actor, String secret) {
-  /** The credential holding the token. */
-  public static final String TOKEN = "api-token";
-
-  /** The credential holding the actor's name. */
-  public static final String ACTOR = "api-actor";
-
   /** What an actor's name may be: a user name, not free text (it goes into commit messages). */
   public static final Pattern ACTOR_NAME =
       Pattern.compile("[A-Za-z0-9._@+-][A-Za-z0-9._@+-]{0,63}");
@@ -44,16 +38,19 @@ public record ApiToken(String actor, String secret) {
    * The token of this Cairn, generated (32 random letters and digits) the first time.
    *
    * @param credentials Cairn's own credential store
+   * @param tokenName the credential holding the token
+   * @param actorName the credential holding the actor's name
    * @param defaultActor the actor recorded when none is stored yet (the user running Cairn)
    */
-  public static ApiToken loadOrCreate(SecretStore credentials, String defaultActor) {
-    String actor = credentials.get(ACTOR).orElse(null);
+  public static ApiToken loadOrCreate(
+      SecretStore credentials, String tokenName, String actorName, String defaultActor) {
+    String actor = credentials.get(actorName).orElse(null);
     if (actor == null) {
       String name = sanitise(defaultActor);
-      credentials.put(ACTOR, name);
+      credentials.put(actorName, name);
       actor = name;
     }
-    return new ApiToken(actor, credentials.getOrGenerate(TOKEN));
+    return new ApiToken(actor, credentials.getOrGenerate(tokenName));
   }
 
   /** True when {@code presented} is this token (compared in constant time). */

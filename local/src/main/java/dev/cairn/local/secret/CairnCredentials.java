@@ -30,13 +30,13 @@ public final class CairnCredentials {
   public static final String AUDIT_SIGNING_PASSPHRASE = "audit-signing-passphrase";
 
   /** The bearer token of Cairn's HTTP API. */
-  public static final String API_TOKEN = "api-token";
+  public static final String API_TOKEN = "cairn-api-token";
 
   /** Who the API token belongs to. */
-  public static final String API_ACTOR = "api-actor";
+  public static final String API_ACTOR = "cairn-api-actor";
 
   /** The shared secret of signed push notifications ({@code X-Hub-Signature-256}). */
-  public static final String WEBHOOK_SECRET = "webhook-secret";
+  public static final String WEBHOOK_SECRET = "cairn-webhook-secret";
 
   /** Every name that is Cairn's and never the application's. */
   public static final Set<String> NAMES =
