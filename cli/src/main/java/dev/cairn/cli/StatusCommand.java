@@ -116,6 +116,11 @@ public final class StatusCommand implements Callable<Integer> {
         "isolation: build jobs "
             + (sandboxed ? "sandboxed (bubblewrap)" : "NOT sandboxed")
             + (limited ? ", with resource limits" : ", without resource limits"));
+    System.out.println(
+        "  releases "
+            + (isolation.path("releasesSandboxed").asBoolean()
+                ? "sandboxed (own PID namespace, CAIRN_HOME and home hidden)"
+                : "NOT sandboxed (plain processes of Cairn's user)"));
     if (isolation.has("warning")) {
       System.out.println("  " + isolation.path("warning").asText());
     }

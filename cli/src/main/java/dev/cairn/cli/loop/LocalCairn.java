@@ -187,7 +187,12 @@ public final class LocalCairn implements AutoCloseable {
               + " repository's build steps as plain processes");
     }
     this.services = new LocalServiceProvisioner(home.resolve("services"), secrets);
-    this.deployer = new ProcessDeployer(home.resolve("deployments"), secrets);
+    // Releases run sandboxed too: CAIRN_HOME (other environments, secrets, ledgers) and the
+    // user's home invisible, their own PID namespace, loopback shared to reach their services.
+    this.deployer =
+        new ProcessDeployer(
+            ProcessDeployer.Options.builder(home.resolve("deployments")).hide(home).build(),
+            secrets);
     deployer.adopt();
     RepositoryMirror.Builder mirrorBuilder =
         RepositoryMirror.builder().directory(home.resolve("mirror")).branch(options.branch());
@@ -555,6 +560,7 @@ public final class LocalCairn implements AutoCloseable {
     ObjectNode node = Json.object();
     node.put("sandboxed", isolation.sandboxed());
     node.put("limited", isolation.limited());
+    node.put("releasesSandboxed", deployer.releasesIsolated());
     isolation.warningLine().ifPresent(w -> node.put("warning", w));
     return node;
   }

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * /tmp}, and one writable workspace. Not the user's home ({@code ~/.ssh}, {@code ~/.aws}, {@code
  * ~/.git-credentials}), not {@code /run} (the Docker socket, the user's D-Bus), not Cairn's state.
  */
-final class Bubblewrap {
+public final class Bubblewrap {
   private static final long PROBE_SECONDS = 10;
 
   /**
@@ -86,6 +86,35 @@ final class Bubblewrap {
    * @param path the step's PATH: toolchains under the home it names are made visible read-only
    */
   List<String> wrap(Path workspace, boolean network, String path, List<String> command) {
+    return build(workspace, network, path, false, command);
+  }
+
+  /**
+   * A sandbox for releases (and anything else that must outlive Cairn), or empty when bubblewrap
+   * does not work here.
+   *
+   * @param hidden paths the process must not see (Cairn's own state: other environments, secrets)
+   * @param tmpBytes the size of its private {@code /tmp}
+   */
+  public static Optional<Bubblewrap> forReleases(List<Path> hidden, long tmpBytes) {
+    Bubblewrap bubblewrap = new Bubblewrap(locate(), hidden, userHome(), tmpBytes);
+    return bubblewrap.probe().isEmpty() ? Optional.of(bubblewrap) : Optional.empty();
+  }
+
+  /**
+   * The command that runs a release: as a build step sees the machine, but with the host's network
+   * (it serves on loopback and reaches its services there), in its own PID namespace (it cannot
+   * signal Cairn, the proxies or other environments' releases), writable only in {@code directory},
+   * and not tied to Cairn's life (it keeps serving while Cairn restarts).
+   *
+   * @param path the release's PATH: toolchains under the home it names stay visible
+   */
+  public List<String> wrapRelease(Path directory, String path, List<String> command) {
+    return build(directory, true, path, true, command);
+  }
+
+  private List<String> build(
+      Path workspace, boolean network, String path, boolean detached, List<String> command) {
     List<String> args = new ArrayList<>();
     args.add(executable.toString());
     for (String dir : SYSTEM) {
@@ -124,7 +153,10 @@ final class Bubblewrap {
     }
     // Root outside must not mean root's capabilities inside (e.g. remounting / read-write).
     args.addAll(List.of("--cap-drop", "ALL"));
-    args.addAll(List.of("--die-with-parent", "--new-session"));
+    if (!detached) {
+      args.add("--die-with-parent");
+    }
+    args.add("--new-session");
     args.addAll(command);
     return args;
   }
