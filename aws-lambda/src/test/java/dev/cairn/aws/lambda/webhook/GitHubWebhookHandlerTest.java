@@ -203,6 +203,56 @@ class GitHubWebhookHandlerTest {
   }
 
   @Test
+  void theSecretIsFetchedOnceNotPerRequestAndNeverForUnsignedFloods() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger fetches =
+        new java.util.concurrent.atomic.AtomicInteger();
+    dev.cairn.pipeline.port.SecretStore real =
+        AwsClients.secretsById(EmulatorClients.secretsManager());
+    dev.cairn.pipeline.port.SecretStore counting =
+        new dev.cairn.pipeline.port.SecretStore() {
+          @Override
+          public Optional<String> get(String name) {
+            fetches.incrementAndGet();
+            return real.get(name);
+          }
+
+          @Override
+          public void put(String name, String value) {
+            throw new UnsupportedOperationException();
+          }
+
+          @Override
+          public String getOrGenerate(String name) {
+            throw new UnsupportedOperationException();
+          }
+
+          @Override
+          public java.util.Set<String> values() {
+            return java.util.Set.of();
+          }
+        };
+    GitHubWebhookHandler handler =
+        new GitHubWebhookHandler(
+            counting,
+            new S3DeliveryLedger(s3, bucket),
+            events,
+            new GitHubWebhookHandler.Config(
+                secretName, bus, "main", Optional.of("octo-org/notes")));
+    for (int i = 0; i < 5; i++) {
+      handler.handleRequest(request("ping", UUID.randomUUID().toString(), "{}", null), null);
+    }
+    assertThat(fetches).hasValue(0);
+    for (int i = 0; i < 3; i++) {
+      assertThat(
+              handler
+                  .handleRequest(signed("ping", UUID.randomUUID().toString(), "{}"), null)
+                  .getBody())
+          .contains("pong");
+    }
+    assertThat(fetches).hasValue(1);
+  }
+
+  @Test
   void aBadOrMissingSignatureIs401AndPutsNothing() throws Exception {
     String body = fixture("push-main.json");
     String wrong = WebhookSignature.sign("another secret", body.getBytes(StandardCharsets.UTF_8));
