@@ -102,11 +102,17 @@ final class AuditSource {
 
   /** For HTTPS remotes: {@code cairn secrets set git-token}, as {@code cairn serve} uses. */
   private static java.util.function.Supplier<RemoteCredentials> credentials(Path home) {
-    FileSecretStore secrets = new FileSecretStore(home.resolve("secrets"));
+    FileSecretStore credentials = dev.cairn.local.secret.CairnCredentials.open(home);
     return () ->
-        secrets
-            .get("git-token")
-            .map(t -> new RemoteCredentials(secrets.get("git-username").orElse("git"), t))
+        credentials
+            .get(dev.cairn.local.secret.CairnCredentials.GIT_TOKEN)
+            .map(
+                t ->
+                    new RemoteCredentials(
+                        credentials
+                            .get(dev.cairn.local.secret.CairnCredentials.GIT_USERNAME)
+                            .orElse("git"),
+                        t))
             .orElse(null);
   }
 

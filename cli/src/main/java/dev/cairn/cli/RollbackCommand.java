@@ -22,12 +22,26 @@ public final class RollbackCommand implements Callable<Integer> {
   @Option(names = "--to", paramLabel = "COMMIT", description = "The commit to return to.")
   String to;
 
+  @Option(
+      names = "--allow-unmerged",
+      description =
+          "Allow a commit that is not on the watched branch (the audit trail records that you"
+              + " did).")
+  boolean allowUnmerged;
+
   @Override
   public Integer call() {
+    try {
+      dev.cairn.pipeline.file.EnvironmentNames.require(environment);
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException(e.getMessage());
+    }
     ObjectNode body = Json.object();
     body.put("environment", environment);
-    // Who did it, for the audit trail.
-    body.put("actor", System.getProperty("user.name"));
+    // The actor is the API token's holder, recorded by the server; not something we claim here.
+    if (allowUnmerged) {
+      body.put("allowUnmerged", true);
+    }
     if (to != null) {
       body.put("to", to);
     }

@@ -1,21 +1,31 @@
 package dev.cairn.cli;
 
-import dev.cairn.local.secret.FileSecretStore;
+import dev.cairn.local.secret.CairnCredentials;
+import dev.cairn.pipeline.file.EnvironmentNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code cairn secrets}: the local secret store (files of mode 0600 in CAIRN_HOME/secrets). */
+/**
+ * {@code cairn secrets}: the application's secrets (files of mode 0600 in CAIRN_HOME/secrets,
+ * shared or scoped to one environment) and Cairn's own credentials (CAIRN_HOME/credentials, which
+ * no pipeline can name).
+ */
 @Command(
     name = "secrets",
     mixinStandardHelpOptions = true,
-    description = "Set and list the secrets pipelines reference as ${secrets.NAME}.",
+    description = {
+      "Set and list the secrets pipelines reference as ${secrets.NAME}, and Cairn's own",
+      "credentials (git-token, git-username, audit-signing-key, audit-signing-passphrase,",
+      "cairn-webhook-secret), which are kept apart where no pipeline can read them."
+    },
     subcommands = {SecretsCommand.Set.class, SecretsCommand.ListNames.class})
 public final class SecretsCommand implements Runnable {
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
@@ -23,10 +33,6 @@ public final class SecretsCommand implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(System.out);
-  }
-
-  private static FileSecretStore store() {
-    return new FileSecretStore(CairnHome.path().resolve("secrets"));
   }
 
   /** {@code cairn secrets set NAME}: the value is read from standard input, never an argument. */
@@ -44,19 +50,51 @@ public final class SecretsCommand implements Runnable {
         description = "Letters, digits, '.', '_' and '-'.")
     String name;
 
+    @Option(
+        names = "--env",
+        paramLabel = "ENVIRONMENT",
+        description =
+            "Only this environment's steps, migrations and release see the value (others see the"
+                + " shared one, if any).")
+    String environment;
+
     @Override
     public Integer call() throws IOException {
+      Path home = CairnHome.path();
+      boolean credential = CairnCredentials.isCredential(name);
+      if (credential && environment != null) {
+        throw new UserInputException(
+            name + " is one of Cairn's own credentials; it has no per-environment value");
+      }
+      if (environment != null) {
+        try {
+          EnvironmentNames.require(environment);
+        } catch (IllegalArgumentException e) {
+          throw new UserInputException("--env: " + e.getMessage());
+        }
+      }
       String value = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
       value = value.endsWith("\n") ? value.substring(0, value.length() - 1) : value;
       if (value.isEmpty()) {
         throw new UserInputException("no value on standard input for the secret " + name);
       }
       try {
-        store().put(name, value);
+        if (credential) {
+          CairnCredentials.open(home).put(name, value);
+        } else if (environment != null) {
+          CairnCredentials.applicationSecrets(home).put(environment, name, value);
+        } else {
+          CairnCredentials.applicationSecrets(home).put(name, value);
+        }
       } catch (IllegalArgumentException e) {
         throw new UserInputException(e.getMessage());
       }
-      System.out.println("secret " + name + " stored");
+      System.out.println(
+          (credential ? "credential " : "secret ")
+              + name
+              + (environment != null ? " (" + environment + ")" : "")
+              + " stored"
+              + (credential ? " apart from the pipeline's secrets" : ""));
       return ExitCodes.OK;
     }
   }
@@ -66,16 +104,15 @@ public final class SecretsCommand implements Runnable {
   static final class ListNames implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
-      Path directory = CairnHome.path().resolve("secrets");
-      if (!Files.isDirectory(directory)) {
-        return ExitCodes.OK;
+      Path home = CairnHome.path();
+      if (Files.isDirectory(home.resolve("secrets"))) {
+        CairnCredentials.applicationSecrets(home).names().forEach(System.out::println);
       }
-      try (Stream<Path> files = Files.list(directory)) {
-        files
-            .map(f -> f.getFileName().toString())
-            .filter(n -> !n.startsWith("."))
-            .sorted()
-            .forEach(System.out::println);
+      if (Files.isDirectory(CairnCredentials.directory(home))) {
+        List<String> credentials = CairnCredentials.open(home).names();
+        credentials.stream()
+            .filter(CairnCredentials::isCredential)
+            .forEach(n -> System.out.println(n + " (Cairn's credential)"));
       }
       return ExitCodes.OK;
     }

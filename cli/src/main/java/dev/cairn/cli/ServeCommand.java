@@ -59,6 +59,29 @@ public final class ServeCommand implements Callable<Integer> {
       description = "An environment variable every build and migration gets (repeatable).")
   Map<String, String> buildEnv = Map.of();
 
+  @Option(
+      names = "--build-env-file",
+      paramLabel = "FILE",
+      description =
+          "NAME=VALUE lines every build and migration gets: for values that must not appear in"
+              + " the process list, as --build-env's do.")
+  Path buildEnvFile;
+
+  @Option(
+      names = "--insecure-no-sandbox",
+      description =
+          "Build even where bubblewrap cannot sandbox the steps (they then run as plain processes"
+              + " of Cairn's user). Without it, serve refuses to start there.")
+  boolean insecureNoSandbox;
+
+  @Option(
+      names = "--allow-host",
+      paramLabel = "NAME",
+      description =
+          "A host name clients reach the HTTP port by, beside loopback and --host (e.g. a TLS"
+              + " proxy's); repeatable.")
+  java.util.List<String> allowHosts = new java.util.ArrayList<>();
+
   @Option(names = "--verbose", description = "Also print build output.")
   boolean verbose;
 
@@ -74,12 +97,26 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    try {
+      return serve();
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      // Refusals at start (no sandbox, a bind beyond loopback without a token): no stack trace.
+      throw new UserInputException(e.getMessage());
+    }
+  }
+
+  private Integer serve() throws Exception {
     Duration pollInterval =
         dev.cairn.pipeline.file.Durations.parse(poll)
             .orElseThrow(
                 () ->
                     new UserInputException(
                         "--poll: '" + poll + "' is not a duration like 5s or 1m"));
+    RepositoryArgument.refuseEmbeddedCredentials(repository);
+    Map<String, String> environment = new java.util.LinkedHashMap<>(buildEnv);
+    if (buildEnvFile != null) {
+      environment.putAll(RepositoryArgument.readEnvFile(buildEnvFile));
+    }
     Path home = CairnHome.path();
     Narrator narrator = new Narrator(System.out, verbose);
     try (LocalCairn cairn =
@@ -91,9 +128,10 @@ public final class ServeCommand implements Callable<Integer> {
                 pollInterval,
                 host,
                 port,
-                buildEnv,
+                environment,
                 narrator,
-                audit ? LocalCairn.AuditTrail.GIT : LocalCairn.AuditTrail.OFF))) {
+                audit ? LocalCairn.AuditTrail.GIT : LocalCairn.AuditTrail.OFF,
+                new LocalCairn.Security(!insecureNoSandbox, allowHosts)))) {
       System.out.println(
           "cairn: watching "
               + repository
@@ -106,7 +144,13 @@ public final class ServeCommand implements Callable<Integer> {
               + ":"
               + cairn.httpPort());
       System.out.println("cairn: " + Narrator.describe(cairn.jobs().isolation()));
-      ServerAddress.write(home, host, cairn.httpPort());
+      if (insecureNoSandbox && !cairn.jobs().isolation().sandboxed()) {
+        System.out.println(
+            "cairn: WARNING: --insecure-no-sandbox: build steps run as plain processes of "
+                + System.getProperty("user.name")
+                + " and can read everything this user can");
+      }
+      ServerAddress.write(home, host, cairn.httpPort(), cairn.isolationJson());
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
       stopped.await();

@@ -32,6 +32,10 @@ public final class StatusCommand implements Callable<Integer> {
       try (Stream<Path> files = Files.list(ledgers)) {
         for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
           String name = file.getFileName().toString().replaceFirst("\\.json$", "");
+          if (!dev.cairn.pipeline.file.EnvironmentNames.isValid(name)) {
+            // Not a ledger Cairn wrote: a name that is no environment's is never used as a path.
+            continue;
+          }
           JsonNode ledger = Json.parse(Files.readString(file));
           JsonNode deployment = readDeployment(home, name);
           ObjectNode environment = environments.addObject();
@@ -54,6 +58,10 @@ public final class StatusCommand implements Callable<Integer> {
     }
     ObjectNode audit = auditStatus(home);
     status.set("audit", audit);
+    JsonNode isolation = isolation(home);
+    if (isolation != null) {
+      status.set("isolation", isolation);
+    }
     if (json) {
       System.out.println(Json.write(status));
       return ExitCodes.OK;
@@ -81,7 +89,40 @@ public final class StatusCommand implements Callable<Integer> {
       System.out.println("  bad        " + (bad.isEmpty() ? "none" : bad));
     }
     printAudit(audit);
+    printIsolation(isolation);
     return ExitCodes.OK;
+  }
+
+  /** The isolation the serving Cairn reported when it started, or null. */
+  private static JsonNode isolation(Path home) {
+    Path file = home.resolve("server.json");
+    try {
+      JsonNode isolation = Json.parse(Files.readString(file)).path("isolation");
+      return isolation.isObject() ? isolation : null;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static void printIsolation(JsonNode isolation) {
+    if (isolation == null) {
+      System.out.println("isolation: unknown (cairn serve has not run)");
+      return;
+    }
+    boolean sandboxed = isolation.path("sandboxed").asBoolean();
+    boolean limited = isolation.path("limited").asBoolean();
+    System.out.println(
+        "isolation: build jobs "
+            + (sandboxed ? "sandboxed (bubblewrap)" : "NOT sandboxed")
+            + (limited ? ", with resource limits" : ", without resource limits"));
+    System.out.println(
+        "  releases "
+            + (isolation.path("releasesSandboxed").asBoolean()
+                ? "sandboxed (own PID namespace, CAIRN_HOME and home hidden)"
+                : "NOT sandboxed (plain processes of Cairn's user)"));
+    if (isolation.has("warning")) {
+      System.out.println("  " + isolation.path("warning").asText());
+    }
   }
 
   /**

@@ -15,6 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 class CairnServerTest {
+  private static final ApiToken TOKEN = new ApiToken("alice", "0123456789abcdef0123");
   private final HttpClient client = HttpClient.newHttpClient();
   private final AtomicInteger pushes = new AtomicInteger();
 
@@ -27,12 +28,14 @@ class CairnServerTest {
             () -> Json.parse("{\"environments\": []}"),
             () -> Json.parse("[]"),
             secret,
-            (action, body) -> {
+            (action, body, actor) -> {
               if (!body.has("environment")) {
                 throw new IllegalArgumentException("environment is required");
               }
               return Json.parse("{\"run\": \"" + action + "-1\"}");
-            }));
+            },
+            TOKEN,
+            java.util.List.of()));
   }
 
   private HttpResponse<String> post(CairnServer server, String body, String signature)
@@ -88,6 +91,8 @@ class CairnServerTest {
           client.send(
               HttpRequest.newBuilder(
                       URI.create("http://127.0.0.1:" + server.port() + "/api/deploy"))
+                  .header("Authorization", "Bearer " + TOKEN.secret())
+                  .header("Content-Type", "application/json")
                   .POST(HttpRequest.BodyPublishers.ofString("{\"environment\": \"production\"}"))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
@@ -97,6 +102,8 @@ class CairnServerTest {
           client.send(
               HttpRequest.newBuilder(
                       URI.create("http://127.0.0.1:" + server.port() + "/api/rollback"))
+                  .header("Authorization", "Bearer " + TOKEN.secret())
+                  .header("Content-Type", "application/json")
                   .POST(HttpRequest.BodyPublishers.ofString("{}"))
                   .build(),
               HttpResponse.BodyHandlers.ofString());

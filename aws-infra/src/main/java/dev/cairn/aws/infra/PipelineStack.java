@@ -4,11 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.pipeline.compile.CompileTarget;
 import dev.cairn.pipeline.compile.PipelineCompiler;
 import dev.cairn.pipeline.file.PipelineDefinition;
-import dev.cairn.pipeline.file.PipelineFileException;
-import dev.cairn.pipeline.file.PipelineFileParser;
-import dev.cairn.pipeline.json.Json;
-import java.io.IOException;
-import java.nio.file.NoSuchFileException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,18 +13,12 @@ import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.CfnParameter;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
-import software.amazon.awscdk.Size;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
-import software.amazon.awscdk.services.batch.Action;
-import software.amazon.awscdk.services.batch.CustomReason;
-import software.amazon.awscdk.services.batch.EcsFargateContainerDefinition;
 import software.amazon.awscdk.services.batch.EcsJobDefinition;
 import software.amazon.awscdk.services.batch.FargateComputeEnvironment;
 import software.amazon.awscdk.services.batch.JobQueue;
 import software.amazon.awscdk.services.batch.OrderedComputeEnvironment;
-import software.amazon.awscdk.services.batch.Reason;
-import software.amazon.awscdk.services.batch.RetryStrategy;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
@@ -43,18 +32,8 @@ import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.ecr.Repository;
-import software.amazon.awscdk.services.ecr.TagMutability;
-import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
-import software.amazon.awscdk.services.ecs.ContainerImage;
-import software.amazon.awscdk.services.ecs.CpuArchitecture;
-import software.amazon.awscdk.services.ecs.LogDriver;
 import software.amazon.awscdk.services.events.EventBus;
-import software.amazon.awscdk.services.events.EventField;
-import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.Rule;
-import software.amazon.awscdk.services.events.RuleTargetInput;
-import software.amazon.awscdk.services.events.targets.SfnStateMachine;
-import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
@@ -68,7 +47,6 @@ import software.amazon.awscdk.services.lambda.FunctionUrl;
 import software.amazon.awscdk.services.lambda.FunctionUrlAuthType;
 import software.amazon.awscdk.services.lambda.FunctionUrlOptions;
 import software.amazon.awscdk.services.lambda.Tracing;
-import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
@@ -79,14 +57,9 @@ import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
-import software.amazon.awscdk.services.sqs.DeadLetterQueue;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
-import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
-import software.amazon.awscdk.services.stepfunctions.LogLevel;
-import software.amazon.awscdk.services.stepfunctions.LogOptions;
 import software.amazon.awscdk.services.stepfunctions.StateMachine;
-import software.amazon.awscdk.services.stepfunctions.StateMachineType;
 import software.constructs.Construct;
 
 /**
@@ -124,24 +97,26 @@ public final class PipelineStack extends Stack {
           "plan", "dev.cairn.aws.lambda.lastgood.LastGoodHandler::handleRequest",
           "record", "dev.cairn.aws.lambda.run.RecordHandler::handleRequest");
 
-  private final CairnAwsConfig config;
-  private final Key key;
-  private final Bucket artifacts;
-  private final Queue statusQueue;
-  private final Queue deadLetters;
-  private final EventBus bus;
+  final CairnAwsConfig config;
+  final Key key;
+  final Bucket artifacts;
+  // Each repository's status queue and the repository it speaks for: the notifier trusts the
+  // queue a message came from, never the message (a job can only send to its own queue).
+  final Map<String, String> statusQueueRepositories = new LinkedHashMap<>();
+  final Queue deadLetters;
+  final EventBus bus;
   private final Secret webhookSecret;
-  private final Secret gitToken;
-  private final JobQueue jobQueue;
-  private final Topic alarms;
+  final Secret gitToken;
+  final JobQueue jobQueue;
+  final Topic alarms;
   private final DockerImageFunction webhook;
-  private final DockerImageFunction notifier;
+  final DockerImageFunction notifier;
   private final FunctionUrl webhookUrl;
-  private final Repository runnerRepository;
-  private final Repository lambdaRepository;
-  private final CfnParameter imageTag;
-  private final Role executionRole;
-  private final LogGroup jobLogs;
+  final Repository runnerRepository;
+  final Repository lambdaRepository;
+  final CfnParameter imageTag;
+  final Role executionRole;
+  final LogGroup jobLogs;
   private final Map<String, Pipeline> pipelines = new LinkedHashMap<>();
 
   /** What was made for one repository. */
@@ -154,7 +129,8 @@ public final class PipelineStack extends Stack {
       Repository imageRepository,
       Map<String, DockerImageFunction> functions,
       Rule rule,
-      Alarm failedAlarm) {}
+      Alarm failedAlarm,
+      Queue statusQueue) {}
 
   /** The names the compiled machines use: CloudFormation substitution placeholders. */
   public static CompileTarget placeholders() {
@@ -197,6 +173,21 @@ public final class PipelineStack extends Stack {
             .principals(List.of(new ServicePrincipal("cloudwatch.amazonaws.com")))
             .actions(List.of("kms:Decrypt", "kms:GenerateDataKey"))
             .resources(List.of("*"))
+            // Only for this account's alarms: no other account's CloudWatch acts on this key.
+            .conditions(
+                Map.of(
+                    "StringEquals",
+                    Map.of("aws:SourceAccount", getAccount()),
+                    "ArnLike",
+                    Map.of(
+                        "aws:SourceArn",
+                        formatArn(
+                            ArnComponents.builder()
+                                .service("cloudwatch")
+                                .resource("alarm")
+                                .resourceName("*")
+                                .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
+                                .build()))))
             .build());
 
     // ---- storage -------------------------------------------------------------------------
@@ -233,7 +224,8 @@ public final class PipelineStack extends Stack {
                     LifecycleRule.builder()
                         .id("webhook-deliveries")
                         .prefix("deliveries/")
-                        .expiration(Duration.days(7))
+                        // A marker refuses a replayed push for as long as it lives: keep it long.
+                        .expiration(Duration.days(400))
                         .build(),
                     LifecycleRule.builder()
                         .id("job-logs")
@@ -255,15 +247,6 @@ public final class PipelineStack extends Stack {
         deadLetters,
         "AwsSolutions-SQS3",
         "This is the dead-letter queue of the status queue; its depth raises an alarm.");
-    statusQueue =
-        Queue.Builder.create(this, "StatusQueue")
-            .encryption(QueueEncryption.KMS)
-            .encryptionMasterKey(key)
-            .enforceSsl(true)
-            .visibilityTimeout(Duration.minutes(3))
-            .deadLetterQueue(
-                DeadLetterQueue.builder().queue(deadLetters).maxReceiveCount(5).build())
-            .build();
 
     bus = EventBus.Builder.create(this, "Bus").eventBusName(prefix).build();
 
@@ -355,6 +338,9 @@ public final class PipelineStack extends Stack {
 
     // ---- shared functions ----------------------------------------------------------------
     webhook = function("Webhook", prefix + "-webhook", "webhook", 512, Duration.seconds(15));
+    // The URL is public: a flood of requests must not take every Lambda of the account.
+    ((software.amazon.awscdk.services.lambda.CfnFunction) webhook.getNode().getDefaultChild())
+        .setReservedConcurrentExecutions(10);
     webhook.addEnvironment("CAIRN_WEBHOOK_SECRET_ID", webhookSecret.getSecretArn());
     webhook.addEnvironment("CAIRN_ARTIFACT_BUCKET", artifacts.getBucketName());
     webhook.addEnvironment("CAIRN_EVENT_BUS", bus.getEventBusName());
@@ -386,16 +372,18 @@ public final class PipelineStack extends Stack {
         function("Notifier", prefix + "-status-notifier", "notifier", 512, Duration.seconds(60));
     notifier.addEnvironment("CAIRN_GIT_TOKEN_SECRET_ID", gitToken.getSecretArn());
     allow(notifier, List.of("secretsmanager:GetSecretValue"), gitToken.getSecretArn());
-    notifier.addEventSource(
-        SqsEventSource.Builder.create(statusQueue)
-            .batchSize(10)
-            .reportBatchItemFailures(true)
-            .build());
 
     // ---- per repository ------------------------------------------------------------------
     for (RepositoryConfig repository : config.repositories()) {
-      pipelines.put(repository.name(), pipeline(repository));
+      pipelines.put(repository.name(), RepositoryPipeline.pipeline(this, repository));
     }
+    notifier.addEnvironment(
+        "CAIRN_STATUS_QUEUE_REPOSITORIES",
+        String.join(
+            ",",
+            statusQueueRepositories.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .toList()));
 
     CfnOutput.Builder.create(this, "WebhookUrl")
         .description("The payload URL of the GitHub webhook (content type application/json)")
@@ -408,346 +396,16 @@ public final class PipelineStack extends Stack {
     suppressCommonFindings();
   }
 
-  private Pipeline pipeline(RepositoryConfig repository) {
-    String name = config.prefix() + "-" + repository.name();
-    String id = Names.camel(repository.name());
-
-    // The job role: what the runner may touch for this repository, nothing else.
-    Role jobRole =
-        Role.Builder.create(this, id + "JobRole")
-            .assumedBy(new ServicePrincipal("ecs-tasks.amazonaws.com"))
-            .description("The Cairn runner's jobs for " + repository.github())
-            .build();
-    allowRepositoryData(jobRole, repository);
-    // The deploy queue (<repo>/queue/*) holds the waiting runs' task tokens and decides who
-    // deploys; jobs run the application's own build steps with this role, so they may not touch it.
-    jobRole.addToPrincipalPolicy(
-        PolicyStatement.Builder.create()
-            .effect(Effect.DENY)
-            .actions(List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"))
-            .resources(List.of(artifacts.arnForObjects(repository.name() + "/queue/*")))
-            .build());
-    allowIn(jobRole, List.of("sqs:SendMessage"), statusQueue.getQueueArn());
-    // The application's secrets: its own prefix only (secret ARNs end in a random suffix).
-    allowIn(
-        jobRole,
-        List.of("secretsmanager:GetSecretValue"),
-        formatArn(
-            ArnComponents.builder()
-                .service("secretsmanager")
-                .resource("secret")
-                .resourceName(secretPrefix(repository) + "*")
-                .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
-                .build()));
-    // The application's images: the build job pushes the release image, tagged by commit.
-    Repository applicationImages =
-        Repository.Builder.create(this, id + "Images")
-            .repositoryName(config.prefix() + "/" + repository.name())
-            .imageScanOnPush(true)
-            .imageTagMutability(TagMutability.IMMUTABLE)
-            .lifecycleRules(
-                List.of(
-                    software.amazon.awscdk.services.ecr.LifecycleRule.builder()
-                        .description("Keep the 100 newest releases; rollback needs recent ones")
-                        .maxImageCount(100)
-                        .build()))
-            .removalPolicy(RemovalPolicy.RETAIN)
-            .build();
-    jobRole.addToPrincipalPolicy(
-        PolicyStatement.Builder.create()
-            .actions(List.of("ecr:GetAuthorizationToken"))
-            .resources(List.of("*"))
-            .build());
-    allowIn(
-        jobRole,
-        List.of(
-            "ecr:BatchCheckLayerAvailability",
-            "ecr:BatchGetImage",
-            "ecr:GetDownloadUrlForLayer",
-            "ecr:InitiateLayerUpload",
-            "ecr:UploadLayerPart",
-            "ecr:CompleteLayerUpload",
-            "ecr:PutImage",
-            "ecr:DescribeImages"),
-        applicationImages.getRepositoryArn());
-    if (repository.deployRoleArn() != null) {
-      // apply/rollback deploy the application's stacks by change set, as the given role.
-      allowIn(
-          jobRole,
-          List.of(
-              "cloudformation:CreateChangeSet",
-              "cloudformation:DescribeChangeSet",
-              "cloudformation:ExecuteChangeSet",
-              "cloudformation:DeleteChangeSet",
-              "cloudformation:DescribeStacks",
-              "cloudformation:DescribeStackEvents",
-              "cloudformation:GetTemplate"),
-          formatArn(
-              ArnComponents.builder()
-                  .service("cloudformation")
-                  .resource("stack")
-                  .resourceName(repository.name() + "-*/*")
-                  .build()));
-      allowIn(jobRole, List.of("iam:PassRole"), repository.deployRoleArn());
-    }
-
-    EcsJobDefinition jobDefinition =
-        EcsJobDefinition.Builder.create(this, id + "Runner")
-            .jobDefinitionName(name + "-runner")
-            .container(
-                EcsFargateContainerDefinition.Builder.create(this, id + "RunnerContainer")
-                    .image(
-                        ContainerImage.fromEcrRepository(
-                            runnerRepository, imageTag.getValueAsString()))
-                    .cpu(1)
-                    .memory(Size.gibibytes(2))
-                    .fargateCpuArchitecture(CpuArchitecture.X86_64)
-                    .assignPublicIp(true)
-                    .command(
-                        // The image's entrypoint is `cairn runner`: these are its arguments.
-                        List.of(
-                            "Ref::job",
-                            "--run",
-                            "Ref::run",
-                            "--environment",
-                            "Ref::environment",
-                            "--reason",
-                            "Ref::reason"))
-                    .environment(runnerEnvironment(repository, applicationImages))
-                    .jobRole(jobRole)
-                    .executionRole(executionRole)
-                    .logging(
-                        LogDriver.awsLogs(
-                            AwsLogDriverProps.builder()
-                                .logGroup(jobLogs)
-                                .streamPrefix(repository.name())
-                                .build()))
-                    .build())
-            // Batch substitutes Ref::name from these defaults when the state machine omits one.
-            .parameters(Map.of("environment", "", "reason", ""))
-            .timeout(Duration.hours(2))
-            // Batch retries only what is not the job's fault: a reclaimed Spot task, an image pull
-            // that failed, or the runner's "unavailable" exit code. A job that fails on its own is
-            // not retried here (a failed build
-            // would just fail again); the state machine decides what happens next.
-            .retryAttempts(3)
-            .retryStrategies(
-                List.of(
-                    RetryStrategy.of(
-                        Action.RETRY,
-                        Reason.custom(
-                            CustomReason.builder()
-                                .onStatusReason("Your Spot Task was interrupted*")
-                                .build())),
-                    RetryStrategy.of(Action.RETRY, Reason.SPOT_INSTANCE_RECLAIMED),
-                    RetryStrategy.of(Action.RETRY, Reason.CANNOT_PULL_CONTAINER),
-                    // The runner exits 3 when AWS or the git host was unavailable.
-                    RetryStrategy.of(
-                        Action.RETRY,
-                        Reason.custom(CustomReason.builder().onExitCode("3").build())),
-                    RetryStrategy.of(
-                        Action.EXIT, Reason.custom(CustomReason.builder().onReason("*").build()))))
-            .propagateTags(true)
-            .build();
-
-    Map<String, DockerImageFunction> functions = new LinkedHashMap<>();
-    for (String role : List.of("validate", "queue", "plan", "record")) {
-      DockerImageFunction function =
-          function(
-              id + Names.camel(role),
-              name + "-" + role,
-              role,
-              role.equals("record") ? 1024 : 512,
-              Duration.seconds(role.equals("record") ? 120 : 30));
-      function.addEnvironment("CAIRN_REPOSITORY", repository.github());
-      function.addEnvironment("CAIRN_BRANCH", repository.branch());
-      function.addEnvironment("CAIRN_GIT_REMOTE", repository.cloneUrl());
-      function.addEnvironment("CAIRN_GIT_TOKEN_SECRET_ID", gitToken.getSecretArn());
-      function.addEnvironment("CAIRN_ARTIFACT_BUCKET", artifacts.getBucketName());
-      function.addEnvironment("CAIRN_ARTIFACT_PREFIX", repository.name() + "/");
-      allowRepositoryData(function.getRole(), repository);
-      functions.put(role, function);
-    }
-
-    String machineName = name + "-pipeline";
-    String machineArn =
-        formatArn(
-            ArnComponents.builder()
-                .service("states")
-                .resource("stateMachine")
-                .resourceName(machineName)
-                .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
-                .build());
-    // The queue answers a run's task token when the environment is free (or superseded, or the
-    // commit bad); the record function releases the environment and so grants the next waiting run.
-    for (String role : List.of("queue", "record")) {
-      allow(
-          functions.get(role),
-          List.of("states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"),
-          machineArn);
-    }
-
-    ObjectNode definition = PipelineCompiler.compile(readPipeline(repository), placeholders());
-    LogGroup machineLogs =
-        logGroup(id + "StateMachineLogs", "/" + config.prefix() + "/states/" + repository.name());
-    StateMachine machine =
-        StateMachine.Builder.create(this, id + "StateMachine")
-            .stateMachineName(machineName)
-            .stateMachineType(StateMachineType.STANDARD)
-            .definitionBody(DefinitionBody.fromString(Json.write(definition)))
-            .definitionSubstitutions(
-                Map.of(
-                    "JobQueue", jobQueue.getJobQueueArn(),
-                    "JobDefinition", jobDefinition.getJobDefinitionArn(),
-                    "ValidateFunction", functions.get("validate").getFunctionArn(),
-                    "QueueFunction", functions.get("queue").getFunctionArn(),
-                    "PlanFunction", functions.get("plan").getFunctionArn(),
-                    "RecordFunction", functions.get("record").getFunctionArn()))
-            .tracingEnabled(true)
-            .logs(
-                LogOptions.builder()
-                    .destination(machineLogs)
-                    .level(LogLevel.ALL)
-                    .includeExecutionData(true)
-                    .build())
-            .build();
-    machine.addToRolePolicy(
-        PolicyStatement.Builder.create()
-            .actions(List.of("lambda:InvokeFunction"))
-            .resources(
-                functions.values().stream().map(DockerImageFunction::getFunctionArn).toList())
-            .build());
-    machine.addToRolePolicy(
-        PolicyStatement.Builder.create()
-            .actions(List.of("batch:SubmitJob"))
-            .resources(List.of(jobQueue.getJobQueueArn(), jobDefinition.getJobDefinitionArn()))
-            .build());
-    // submitJob.sync: Step Functions follows the job with a managed EventBridge rule.
-    machine.addToRolePolicy(
-        PolicyStatement.Builder.create()
-            .actions(List.of("events:PutTargets", "events:PutRule", "events:DescribeRule"))
-            .resources(
-                List.of(
-                    formatArn(
-                        ArnComponents.builder()
-                            .service("events")
-                            .resource("rule")
-                            .resourceName("StepFunctionsGetEventsForBatchJobsRule")
-                            .build())))
-            .build());
-    machine.addToRolePolicy(
-        PolicyStatement.Builder.create()
-            .actions(List.of("batch:DescribeJobs", "batch:TerminateJob"))
-            .resources(List.of("*"))
-            .build());
-
-    Rule rule =
-        Rule.Builder.create(this, id + "PushRule")
-            .eventBus(bus)
-            .description(
-                "A push to " + repository.github() + " " + repository.branch() + " starts a run")
-            .eventPattern(
-                EventPattern.builder()
-                    .source(List.of(EVENT_SOURCE))
-                    .detailType(List.of(EVENT_DETAIL_TYPE))
-                    .detail(
-                        Map.of(
-                            "repository", List.of(repository.github()),
-                            "ref", List.of("refs/heads/" + repository.branch())))
-                    .build())
-            .build();
-    rule.addTarget(
-        SfnStateMachine.Builder.create(machine)
-            .input(
-                RuleTargetInput.fromObject(
-                    Map.of(
-                        "run",
-                        Map.of(
-                            "id", EventField.fromPath("$.detail.deliveryId"),
-                            "commit", EventField.fromPath("$.detail.after"),
-                            "message", EventField.fromPath("$.detail.message"),
-                            "repository", EventField.fromPath("$.detail.repository"),
-                            "trigger", "push",
-                            "submittedAt", EventField.getTime()))))
-            .retryAttempts(8)
-            .maxEventAge(Duration.hours(2))
-            .build());
-
-    Alarm failed =
-        alarm(
-            id + "FailedAlarm",
-            "A run of " + repository.github() + " failed (build failed or rolled back)",
-            machine.metricFailed());
-    return new Pipeline(
-        repository,
-        definition,
-        machine,
-        jobDefinition,
-        jobRole,
-        applicationImages,
-        functions,
-        rule,
-        failed);
-  }
-
-  private static PipelineDefinition readPipeline(RepositoryConfig repository) {
-    try {
-      return PipelineFileParser.parse(repository.pipelineFile());
-    } catch (PipelineFileException e) {
-      throw new AwsConfigException(
-          "repository '"
-              + repository.name()
-              + "': the pipeline file is invalid:\n"
-              + e.getMessage(),
-          e);
-    } catch (NoSuchFileException e) {
-      throw new AwsConfigException(
-          "repository '"
-              + repository.name()
-              + "': no pipeline file at "
-              + repository.pipelineFile());
-    } catch (IOException e) {
-      throw new AwsConfigException(
-          "repository '"
-              + repository.name()
-              + "': cannot read "
-              + repository.pipelineFile()
-              + " ("
-              + e.getMessage()
-              + ")",
-          e);
-    }
-  }
-
-  private Map<String, String> runnerEnvironment(
-      RepositoryConfig repository, Repository applicationImages) {
-    Map<String, String> environment = new LinkedHashMap<>();
-    environment.put("CAIRN_REPOSITORY", repository.github());
-    environment.put("CAIRN_GIT_REMOTE", repository.cloneUrl());
-    environment.put("CAIRN_BRANCH", repository.branch());
-    environment.put("CAIRN_ARTIFACT_BUCKET", artifacts.getBucketName());
-    environment.put("CAIRN_ARTIFACT_PREFIX", repository.name() + "/");
-    environment.put("CAIRN_STATUS_QUEUE_URL", statusQueue.getQueueUrl());
-    environment.put("CAIRN_IMAGE_REPOSITORY", applicationImages.getRepositoryUri());
-    environment.put("CAIRN_GIT_TOKEN_SECRET_ID", gitToken.getSecretArn());
-    environment.put("CAIRN_SECRET_PREFIX", secretPrefix(repository));
-    // Releases are CloudFormation stacks <repository>-<environment>: the only stacks the job role
-    // may change.
-    environment.put("CAIRN_DEPLOYER", "cloudformation");
-    environment.put("CAIRN_STACK_PREFIX", repository.name() + "-");
-    return environment;
-  }
-
   /**
    * Where the application's own secrets ({@code ${secrets.NAME}} in its pipeline file) live in
    * Secrets Manager: under {@code <prefix>/apps/<repository>/}, apart from Cairn's own secrets.
    */
-  private String secretPrefix(RepositoryConfig repository) {
+  String secretPrefix(RepositoryConfig repository) {
     return config.prefix() + "/apps/" + repository.name() + "/";
   }
 
   /** Read and write the repository's own objects in the artifact bucket; read the git token. */
-  private void allowRepositoryData(IRole role, RepositoryConfig repository) {
+  void allowRepositoryData(IRole role, RepositoryConfig repository) {
     allowIn(
         role,
         List.of("s3:GetObject", "s3:PutObject", "s3:GetObjectVersion"),
@@ -763,7 +421,7 @@ public final class PipelineStack extends Stack {
     allowIn(role, List.of("secretsmanager:GetSecretValue"), gitToken.getSecretArn());
   }
 
-  private DockerImageFunction function(
+  DockerImageFunction function(
       String id, String functionName, String handler, int memory, Duration timeout) {
     LogGroup logs = logGroup(id + "Logs", "/aws/lambda/" + functionName);
     Role role =
@@ -795,7 +453,7 @@ public final class PipelineStack extends Stack {
         .build();
   }
 
-  private LogGroup logGroup(String id, String name) {
+  LogGroup logGroup(String id, String name) {
     return LogGroup.Builder.create(this, id)
         .logGroupName(name)
         .retention(RetentionDays.ONE_MONTH)
@@ -803,7 +461,7 @@ public final class PipelineStack extends Stack {
         .build();
   }
 
-  private Alarm alarm(String id, String description, IMetric metric) {
+  Alarm alarm(String id, String description, IMetric metric) {
     Alarm alarm =
         Alarm.Builder.create(this, id)
             .alarmDescription(description)
@@ -817,11 +475,11 @@ public final class PipelineStack extends Stack {
     return alarm;
   }
 
-  private static void allow(DockerImageFunction function, List<String> actions, String resource) {
+  static void allow(DockerImageFunction function, List<String> actions, String resource) {
     allowIn(function.getRole(), actions, resource);
   }
 
-  private static void allowIn(IRole role, List<String> actions, String resource) {
+  static void allowIn(IRole role, List<String> actions, String resource) {
     role.addToPrincipalPolicy(
         PolicyStatement.Builder.create().actions(actions).resources(List.of(resource)).build());
   }
@@ -832,10 +490,15 @@ public final class PipelineStack extends Stack {
         "Resource '*' only for actions without resource-level permissions (AWS design):"
             + " X-Ray (PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets),"
             + " Step Functions' log delivery (logs:*LogDelivery*, *ResourcePolic*, DescribeLogGroups),"
-            + " ecr:GetAuthorizationToken (image pulls), batch:DescribeJobs and batch:TerminateJob"
+            + " ecr:GetAuthorizationToken (image pulls), batch:DescribeJobs"
             + " (Step Functions' submitJob.sync integration). IamPolicyTest checks that no other"
             + " action has resource '*'.",
         "^Resource::\\*$");
+    Nag.suppressIam5(
+        this,
+        "batch:TerminateJob (submitJob.sync stops a job whose run is stopped) on job ARNs only:"
+            + " job ids are generated when submitted.",
+        "^Resource::arn:<AWS::Partition>:batch:<AWS::Region>:<AWS::AccountId>:job/\\*$");
     Nag.suppressIam5(
         this,
         "Object ARNs under one key prefix: a repository's own objects (<name>/*) and the webhook"
@@ -864,8 +527,8 @@ public final class PipelineStack extends Stack {
   }
 
   /** The status queue the runner reports on. */
-  public Queue statusQueue() {
-    return statusQueue;
+  public Queue statusQueue(String repository) {
+    return pipelines.get(repository).statusQueue();
   }
 
   /** The status queue's dead-letter queue. */

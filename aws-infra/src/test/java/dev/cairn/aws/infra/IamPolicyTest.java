@@ -48,8 +48,7 @@ class IamPolicyTest {
           "logs:DescribeResourcePolicies",
           "logs:DescribeLogGroups",
           "ecr:GetAuthorizationToken",
-          "batch:DescribeJobs",
-          "batch:TerminateJob");
+          "batch:DescribeJobs");
 
   private static Synthesized synthesized;
 

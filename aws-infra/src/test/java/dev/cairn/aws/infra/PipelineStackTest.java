@@ -85,7 +85,7 @@ class PipelineStackTest {
           .isEqualTo(getAtt(logicalId("AWS::Lambda::Function", "Notes" + role), "Arn"));
     }
     assertThat(properties.path("TracingConfiguration").path("Enabled").asBoolean()).isTrue();
-    assertThat(properties.path("LoggingConfiguration").path("Level").asText()).isEqualTo("ALL");
+    assertThat(properties.path("LoggingConfiguration").path("Level").asText()).isEqualTo("ERROR");
     assertThat(properties.path("StateMachineType").asText()).isEqualTo("STANDARD");
   }
 
@@ -130,7 +130,7 @@ class PipelineStackTest {
 
   @Test
   void theStatusQueueFeedsTheNotifierAndHasAnEncryptedDeadLetterQueue() {
-    String queue = logicalId("AWS::SQS::Queue", "StatusQueue");
+    String queue = logicalId("AWS::SQS::Queue", "NotesStatusQueue");
     String deadLetters = logicalId("AWS::SQS::Queue", "StatusDeadLetters");
     String key = logicalId("AWS::KMS::Key", "PipelineKey");
     JsonNode mapping =

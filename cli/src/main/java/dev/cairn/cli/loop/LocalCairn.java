@@ -16,10 +16,12 @@ import dev.cairn.git.workspace.Workspaces;
 import dev.cairn.local.artifact.ContentAddressedArtifactStore;
 import dev.cairn.local.deploy.ProcessDeployer;
 import dev.cairn.local.job.LocalJobExecutor;
+import dev.cairn.local.secret.CairnCredentials;
 import dev.cairn.local.secret.FileSecretStore;
 import dev.cairn.local.service.LocalServiceProvisioner;
 import dev.cairn.local.state.FileEnvironmentStore;
 import dev.cairn.local.state.FileRunStore;
+import dev.cairn.pipeline.file.EnvironmentNames;
 import dev.cairn.pipeline.json.Json;
 import dev.cairn.pipeline.port.AuditDeliveryStatus;
 import dev.cairn.pipeline.port.PipelineListener;
@@ -29,6 +31,7 @@ import dev.cairn.pipeline.run.RunRequest;
 import dev.cairn.pipeline.runtime.DeployQueue;
 import dev.cairn.pipeline.runtime.DeployTarget;
 import dev.cairn.pipeline.runtime.RuntimePorts;
+import dev.cairn.server.ApiToken;
 import dev.cairn.server.CairnServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,7 +46,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * Cairn's GitOps loop on one machine, wired from the local adapters: a git mirror watched by
@@ -67,8 +69,7 @@ public final class LocalCairn implements AutoCloseable {
   private String auditStatusWritten;
   private final AtomicReference<Instant> lastPushNotice = new AtomicReference<>();
 
-  /** Who may be named as the actor of a manual action: a user name, not free text. */
-  private static final Pattern ACTOR = Pattern.compile("[A-Za-z0-9._@+-][A-Za-z0-9 ._@+-]{0,63}");
+  private final ApiToken apiToken;
 
   /** Whether Cairn keeps the audit trail in the application repository. */
   public enum AuditTrail {
@@ -90,6 +91,7 @@ public final class LocalCairn implements AutoCloseable {
    * @param jobEnvironment environment variables every build, migration and release gets
    * @param listener hears what happens
    * @param auditTrail whether the audit trail is kept in the repository
+   * @param security what the loop refuses to do without isolation, and who may call it
    */
   public record Options(
       Path home,
@@ -100,7 +102,32 @@ public final class LocalCairn implements AutoCloseable {
       int httpPort,
       Map<String, String> jobEnvironment,
       PipelineListener listener,
-      AuditTrail auditTrail) {
+      AuditTrail auditTrail,
+      Security security) {
+
+    /** Options with the default {@link Security}. */
+    public Options(
+        Path home,
+        String repository,
+        String branch,
+        Duration pollInterval,
+        String httpHost,
+        int httpPort,
+        Map<String, String> jobEnvironment,
+        PipelineListener listener,
+        AuditTrail auditTrail) {
+      this(
+          home,
+          repository,
+          branch,
+          pollInterval,
+          httpHost,
+          httpPort,
+          jobEnvironment,
+          listener,
+          auditTrail,
+          Security.DEFAULT);
+    }
 
     /** Options with the audit trail kept in git. */
     public Options(
@@ -125,18 +152,51 @@ public final class LocalCairn implements AutoCloseable {
     }
   }
 
+  /**
+   * The loop's security settings.
+   *
+   * @param requireSandbox refuse to start when build jobs cannot be sandboxed ({@code cairn serve}
+   *     unless {@code --insecure-no-sandbox})
+   * @param extraHosts host names clients reach the HTTP port by beside loopback and the bound
+   *     address (e.g. a TLS proxy in front)
+   */
+  public record Security(boolean requireSandbox, java.util.List<String> extraHosts) {
+    /** No sandbox required (tests and the demo decide for themselves), loopback names only. */
+    public static final Security DEFAULT = new Security(false, java.util.List.of());
+
+    /** Copies. */
+    public Security {
+      extraHosts = java.util.List.copyOf(extraHosts);
+    }
+  }
+
   private LocalCairn(Options options) throws IOException {
     this.options = options;
     Path home = options.home();
     Files.createDirectories(home);
-    FileSecretStore secrets = new FileSecretStore(home.resolve("secrets"));
+    // Cairn's own credentials (git token, signing key, API token, webhook secret) live apart from
+    // the application's secrets, which `${secrets.NAME}` reads: no commit can name them.
+    FileSecretStore credentialStore = CairnCredentials.open(home);
+    FileSecretStore secrets = CairnCredentials.applicationSecrets(home);
     ContentAddressedArtifactStore artifacts =
         new ContentAddressedArtifactStore(home.resolve("artifacts"));
     this.jobs =
         new LocalJobExecutor(
             LocalJobExecutor.Options.builder(home.resolve("logs")).hide(home).build());
+    if (options.security().requireSandbox() && !jobs.isolation().sandboxed()) {
+      throw new IllegalStateException(
+          "build jobs cannot be sandboxed here ("
+              + jobs.isolation().warningLine().orElse("no sandbox")
+              + "); install bubblewrap, or start with --insecure-no-sandbox to run the"
+              + " repository's build steps as plain processes");
+    }
     this.services = new LocalServiceProvisioner(home.resolve("services"), secrets);
-    this.deployer = new ProcessDeployer(home.resolve("deployments"), secrets);
+    // Releases run sandboxed too: CAIRN_HOME (other environments, secrets, ledgers) and the
+    // user's home invisible, their own PID namespace, loopback shared to reach their services.
+    this.deployer =
+        new ProcessDeployer(
+            ProcessDeployer.Options.builder(home.resolve("deployments")).hide(home).build(),
+            secrets);
     deployer.adopt();
     RepositoryMirror.Builder mirrorBuilder =
         RepositoryMirror.builder().directory(home.resolve("mirror")).branch(options.branch());
@@ -149,11 +209,13 @@ public final class LocalCairn implements AutoCloseable {
     // For remotes over HTTPS: `cairn secrets set git-token` (and optionally git-username).
     Supplier<RemoteCredentials> credentials =
         () ->
-            secrets
-                .get("git-token")
+            credentialStore
+                .get(CairnCredentials.GIT_TOKEN)
                 .map(
                     token ->
-                        new RemoteCredentials(secrets.get("git-username").orElse("git"), token))
+                        new RemoteCredentials(
+                            credentialStore.get(CairnCredentials.GIT_USERNAME).orElse("git"),
+                            token))
                 .orElse(null);
     mirrorBuilder.credentials(credentials);
     this.mirror = mirrorBuilder.build();
@@ -162,7 +224,7 @@ public final class LocalCairn implements AutoCloseable {
             ? localRepository.toAbsolutePath().toString()
             : options.repository();
     // Git as memory: environments whose state was lost are rebuilt from the trail before any run.
-    AuditSigner signer = AuditSigners.fromSecrets(secrets).orElse(null);
+    AuditSigner signer = AuditSigners.fromSecrets(credentialStore).orElse(null);
     FileEnvironmentStore environments = new FileEnvironmentStore(home.resolve("environments"));
     TrailRecovery.recover(
         home,
@@ -224,11 +286,25 @@ public final class LocalCairn implements AutoCloseable {
             SqliteExecutionStore.open(home.resolve("engine").resolve("runs.db")),
             ports,
             DeployQueue.BadCommits.NONE);
+    this.apiToken =
+        ApiToken.loadOrCreate(
+            credentialStore,
+            CairnCredentials.API_TOKEN,
+            CairnCredentials.API_ACTOR,
+            System.getProperty("user.name"));
     this.server =
         CairnServer.start(
             options.httpHost(),
             options.httpPort(),
-            new CairnServer.Routes(this::notifyPush, this::status, this::runs, null, this::act));
+            new CairnServer.Routes(
+                this::notifyPush,
+                this::status,
+                this::runs,
+                // `cairn secrets set cairn-webhook-secret`: then pushes must be signed.
+                credentialStore.get(CairnCredentials.WEBHOOK_SECRET).orElse(null),
+                this::act,
+                apiToken,
+                options.security().extraHosts()));
     if (Files.isDirectory(localRepository)) {
       new HookInstaller(server.port()).install(localRepository.toAbsolutePath());
     }
@@ -279,31 +355,33 @@ public final class LocalCairn implements AutoCloseable {
     }
   }
 
-  /** Performs a manual deploy or rollback asked for over HTTP. */
-  private JsonNode act(String action, JsonNode request) {
-    String environment = request.path("environment").asText(null);
-    if (environment == null || environment.isBlank()) {
+  /**
+   * Performs a manual deploy or rollback asked for over HTTP by {@code actor} (the API token's
+   * holder). Only commits of the watched branch, unless the request says {@code "allowUnmerged":
+   * true}, which the audit trail records with the actor.
+   */
+  private JsonNode act(String action, JsonNode request, String actor) {
+    JsonNode name = request.path("environment");
+    if (!name.isTextual() || name.asText().isEmpty()) {
       throw new IllegalArgumentException("\"environment\" is required");
     }
-    String actor = request.path("actor").asText("");
-    if (actor.isEmpty()) {
-      // Without a caller's name, the person running Cairn did it.
-      actor = System.getProperty("user.name", "unknown");
-    }
-    if (!ACTOR.matcher(actor).matches()) {
-      throw new IllegalArgumentException(
-          "\"actor\" must be a user name (letters, digits, . _ @ + - and spaces, at most 64)");
-    }
+    // Before any use: environment names become file names.
+    String environment = EnvironmentNames.require(name.asText());
+    boolean allowUnmerged = request.path("allowUnmerged").asBoolean(false);
+    String recordedActor = allowUnmerged ? actor + " (allow-unmerged)" : actor;
     try {
       String runId;
       if (action.equals("deploy")) {
-        CommitInfo commit = resolve(request.path("commit").asText(null));
+        CommitInfo commit = onBranch(resolve(request.path("commit").asText(null)), allowUnmerged);
         runId =
             pipelines.deploy(
-                environment, commit.id(), commit.treeId(), commit.shortMessage(), actor);
+                environment, commit.id(), commit.treeId(), commit.shortMessage(), recordedActor);
       } else {
-        String to = request.hasNonNull("to") ? resolve(request.get("to").asText()).id() : null;
-        runId = pipelines.rollback(environment, to, id -> resolve(id).treeId(), actor);
+        String to =
+            request.hasNonNull("to")
+                ? onBranch(resolve(request.get("to").asText()), allowUnmerged).id()
+                : null;
+        runId = pipelines.rollback(environment, to, id -> resolve(id).treeId(), recordedActor);
       }
       ObjectNode result = Json.object();
       result.put("run", runId);
@@ -311,6 +389,34 @@ public final class LocalCairn implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The commit, when it is reachable from the watched branch or {@code allowUnmerged}: a manual
+   * deploy must not put an unreviewed branch into production by mistake or by a stolen token alone.
+   */
+  private CommitInfo onBranch(CommitInfo commit, boolean allowUnmerged) {
+    if (allowUnmerged) {
+      return commit;
+    }
+    var repository = mirror.repository();
+    try (org.eclipse.jgit.revwalk.RevWalk walk = new org.eclipse.jgit.revwalk.RevWalk(repository)) {
+      org.eclipse.jgit.lib.Ref head = repository.exactRef("refs/heads/" + options.branch());
+      if (head != null
+          && walk.isMergedInto(
+              walk.parseCommit(org.eclipse.jgit.lib.ObjectId.fromString(commit.id())),
+              walk.parseCommit(head.getObjectId()))) {
+        return commit;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    throw new IllegalArgumentException(
+        "commit "
+            + commit.id()
+            + " is not on branch "
+            + options.branch()
+            + "; to deploy it anyway use --allow-unmerged (the audit trail records it)");
   }
 
   /** A commit of the mirror by full or abbreviated id. */
@@ -406,6 +512,11 @@ public final class LocalCairn implements AutoCloseable {
     }
   }
 
+  /** The credential of the HTTP API ({@code Authorization: Bearer}), as the CLI sends it. */
+  public ApiToken apiToken() {
+    return apiToken;
+  }
+
   /** The HTTP port Cairn listens on. */
   public int httpPort() {
     return server.port();
@@ -449,7 +560,19 @@ public final class LocalCairn implements AutoCloseable {
           .ifPresent(good -> node.put("lastGood", good.commit()));
     }
     status.set("audit", auditStatusJson());
+    status.set("isolation", isolationJson());
     return status;
+  }
+
+  /** The isolation build jobs run with, as {@code cairn status} shows it. */
+  public ObjectNode isolationJson() {
+    var isolation = jobs.isolation();
+    ObjectNode node = Json.object();
+    node.put("sandboxed", isolation.sandboxed());
+    node.put("limited", isolation.limited());
+    node.put("releasesSandboxed", deployer.releasesIsolated());
+    isolation.warningLine().ifPresent(w -> node.put("warning", w));
+    return node;
   }
 
   /** The runs document of {@code GET /api/runs}: newest first. */

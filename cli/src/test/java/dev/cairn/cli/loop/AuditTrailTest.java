@@ -10,9 +10,6 @@ import dev.cairn.pipeline.audit.AuditRecord;
 import dev.cairn.pipeline.audit.AuditTrigger;
 import dev.cairn.pipeline.json.Json;
 import dev.cairn.pipeline.run.RunRequest;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +37,9 @@ class AuditTrailTest {
   @BeforeEach
   void setUp() throws Exception {
     loop = LoopHarness.create(dir);
+    // The API token belongs to ada: manual actions through it are hers.
+    dev.cairn.local.secret.CairnCredentials.open(loop.home)
+        .put(dev.cairn.local.secret.CairnCredentials.API_ACTOR, "ada");
     // The canary is a secret the build and the app use, set as a user would.
     new FileSecretStore(loop.home.resolve("secrets")).put("api-token", CANARY);
   }
@@ -126,17 +126,9 @@ class AuditTrailTest {
         .until(() -> !loop.outcome(skipRun).status().equals("RUNNING"));
 
     // A person rolls production back: the fix is marked bad by them, the good commit returns.
+    // The actor is the API token's holder (ada's token), whatever the body claims.
     HttpResponse<String> rollback =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + loop.cairn().httpPort() + "/api/rollback"))
-                    .POST(
-                        HttpRequest.BodyPublishers.ofString(
-                            "{\"environment\": \"production\", \"actor\": \"ada\"}"))
-                    .header("Content-Type", "application/json")
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+        loop.api("/api/rollback", "{\"environment\": \"production\", \"actor\": \"eve\"}");
     assertThat(rollback.statusCode()).as(rollback.body()).isEqualTo(202);
     String rollbackRun = Json.parse(rollback.body()).path("run").asText();
     await()

@@ -178,6 +178,22 @@ final class LoopHarness implements AutoCloseable {
     dev.cairn.git.hook.PostReceive.run(origin, parent, commit.getName(), "refs/heads/main");
   }
 
+  /** Pushes a commit to another branch of origin only (main there stays where it was). */
+  void pushBranch(RevCommit commit, String branch) throws Exception {
+    git.push()
+        .setRemote("origin")
+        .setRefSpecs(new RefSpec(commit.getName() + ":refs/heads/" + branch))
+        .call();
+  }
+
+  /** Moves the clone's main (and work tree) back to {@code commit}. */
+  void resetTo(RevCommit commit) throws Exception {
+    git.reset()
+        .setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD)
+        .setRef(commit.getName())
+        .call();
+  }
+
   /** Starts Cairn on origin (after the first push, like a user would). */
   LocalCairn start() throws IOException {
     cairn =
@@ -196,6 +212,23 @@ final class LoopHarness implements AutoCloseable {
 
   LocalCairn cairn() {
     return cairn;
+  }
+
+  /** POSTs a JSON body to Cairn's API as the CLI does: with the API token. */
+  HttpResponse<String> api(String path, String body) throws IOException {
+    try {
+      return HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cairn.httpPort() + path))
+                  .header("Content-Type", "application/json")
+                  .header("Authorization", "Bearer " + cairn.apiToken().secret())
+                  .POST(HttpRequest.BodyPublishers.ofString(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
   }
 
   private void heard(RunEvent heard) {

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cairn.cli.loop.LoopHarness.Outcome;
 import dev.cairn.pipeline.json.Json;
 import dev.cairn.pipeline.port.Release;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
@@ -44,14 +41,7 @@ class ManualActionsTest {
   }
 
   private String post(String path, String body) throws Exception {
-    HttpResponse<String> response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + loop.cairn().httpPort() + path))
-                    .POST(HttpRequest.BodyPublishers.ofString(body))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = loop.api(path, body);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
     return Json.parse(response.body()).get("run").asText();
   }

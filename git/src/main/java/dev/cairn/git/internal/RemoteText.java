@@ -45,7 +45,12 @@ public final class RemoteText {
     try {
       URIish uri = new URIish(remote);
       if (uri.getPass() != null && !uri.getPass().isEmpty()) {
-        out = out.replace(uri.getPass(), "***");
+        // The password as written (percent-encoded, e.g. p%40ss) and as decoded (p@ss).
+        String raw = rawPassword(remote).orElse(null);
+        if (raw != null) {
+          out = out.replace(raw, "***");
+        }
+        out = replaceEncodings(out, uri.getPass());
       }
     } catch (URISyntaxException ignored) {
       // A remote JGit cannot parse has no embedded password.
@@ -54,13 +59,39 @@ public final class RemoteText {
       try {
         RemoteCredentials c = credentials.get();
         if (c != null && !c.secret().isEmpty()) {
-          out = out.replace(c.secret(), "***");
+          out = replaceEncodings(out, c.secret());
         }
       } catch (RuntimeException ignored) {
         // A failing supplier cannot have handed a secret to JGit either.
       }
     }
     return out;
+  }
+
+  /** The secret and its percent-encoded forms replaced by {@code ***}. */
+  private static String replaceEncodings(String text, String secret) {
+    String out = text.replace(secret, "***");
+    String encoded = java.net.URLEncoder.encode(secret, java.nio.charset.StandardCharsets.UTF_8);
+    out = out.replace(encoded, "***").replace(encoded.replace("+", "%20"), "***");
+    return out;
+  }
+
+  /** The password of {@code scheme://user:password@host/...} exactly as written in it. */
+  private static java.util.Optional<String> rawPassword(String remote) {
+    int scheme = remote.indexOf("://");
+    if (scheme < 0) {
+      return java.util.Optional.empty();
+    }
+    int at = remote.indexOf('@', scheme + 3);
+    int slash = remote.indexOf('/', scheme + 3);
+    if (at < 0 || (slash >= 0 && slash < at)) {
+      return java.util.Optional.empty();
+    }
+    String userInfo = remote.substring(scheme + 3, at);
+    int colon = userInfo.indexOf(':');
+    return colon < 0 || colon == userInfo.length() - 1
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(userInfo.substring(colon + 1));
   }
 
   /**

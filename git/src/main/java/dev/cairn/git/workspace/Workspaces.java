@@ -14,6 +14,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
@@ -32,10 +34,12 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  * repository (the mirror): no network, no git process, no working-tree metadata.
  *
  * <p>Files get their content and executable bit; symbolic links are created as links (never
- * followed while writing); submodules become empty directories. Tree entries that could escape or
- * confuse the directory ({@code .}, {@code ..}, {@code .git}) are refused. The workspace is a copy:
- * changing it does not touch the repository, and the repository may change or go away while it is
- * used.
+ * followed while writing) when they stay inside the checkout, and refuse the whole checkout when
+ * they do not (an absolute target, or one that leaves the directory lexically or once resolved):
+ * nothing Cairn later reads from the workspace can lead it to {@code ~/.ssh} or {@code /dev/zero}.
+ * Submodules become empty directories. Tree entries that could escape or confuse the directory
+ * ({@code .}, {@code ..}, {@code .git}) are refused. The workspace is a copy: changing it does not
+ * touch the repository, and the repository may change or go away while it is used.
  */
 public final class Workspaces {
 
@@ -84,7 +88,8 @@ public final class Workspaces {
       } catch (MissingObjectException | IllegalArgumentException e) {
         throw new IOException("The mirror has no commit " + commitId, e);
       }
-      writeTree(repository, commit, staging);
+      List<Path> links = writeTree(repository, commit, staging);
+      requireLinksInside(staging, links);
       Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
       return new Workspace(target, commit.name(), commit.getTree().name());
     } catch (IOException | RuntimeException e) {
@@ -108,8 +113,10 @@ public final class Workspaces {
     deleteRecursively(dir);
   }
 
-  private static void writeTree(Repository repository, RevCommit commit, Path dir)
+  /** Writes the commit's tree into {@code dir}; returns the symbolic links it created. */
+  private static List<Path> writeTree(Repository repository, RevCommit commit, Path dir)
       throws IOException {
+    List<Path> links = new ArrayList<>();
     try (ObjectReader reader = repository.newObjectReader();
         TreeWalk tree = new TreeWalk(reader)) {
       tree.addTree(commit.getTree());
@@ -127,7 +134,9 @@ public final class Workspaces {
         } else if (mode == FileMode.SYMLINK) {
           String target =
               new String(reader.open(tree.getObjectId(0)).getBytes(), StandardCharsets.UTF_8);
+          requireLinkTargetInside(dir, path, target, tree.getPathString());
           Files.createSymbolicLink(path, Path.of(target));
+          links.add(path);
         } else if (mode == FileMode.GITLINK) {
           Files.createDirectory(path);
         } else {
@@ -142,6 +151,56 @@ public final class Workspaces {
             makeExecutable(path);
           }
         }
+      }
+    }
+    return links;
+  }
+
+  /** Refuses a link whose target is absolute or leaves {@code dir} as written. */
+  private static void requireLinkTargetInside(Path dir, Path link, String target, String name)
+      throws IOException {
+    if (target.isEmpty() || target.indexOf('\0') >= 0 || target.startsWith("/")) {
+      throw new IOException(
+          "The commit holds a symbolic link Cairn will not check out (its target must be a"
+              + " relative path inside the repository): "
+              + name);
+    }
+    Path resolved;
+    try {
+      resolved = link.getParent().resolve(target).normalize();
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new IOException("The commit holds a symbolic link with an invalid target: " + name);
+    }
+    if (!resolved.startsWith(dir)) {
+      throw new IOException(
+          "The commit holds a symbolic link leaving the repository, which Cairn will not check"
+              + " out: "
+              + name);
+    }
+  }
+
+  /**
+   * Refuses links that leave {@code dir} once resolved (through other links: {@code a -> .} then
+   * {@code b -> a/..}). Links that resolve to nothing yet are left: they point inside as written.
+   */
+  private static void requireLinksInside(Path dir, List<Path> links) throws IOException {
+    Path real = dir.toRealPath();
+    for (Path link : links) {
+      Path resolved;
+      try {
+        resolved = link.toRealPath();
+      } catch (java.nio.file.NoSuchFileException e) {
+        continue;
+      } catch (java.nio.file.FileSystemException e) {
+        // A loop of links, for example: nothing that resolves, but nothing to keep either.
+        throw new IOException(
+            "The commit holds a symbolic link that does not resolve: " + dir.relativize(link));
+      }
+      if (!resolved.startsWith(real)) {
+        throw new IOException(
+            "The commit holds a symbolic link leaving the repository, which Cairn will not check"
+                + " out: "
+                + dir.relativize(link));
       }
     }
   }

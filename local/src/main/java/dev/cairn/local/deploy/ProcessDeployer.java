@@ -3,6 +3,7 @@ package dev.cairn.local.deploy;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.cairn.local.job.Bubblewrap;
 import dev.cairn.local.proxy.ProxyMain;
 import dev.cairn.local.proxy.TcpProxy;
 import dev.cairn.pipeline.file.HealthSpec;
@@ -22,7 +23,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -36,7 +36,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -65,7 +64,6 @@ import java.util.stream.Stream;
 public final class ProcessDeployer implements Deployer {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
   private static final List<String> BASE_ENV = List.of("PATH", "HOME", "LANG", "JAVA_HOME", "TZ");
-  private static final Duration ACK_POLL = Duration.ofMillis(10);
 
   private final Options options;
   private final SecretStore secrets;
@@ -79,6 +77,11 @@ public final class ProcessDeployer implements Deployer {
           .connectTimeout(Duration.ofSeconds(5))
           .build();
   private final SecureRandom random = new SecureRandom();
+  private final ProxyLauncher proxies;
+  private Optional<Bubblewrap> sandbox;
+
+  /** The size of a sandboxed release's private /tmp. */
+  private static final long RELEASE_TMP_BYTES = 512L * 1024 * 1024;
 
   /**
    * Creates a deployer with default options.
@@ -99,6 +102,32 @@ public final class ProcessDeployer implements Deployer {
   public ProcessDeployer(Options options, SecretStore secrets) {
     this.options = Objects.requireNonNull(options);
     this.secrets = Objects.requireNonNull(secrets);
+    this.proxies = new ProxyLauncher(options, this::tail);
+  }
+
+  /**
+   * Whether releases run sandboxed: probed once. Without bubblewrap they run as plain processes of
+   * Cairn's user ({@code cairn status} and the start banner say so).
+   */
+  public synchronized boolean releasesIsolated() {
+    if (sandbox == null) {
+      sandbox =
+          options.isolated()
+              ? Bubblewrap.forReleases(options.hidden(), RELEASE_TMP_BYTES)
+              : Optional.empty();
+    }
+    return sandbox.isPresent();
+  }
+
+  /** The release's command, sandboxed when it can be. */
+  private List<String> releaseCommand(ReleaseSpec spec, Map<String, String> environment) {
+    List<String> command = List.of("/bin/sh", "-c", spec.command());
+    if (!releasesIsolated()) {
+      return command;
+    }
+    // Its home is hidden: what it writes there goes to its private /tmp.
+    environment.put("HOME", "/tmp");
+    return sandbox.get().wrapRelease(spec.directory(), environment.get("PATH"), command);
   }
 
   /**
@@ -109,11 +138,20 @@ public final class ProcessDeployer implements Deployer {
    * @param proxyClasspath the classpath holding {@link ProxyMain}
    * @param stopGrace how long a stopped process may take to exit after SIGTERM before SIGKILL
    * @param switchTimeout how long the proxy may take to start or to acknowledge a switch
+   * @param isolated run releases in a sandbox where bubblewrap works (see {@link #hidden})
+   * @param hidden paths releases must not see beside the user's home (e.g. {@code CAIRN_HOME})
    */
   public record Options(
-      Path root, Path java, String proxyClasspath, Duration stopGrace, Duration switchTimeout) {
+      Path root,
+      Path java,
+      String proxyClasspath,
+      Duration stopGrace,
+      Duration switchTimeout,
+      boolean isolated,
+      List<Path> hidden) {
     /** Validates. */
     public Options {
+      hidden = List.copyOf(hidden);
       Objects.requireNonNull(root, "root");
       Objects.requireNonNull(java, "java");
       Objects.requireNonNull(proxyClasspath, "proxyClasspath");
@@ -133,6 +171,8 @@ public final class ProcessDeployer implements Deployer {
       private String proxyClasspath = defaultProxyClasspath();
       private Duration stopGrace = Duration.ofSeconds(10);
       private Duration switchTimeout = Duration.ofSeconds(30);
+      private boolean isolated = true;
+      private final List<Path> hidden = new ArrayList<>();
 
       private Builder(Path root) {
         this.root = root;
@@ -162,9 +202,21 @@ public final class ProcessDeployer implements Deployer {
         return this;
       }
 
+      /** Whether releases run sandboxed where bubblewrap works (default: yes). */
+      public Builder isolated(boolean value) {
+        this.isolated = value;
+        return this;
+      }
+
+      /** Makes {@code path} invisible to releases (e.g. {@code CAIRN_HOME}). */
+      public Builder hide(Path path) {
+        hidden.add(path.toAbsolutePath().normalize());
+        return this;
+      }
+
       /** The options. */
       public Options build() {
-        return new Options(root, java, proxyClasspath, stopGrace, switchTimeout);
+        return new Options(root, java, proxyClasspath, stopGrace, switchTimeout, isolated, hidden);
       }
     }
 
@@ -204,12 +256,13 @@ public final class ProcessDeployer implements Deployer {
     }
     environment.putAll(spec.env());
     environment.put("PORT", Integer.toString(port));
+    List<String> command = releaseCommand(spec, environment);
 
     Process process;
     try {
       Files.createDirectories(log.getParent());
       ProcessBuilder builder =
-          new ProcessBuilder(detached(List.of("/bin/sh", "-c", spec.command())))
+          new ProcessBuilder(ProcessTrees.detached(command))
               .directory(spec.directory().toFile())
               .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -298,10 +351,10 @@ public final class ProcessDeployer implements Deployer {
     Path control = proxyDir(env).resolve("target");
     Optional<ProcessHandle> proxy = proxyProcess(state);
     if (proxy.isEmpty()) {
-      state = state.withProxy(startProxy(env, state.stablePort(), record.port()));
+      state = state.withProxy(proxies.start(env, proxyDir(env), state.stablePort(), record.port()));
     } else {
-      writeControl(control, record.port());
-      awaitAck(env, control, record.port(), proxy.get());
+      ProxyLauncher.writeControl(control, record.port());
+      proxies.awaitAck(env, control, record.port(), proxy.get());
     }
     save(state.withLive(record.id()));
   }
@@ -312,7 +365,7 @@ public final class ProcessDeployer implements Deployer {
     EnvironmentState state = load(env);
     ReleaseRecord record = state.release(release.id());
     ProcessRef process = record != null ? record.process() : new ProcessRef(release.pid(), null);
-    process.handle().ifPresent(this::killTree);
+    process.handle().ifPresent(p -> ProcessTrees.killTree(p, options.stopGrace()));
     if (record != null) {
       save(state.minus(record.id()));
     }
@@ -355,7 +408,8 @@ public final class ProcessDeployer implements Deployer {
       if (proxyProcess(state).isEmpty()) {
         state = state.withProxy(null);
         if (live != null && state.stablePort() != 0) {
-          state = state.withProxy(startProxy(env, state.stablePort(), live.port()));
+          state =
+              state.withProxy(proxies.start(env, proxyDir(env), state.stablePort(), live.port()));
         }
       }
       save(state);
@@ -370,9 +424,9 @@ public final class ProcessDeployer implements Deployer {
     String env = checkName(environment);
     EnvironmentState state = load(env);
     for (ReleaseRecord release : state.releases()) {
-      release.process().handle().ifPresent(this::killTree);
+      release.process().handle().ifPresent(p -> ProcessTrees.killTree(p, options.stopGrace()));
     }
-    proxyProcess(state).ifPresent(this::killTree);
+    proxyProcess(state).ifPresent(p -> ProcessTrees.killTree(p, options.stopGrace()));
     try {
       Files.deleteIfExists(proxyDir(env).resolve("target"));
       Files.deleteIfExists(proxyDir(env).resolve("proxy.pid"));
@@ -398,121 +452,6 @@ public final class ProcessDeployer implements Deployer {
     }
   }
 
-  private ProcessRef startProxy(String env, int stablePort, int targetPort) {
-    Path dir = proxyDir(env);
-    Path control = dir.resolve("target");
-    Path pidFile = dir.resolve("proxy.pid");
-    Path log = dir.resolve("proxy.log");
-    Process process;
-    try {
-      Files.createDirectories(dir);
-      // A previous proxy's acknowledgement would be mistaken for this one's.
-      Files.deleteIfExists(TcpProxy.ackFileOf(control));
-      Files.deleteIfExists(pidFile);
-      writeControl(control, targetPort);
-      List<String> command =
-          detached(
-              List.of(
-                  options.java().toString(),
-                  "-Xmx64m",
-                  "-XX:+UseSerialGC",
-                  "-cp",
-                  options.proxyClasspath(),
-                  ProxyMain.class.getName(),
-                  "--port",
-                  Integer.toString(stablePort),
-                  "--control",
-                  control.toString(),
-                  "--pid-file",
-                  pidFile.toString()));
-      process =
-          new ProcessBuilder(command)
-              .directory(dir.toFile())
-              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-              .redirectErrorStream(true)
-              .start();
-    } catch (IOException e) {
-      throw new DeploymentException(
-          "cannot start the proxy of " + env + " on port " + stablePort + ": " + e.getMessage(), e);
-    }
-    ProcessHandle handle = process.toHandle();
-    Instant deadline = Instant.now().plus(options.switchTimeout());
-    while (!(acked(control, targetPort) && Files.exists(pidFile))) {
-      if (!handle.isAlive()) {
-        throw new DeploymentException(
-            "the proxy of "
-                + env
-                + " could not start on 127.0.0.1:"
-                + stablePort
-                + " (is the port used by another process?); "
-                + log
-                + " ends with:\n"
-                + tail(log));
-      }
-      if (Instant.now().isAfter(deadline)) {
-        killTree(handle);
-        throw new DeploymentException(
-            "the proxy of " + env + " did not start within " + options.switchTimeout());
-      }
-      waitForExit(handle, ACK_POLL);
-    }
-    return ProcessRef.of(handle);
-  }
-
-  private void awaitAck(String env, Path control, int port, ProcessHandle proxy) {
-    Instant deadline = Instant.now().plus(options.switchTimeout());
-    while (!acked(control, port)) {
-      if (!proxy.isAlive()) {
-        throw new DeploymentException(
-            "the proxy of "
-                + env
-                + " exited during the switch; see "
-                + control.resolveSibling("proxy.log"));
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new DeploymentException(
-            "the proxy of "
-                + env
-                + " did not apply the switch to port "
-                + port
-                + " within "
-                + options.switchTimeout());
-      }
-      waitForExit(proxy, ACK_POLL);
-    }
-  }
-
-  private static boolean acked(Path control, int port) {
-    try {
-      return Files.readString(TcpProxy.ackFileOf(control)).strip().equals(Integer.toString(port));
-    } catch (NoSuchFileException e) {
-      return false;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void writeControl(Path control, int port) {
-    try {
-      TcpProxy.writeAtomically(control, Integer.toString(port));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + control, e);
-    }
-  }
-
-  /** Waits for the process to exit, at most {@code duration}; returns early when it does. */
-  private static void waitForExit(ProcessHandle process, Duration duration) {
-    try {
-      process.onExit().get(duration.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException | ExecutionException e) {
-      // Still running after the wait: the caller checks again.
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new DeploymentException("interrupted", e);
-    }
-  }
-
   private Optional<ProcessHandle> proxyProcess(EnvironmentState state) {
     return state.proxy() == null ? Optional.empty() : state.proxy().handle();
   }
@@ -521,35 +460,6 @@ public final class ProcessDeployer implements Deployer {
     EnvironmentState state = load(checkName(release.environment()));
     ReleaseRecord record = state.release(release.id());
     return record != null ? record.process().handle() : ProcessHandle.of(release.pid());
-  }
-
-  /** SIGTERM to the process and its descendants, SIGKILL to what is left after the grace time. */
-  private void killTree(ProcessHandle root) {
-    List<ProcessHandle> all = new ArrayList<>();
-    root.descendants().forEach(all::add);
-    all.add(root);
-    all.forEach(ProcessHandle::destroy);
-    CompletableFuture<?>[] exits =
-        all.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new);
-    try {
-      CompletableFuture.allOf(exits).get(options.stopGrace().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException | ExecutionException e) {
-      all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      all.forEach(ProcessHandle::destroyForcibly);
-    }
-  }
-
-  /** Runs a command in a new session so that it outlives Cairn and Cairn's terminal. */
-  private static List<String> detached(List<String> command) {
-    if (!Files.isExecutable(Path.of("/usr/bin/setsid"))) {
-      return command;
-    }
-    List<String> result = new ArrayList<>();
-    result.add("/usr/bin/setsid");
-    result.addAll(command);
-    return result;
   }
 
   private EnvironmentState load(String env) {
@@ -617,12 +527,7 @@ public final class ProcessDeployer implements Deployer {
     try {
       List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
       String text = String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-      for (String secret : secrets.values()) {
-        if (!secret.isEmpty()) {
-          text = text.replace(secret, "***");
-        }
-      }
-      return text;
+      return new dev.cairn.local.job.Masker(secrets.values()).maskText(text);
     } catch (IOException e) {
       return "(unreadable: " + e.getMessage() + ")";
     }

@@ -79,7 +79,13 @@ public final class LocalJobExecutor implements JobExecutor {
   public synchronized Isolation isolation() {
     if (isolation == null) {
       List<String> missing = new ArrayList<>();
-      Bubblewrap bwrap = new Bubblewrap(options.bubblewrap(), options.hiddenPaths());
+      // The private /tmp is capped at the memory limit: a tmpfs lives in memory.
+      Bubblewrap bwrap =
+          new Bubblewrap(
+              options.bubblewrap(),
+              options.hiddenPaths(),
+              Bubblewrap.userHome(),
+              options.memoryBytes());
       CgroupV1 groups = new CgroupV1(options.cgroupRoot(), options);
       boolean sandboxed = false;
       boolean limited = false;
@@ -295,7 +301,7 @@ public final class LocalJobExecutor implements JobExecutor {
         throws InterruptedException {
       List<String> command = List.of("/bin/sh", "-c", step.run());
       if (bubblewrap != null) {
-        command = bubblewrap.wrap(workspace, job.network(), command);
+        command = bubblewrap.wrap(workspace, job.network(), env.get("PATH"), command);
       }
       CgroupV1.Group group = null;
       if (cgroups != null) {

@@ -27,6 +27,9 @@ import java.util.stream.Stream;
  * by its owner (0600), named after the secret. Files are replaced atomically; the value is the
  * file's whole content (UTF-8, no trailing newline added).
  *
+ * <p>Values scoped to one environment live in {@code .env/<environment>/<name>}: {@link
+ * #forEnvironment} gives them to that environment only, so staging cannot read production's.
+ *
  * <p>I/O failures surface as {@link UncheckedIOException} whose message names the secret, never its
  * value.
  */
@@ -43,7 +46,11 @@ public final class FileSecretStore implements SecretStore {
   private static final Set<PosixFilePermission> FILE_MODE =
       PosixFilePermissions.fromString("rw-------");
 
+  /** The subdirectory of environment-scoped values (a name never starts with '.'). */
+  private static final String SCOPES = ".env";
+
   private final Path directory;
+  private final Set<String> refused;
   private final SecureRandom random = new SecureRandom();
 
   /**
@@ -53,6 +60,15 @@ public final class FileSecretStore implements SecretStore {
    * @throws UncheckedIOException when the directory cannot be created or restricted
    */
   public FileSecretStore(Path directory) {
+    this(directory, Set.of());
+  }
+
+  /**
+   * Opens the store, refusing the names in {@code refused} (e.g. Cairn's own credentials, which
+   * live in another store and must never be looked up here by a pipeline).
+   */
+  public FileSecretStore(Path directory, Set<String> refused) {
+    this.refused = Set.copyOf(refused);
     this.directory = directory.toAbsolutePath();
     try {
       if (!Files.isDirectory(this.directory)) {
@@ -144,20 +160,119 @@ public final class FileSecretStore implements SecretStore {
             () -> new IllegalStateException("secret '" + name + "' vanished while generated"));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException when the environment or secret name is not valid
+   */
+  @Override
+  public Optional<String> forEnvironment(String environment, String name) {
+    if (environment != null) {
+      Path file = scoped(environment, name);
+      try {
+        return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
+      } catch (NoSuchFileException e) {
+        // Not set for this environment: the shared value, if any.
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "cannot read secret '" + name + "' of environment " + environment, e);
+      }
+    }
+    return get(name);
+  }
+
+  /**
+   * Stores a secret for one environment only.
+   *
+   * @throws IllegalArgumentException when the environment or secret name is not valid
+   */
+  public synchronized void put(String environment, String name, String value) {
+    Objects.requireNonNull(value, "value");
+    Path file = scoped(environment, name);
+    Path temp = null;
+    try {
+      Path scope = file.getParent();
+      if (!Files.isDirectory(scope)) {
+        Files.createDirectories(scope, PosixFilePermissions.asFileAttribute(DIRECTORY_MODE));
+      }
+      temp = writeTemp(value);
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      syncDirectory();
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot store secret '" + name + "' of environment " + environment + ": " + e, e);
+    } finally {
+      deleteQuietly(temp);
+    }
+  }
+
+  /** The names stored: shared ones, then {@code NAME (ENVIRONMENT)} for scoped ones; no values. */
+  public java.util.List<String> names() {
+    java.util.List<String> names = new java.util.ArrayList<>();
+    for (Path file : secretFiles(directory)) {
+      names.add(file.getFileName().toString());
+    }
+    Path scopes = directory.resolve(SCOPES);
+    if (Files.isDirectory(scopes, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      try (Stream<Path> environments = Files.list(scopes)) {
+        for (Path environment : environments.sorted().toList()) {
+          for (Path file : secretFiles(environment)) {
+            names.add(file.getFileName() + " (" + environment.getFileName() + ")");
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot list the secrets in " + scopes, e);
+      }
+    }
+    return names;
+  }
+
+  /** Every value, shared and scoped (to mask them all in output). */
   @Override
   public Set<String> values() {
     Set<String> values = new HashSet<>();
-    try (Stream<Path> files = Files.list(directory)) {
-      for (Path file : files.toList()) {
-        String name = file.getFileName().toString();
-        if (NAME.matcher(name).matches() && Files.isRegularFile(file)) {
-          get(name).ifPresent(values::add);
+    java.util.List<Path> files = new java.util.ArrayList<>(secretFiles(directory));
+    Path scopes = directory.resolve(SCOPES);
+    if (Files.isDirectory(scopes, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      try (Stream<Path> environments = Files.list(scopes)) {
+        for (Path environment : environments.toList()) {
+          files.addAll(secretFiles(environment));
         }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot list the secrets in " + scopes, e);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list the secrets in " + directory, e);
+    }
+    for (Path file : files) {
+      try {
+        values.add(Files.readString(file, StandardCharsets.UTF_8));
+      } catch (NoSuchFileException e) {
+        // Removed meanwhile.
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read a secret in " + file.getParent(), e);
+      }
     }
     return values;
+  }
+
+  private static java.util.List<Path> secretFiles(Path dir) {
+    if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return java.util.List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .filter(f -> NAME.matcher(f.getFileName().toString()).matches())
+          .filter(f -> Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the secrets in " + dir, e);
+    }
+  }
+
+  private Path scoped(String environment, String name) {
+    Path file = file(name);
+    dev.cairn.pipeline.file.EnvironmentNames.require(environment);
+    return directory.resolve(SCOPES).resolve(environment).resolve(file.getFileName());
   }
 
   private Path file(String name) {
@@ -167,6 +282,10 @@ public final class FileSecretStore implements SecretStore {
           "secret name '"
               + name
               + "' is not valid: use letters, digits, '.', '_' and '-' (not starting with '.')");
+    }
+    if (refused.contains(name)) {
+      throw new IllegalArgumentException(
+          "'" + name + "' is one of Cairn's own credentials, which pipelines cannot read");
     }
     return directory.resolve(name);
   }

@@ -218,13 +218,34 @@ class ProcessDeployerTest {
 
   private Release startApp(String name) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String classpath =
-        Path.of(TestHttpApp.class.getProtectionDomain().getCodeSource().getLocation().getPath())
-            .toString();
+    // The release's own directory holds its code, as an artifact would: a sandboxed release sees
+    // nothing else of this checkout.
+    copyTestApp(app.resolve("classes"));
     return deployer.start(
         spec(
-            "exec '" + java + "' -cp '" + classpath + "' " + TestHttpApp.class.getName(),
+            "exec '" + java + "' -cp classes " + TestHttpApp.class.getName(),
             Map.of("RELEASE_NAME", name)));
+  }
+
+  /** Copies TestHttpApp's class files into {@code classes}. */
+  static void copyTestApp(Path classes) {
+    try {
+      Path compiled =
+          Path.of(TestHttpApp.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      String relative = TestHttpApp.class.getPackageName().replace('.', '/');
+      Path target = Files.createDirectories(classes.resolve(relative));
+      try (var files = Files.list(compiled.resolve(relative))) {
+        for (Path file :
+            files.filter(f -> f.getFileName().toString().startsWith("TestHttpApp")).toList()) {
+          Files.copy(
+              file,
+              target.resolve(file.getFileName()),
+              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    } catch (IOException | java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private ReleaseSpec spec(String command, Map<String, String> env) {

@@ -3,36 +3,42 @@ package dev.cairn.pipeline.file;
 import java.util.regex.Pattern;
 
 /**
- * The rule for environment names, checked wherever a name comes from outside (the pipeline file,
- * the API, the command line, payloads on AWS, files read back) before it is used for anything — in
- * particular before it becomes part of a file name or an object key.
+ * The one rule for environment names, checked at every entry point (the pipeline file, the HTTP
+ * API, the CLI, files read back from disk, AWS payloads) before a name is used for anything: names
+ * become file names (ledgers, releases, logs), S3 keys and process names, so {@code ../../x} must
+ * be refused before it reaches any of them.
+ *
+ * <p>A name is 1 to 63 lowercase letters, digits and {@code -}, starting with a letter and not
+ * ending with {@code -} (a DNS label: it also fits host names and AWS resource names).
  */
 public final class EnvironmentNames {
-  /** Lower-case letters, digits and dashes, starting with a letter: at most 63 characters. */
-  public static final Pattern NAME = Pattern.compile("[a-z]([a-z0-9-]{0,61}[a-z0-9])?");
+  /** What an environment name may be. */
+  public static final Pattern PATTERN = Pattern.compile("[a-z]([a-z0-9-]{0,61}[a-z0-9])?");
 
   private EnvironmentNames() {}
 
-  /** True when {@code name} is a valid environment name. */
-  public static boolean valid(String name) {
-    return name != null && NAME.matcher(name).matches();
+  /** Whether {@code name} is a valid environment name (null is not). */
+  public static boolean isValid(String name) {
+    return name != null && PATTERN.matcher(name).matches();
   }
 
   /**
-   * Returns {@code name} if it is a valid environment name.
+   * Returns {@code name} when it is valid.
    *
-   * @throws IllegalArgumentException naming the rule otherwise (the name is quoted, cut to 64
-   *     characters)
+   * @throws IllegalArgumentException when it is not; the message quotes at most a short, printable
+   *     prefix of the name, so hostile input cannot forge log lines
    */
   public static String require(String name) {
-    if (!valid(name)) {
-      String shown = name == null ? "null" : name.length() > 64 ? name.substring(0, 64) : name;
+    if (!isValid(name)) {
       throw new IllegalArgumentException(
-          "'"
-              + shown
-              + "' is not an environment name: lower-case letters, digits and dashes, starting"
-              + " with a letter, at most 63 characters");
+          (name == null ? "an environment name is required" : "environment name " + quoted(name))
+              + ": use 1 to 63 lowercase letters, digits and '-', starting with a letter");
     }
     return name;
+  }
+
+  private static String quoted(String name) {
+    String shown = name.length() > 40 ? name.substring(0, 40) + "..." : name;
+    return "'" + shown.replaceAll("[^\\x20-\\x7e]", "?") + "' is not valid";
   }
 }

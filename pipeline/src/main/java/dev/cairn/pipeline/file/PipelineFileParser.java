@@ -1,18 +1,25 @@
 package dev.cairn.pipeline.file;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Parse;
 import org.snakeyaml.engine.v2.composer.Composer;
@@ -46,18 +53,49 @@ public final class PipelineFileParser {
   /**
    * Reads a pipeline file. Problems name the file as given ({@code file.toString()}).
    *
-   * @throws PipelineFileException if the file is invalid (too large, not UTF-8, not YAML, or not a
-   *     valid pipeline)
+   * <p>The file comes from a commit, so it is read as hostile: a symbolic link is not followed
+   * ({@code cairn.yml -> /dev/zero} or {@code -> ~/.ssh/id_rsa} is refused, not read), anything but
+   * a regular file (a FIFO would block the reader) is refused, and at most {@link #MAX_BYTES} + 1
+   * bytes are read whatever size the file claims.
+   *
+   * @throws PipelineFileException if the file is invalid (a link or not a regular file, too large,
+   *     not UTF-8, not YAML, or not a valid pipeline)
    * @throws IOException if the file cannot be read
    */
   public static PipelineDefinition parse(Path file) throws IOException {
     String fileName = file.toString();
-    long size = Files.size(file);
-    if (size > MAX_BYTES) {
-      throw new PipelineFileException(List.of(tooLarge(fileName, size)));
+    return parse(fileName, decode(fileName, readBounded(file, fileName)));
+  }
+
+  /** The file's bytes, read without following a link and never more than the limit. */
+  private static byte[] readBounded(Path file, String fileName) throws IOException {
+    BasicFileAttributes attributes =
+        Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (attributes.isSymbolicLink()) {
+      throw new PipelineFileException(
+          List.of(
+              new PipelineProblem(
+                  fileName,
+                  1,
+                  1,
+                  "the pipeline file is a symbolic link; it must be a regular file in the"
+                      + " repository")));
     }
-    byte[] bytes = Files.readAllBytes(file);
-    return parse(fileName, decode(fileName, bytes));
+    if (!attributes.isRegularFile()) {
+      throw new PipelineFileException(
+          List.of(new PipelineProblem(fileName, 1, 1, "the pipeline file is not a regular file")));
+    }
+    // O_NOFOLLOW: a link swapped in after the check above is refused by the open itself.
+    try (SeekableByteChannel channel =
+            Files.newByteChannel(file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+        InputStream in = Channels.newInputStream(channel)) {
+      byte[] bytes = in.readNBytes(MAX_BYTES + 1);
+      if (bytes.length > MAX_BYTES) {
+        throw new PipelineFileException(
+            List.of(tooLarge(fileName, Math.max(channel.size(), bytes.length))));
+      }
+      return bytes;
+    }
   }
 
   /**

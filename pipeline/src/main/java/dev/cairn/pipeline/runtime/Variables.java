@@ -60,7 +60,7 @@ final class Variables {
                   case "commit" -> context.commit();
                   case "environment" -> context.environment() == null ? "" : context.environment();
                   case "artifact" -> context.artifact();
-                  case References.SECRETS -> secret(secrets, parts, expression, masked);
+                  case References.SECRETS -> secret(secrets, context.environment(), parts, masked);
                   case References.SERVICES -> serviceField(context.endpoints(), parts);
                   default -> null;
                 };
@@ -73,15 +73,19 @@ final class Variables {
     }
   }
 
+  /**
+   * A secret as the environment sees it: its own value if one is set for it, else the shared one;
+   * never another environment's (a build sees shared values only).
+   */
   private static String secret(
-      SecretStore secrets, List<String> parts, String expression, Set<String> masked) {
+      SecretStore secrets, String environment, List<String> parts, Set<String> masked) {
     if (parts.size() != 2) {
       return null;
     }
     String name = parts.get(1);
     String value =
         secrets
-            .get(name)
+            .forEnvironment(environment, name)
             .orElseThrow(
                 () ->
                     new StepFailure(

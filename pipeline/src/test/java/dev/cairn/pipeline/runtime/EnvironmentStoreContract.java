@@ -79,7 +79,7 @@ public abstract class EnvironmentStoreContract {
 
     assertThatThrownBy(() -> store.update("../../x", s -> s))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("is not an environment name");
+        .hasMessageContaining("is not valid");
     assertThatThrownBy(() -> store.read("a/b")).isInstanceOf(IllegalArgumentException.class);
   }
 }

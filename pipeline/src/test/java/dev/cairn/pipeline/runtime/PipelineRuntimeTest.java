@@ -292,6 +292,6 @@ class PipelineRuntimeTest {
   void anEnvironmentNameThatIsNotOneIsRefusedBeforeAnyUse() {
     assertThatThrownBy(() -> fixture.environments.update("../../x", s -> s))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("is not an environment name");
+        .hasMessageContaining("is not valid");
   }
 }

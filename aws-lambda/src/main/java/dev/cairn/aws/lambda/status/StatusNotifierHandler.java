@@ -21,10 +21,20 @@ import java.util.Optional;
  * cairn/<environment>} for deployments. The event source mapping must enable {@code
  * ReportBatchItemFailures}: a message whose status could not be created is reported back and only
  * it is retried; after the queue's {@code maxReceiveCount} it goes to the dead-letter queue.
+ *
+ * <p>Every job that may send to a queue could forge a message, so the repository a status goes to
+ * is never taken from the message alone: it is the one the message's queue belongs to ({@code
+ * CAIRN_STATUS_QUEUE_REPOSITORIES}, {@code <queue ARN>=<owner/name>,...}: a queue per repository),
+ * else the function's single repository ({@code CAIRN_REPOSITORY}). A message naming another
+ * repository (in its body or attributes) is refused, as is one for a repository not configured.
  */
 public final class StatusNotifierHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+  /** The setting mapping status queues to their repositories. */
+  public static final String QUEUE_REPOSITORIES = "CAIRN_STATUS_QUEUE_REPOSITORIES";
+
   private final GitHubStatusClient github;
   private final Optional<String> repository;
+  private final java.util.Map<String, String> queueRepositories;
 
   /**
    * The handler Lambda creates: configured by environment variables (see {@link LambdaSettings}).
@@ -38,7 +48,25 @@ public final class StatusNotifierHandler implements RequestHandler<SQSEvent, SQS
         URI.create(settings.orDefault(LambdaSettings.GITHUB_API, "https://api.github.com")),
         secrets,
         settings.require(LambdaSettings.GIT_TOKEN_SECRET),
-        settings.optional(LambdaSettings.REPOSITORY));
+        settings.optional(LambdaSettings.REPOSITORY),
+        parseQueues(settings.optional(QUEUE_REPOSITORIES).orElse("")));
+  }
+
+  /** {@code arn=owner/name,arn=owner/name} as a map. */
+  static java.util.Map<String, String> parseQueues(String setting) {
+    java.util.Map<String, String> queues = new java.util.HashMap<>();
+    for (String entry : setting.split(",")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      int equals = entry.lastIndexOf('=');
+      if (equals <= 0 || equals == entry.length() - 1) {
+        throw new IllegalArgumentException(
+            QUEUE_REPOSITORIES + ": expected <queue ARN>=<owner/name>, got " + entry.strip());
+      }
+      queues.put(entry.substring(0, equals).strip(), entry.substring(equals + 1).strip());
+    }
+    return java.util.Map.copyOf(queues);
   }
 
   /**
@@ -47,11 +75,27 @@ public final class StatusNotifierHandler implements RequestHandler<SQSEvent, SQS
    * @param apiBase the GitHub API base URL
    * @param secrets where the token is
    * @param tokenSecretName the token's secret name
-   * @param repository the repository ({@code owner/name}) of messages that name none
+   * @param repository the only repository ({@code owner/name}) statuses go to, when queues are not
+   *     mapped
    */
   public StatusNotifierHandler(
       URI apiBase, SecretStore secrets, String tokenSecretName, Optional<String> repository) {
+    this(apiBase, secrets, tokenSecretName, repository, java.util.Map.of());
+  }
+
+  /**
+   * A handler with explicit collaborators and a queue per repository.
+   *
+   * @param queueRepositories each status queue's ARN and the repository its messages are for
+   */
+  public StatusNotifierHandler(
+      URI apiBase,
+      SecretStore secrets,
+      String tokenSecretName,
+      Optional<String> repository,
+      java.util.Map<String, String> queueRepositories) {
     this.repository = repository;
+    this.queueRepositories = java.util.Map.copyOf(queueRepositories);
     this.github =
         new GitHubStatusClient(
             apiBase,
@@ -69,7 +113,9 @@ public final class StatusNotifierHandler implements RequestHandler<SQSEvent, SQS
     List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
     for (SQSEvent.SQSMessage message : event.getRecords()) {
       try {
-        github.post(toCommitStatus(message.getBody(), attribute(message, "repository")));
+        github.post(
+            toCommitStatus(
+                message.getBody(), attribute(message, "repository"), message.getEventSourceArn()));
       } catch (StatusDeliveryException | IllegalArgumentException e) {
         log(context, "status of message " + message.getMessageId() + " not delivered: " + e);
         failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
@@ -86,14 +132,41 @@ public final class StatusNotifierHandler implements RequestHandler<SQSEvent, SQS
    *     repository is known
    */
   CommitStatus toCommitStatus(String body, String attributeRepository) {
+    return toCommitStatus(body, attributeRepository, null);
+  }
+
+  /**
+   * The commit status a status message from {@code queueArn} asks for.
+   *
+   * @throws IllegalArgumentException when the body is not a {@code cairn.status/v1} message, no
+   *     repository is configured for its queue, or it names a repository other than its queue's
+   */
+  CommitStatus toCommitStatus(String body, String attributeRepository, String queueArn) {
     StatusMessage message = StatusMessage.fromJson(body);
-    // cairn.status/v1 names no repository. Where a publisher adds one (a "repository" field or
-    // message attribute) it wins; otherwise the function's CAIRN_REPOSITORY (one repository).
-    String named = Json.parse(body).path("repository").asText(attributeRepository);
-    String target = named.isEmpty() ? repository.orElse("") : named;
-    if (target.isEmpty()) {
+    // The trusted repository: the queue's (a queue per repository), else the only one configured.
+    String trusted =
+        queueArn != null && queueRepositories.containsKey(queueArn)
+            ? queueRepositories.get(queueArn)
+            : queueRepositories.isEmpty() ? repository.orElse("") : "";
+    if (trusted.isEmpty()) {
       throw new IllegalArgumentException(
-          "no repository: set " + LambdaSettings.REPOSITORY + " or send \"repository\"");
+          "no repository is configured for this message's queue: set "
+              + QUEUE_REPOSITORIES
+              + " or "
+              + LambdaSettings.REPOSITORY);
+    }
+    // A message may still name its repository; naming another one is a forgery.
+    for (String named :
+        List.of(Json.parse(body).path("repository").asText(""), attributeRepository)) {
+      if (!named.isEmpty() && !named.equalsIgnoreCase(trusted)) {
+        throw new IllegalArgumentException(
+            "the message names a repository other than its queue's; refused");
+      }
+    }
+    String target = trusted;
+    if (message.environment() != null
+        && !dev.cairn.pipeline.file.EnvironmentNames.isValid(message.environment())) {
+      throw new IllegalArgumentException("the message's environment name is not valid; refused");
     }
     String context =
         message.environment() == null ? "cairn/build" : "cairn/" + message.environment();

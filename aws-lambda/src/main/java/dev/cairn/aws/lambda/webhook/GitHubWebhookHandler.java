@@ -21,9 +21,15 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The GitHub webhook receiver behind a Lambda function URL: verifies {@code X-Hub-Signature-256}
- * with the webhook secret from Secrets Manager, answers pings, ignores duplicate deliveries and
- * pushes to other branches, and puts one {@value #DETAIL_TYPE} event per accepted push on the
- * EventBridge bus (a rule there starts the state machine).
+ * with the webhook secret from Secrets Manager (cached: not fetched per request), answers pings,
+ * ignores duplicate pushes and pushes to other branches, and puts one {@value #DETAIL_TYPE} event
+ * per accepted push on the EventBridge bus (a rule there starts the state machine).
+ *
+ * <p>Duplicates are recognised by what GitHub signs, (repository, ref, after), never by {@code
+ * X-GitHub-Delivery}, which it does not sign: a captured signed body sent again with a new delivery
+ * id is a duplicate. The function has no repository to ask whether {@code after} is an ancestor of
+ * what was granted before, so an {@code after} already seen on that ref is refused (also when a
+ * branch is legitimately moved back to it; the trail's rollback is Cairn's job, not a push's).
  *
  * <p>Answers: 200 for a push put on the bus, a ping, a duplicate delivery and an ignored event (the
  * body says which); 401 for a missing or wrong signature; 400 for a payload that is not a push; 502
@@ -42,6 +48,17 @@ public final class GitHubWebhookHandler
   public static final String ANY_BRANCH = "*";
 
   private static final Pattern DELIVERY_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
+
+  /** How long the webhook secret is kept before it is fetched again (rotation). */
+  private static final long SECRET_TTL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+
+  /** A secret no older than this is not fetched again when a signature does not match it. */
+  private static final long SECRET_REFRESH_NANOS =
+      java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+
+  private record CachedSecret(String value, long fetchedAt) {}
+
+  private volatile CachedSecret cachedSecret;
 
   /**
    * Where the receiver takes its settings from.
@@ -99,19 +116,13 @@ public final class GitHubWebhookHandler
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent request, Context context) {
     Map<String, String> headers = lowerCase(request.getHeaders());
-    byte[] body = body(request);
-    String secret =
-        secrets
-            .get(config.webhookSecretName())
-            .orElseThrow(
-                () ->
-                    new IllegalStateException(
-                        "the webhook secret " + config.webhookSecretName() + " is empty"));
     String signature = headers.get("x-hub-signature-256");
     if (signature == null) {
+      // Before any Secrets Manager call: unsigned floods cost nothing but this check.
       return answer(401, "missing X-Hub-Signature-256: configure the webhook with a secret");
     }
-    if (!WebhookSignature.verify(secret, body, signature)) {
+    byte[] body = body(request);
+    if (!verified(body, signature)) {
       return answer(401, "bad signature: the payload was not signed with this webhook's secret");
     }
     String event = headers.getOrDefault("x-github-event", "");
@@ -142,15 +153,17 @@ public final class GitHubWebhookHandler
     if (push.deleted()) {
       return answer(200, "ignored: the push deleted " + push.ref());
     }
+    String claim = claimKey(push);
     boolean claimed;
     try {
-      claimed = deliveries.claim(delivery, Json.write(push.detail()));
+      claimed = deliveries.claim(claim, Json.write(push.detail()));
     } catch (SdkException e) {
       // Not knowing whether it is a duplicate, do not start a run: GitHub's redelivery will.
       return answer(502, "could not record the delivery; redeliver it later");
     }
     if (!claimed) {
-      return answer(200, "duplicate delivery " + delivery + ": already handled");
+      return answer(
+          200, "duplicate push of " + push.after() + " to " + push.ref() + ": already handled");
     }
     try {
       PutEventsResponse response =
@@ -169,10 +182,60 @@ public final class GitHubWebhookHandler
       }
     } catch (SdkException | IllegalStateException e) {
       // Not put on the bus: forget the delivery so that GitHub's redelivery starts the run.
-      deliveries.release(delivery);
+      deliveries.release(claim);
       return answer(502, "could not put the push on the event bus; redeliver it later");
     }
     return answer(200, "accepted: " + push.after() + " on " + push.ref());
+  }
+
+  /**
+   * The ledger key of a push: what GitHub signs (repository, ref, after), hashed so that it is a
+   * plain S3 key whatever the ref holds.
+   */
+  static String claimKey(PushEvent push) {
+    String identity =
+        push.repository().toLowerCase(Locale.ROOT) + "\n" + push.ref() + "\n" + push.after();
+    try {
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(identity.getBytes(StandardCharsets.UTF_8));
+      return "push-" + java.util.HexFormat.of().formatHex(digest);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+
+  /**
+   * Whether the body is signed with the webhook secret. The secret is cached for a few minutes; a
+   * mismatch against a cached secret older than half a minute fetches it again once, so a rotated
+   * secret is picked up without a fetch per (possibly hostile) request.
+   */
+  private boolean verified(byte[] body, String signature) {
+    CachedSecret cached = cachedSecret;
+    long now = System.nanoTime();
+    if (cached == null || now - cached.fetchedAt() > SECRET_TTL_NANOS) {
+      cached = fetchSecret(now);
+    }
+    if (WebhookSignature.verify(cached.value(), body, signature)) {
+      return true;
+    }
+    if (now - cached.fetchedAt() > SECRET_REFRESH_NANOS) {
+      return WebhookSignature.verify(fetchSecret(now).value(), body, signature);
+    }
+    return false;
+  }
+
+  private CachedSecret fetchSecret(long now) {
+    String secret =
+        secrets
+            .get(config.webhookSecretName())
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "the webhook secret " + config.webhookSecretName() + " is empty"));
+    CachedSecret fresh = new CachedSecret(secret, now);
+    cachedSecret = fresh;
+    return fresh;
   }
 
   private static byte[] body(APIGatewayV2HTTPEvent request) {

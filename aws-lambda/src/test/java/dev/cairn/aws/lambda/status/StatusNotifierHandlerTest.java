@@ -168,48 +168,59 @@ class StatusNotifierHandlerTest {
   }
 
   @Test
-  void aRepositoryAttributeOrFieldWinsOverTheConfiguredOne() throws Exception {
+  void aMessageNamingAnotherRepositoryIsRefused() throws Exception {
+    // Hostile: repository A's build posts "success" on repository B's commit.
     github = RecordingHttpServer.start(request -> 201);
     SQSEvent event =
         event(
             status(StatusMessage.State.SUCCESS, SHA_OK, "production", "deployed"),
             status(StatusMessage.State.SUCCESS, SHA_OK, null, "built")
-                .replaceFirst("\\{", "{\"repository\":\"octo/field\","));
+                .replaceFirst("\\{", "{\"repository\":\"victim/other\","),
+            status(StatusMessage.State.SUCCESS, SHA_OK, null, "built")
+                .replaceFirst("\\{", "{\"repository\":\"octo/notes\","));
     SQSEvent.MessageAttribute attribute = new SQSEvent.MessageAttribute();
     attribute.setDataType("String");
-    attribute.setStringValue("octo/attribute");
+    attribute.setStringValue("victim/attribute");
     event.getRecords().get(0).setMessageAttributes(java.util.Map.of("repository", attribute));
 
     SQSBatchResponse response = notifier().handleRequest(event, null);
 
-    assertThat(response.getBatchItemFailures()).isEmpty();
+    assertThat(response.getBatchItemFailures())
+        .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+        .containsExactly("m0", "m1");
     assertThat(github.requests())
         .extracting(RecordingHttpServer.Request::path)
-        .containsExactly(
-            "/repos/octo/attribute/statuses/" + SHA_OK, "/repos/octo/field/statuses/" + SHA_OK);
+        .containsExactly("/repos/octo/notes/statuses/" + SHA_OK);
   }
 
   @Test
-  void withoutAnyRepositoryTheMessageFails() throws Exception {
+  void withAQueuePerRepositoryTheQueueDecidesAndUnknownQueuesAreRefused() throws Exception {
     github = RecordingHttpServer.start(request -> 201);
     StatusNotifierHandler notifier =
         new StatusNotifierHandler(
             github.uri(),
             MapSecrets.of("github-token", TOKEN),
             "github-token",
-            java.util.Optional.empty());
+            java.util.Optional.empty(),
+            StatusNotifierHandler.parseQueues(
+                "arn:aws:sqs:eu-west-1:1:status-a=octo/a, arn:aws:sqs:eu-west-1:1:status-b=octo/b"));
+    SQSEvent event =
+        event(
+            status(StatusMessage.State.SUCCESS, SHA_OK, "production", "deployed"),
+            status(StatusMessage.State.SUCCESS, SHA_OK, "production", "deployed"),
+            status(StatusMessage.State.SUCCESS, SHA_OK, "production", "deployed")
+                .replaceFirst("\\{", "{\"repository\":\"octo/b\","));
+    event.getRecords().get(0).setEventSourceArn("arn:aws:sqs:eu-west-1:1:status-b");
+    event.getRecords().get(1).setEventSourceArn("arn:aws:sqs:eu-west-1:1:elsewhere");
+    event.getRecords().get(2).setEventSourceArn("arn:aws:sqs:eu-west-1:1:status-a");
 
-    SQSBatchResponse response =
-        notifier.handleRequest(event(status(StatusMessage.State.PENDING, SHA_OK, null, "x")), null);
+    SQSBatchResponse response = notifier.handleRequest(event, null);
 
-    assertThat(response.getBatchItemFailures()).hasSize(1);
-    assertThat(github.requests()).isEmpty();
-  }
-
-  @Test
-  void longDescriptionsAreCutToGitHubsLimit() {
-    CommitStatus status =
-        new CommitStatus("octo/notes", SHA_OK, "failure", "cairn/build", "x".repeat(500), null);
-    assertThat(status.description()).hasSize(CommitStatus.MAX_DESCRIPTION);
+    assertThat(response.getBatchItemFailures())
+        .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+        .containsExactly("m1", "m2");
+    assertThat(github.requests())
+        .extracting(RecordingHttpServer.Request::path)
+        .containsExactly("/repos/octo/b/statuses/" + SHA_OK);
   }
 }

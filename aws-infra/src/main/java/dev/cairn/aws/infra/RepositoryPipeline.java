@@ -1,0 +1,433 @@
+package dev.cairn.aws.infra;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.engine.json.Json;
+import dev.cairn.pipeline.compile.PipelineCompiler;
+import dev.cairn.pipeline.file.PipelineDefinition;
+import dev.cairn.pipeline.file.PipelineFileException;
+import dev.cairn.pipeline.file.PipelineFileParser;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Size;
+import software.amazon.awscdk.services.batch.Action;
+import software.amazon.awscdk.services.batch.CustomReason;
+import software.amazon.awscdk.services.batch.EcsFargateContainerDefinition;
+import software.amazon.awscdk.services.batch.EcsJobDefinition;
+import software.amazon.awscdk.services.batch.Reason;
+import software.amazon.awscdk.services.batch.RetryStrategy;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.ecr.Repository;
+import software.amazon.awscdk.services.ecr.TagMutability;
+import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
+import software.amazon.awscdk.services.ecs.ContainerImage;
+import software.amazon.awscdk.services.ecs.CpuArchitecture;
+import software.amazon.awscdk.services.ecs.LogDriver;
+import software.amazon.awscdk.services.events.EventField;
+import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.RuleTargetInput;
+import software.amazon.awscdk.services.events.targets.SfnStateMachine;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.lambda.DockerImageFunction;
+import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.sqs.DeadLetterQueue;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
+import software.amazon.awscdk.services.stepfunctions.LogLevel;
+import software.amazon.awscdk.services.stepfunctions.LogOptions;
+import software.amazon.awscdk.services.stepfunctions.StateMachine;
+import software.amazon.awscdk.services.stepfunctions.StateMachineType;
+
+/**
+ * The resources of one repository in the {@link PipelineStack}: its job role and runner job
+ * definition, its image repository, status queue, functions, state machine, push rule and alarm.
+ */
+final class RepositoryPipeline {
+  private RepositoryPipeline() {}
+
+  /** Makes the resources of one repository in the stack. */
+  static PipelineStack.Pipeline pipeline(PipelineStack stack, RepositoryConfig repository) {
+    String name = stack.config.prefix() + "-" + repository.name();
+    String id = Names.camel(repository.name());
+
+    // The job role: what the runner may touch for this repository, nothing else.
+    Role jobRole =
+        Role.Builder.create(stack, id + "JobRole")
+            .assumedBy(new ServicePrincipal("ecs-tasks.amazonaws.com"))
+            .description("The Cairn runner's jobs for " + repository.github())
+            .build();
+    stack.allowRepositoryData(jobRole, repository);
+    // The deploy queue (<repo>/queue/*) holds the waiting runs' task tokens and decides who
+    // deploys; jobs run the application's own build steps with this role, so they may not touch it.
+    jobRole.addToPrincipalPolicy(
+        PolicyStatement.Builder.create()
+            .effect(Effect.DENY)
+            .actions(List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"))
+            .resources(List.of(stack.artifacts.arnForObjects(repository.name() + "/queue/*")))
+            .build());
+    Queue statusQueue =
+        Queue.Builder.create(stack, id + "StatusQueue")
+            .encryption(QueueEncryption.KMS)
+            .encryptionMasterKey(stack.key)
+            .enforceSsl(true)
+            .visibilityTimeout(Duration.minutes(3))
+            .deadLetterQueue(
+                DeadLetterQueue.builder().queue(stack.deadLetters).maxReceiveCount(5).build())
+            .build();
+    stack.notifier.addEventSource(
+        SqsEventSource.Builder.create(statusQueue)
+            .batchSize(10)
+            .reportBatchItemFailures(true)
+            .build());
+    stack.statusQueueRepositories.put(statusQueue.getQueueArn(), repository.github());
+    PipelineStack.allowIn(jobRole, List.of("sqs:SendMessage"), statusQueue.getQueueArn());
+    // The application's secrets: its own prefix only (secret ARNs end in a random suffix).
+    PipelineStack.allowIn(
+        jobRole,
+        List.of("secretsmanager:GetSecretValue"),
+        stack.formatArn(
+            ArnComponents.builder()
+                .service("secretsmanager")
+                .resource("secret")
+                .resourceName(stack.secretPrefix(repository) + "*")
+                .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
+                .build()));
+    // The application's images: the build job pushes the release image, tagged by commit.
+    Repository applicationImages =
+        Repository.Builder.create(stack, id + "Images")
+            .repositoryName(stack.config.prefix() + "/" + repository.name())
+            .imageScanOnPush(true)
+            .imageTagMutability(TagMutability.IMMUTABLE)
+            .lifecycleRules(
+                List.of(
+                    software.amazon.awscdk.services.ecr.LifecycleRule.builder()
+                        .description("Keep the 100 newest releases; rollback needs recent ones")
+                        .maxImageCount(100)
+                        .build()))
+            .removalPolicy(RemovalPolicy.RETAIN)
+            .build();
+    jobRole.addToPrincipalPolicy(
+        PolicyStatement.Builder.create()
+            .actions(List.of("ecr:GetAuthorizationToken"))
+            .resources(List.of("*"))
+            .build());
+    PipelineStack.allowIn(
+        jobRole,
+        List.of(
+            "ecr:BatchCheckLayerAvailability",
+            "ecr:BatchGetImage",
+            "ecr:GetDownloadUrlForLayer",
+            "ecr:InitiateLayerUpload",
+            "ecr:UploadLayerPart",
+            "ecr:CompleteLayerUpload",
+            "ecr:PutImage",
+            "ecr:DescribeImages"),
+        applicationImages.getRepositoryArn());
+    if (repository.deployRoleArn() != null) {
+      // apply/rollback deploy the application's stacks by change set, as the given role.
+      PipelineStack.allowIn(
+          jobRole,
+          List.of(
+              "cloudformation:CreateChangeSet",
+              "cloudformation:DescribeChangeSet",
+              "cloudformation:ExecuteChangeSet",
+              "cloudformation:DeleteChangeSet",
+              "cloudformation:DescribeStacks",
+              "cloudformation:DescribeStackEvents",
+              "cloudformation:GetTemplate"),
+          stack.formatArn(
+              ArnComponents.builder()
+                  .service("cloudformation")
+                  .resource("stack")
+                  .resourceName(repository.name() + "-*/*")
+                  .build()));
+      PipelineStack.allowIn(jobRole, List.of("iam:PassRole"), repository.deployRoleArn());
+    }
+
+    EcsJobDefinition jobDefinition =
+        EcsJobDefinition.Builder.create(stack, id + "Runner")
+            .jobDefinitionName(name + "-runner")
+            .container(
+                EcsFargateContainerDefinition.Builder.create(stack, id + "RunnerContainer")
+                    .image(
+                        ContainerImage.fromEcrRepository(
+                            stack.runnerRepository, stack.imageTag.getValueAsString()))
+                    .cpu(1)
+                    .memory(Size.gibibytes(2))
+                    .fargateCpuArchitecture(CpuArchitecture.X86_64)
+                    .assignPublicIp(true)
+                    .command(
+                        // The image's entrypoint is `cairn runner`: these are its arguments.
+                        List.of(
+                            "Ref::job",
+                            "--run",
+                            "Ref::run",
+                            "--environment",
+                            "Ref::environment",
+                            "--reason",
+                            "Ref::reason"))
+                    .environment(
+                        runnerEnvironment(stack, repository, applicationImages, statusQueue))
+                    .jobRole(jobRole)
+                    .executionRole(stack.executionRole)
+                    .logging(
+                        LogDriver.awsLogs(
+                            AwsLogDriverProps.builder()
+                                .logGroup(stack.jobLogs)
+                                .streamPrefix(repository.name())
+                                .build()))
+                    .build())
+            // Batch substitutes Ref::name from these defaults when the state machine omits one.
+            .parameters(Map.of("environment", "", "reason", ""))
+            .timeout(Duration.hours(2))
+            // Batch retries only what is not the job's fault: a reclaimed Spot task, an image pull
+            // that failed, or the runner's "unavailable" exit code. A job that fails on its own is
+            // not retried here (a failed build
+            // would just fail again); the state machine decides what happens next.
+            .retryAttempts(3)
+            .retryStrategies(
+                List.of(
+                    RetryStrategy.of(
+                        Action.RETRY,
+                        Reason.custom(
+                            CustomReason.builder()
+                                .onStatusReason("Your Spot Task was interrupted*")
+                                .build())),
+                    RetryStrategy.of(Action.RETRY, Reason.SPOT_INSTANCE_RECLAIMED),
+                    RetryStrategy.of(Action.RETRY, Reason.CANNOT_PULL_CONTAINER),
+                    // The runner exits 3 when AWS or the git host was unavailable.
+                    RetryStrategy.of(
+                        Action.RETRY,
+                        Reason.custom(CustomReason.builder().onExitCode("3").build())),
+                    RetryStrategy.of(
+                        Action.EXIT, Reason.custom(CustomReason.builder().onReason("*").build()))))
+            .propagateTags(true)
+            .build();
+
+    Map<String, DockerImageFunction> functions = new LinkedHashMap<>();
+    for (String role : List.of("validate", "queue", "plan", "record")) {
+      DockerImageFunction function =
+          stack.function(
+              id + Names.camel(role),
+              name + "-" + role,
+              role,
+              role.equals("record") ? 1024 : 512,
+              Duration.seconds(role.equals("record") ? 120 : 30));
+      function.addEnvironment("CAIRN_REPOSITORY", repository.github());
+      function.addEnvironment("CAIRN_BRANCH", repository.branch());
+      function.addEnvironment("CAIRN_GIT_REMOTE", repository.cloneUrl());
+      function.addEnvironment("CAIRN_GIT_TOKEN_SECRET_ID", stack.gitToken.getSecretArn());
+      function.addEnvironment("CAIRN_ARTIFACT_BUCKET", stack.artifacts.getBucketName());
+      function.addEnvironment("CAIRN_ARTIFACT_PREFIX", repository.name() + "/");
+      stack.allowRepositoryData(function.getRole(), repository);
+      functions.put(role, function);
+    }
+
+    String machineName = name + "-pipeline";
+    String machineArn =
+        stack.formatArn(
+            ArnComponents.builder()
+                .service("states")
+                .resource("stateMachine")
+                .resourceName(machineName)
+                .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
+                .build());
+    // The queue answers a run's task token when the environment is free (or superseded, or the
+    // commit bad); the record function releases the environment and so grants the next waiting run.
+    for (String role : List.of("queue", "record")) {
+      PipelineStack.allow(
+          functions.get(role),
+          List.of("states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"),
+          machineArn);
+    }
+
+    ObjectNode definition =
+        PipelineCompiler.compile(readPipeline(repository), PipelineStack.placeholders());
+    LogGroup machineLogs =
+        stack.logGroup(
+            id + "StateMachineLogs", "/" + stack.config.prefix() + "/states/" + repository.name());
+    StateMachine machine =
+        StateMachine.Builder.create(stack, id + "StateMachine")
+            .stateMachineName(machineName)
+            .stateMachineType(StateMachineType.STANDARD)
+            .definitionBody(DefinitionBody.fromString(Json.write(definition)))
+            .definitionSubstitutions(
+                Map.of(
+                    "JobQueue", stack.jobQueue.getJobQueueArn(),
+                    "JobDefinition", jobDefinition.getJobDefinitionArn(),
+                    "ValidateFunction", functions.get("validate").getFunctionArn(),
+                    "QueueFunction", functions.get("queue").getFunctionArn(),
+                    "PlanFunction", functions.get("plan").getFunctionArn(),
+                    "RecordFunction", functions.get("record").getFunctionArn()))
+            .tracingEnabled(true)
+            .logs(
+                LogOptions.builder()
+                    .destination(machineLogs)
+                    // Not ALL with execution data: inputs carry task tokens and run facts.
+                    .level(LogLevel.ERROR)
+                    .includeExecutionData(false)
+                    .build())
+            .build();
+    machine.addToRolePolicy(
+        PolicyStatement.Builder.create()
+            .actions(List.of("lambda:InvokeFunction"))
+            .resources(
+                functions.values().stream().map(DockerImageFunction::getFunctionArn).toList())
+            .build());
+    machine.addToRolePolicy(
+        PolicyStatement.Builder.create()
+            .actions(List.of("batch:SubmitJob"))
+            .resources(
+                List.of(stack.jobQueue.getJobQueueArn(), jobDefinition.getJobDefinitionArn()))
+            .build());
+    // submitJob.sync: Step Functions follows the job with a managed EventBridge rule.
+    machine.addToRolePolicy(
+        PolicyStatement.Builder.create()
+            .actions(List.of("events:PutTargets", "events:PutRule", "events:DescribeRule"))
+            .resources(
+                List.of(
+                    stack.formatArn(
+                        ArnComponents.builder()
+                            .service("events")
+                            .resource("rule")
+                            .resourceName("StepFunctionsGetEventsForBatchJobsRule")
+                            .build())))
+            .build());
+    // DescribeJobs has no resource-level permissions; TerminateJob does: jobs only.
+    machine.addToRolePolicy(
+        PolicyStatement.Builder.create()
+            .actions(List.of("batch:DescribeJobs"))
+            .resources(List.of("*"))
+            .build());
+    machine.addToRolePolicy(
+        PolicyStatement.Builder.create()
+            .actions(List.of("batch:TerminateJob"))
+            .resources(
+                List.of(
+                    stack.formatArn(
+                        ArnComponents.builder()
+                            .service("batch")
+                            .resource("job")
+                            .resourceName("*")
+                            .build())))
+            .build());
+
+    Rule rule =
+        Rule.Builder.create(stack, id + "PushRule")
+            .eventBus(stack.bus)
+            .description(
+                "A push to " + repository.github() + " " + repository.branch() + " starts a run")
+            .eventPattern(
+                EventPattern.builder()
+                    .source(List.of(PipelineStack.EVENT_SOURCE))
+                    .detailType(List.of(PipelineStack.EVENT_DETAIL_TYPE))
+                    .detail(
+                        Map.of(
+                            "repository", List.of(repository.github()),
+                            "ref", List.of("refs/heads/" + repository.branch())))
+                    .build())
+            .build();
+    Nag.suppress(
+        machine,
+        "AwsSolutions-SF1",
+        "Logging ALL events with execution data would write task tokens and run inputs to"
+            + " CloudWatch Logs; errors are logged, and each execution's history is in Step"
+            + " Functions itself.");
+    rule.addTarget(
+        SfnStateMachine.Builder.create(machine)
+            .input(
+                RuleTargetInput.fromObject(
+                    Map.of(
+                        "run",
+                        Map.of(
+                            "id", EventField.fromPath("$.detail.deliveryId"),
+                            "commit", EventField.fromPath("$.detail.after"),
+                            "message", EventField.fromPath("$.detail.message"),
+                            "repository", EventField.fromPath("$.detail.repository"),
+                            "trigger", "push",
+                            "submittedAt", EventField.getTime()))))
+            .retryAttempts(8)
+            .maxEventAge(Duration.hours(2))
+            .build());
+
+    Alarm failed =
+        stack.alarm(
+            id + "FailedAlarm",
+            "A run of " + repository.github() + " failed (build failed or rolled back)",
+            machine.metricFailed());
+    return new PipelineStack.Pipeline(
+        repository,
+        definition,
+        machine,
+        jobDefinition,
+        jobRole,
+        applicationImages,
+        functions,
+        rule,
+        failed,
+        statusQueue);
+  }
+
+  private static PipelineDefinition readPipeline(RepositoryConfig repository) {
+    try {
+      return PipelineFileParser.parse(repository.pipelineFile());
+    } catch (PipelineFileException e) {
+      throw new AwsConfigException(
+          "repository '"
+              + repository.name()
+              + "': the pipeline file is invalid:\n"
+              + e.getMessage(),
+          e);
+    } catch (NoSuchFileException e) {
+      throw new AwsConfigException(
+          "repository '"
+              + repository.name()
+              + "': no pipeline file at "
+              + repository.pipelineFile());
+    } catch (IOException e) {
+      throw new AwsConfigException(
+          "repository '"
+              + repository.name()
+              + "': cannot read "
+              + repository.pipelineFile()
+              + " ("
+              + e.getMessage()
+              + ")",
+          e);
+    }
+  }
+
+  private static Map<String, String> runnerEnvironment(
+      PipelineStack stack,
+      RepositoryConfig repository,
+      Repository applicationImages,
+      Queue statusQueue) {
+    Map<String, String> environment = new LinkedHashMap<>();
+    environment.put("CAIRN_REPOSITORY", repository.github());
+    environment.put("CAIRN_GIT_REMOTE", repository.cloneUrl());
+    environment.put("CAIRN_BRANCH", repository.branch());
+    environment.put("CAIRN_ARTIFACT_BUCKET", stack.artifacts.getBucketName());
+    environment.put("CAIRN_ARTIFACT_PREFIX", repository.name() + "/");
+    environment.put("CAIRN_STATUS_QUEUE_URL", statusQueue.getQueueUrl());
+    environment.put("CAIRN_IMAGE_REPOSITORY", applicationImages.getRepositoryUri());
+    environment.put("CAIRN_GIT_TOKEN_SECRET_ID", stack.gitToken.getSecretArn());
+    environment.put("CAIRN_SECRET_PREFIX", stack.secretPrefix(repository));
+    // Releases are CloudFormation stacks <repository>-<environment>: the only stacks the job role
+    // may change.
+    environment.put("CAIRN_DEPLOYER", "cloudformation");
+    environment.put("CAIRN_STACK_PREFIX", repository.name() + "-");
+    return environment;
+  }
+}
