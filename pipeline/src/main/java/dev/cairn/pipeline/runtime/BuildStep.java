@@ -45,8 +45,28 @@ final class BuildStep {
     return ports.runs().update(run, f -> f.withRepository(f.repository(), number));
   }
 
-  /** Builds the run's commit (or reuses the artifact of its tree); returns the digest. */
+  /**
+   * Builds the run's commit (or reuses the artifact of its tree); returns the digest. Why a build
+   * failed is kept in the run's facts: the record of the failure says it, whatever the driver
+   * reports to the state machine.
+   */
   String build(String run) {
+    try {
+      return buildOrFail(run);
+    } catch (StepFailure failure) {
+      ports
+          .runs()
+          .update(
+              run,
+              f ->
+                  f.withBuildFailure(
+                      new RunFacts.Failure(
+                          failure.error(), support.audit.redact(failure.cause()))));
+      throw failure;
+    }
+  }
+
+  private String buildOrFail(String run) {
     Instant started = ports.clock().instant();
     RunFacts facts = ports.runs().update(run, f -> f.withBuildStarted(started));
     Path workspace = checkout(facts);
@@ -64,8 +84,8 @@ final class BuildStep {
     facts = ports.runs().update(run, f -> f.withPipelineFile(text));
 
     Optional<String> reused =
-        facts.tree() == null ? Optional.empty() : ports.artifacts().forTree(facts.tree());
-    if (reused.isPresent() && ports.artifacts().contains(reused.get())) {
+        facts.tree() == null ? Optional.empty() : ports.requireArtifacts().forTree(facts.tree());
+    if (reused.isPresent() && ports.requireArtifacts().contains(reused.get())) {
       ports.runs().update(run, f -> f.withArtifact(reused.get()));
       support.event(
           run, RunEvent.Kind.BUILD_REUSED, null, "tree already built: reusing " + reused.get());
@@ -101,9 +121,9 @@ final class BuildStep {
     }
     Path artifact = artifactPath(workspace, pipeline.build().artifact());
     try {
-      String digest = ports.artifacts().put(artifact);
+      String digest = ports.requireArtifacts().put(artifact);
       if (facts.tree() != null) {
-        ports.artifacts().recordTree(facts.tree(), digest);
+        ports.requireArtifacts().recordTree(facts.tree(), digest);
       }
       ports.runs().update(run, f -> f.withArtifact(digest));
       support.event(run, RunEvent.Kind.BUILD_SUCCEEDED, null, "artifact " + digest);
@@ -121,7 +141,7 @@ final class BuildStep {
     }
     try {
       Files.createDirectories(workspace.getParent());
-      ports.source().checkout(facts.commit(), workspace);
+      ports.requireSource().checkout(facts.commit(), workspace);
       return workspace;
     } catch (IOException e) {
       // The mirror or the remote could not give the commit now; the state retries.

@@ -30,11 +30,16 @@ public final class DeployQueue {
   /** Whether a commit is marked bad somewhere the environment's state does not know (the trail). */
   @FunctionalInterface
   public interface BadCommits {
-    /** True when {@code commit} must not be deployed to {@code environment} automatically. */
-    boolean isBad(String environment, String commit);
+    /**
+     * True when {@code commit} must not be deployed to {@code environment} automatically.
+     *
+     * @param repository the run's repository ({@code owner/name}) when one driver serves several,
+     *     or null
+     */
+    boolean isBad(String repository, String environment, String commit);
 
     /** Only the environment's state knows bad commits. */
-    BadCommits NONE = (environment, commit) -> false;
+    BadCommits NONE = (repository, environment, commit) -> false;
   }
 
   /**
@@ -73,7 +78,8 @@ public final class DeployQueue {
     RunFacts facts = runs.get(run);
     EnvironmentState.Slot arriving =
         new EnvironmentState.Slot(run, facts.sequence(), facts.commit(), token);
-    boolean bad = !facts.manual() && badCommits.isBad(environment, facts.commit());
+    boolean bad =
+        !facts.manual() && badCommits.isBad(facts.repository(), environment, facts.commit());
     return apply(environment, state -> QueueRules.enqueue(state, arriving, facts.manual(), bad));
   }
 

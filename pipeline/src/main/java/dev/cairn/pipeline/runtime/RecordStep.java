@@ -41,7 +41,12 @@ final class RecordStep {
                         ? f.withOutcome(outcome.wireName())
                         : f.withDeployment(environment, d -> d.withOutcome(outcome.wireName())));
     AuditRecorder.Run recordRun = AuditRecorder.Run.of(facts);
-    AuditError redacted = error == null ? null : support.audit.error(error.name(), error.cause());
+    RunFacts.Failure known = outcome == RecordedOutcome.BUILD_FAILED ? facts.buildFailure() : null;
+    // The build's own reason beats what the driver saw (on AWS: Batch's States.TaskFailed).
+    AuditError redacted =
+        known != null
+            ? support.audit.error(known.error(), known.cause())
+            : error == null ? null : support.audit.error(error.name(), error.cause());
     switch (outcome) {
       case DEPLOYED -> {
         support.event(

@@ -45,7 +45,16 @@ public record RunFacts(
     Instant buildStartedAt,
     String artifact,
     String outcome,
+    Failure buildFailure,
     Map<String, Deployment> deployments) {
+
+  /**
+   * Why a step failed, as the state machine names it.
+   *
+   * @param error the error name, e.g. {@code Cairn.BuildFailed}
+   * @param cause for people, secrets masked
+   */
+  public record Failure(String error, String cause) {}
 
   /** What asked for a run. */
   public enum Trigger {
@@ -223,6 +232,7 @@ public record RunFacts(
         null,
         null,
         null,
+        null,
         Map.of());
   }
 
@@ -260,6 +270,7 @@ public record RunFacts(
         buildStartedAt,
         artifact,
         outcome,
+        buildFailure,
         copy);
   }
 
@@ -280,6 +291,7 @@ public record RunFacts(
         buildStartedAt,
         artifact,
         outcome,
+        buildFailure,
         deployments);
   }
 
@@ -300,6 +312,7 @@ public record RunFacts(
         buildStartedAt != null ? buildStartedAt : at,
         artifact,
         outcome,
+        buildFailure,
         deployments);
   }
 
@@ -320,6 +333,28 @@ public record RunFacts(
         buildStartedAt,
         digest,
         outcome,
+        buildFailure,
+        deployments);
+  }
+
+  /** A copy whose build failed for {@code failure}. */
+  public RunFacts withBuildFailure(Failure failure) {
+    return new RunFacts(
+        id,
+        commit,
+        tree,
+        message,
+        trigger,
+        actor,
+        repository,
+        onlyEnvironment,
+        sequence,
+        submittedAt,
+        pipelineFile,
+        buildStartedAt,
+        artifact,
+        outcome,
+        failure,
         deployments);
   }
 
@@ -340,6 +375,7 @@ public record RunFacts(
         buildStartedAt,
         artifact,
         value,
+        buildFailure,
         deployments);
   }
 
@@ -360,6 +396,7 @@ public record RunFacts(
         buildStartedAt,
         artifact,
         outcome,
+        buildFailure,
         deployments);
   }
 

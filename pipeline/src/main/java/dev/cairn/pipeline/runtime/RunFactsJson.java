@@ -37,6 +37,11 @@ public final class RunFactsJson {
     putIf(o, "buildStartedAt", facts.buildStartedAt());
     putIf(o, "artifact", facts.artifact());
     putIf(o, "outcome", facts.outcome());
+    if (facts.buildFailure() != null) {
+      o.putObject("buildFailure")
+          .put("error", facts.buildFailure().error())
+          .put("cause", facts.buildFailure().cause());
+    }
     facts
         .deployments()
         .forEach(
@@ -123,6 +128,11 @@ public final class RunFactsJson {
         instant(text(o, "buildStartedAt")),
         text(o, "artifact"),
         text(o, "outcome"),
+        o.path("buildFailure").isObject()
+            ? new RunFacts.Failure(
+                o.path("buildFailure").path("error").asText(),
+                o.path("buildFailure").path("cause").asText(null))
+            : null,
         deployments);
   }
 

@@ -18,11 +18,12 @@ import java.util.Objects;
  *
  * @param runs the runs' facts
  * @param environments each environment's state (last good, bad commits, deploy queue)
- * @param jobs runs build steps and migrations
- * @param artifacts keeps artifacts by digest
+ * @param jobs runs build steps and migrations; null in a driver that runs no job (the AWS
+ *     functions: their steps never need one)
+ * @param artifacts keeps artifacts by digest; null where no step needs them (the AWS functions)
  * @param secrets the application's secrets ({@code ${secrets.NAME}})
- * @param source checks out application commits
- * @param target where releases run
+ * @param source checks out application commits; null where no step needs one (the AWS functions)
+ * @param target where releases run; null where no step starts or deploys one (the AWS functions)
  * @param listener hears what happens
  * @param audit the audit trail, or null to record nothing
  * @param reverter pushes revert commits for {@code rollback.revert}, or null when this driver
@@ -55,11 +56,7 @@ public record RuntimePorts(
   public RuntimePorts {
     Objects.requireNonNull(runs, "runs");
     Objects.requireNonNull(environments, "environments");
-    Objects.requireNonNull(jobs, "jobs");
-    Objects.requireNonNull(artifacts, "artifacts");
     Objects.requireNonNull(secrets, "secrets");
-    Objects.requireNonNull(source, "source");
-    Objects.requireNonNull(target, "target");
     Objects.requireNonNull(listener, "listener");
     Objects.requireNonNull(logs, "logs");
     Objects.requireNonNull(workDirectory, "workDirectory");
@@ -70,6 +67,30 @@ public record RuntimePorts(
   /** A builder; see the record's components for what each port is. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** The job executor, or a failure naming what this driver lacks. */
+  public JobExecutor requireJobs() {
+    return present(jobs, "job executor");
+  }
+
+  /** The artifact store, or a failure naming what this driver lacks. */
+  public ArtifactStore requireArtifacts() {
+    return present(artifacts, "artifact store");
+  }
+
+  /** The source checkout, or a failure naming what this driver lacks. */
+  public SourceCheckout requireSource() {
+    return present(source, "source checkout");
+  }
+
+  private static <T> T present(T port, String what) {
+    if (port == null) {
+      throw new StepFailure(
+          CairnError.INVALID_JOB,
+          "this driver has no " + what + ": the step must run where it has one (the runner)");
+    }
+    return port;
   }
 
   /** The workspace a run's commit is checked out into. */

@@ -32,7 +32,7 @@ final class StackTemplates {
       if (!Files.isDirectory(checkout)) {
         try {
           Files.createDirectories(checkout.getParent());
-          ports.source().checkout(commit, checkout);
+          ports.requireSource().checkout(commit, checkout);
         } catch (IOException e) {
           throw new StepFailure(
               CairnError.TRANSIENT,

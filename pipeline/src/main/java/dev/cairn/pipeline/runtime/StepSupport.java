@@ -99,7 +99,7 @@ final class StepSupport {
     try {
       if (!Files.exists(directory)) {
         Files.createDirectories(directory.getParent());
-        ports.artifacts().extract(artifact, directory);
+        ports.requireArtifacts().extract(artifact, directory);
       }
       return directory;
     } catch (IOException e) {

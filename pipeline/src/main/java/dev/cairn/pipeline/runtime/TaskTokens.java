@@ -27,5 +27,10 @@ public interface TaskTokens {
     public GoneTokenException(String why) {
       super(why);
     }
+
+    /** The task of a token is gone, as {@code cause} tells; {@code why} never holds the token. */
+    public GoneTokenException(String why, Throwable cause) {
+      super(why, cause);
+    }
   }
 }

@@ -37,6 +37,8 @@ public abstract class RunStoreContract {
             "000007-ccccccc",
             f ->
                 f.withPipelineFile("name: app\n")
+                    .withBuildFailure(
+                        new RunFacts.Failure("Cairn.BuildFailed", "step 'test' failed"))
                     .withArtifact("sha256:" + "1".repeat(64))
                     .withDeployment(
                         "production",

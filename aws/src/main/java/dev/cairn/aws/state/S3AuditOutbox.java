@@ -1,0 +1,118 @@
+package dev.cairn.aws.state;
+
+import dev.cairn.pipeline.audit.AuditRecord;
+import dev.cairn.pipeline.port.AuditDeliveryStatus;
+import dev.cairn.pipeline.port.AuditLog;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The audit trail's durable outbox on AWS: every step appends its records here, in the artifact
+ * bucket ({@code <prefix>audit/outbox/<occurred-at>-<id>.json}), so the runner's jobs need no git
+ * credentials; the record function delivers them to the trail in order ({@link #flush}) through a
+ * {@link Delivery} that holds those credentials. A record appended twice (a step re-run) is one
+ * object: its key is made from its id.
+ */
+public final class S3AuditOutbox implements AuditLog {
+  private final S3Client s3;
+  private final String bucket;
+  private final String prefix;
+  private final Delivery delivery;
+  private final Clock clock;
+  private final AtomicInteger failures = new AtomicInteger();
+  private final AtomicReference<String> lastError = new AtomicReference<>();
+  private final AtomicReference<Instant> lastDelivered = new AtomicReference<>();
+
+  /** Delivers one record to the trail (the audit writer); throws when it could not. */
+  @FunctionalInterface
+  public interface Delivery {
+    /** Appends the record to the trail, or throws. */
+    void deliver(AuditRecord record) throws IOException;
+
+    /** Nothing delivers from here (the runner's jobs: the record function does). */
+    Delivery NONE =
+        record -> {
+          throw new IOException("this process does not deliver audit records");
+        };
+  }
+
+  /**
+   * An outbox.
+   *
+   * @param prefix the repository's key prefix (e.g. {@code notes/}), or empty
+   * @param delivery delivers records on {@link #flush}
+   */
+  public S3AuditOutbox(S3Client s3, String bucket, String prefix, Delivery delivery, Clock clock) {
+    this.s3 = s3;
+    this.bucket = bucket;
+    this.prefix = S3Objects.prefix(prefix) + "audit/outbox/";
+    this.delivery = delivery;
+    this.clock = clock;
+  }
+
+  @Override
+  public void append(AuditRecord record) throws IOException {
+    // Keys sort by when the event happened, then by id: the order records are delivered in.
+    String key =
+        prefix
+            + String.format("%015d", record.occurredAt().toEpochMilli())
+            + "-"
+            + record.id()
+            + ".json";
+    try {
+      s3.putObject(
+          b -> b.bucket(bucket).key(key).contentType("application/json"),
+          RequestBody.fromString(record.toJson(), StandardCharsets.UTF_8));
+    } catch (S3Exception e) {
+      throw new IOException("the audit record could not be stored in s3://" + bucket, e);
+    }
+  }
+
+  @Override
+  public AuditDeliveryStatus flush() {
+    for (S3Object object : pending()) {
+      try {
+        String json = s3.getObjectAsBytes(b -> b.bucket(bucket).key(object.key())).asUtf8String();
+        delivery.deliver(AuditRecord.fromJson(json));
+        s3.deleteObject(b -> b.bucket(bucket).key(object.key()));
+        failures.set(0);
+        lastDelivered.set(clock.instant());
+      } catch (IOException | RuntimeException e) {
+        failures.incrementAndGet();
+        lastError.set(String.valueOf(e.getMessage()));
+        // In order: a record is never delivered before one appended earlier.
+        break;
+      }
+    }
+    return status();
+  }
+
+  @Override
+  public AuditDeliveryStatus status() {
+    return new AuditDeliveryStatus(
+        pending().size(),
+        failures.get(),
+        Optional.ofNullable(lastError.get()),
+        Optional.ofNullable(lastDelivered.get()),
+        Optional.empty());
+  }
+
+  private List<S3Object> pending() {
+    return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream()
+        .sorted(java.util.Comparator.comparing(S3Object::key))
+        .toList();
+  }
+
+  @Override
+  public void close() {}
+}
