@@ -72,6 +72,7 @@ public final class DefinitionParser {
     StateMachine machine =
         new MachineParser(problems, simulatedItemReaders)
             .parse(definition, "", MachineParser.Kind.TOP);
+    VariableScopes.check(definition, problems);
     if (!problems.isEmpty()) {
       throw new InvalidDefinitionException(problems);
     }
