@@ -521,7 +521,12 @@ final class Interpreter {
     } else if (wait.timestamp() != null) {
       due = wait.timestamp();
     } else if (wait.secondsPath() != null) {
-      JsonNode value = wait.secondsPath().select(context, "SecondsPath");
+      JsonNode value = wait.secondsPath().read(context);
+      if (value == null) {
+        throw StatesException.runtime(
+            "The SecondsPath parameter does not reference an input value: "
+                + wait.secondsPath().text());
+      }
       due = frame.enteredTime.plusSeconds(waitSeconds(value, wait.secondsPath()));
     } else {
       JsonNode value = wait.timestampPath().select(context, "TimestampPath");
@@ -537,7 +542,14 @@ final class Interpreter {
 
   private static long waitSeconds(JsonNode value, JsonPath path) {
     if (value.isIntegralNumber() || (value.isNumber() && isWhole(value.decimalValue()))) {
-      return Math.max(0, value.longValue());
+      if (value.longValue() < 0) {
+        throw StatesException.runtime(
+            "The SecondsPath parameter references a negative value: "
+                + path.text()
+                + " == "
+                + Json.write(value));
+      }
+      return value.longValue();
     }
     throw StatesException.runtime(
         "The SecondsPath parameter cannot be parsed as a long value: "
@@ -647,7 +659,8 @@ final class Interpreter {
     if (path == null) {
       return fixed;
     }
-    JsonNode found = path.select(context(frame, value), path.text());
+    // Step Functions words a missing timeout the way it words a missing InputPath.
+    JsonNode found = path.select(context(frame, value), "InputPath");
     if (!found.canConvertToInt() || found.intValue() <= 0) {
       throw StatesException.runtime(
           "The value of " + path.text() + " must be a positive integer, but was " + found);

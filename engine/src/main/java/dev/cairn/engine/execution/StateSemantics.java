@@ -233,12 +233,11 @@ public final class StateSemantics {
               + path.text());
     }
     if (number < 0) {
+      String name = field.substring(0, field.length() - "Path".length());
       throw StatesException.runtime(
-          "Expected non-negative integer for "
-              + field.substring(0, field.length() - "Path".length())
-              + ", got '"
-              + number
-              + "' instead.");
+          name.equals("ToleratedFailureCount")
+              ? "ToleratedFailureCount cannot be negative."
+              : "Expected non-negative integer for " + name + ", got '" + number + "' instead.");
     }
     return number.intValue();
   }

@@ -104,26 +104,29 @@ public final class JsonataExpression {
     try {
       result = compiled.evaluate(null, frame);
     } catch (StackOverflowError e) {
-      throw failure(field, "it nests too deeply");
+      throw failure(field, "threw an error during evaluation. It nests too deeply.");
+    } catch (JException e) {
+      String code = e.getError();
+      throw failure(
+          field,
+          "threw an error during evaluation. "
+              + (code == null || code.isBlank() ? "" : code + ": ")
+              + message(e));
     } catch (RuntimeException e) {
-      throw failure(field, message(e));
+      throw failure(field, "threw an error during evaluation. " + message(e));
     }
     try {
       return JsonataValues.toJson(result);
     } catch (IllegalArgumentException e) {
-      throw failure(field, e.getMessage());
+      // A function, or a number JSON cannot hold: Step Functions' words for both.
+      throw failure(field, "returned an unsupported result type.");
     }
   }
 
-  private StatesException failure(String field, String why) {
+  private StatesException failure(String field, String what) {
     return new StatesException(
         StatesErrors.QUERY_EVALUATION_ERROR,
-        "The JSONata expression '"
-            + text
-            + "' specified for the field '"
-            + field
-            + "' threw an error during evaluation: "
-            + why);
+        "The JSONata expression '" + text + "' specified for the field '" + field + "' " + what);
   }
 
   private static String message(Throwable e) {

@@ -246,7 +246,10 @@ public final class TestState {
     ObjectNode stateNode = context.putObject("State");
     stateNode.put("EnteredTime", now);
     stateNode.put("Name", state.name());
-    stateNode.put("RetryCount", request.stateConfiguration().retrierRetryCount());
+    if (state instanceof TaskState || state instanceof MapState || state instanceof ParallelState) {
+      // Step Functions shows RetryCount only in the context of states that can retry.
+      stateNode.put("RetryCount", request.stateConfiguration().retrierRetryCount());
+    }
     return context;
   }
 
@@ -262,6 +265,9 @@ public final class TestState {
     private final Variables variables;
     private final ObjectNode inspection = Json.object();
 
+    /** The variables after the state: those of the request and those the state assigned. */
+    private Variables after;
+
     Evaluation(TestStateRequest request, State state, StateFlow flow, ObjectNode context) {
       this.request = request;
       this.state = state;
@@ -269,6 +275,7 @@ public final class TestState {
       this.context = context;
       this.rawInput = request.input();
       this.variables = Variables.of(request.variables());
+      this.after = variables;
     }
 
     TestStateResult run() {
@@ -313,11 +320,19 @@ public final class TestState {
           0);
     }
 
-    /** Records the variables a state assigns (DEBUG and TRACE), as Step Functions shows them. */
+    /** Notes the variables a state assigns, which the result reports with the others. */
     private void assigned(Map<String, JsonNode> assignments) {
-      if (!assignments.isEmpty()) {
+      after = variables.assign(assignments);
+    }
+
+    /**
+     * Reports the variables after the state (DEBUG and TRACE), as Step Functions does: those the
+     * request gave and those the state assigned; nothing when there are none.
+     */
+    private void inspectVariables() {
+      if (!after.isEmpty()) {
         ObjectNode all = Json.object();
-        variables.assign(assignments).visible().forEach(all::set);
+        after.visible().forEach(all::set);
         inspect("variables", all);
       }
     }
@@ -509,6 +524,7 @@ public final class TestState {
     }
 
     private TestStateResult succeeded(JsonNode output, String next) {
+      inspectVariables();
       return new TestStateResult(TestStatus.SUCCEEDED, output, null, null, next, inspection);
     }
 
@@ -719,6 +735,7 @@ public final class TestState {
           return new TestStateResult(
               TestStatus.FAILED, null, e.error(), e.cause(), null, inspection);
         }
+        inspectVariables();
         return new TestStateResult(
             TestStatus.CAUGHT_ERROR, output, error, cause, catcher.next(), inspection);
       }

@@ -174,4 +174,35 @@ class JsonataInterpreterTest {
 
     assertThat(output).isEqualTo(Json.parse("[false, false]"));
   }
+
+  @Test
+  void pathFieldsJudgeTheValuesTheyReadLikeStepFunctions() {
+    String wait =
+        """
+        {"StartAt": "W", "States": {"W": {"Type": "Wait", "SecondsPath": "$.s", "End": true}}}
+        """;
+    Interpreter negative = interpreter(wait, "{\"s\": -1}", FIRST_RUN);
+    negative.handle(new Trigger.Start());
+    assertThat(negative.describe().cause())
+        .endsWith("The SecondsPath parameter references a negative value: $.s == -1");
+    Interpreter missing = interpreter(wait, "{}", FIRST_RUN);
+    missing.handle(new Trigger.Start());
+    assertThat(missing.describe().cause())
+        .endsWith("The SecondsPath parameter does not reference an input value: $.s");
+
+    String map =
+        """
+        {"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items",
+          "MaxConcurrencyPath": "$.max", "ToleratedFailureCountPath": "$.tolerated",
+          "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+          "End": true}}}
+        """;
+    JsonNode output = run(map, "{\"items\": [1, 2], \"max\": \"1\", \"tolerated\": 0}");
+    assertThat(output).isEqualTo(Json.parse("[1, 2]"));
+    Interpreter negativeCount =
+        interpreter(map, "{\"items\": [1], \"max\": 1, \"tolerated\": -1}", FIRST_RUN);
+    negativeCount.handle(new Trigger.Start());
+    assertThat(negativeCount.describe().cause())
+        .endsWith("ToleratedFailureCount cannot be negative.");
+  }
 }
