@@ -317,9 +317,19 @@ final class StateParser {
         default -> throw new IllegalStateException("unhandled state type " + type);
       };
     }
-    Set<String> jsonPath = jsonPathFields(type);
-    return type.equals("Succeed") || type.equals("Fail") ? jsonPath : union(jsonPath, ASSIGN);
+    return JSONPATH_FIELDS_WITH_ASSIGN.get(type);
   }
+
+  /** Each type's JSONPath fields, with Assign for every type but Succeed and Fail. */
+  private static final Map<String, Set<String>> JSONPATH_FIELDS_WITH_ASSIGN =
+      TYPES.stream()
+          .collect(
+              java.util.stream.Collectors.toUnmodifiableMap(
+                  type -> type,
+                  type ->
+                      type.equals("Succeed") || type.equals("Fail")
+                          ? jsonPathFields(type)
+                          : union(jsonPathFields(type), ASSIGN)));
 
   private static Set<String> jsonPathFields(String type) {
     return switch (type) {

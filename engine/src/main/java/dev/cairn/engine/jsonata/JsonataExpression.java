@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.engine.error.StatesErrors;
 import dev.cairn.engine.error.StatesException;
 import dev.cairn.engine.path.EvaluationContext;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,6 +37,23 @@ public final class JsonataExpression {
 
   private static final Pattern NAME = Pattern.compile("\\$([\\p{L}_][\\p{L}\\p{N}_]*)");
 
+  /** How many parsed expressions are kept for reuse. */
+  private static final int CACHE_SIZE = 4096;
+
+  /**
+   * Parsed expressions by text, least recently used dropped first. The library's parser is slow
+   * (tens of microseconds an expression) and a definition is parsed again for every execution
+   * started from it; a parsed expression is immutable, so one instance serves every definition.
+   */
+  private static final Map<String, JsonataExpression> CACHE =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, JsonataExpression> eldest) {
+              return size() > CACHE_SIZE;
+            }
+          });
+
   private final String text;
   private final Jsonata compiled;
   private final Set<String> names;
@@ -50,6 +70,16 @@ public final class JsonataExpression {
    * @throws IllegalArgumentException with the library's message when it is not valid JSONata
    */
   public static JsonataExpression parse(String text) {
+    JsonataExpression cached = CACHE.get(text);
+    if (cached != null) {
+      return cached;
+    }
+    JsonataExpression parsed = compile(text);
+    CACHE.put(text, parsed);
+    return parsed;
+  }
+
+  private static JsonataExpression compile(String text) {
     Jsonata compiled;
     try {
       compiled = Jsonata.jsonata(text);
