@@ -46,7 +46,7 @@ import java.util.function.Supplier;
  * <p>Arguments (all optional): {@code --warmup N} (default 5), {@code --runs N} (default 20),
  * {@code --blocked N} executions for the memory measurement (default 10000), {@code --json FILE} to
  * also write the results as JSON (read by the npm comparison), {@code --only SHAPE} to run one
- * shape (chain, map, parallel).
+ * shape: chain, map, parallel or jsonata (a JSONata chain, which only Cairn runs).
  */
 public final class EngineBenchmark {
   private static final String BLOCK = "arn:aws:states:::cairn:block";
@@ -221,7 +221,38 @@ public final class EngineBenchmark {
     return List.of(
         new Shape("chain", "chain of 1,000 Pass states", chain(1_000), Json.object()),
         new Shape("map", "Map over 10,000 items (Pass processor)", map(), mapInput(10_000)),
-        new Shape("parallel", "Parallel of 100 branches (one Pass each)", parallel(100), null));
+        new Shape("parallel", "Parallel of 100 branches (one Pass each)", parallel(100), null),
+        new Shape(
+            "jsonata",
+            "chain of 1,000 JSONata Pass states (Assign and Output expressions)",
+            jsonataChain(1_000),
+            Json.object()));
+  }
+
+  /**
+   * A JSONata chain: every state reads the input and a variable, assigns the variable and builds
+   * its output with expressions, so each transition evaluates three JSONata expressions.
+   */
+  static String jsonataChain(int length) {
+    ObjectNode states = Json.object();
+    for (int i = 0; i < length; i++) {
+      ObjectNode state = states.putObject("S" + i);
+      state.put("Type", "Pass");
+      state.putObject("Assign").put("n", i == 0 ? "{% 0 %}" : "{% $n + 1 %}");
+      ObjectNode output = state.putObject("Output");
+      output.put("step", "{% $exists($n) ? $n : -1 %}");
+      output.put("name", "{% $states.context.State.Name %}");
+      if (i + 1 < length) {
+        state.put("Next", "S" + (i + 1));
+      } else {
+        state.put("End", true);
+      }
+    }
+    ObjectNode machine = Json.object();
+    machine.put("QueryLanguage", "JSONata");
+    machine.put("StartAt", "S0");
+    machine.set("States", states);
+    return Json.write(machine);
   }
 
   static String chain(int length) {

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,7 +28,8 @@ import picocli.CommandLine.Parameters;
     description = {
       "Evaluate one state on one input, like Step Functions' TestState API, and print",
       "{status, output, error, cause, nextState, inspectionData} as one JSON object.",
-      "Task, Map and Parallel states need a mock: their work is not done."
+      "Task, Map and Parallel states need a mock: their work is not done.",
+      "JSONPath and JSONata states; --variables gives the variables the state sees."
     })
 public final class StatesTestStateCommand implements Callable<Integer> {
   @Parameters(
@@ -73,6 +76,14 @@ public final class StatesTestStateCommand implements Callable<Integer> {
   InspectionLevel inspectionLevel;
 
   @Option(
+      names = "--variables",
+      paramLabel = "FILE|JSON",
+      description =
+          "The state machine variables the state sees on entry: a JSON object in a file, or as"
+              + " JSON text (default: none).")
+  String variables;
+
+  @Option(
       names = "--retry-count",
       paramLabel = "N",
       defaultValue = "0",
@@ -98,7 +109,8 @@ public final class StatesTestStateCommand implements Callable<Integer> {
             inspectionLevel,
             mock(),
             null,
-            new TestStateRequest.StateConfiguration(retryCount, 0));
+            new TestStateRequest.StateConfiguration(retryCount, 0),
+            variables());
     TestStateResult result;
     try {
       result = new TestState(Clock.systemUTC()).test(request);
@@ -109,6 +121,23 @@ public final class StatesTestStateCommand implements Callable<Integer> {
     }
     System.out.println(Json.write(result.toJson()));
     return ExitCodes.OK;
+  }
+
+  private Map<String, JsonNode> variables() {
+    if (variables == null) {
+      return Map.of();
+    }
+    JsonNode value =
+        isFile(variables)
+            ? parseJson(variables, CliFiles.read(variables, System.in))
+            : parseJson("--variables", variables);
+    if (!value.isObject()) {
+      throw new UserInputException(
+          "--variables must be a JSON object of variable names and values");
+    }
+    Map<String, JsonNode> values = new LinkedHashMap<>();
+    value.properties().forEach(e -> values.put(e.getKey(), e.getValue()));
+    return values;
   }
 
   private TestStateRequest.Mock mock() {

@@ -186,6 +186,37 @@ class StatesCommandsTest {
   }
 
   @Test
+  void theJsonataVariableScopeExampleOfTheSpecificationValidatesAndRuns() throws Exception {
+    Path definition =
+        file(
+            "scope.json",
+            """
+            {"QueryLanguage": "JSONata", "StartAt": "Get Greeting", "States": {
+              "Get Greeting": {"Type": "Pass", "Assign": {"outer": "hello"},
+                               "Next": "Greet Everyone"},
+              "Greet Everyone": {"Type": "Map",
+                "ItemProcessor": {"StartAt": "Begin", "States": {
+                  "Begin": {"Type": "Pass", "Assign": {"inner": "world", "hi": "{% $outer %}"},
+                            "Next": "End"},
+                  "End": {"Type": "Succeed", "Output": "{% $hi %}"}}},
+                "Assign": {"outer": 2}, "Next": "Goodbye"},
+              "Goodbye": {"Type": "Succeed", "Output": "{% $outer %}"}}}
+            """);
+
+    assertThat(CairnCommand.run("states", "validate", definition.toString(), "--json")).isZero();
+    assertThat(Json.parse(stdout()).get("valid").asBoolean()).isTrue();
+    out.reset();
+    Path input = file("input.json", "[1, 2]");
+    int code =
+        CairnCommand.run(
+            "states", "run", definition.toString(), "--input", input.toString(), "--json");
+
+    assertThat(code).isZero();
+    assertThat(Json.parse(stdout()))
+        .isEqualTo(Json.parse("{\"status\": \"SUCCEEDED\", \"output\": 2}"));
+  }
+
+  @Test
   void aMissingFileOrBadInputGivesAOneLineMessage() throws Exception {
     assertThat(CairnCommand.run("states", "run", dir.resolve("nope.json").toString()))
         .isEqualTo(ExitCodes.INVALID_INPUT);

@@ -181,6 +181,50 @@ class StatesTestStateCommandTest {
   }
 
   @Test
+  void aJsonataStateReadsTheGivenVariablesAndReportsWhatItAssigns() throws Exception {
+    Path pass =
+        file(
+            "pass.json",
+            """
+            {"Type": "Pass", "QueryLanguage": "JSONata",
+             "Output": {"greeting": "{% $greeting & ' ' & $states.input.name %}"},
+             "Assign": {"count": "{% $count + 1 %}"}, "End": true}
+            """);
+
+    int code =
+        CairnCommand.run(
+            "states",
+            "test-state",
+            pass.toString(),
+            "--input",
+            file("input.json", "{\"name\": \"Ada\"}").toString(),
+            "--variables",
+            "{\"greeting\": \"hello\", \"count\": 1}",
+            "--inspection-level",
+            "DEBUG");
+
+    assertThat(code).isZero();
+    assertThat(Json.parse(stdout()))
+        .isEqualTo(
+            Json.parse(
+                """
+                {"status": "SUCCEEDED", "output": {"greeting": "hello Ada"},
+                 "inspectionData": {"input": {"name": "Ada"},
+                   "variables": {"greeting": "hello", "count": 2}}}
+                """));
+  }
+
+  @Test
+  void variablesThatAreNotAnObjectAreAnInvalidArgument() throws Exception {
+    Path pass = file("pass.json", "{\"Type\": \"Pass\", \"End\": true}");
+
+    int code = CairnCommand.run("states", "test-state", pass.toString(), "--variables", "[1]");
+
+    assertThat(code).isEqualTo(ExitCodes.INVALID_INPUT);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--variables must be a JSON object");
+  }
+
+  @Test
   void anInvalidDefinitionIsRejectedWithItsProblems() throws Exception {
     Path broken = file("broken.json", "{\"Type\": \"Pass\", \"Next\": 5}");
 

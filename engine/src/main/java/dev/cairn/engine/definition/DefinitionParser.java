@@ -10,9 +10,9 @@ import java.util.Objects;
  * Parses and validates Amazon States Language definitions into {@link StateMachine}s, reporting
  * every problem at once, located by JSON pointer, the way Step Functions' CreateStateMachine does.
  *
- * <p>Only JSONPath definitions are accepted: JSONata and variables are reported as {@link
- * ValidationRules#UNSUPPORTED_FEATURE}, as are Map's ItemReader, ResultWriter and ItemBatcher and
- * Task's Credentials.
+ * <p>Both query languages are accepted, JSONPath and JSONata, for the whole machine or per state,
+ * with variables ({@code Assign}). Map's ItemReader, ResultWriter and ItemBatcher and Task's
+ * Credentials are reported as {@link ValidationRules#UNSUPPORTED_FEATURE}.
  */
 public final class DefinitionParser {
   private DefinitionParser() {}
@@ -42,7 +42,24 @@ public final class DefinitionParser {
     return parse(definition, new ArrayList<>());
   }
 
+  /**
+   * Parses a definition for TestState, which supplies a Map's items itself: a Map state's
+   * ItemReader is accepted (as the ItemReader's field of the state's {@link StateFlow}) instead of
+   * being reported as unsupported. Executions never get such a machine.
+   *
+   * @throws InvalidDefinitionException listing every problem
+   */
+  public static StateMachine parseWithSimulatedItemReaders(JsonNode definition) {
+    Objects.requireNonNull(definition, "definition");
+    return parse(definition, new ArrayList<>(), true);
+  }
+
   private static StateMachine parse(JsonNode definition, List<ValidationProblem> problems) {
+    return parse(definition, problems, false);
+  }
+
+  private static StateMachine parse(
+      JsonNode definition, List<ValidationProblem> problems, boolean simulatedItemReaders) {
     if (!definition.isObject()) {
       FieldReader.report(
           problems,
@@ -52,14 +69,10 @@ public final class DefinitionParser {
               + FieldReader.typeOf(definition));
       throw new InvalidDefinitionException(problems);
     }
-    List<ValidationProblem> unsupported = UnsupportedLanguageFeatures.check(definition);
-    if (!unsupported.isEmpty()) {
-      // The rest would be judged by JSONPath rules and bury the one problem that matters.
-      problems.addAll(unsupported);
-      throw new InvalidDefinitionException(problems);
-    }
     StateMachine machine =
-        new MachineParser(problems).parse(definition, "", MachineParser.Kind.TOP);
+        new MachineParser(problems, simulatedItemReaders)
+            .parse(definition, "", MachineParser.Kind.TOP);
+    VariableScopes.check(definition, problems);
     if (!problems.isEmpty()) {
       throw new InvalidDefinitionException(problems);
     }

@@ -1,6 +1,9 @@
 package dev.cairn.engine.definition;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.engine.expression.Expression;
+import dev.cairn.engine.expression.JsonPathTemplate;
+import dev.cairn.engine.expression.JsonataTemplate;
 import dev.cairn.engine.json.Json;
 import dev.cairn.engine.path.InvalidPathException;
 import dev.cairn.engine.path.JsonPath;
@@ -14,6 +17,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Reads the fields of one JSON object of a definition, reporting every wrong field as a problem
@@ -21,6 +25,11 @@ import java.util.TreeSet;
  * field is absent or was reported.
  */
 final class FieldReader {
+  /** Step Functions' limit on the length of a variable name. */
+  static final int MAX_VARIABLE_NAME_LENGTH = 80;
+
+  private static final Pattern JSONPATH_DYNAMIC_KEY = Pattern.compile("\\.\\$$");
+
   private final JsonNode node;
   private final String location;
   private final String owner;
@@ -87,6 +96,14 @@ final class FieldReader {
 
   /** Reports every field, in document order, that is not in {@code allowed}. */
   void allowOnly(Set<String> allowed) {
+    allowOnly(allowed, name -> "");
+  }
+
+  /**
+   * Reports every field, in document order, that is not in {@code allowed}, followed by the hint
+   * for its name (e.g. which query language the field belongs to).
+   */
+  void allowOnly(Set<String> allowed, java.util.function.Function<String, String> hint) {
     List<String> names = new ArrayList<>();
     node.fieldNames().forEachRemaining(names::add);
     for (String name : names) {
@@ -99,7 +116,8 @@ final class FieldReader {
                 + "' is not allowed in "
                 + owner
                 + "; allowed fields: "
-                + String.join(", ", new TreeSet<>(allowed)));
+                + String.join(", ", new TreeSet<>(allowed))
+                + hint.apply(name));
       }
     }
   }
@@ -376,5 +394,88 @@ final class FieldReader {
           field + " is not a valid payload template: " + e.getMessage());
       return null;
     }
+  }
+
+  /** Whether the field's value is a JSONata string ({@code {% ... %}}). */
+  boolean isJsonata(String field) {
+    return JsonataTemplate.isExpression(node.get(field));
+  }
+
+  /**
+   * A JSONata field: any JSON value, with {@code {% %}} strings anywhere in it.
+   *
+   * @return the template, or null when the field is absent or an expression is not valid JSONata
+   */
+  JsonataTemplate jsonata(String field) {
+    JsonNode value = node.get(field);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return JsonataTemplate.compile(value, field);
+    } catch (IllegalArgumentException e) {
+      report(at(field), ValidationRules.INVALID_JSONATA, e.getMessage());
+      return null;
+    }
+  }
+
+  /**
+   * An Assign field: an object whose members name the variables to assign. In a JSONPath state its
+   * values form a payload template ({@code name.$} takes a path or intrinsic function); in a
+   * JSONata state they may hold JSONata strings.
+   *
+   * @return the assignment, or null when absent or reported
+   */
+  Expression assign(String field, boolean jsonata) {
+    JsonNode value = object(field);
+    if (value == null) {
+      return null;
+    }
+    boolean valid = true;
+    for (String key : (Iterable<String>) value::fieldNames) {
+      String name = jsonata ? key : JSONPATH_DYNAMIC_KEY.matcher(key).replaceFirst("");
+      String problem = variableNameProblem(name);
+      if (problem != null) {
+        report(at(field) + "/" + key, ValidationRules.INVALID_VALUE, problem);
+        valid = false;
+      }
+    }
+    if (!valid) {
+      return null;
+    }
+    if (jsonata) {
+      return jsonata(field);
+    }
+    PayloadTemplate template = template(field);
+    return template == null ? null : new JsonPathTemplate(template);
+  }
+
+  /** Why a name cannot be a variable's (a Unicode identifier of 1 to 80 characters), or null. */
+  static String variableNameProblem(String name) {
+    if (name.equals("states")) {
+      return "'states' is reserved: a state cannot assign the variable $states";
+    }
+    int length = name.codePointCount(0, name.length());
+    if (length == 0 || length > MAX_VARIABLE_NAME_LENGTH) {
+      return "the variable name '"
+          + name
+          + "' must have 1 to "
+          + MAX_VARIABLE_NAME_LENGTH
+          + " characters, but has "
+          + length;
+    }
+    int first = name.codePointAt(0);
+    boolean valid = Character.isUnicodeIdentifierStart(first) || first == '_';
+    for (int i = Character.charCount(first); valid && i < name.length(); ) {
+      int c = name.codePointAt(i);
+      valid = Character.isUnicodeIdentifierPart(c) && !Character.isIdentifierIgnorable(c);
+      i += Character.charCount(c);
+    }
+    return valid
+        ? null
+        : "the variable name '"
+            + name
+            + "' is not a Unicode identifier (a letter or '_' first, then letters, digits and"
+            + " connector punctuation)";
   }
 }

@@ -50,11 +50,22 @@ final class MachineParser {
 
   private final List<ValidationProblem> problems;
 
+  /** Whether a Map's ItemReader is accepted because its items are supplied (TestState). */
+  private final boolean simulatedItemReaders;
+
+  /** Whether the top-level QueryLanguage is JSONata, the default of every state. */
+  private boolean topJsonata;
+
   /** Every state name of the whole definition and where it was first used. */
   private final Map<String, String> namesInUse = new HashMap<>();
 
-  MachineParser(List<ValidationProblem> problems) {
+  MachineParser(List<ValidationProblem> problems, boolean simulatedItemReaders) {
     this.problems = problems;
+    this.simulatedItemReaders = simulatedItemReaders;
+  }
+
+  boolean simulatedItemReaders() {
+    return simulatedItemReaders;
   }
 
   /**
@@ -85,7 +96,7 @@ final class MachineParser {
     Integer timeoutSeconds = null;
     if (kind == Kind.TOP) {
       fields.string("Version");
-      fields.oneOf("QueryLanguage", List.of("JSONPath", "JSONata"));
+      topJsonata = "JSONata".equals(fields.oneOf("QueryLanguage", List.of("JSONPath", "JSONata")));
       timeoutSeconds = fields.smallInteger("TimeoutSeconds", 1);
     }
     String startAt = fields.requiredString("StartAt");
@@ -112,7 +123,7 @@ final class MachineParser {
               + scope.description());
     }
 
-    StateParser stateParser = new StateParser(this, problems);
+    StateParser stateParser = new StateParser(this, problems, topJsonata);
     Map<String, State> states = new LinkedHashMap<>();
     for (String name : scope.names()) {
       String stateLocation = fields.at("States") + "/" + name;
@@ -137,7 +148,7 @@ final class MachineParser {
     if (problems.size() > problemsBefore) {
       return null;
     }
-    return new StateMachine(startAt, states, timeoutSeconds, comment, node);
+    return new StateMachine(startAt, states, timeoutSeconds, comment, node, stateParser.flows());
   }
 
   private void checkName(String name, String location) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.engine.choice.ChoiceRule;
 import dev.cairn.engine.choice.ChoiceRules;
 import dev.cairn.engine.error.StatesErrors;
+import dev.cairn.engine.expression.Expression;
+import dev.cairn.engine.expression.JsonataTemplate;
 import dev.cairn.engine.path.JsonPath;
 import dev.cairn.engine.path.PayloadTemplate;
 import dev.cairn.engine.path.ValueExpression;
@@ -14,7 +16,9 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -78,6 +82,50 @@ final class StateParser {
               "ResultWriter",
               "ItemBatcher"));
 
+  private static final Set<String> ASSIGN = Set.of("Assign");
+  private static final Set<String> OUTPUT = Set.of("Output");
+
+  private static final Set<String> JSONATA_PASS_FIELDS = union(COMMON, TRANSITION, OUTPUT, ASSIGN);
+  private static final Set<String> JSONATA_TASK_FIELDS =
+      union(
+          COMMON,
+          TRANSITION,
+          OUTPUT,
+          ASSIGN,
+          ERROR_HANDLING,
+          Set.of("Resource", "Arguments", "TimeoutSeconds", "HeartbeatSeconds", "Credentials"));
+  private static final Set<String> JSONATA_CHOICE_FIELDS =
+      union(COMMON, OUTPUT, ASSIGN, Set.of("Choices", "Default"));
+  private static final Set<String> JSONATA_WAIT_FIELDS =
+      union(COMMON, TRANSITION, OUTPUT, ASSIGN, Set.of("Seconds", "Timestamp"));
+  private static final Set<String> JSONATA_SUCCEED_FIELDS = union(COMMON, OUTPUT);
+  private static final Set<String> JSONATA_FAIL_FIELDS = union(COMMON, Set.of("Error", "Cause"));
+  private static final Set<String> JSONATA_PARALLEL_FIELDS =
+      union(COMMON, TRANSITION, OUTPUT, ASSIGN, ERROR_HANDLING, Set.of("Branches", "Arguments"));
+  private static final Set<String> JSONATA_MAP_FIELDS =
+      union(
+          COMMON,
+          TRANSITION,
+          OUTPUT,
+          ASSIGN,
+          ERROR_HANDLING,
+          Set.of(
+              "ItemProcessor",
+              "Iterator",
+              "Items",
+              "ItemSelector",
+              "MaxConcurrency",
+              "ToleratedFailureCount",
+              "ToleratedFailurePercentage",
+              "Label",
+              "ItemReader",
+              "ResultWriter",
+              "ItemBatcher"));
+  private static final Set<String> JSONATA_CATCHER_FIELDS =
+      Set.of("ErrorEquals", "Next", "Output", "Assign", "Comment");
+  private static final Set<String> JSONATA_CHOICE_RULE_FIELDS =
+      Set.of("Condition", "Next", "Output", "Assign", "Comment");
+
   private static final Set<String> RETRIER_FIELDS =
       Set.of(
           "ErrorEquals",
@@ -88,7 +136,7 @@ final class StateParser {
           "JitterStrategy",
           "Comment");
   private static final Set<String> CATCHER_FIELDS =
-      Set.of("ErrorEquals", "Next", "ResultPath", "Comment");
+      Set.of("ErrorEquals", "Next", "ResultPath", "Assign", "Comment");
   private static final Set<String> PROCESSOR_CONFIG_FIELDS = Set.of("Mode", "ExecutionType");
 
   /** RFC 3339 with an uppercase T and Z, seconds required, as the language demands. */
@@ -103,10 +151,29 @@ final class StateParser {
 
   private final MachineParser machines;
   private final List<ValidationProblem> problems;
+  private final boolean machineJsonata;
+  private final Map<String, StateFlow> flows = new LinkedHashMap<>();
 
-  StateParser(MachineParser machines, List<ValidationProblem> problems) {
+  /** Set by {@link #parse} for the state being parsed. */
+  private boolean jsonata;
+
+  private Map<String, JsonataTemplate> jsonataFields;
+  private List<StateFlow.Rule> choiceRules;
+  private List<StateFlow.Rule> catcherRules;
+
+  /**
+   * @param machineJsonata whether the state machine's top-level QueryLanguage is JSONata: the
+   *     default of every state, nested ones included
+   */
+  StateParser(MachineParser machines, List<ValidationProblem> problems, boolean machineJsonata) {
     this.machines = machines;
     this.problems = problems;
+    this.machineJsonata = machineJsonata;
+  }
+
+  /** The flows of the states parsed so far that are not plain JSONPath, by state name. */
+  Map<String, StateFlow> flows() {
+    return flows;
   }
 
   /**
@@ -131,12 +198,28 @@ final class StateParser {
     if (typeName == null) {
       return null;
     }
-    FieldReader fields = new FieldReader(node, location, "a " + typeName + " state", problems);
+    String language = type.oneOf("QueryLanguage", List.of("JSONPath", "JSONata"));
+    if (machineJsonata && "JSONPath".equals(language)) {
+      type.report(
+          type.at("QueryLanguage"),
+          ValidationRules.INVALID_VALUE,
+          "a state cannot use JSONPath when the state machine's QueryLanguage is JSONata; set"
+              + " JSONPath at the top level and JSONata on the states that use it instead");
+    }
+    jsonata = language == null ? machineJsonata : language.equals("JSONata");
+    jsonataFields = new LinkedHashMap<>();
+    choiceRules = new ArrayList<>();
+    catcherRules = new ArrayList<>();
+    FieldReader fields =
+        new FieldReader(
+            node, location, (jsonata ? "a JSONata " : "a ") + typeName + " state", problems);
     int problemsBefore = problems.size();
-    fields.allowOnly(allowedFields(typeName));
+    fields.allowOnly(allowedFields(typeName, jsonata), StateParser::languageHint);
     fields.string("Comment");
-    // JSONata was turned away before parsing began; here only JSONPath remains valid.
-    fields.oneOf("QueryLanguage", List.of("JSONPath"));
+    Expression assign = fields.assign("Assign", jsonata);
+    if (jsonata) {
+      jsonataField(fields, "Output");
+    }
     State state =
         switch (typeName) {
           case "Pass" -> pass(name, fields, scope);
@@ -150,10 +233,105 @@ final class StateParser {
           case "Map" -> map(name, fields, scope);
           default -> throw new IllegalStateException("unhandled state type " + typeName);
         };
-    return problems.size() > problemsBefore ? null : state;
+    if (problems.size() > problemsBefore) {
+      return null;
+    }
+    if (jsonata
+        || assign != null
+        || !jsonataFields.isEmpty()
+        || !choiceRules.isEmpty()
+        || !catcherRules.isEmpty()) {
+      flows.put(name, new StateFlow(jsonata, assign, jsonataFields, choiceRules, catcherRules));
+    }
+    return state;
   }
 
-  private static Set<String> allowedFields(String type) {
+  /** Fields that exist only in JSONata states, and those that exist only in JSONPath states. */
+  private static final Set<String> JSONATA_ONLY = Set.of("Arguments", "Output", "Items");
+
+  private static final Set<String> JSONPATH_ONLY =
+      Set.of(
+          "InputPath",
+          "OutputPath",
+          "Parameters",
+          "ResultSelector",
+          "ResultPath",
+          "Result",
+          "ItemsPath",
+          "SecondsPath",
+          "TimestampPath",
+          "ErrorPath",
+          "CausePath",
+          "TimeoutSecondsPath",
+          "HeartbeatSecondsPath",
+          "MaxConcurrencyPath",
+          "ToleratedFailureCountPath",
+          "ToleratedFailurePercentagePath");
+
+  /** Says which query language a refused field belongs to, when that explains the refusal. */
+  private static String languageHint(String field) {
+    if (JSONATA_ONLY.contains(field)) {
+      return " ('" + field + "' is a JSONata field: set \"QueryLanguage\": \"JSONata\" to use it)";
+    }
+    if (JSONPATH_ONLY.contains(field)) {
+      return " ('"
+          + field
+          + "' is a JSONPath field: a JSONata state uses Arguments, Output and {% %} expressions"
+          + " instead)";
+    }
+    return "";
+  }
+
+  /** Compiles a JSONata field into the state's flow, when present. */
+  private JsonataTemplate jsonataField(FieldReader fields, String field) {
+    JsonataTemplate template = fields.jsonata(field);
+    if (template != null) {
+      jsonataFields.put(field, template);
+    }
+    return template;
+  }
+
+  /**
+   * In a JSONata state, a field that is a JSONata string is kept for evaluation when the state
+   * runs; true when it was (the caller then skips its literal reading).
+   */
+  private boolean jsonataExpression(FieldReader fields, String field) {
+    if (jsonata && fields.isJsonata(field)) {
+      jsonataField(fields, field);
+      return true;
+    }
+    return false;
+  }
+
+  private static Set<String> allowedFields(String type, boolean jsonata) {
+    if (jsonata) {
+      return switch (type) {
+        case "Pass" -> JSONATA_PASS_FIELDS;
+        case "Task" -> JSONATA_TASK_FIELDS;
+        case "Choice" -> JSONATA_CHOICE_FIELDS;
+        case "Wait" -> JSONATA_WAIT_FIELDS;
+        case "Succeed" -> JSONATA_SUCCEED_FIELDS;
+        case "Fail" -> JSONATA_FAIL_FIELDS;
+        case "Parallel" -> JSONATA_PARALLEL_FIELDS;
+        case "Map" -> JSONATA_MAP_FIELDS;
+        default -> throw new IllegalStateException("unhandled state type " + type);
+      };
+    }
+    return JSONPATH_FIELDS_WITH_ASSIGN.get(type);
+  }
+
+  /** Each type's JSONPath fields, with Assign for every type but Succeed and Fail. */
+  private static final Map<String, Set<String>> JSONPATH_FIELDS_WITH_ASSIGN =
+      TYPES.stream()
+          .collect(
+              java.util.stream.Collectors.toUnmodifiableMap(
+                  type -> type,
+                  type ->
+                      type.equals("Succeed") || type.equals("Fail")
+                          ? jsonPathFields(type)
+                          : union(jsonPathFields(type), ASSIGN)));
+
+  private static Set<String> jsonPathFields(String type) {
     return switch (type) {
       case "Pass" -> PASS_FIELDS;
       case "Task" -> TASK_FIELDS;
@@ -193,9 +371,18 @@ final class StateParser {
     unsupported(fields, "Credentials", "tasks run with the engine's own credentials");
     fields.exclusive("TimeoutSeconds", "TimeoutSecondsPath");
     fields.exclusive("HeartbeatSeconds", "HeartbeatSecondsPath");
-    Integer timeout = fields.smallInteger("TimeoutSeconds", 1);
+    if (jsonata) {
+      jsonataField(fields, "Arguments");
+    }
+    Integer timeout =
+        jsonataExpression(fields, "TimeoutSeconds")
+            ? null
+            : fields.smallInteger("TimeoutSeconds", 1);
     JsonPath timeoutPath = fields.definitePath("TimeoutSecondsPath");
-    Integer heartbeat = fields.smallInteger("HeartbeatSeconds", 1);
+    Integer heartbeat =
+        jsonataExpression(fields, "HeartbeatSeconds")
+            ? null
+            : fields.smallInteger("HeartbeatSeconds", 1);
     JsonPath heartbeatPath = fields.definitePath("HeartbeatSecondsPath");
     if (timeout != null && heartbeat != null && heartbeat >= timeout) {
       fields.report(
@@ -259,6 +446,26 @@ final class StateParser {
     }
     FieldReader fields = new FieldReader(node, location, "a choice rule", problems);
     String next = fields.require("Next") ? target(fields, "Next", scope) : null;
+    Expression assign = fields.assign("Assign", jsonata);
+    if (jsonata) {
+      fields.allowOnly(JSONATA_CHOICE_RULE_FIELDS);
+      JsonataTemplate condition = null;
+      if (fields.require("Condition")) {
+        JsonNode value = fields.raw("Condition");
+        if (value.isBoolean() || JsonataTemplate.isExpression(value)) {
+          condition = fields.jsonata("Condition");
+        } else {
+          fields.report(
+              fields.at("Condition"),
+              ValidationRules.INVALID_TYPE,
+              "Condition must be a boolean or a JSONata string {% ... %}, but is "
+                  + FieldReader.typeOf(value));
+        }
+      }
+      choiceRules.add(new StateFlow.Rule(condition, assign, fields.jsonata("Output")));
+      return condition == null || next == null ? null : new ChoiceState.Branch(null, next);
+    }
+    choiceRules.add(new StateFlow.Rule(null, assign, null));
     ChoiceRule rule = ChoiceRules.parse(node, location, problems);
     return rule == null || next == null ? null : new ChoiceState.Branch(rule, next);
   }
@@ -280,14 +487,16 @@ final class StateParser {
               + " but has "
               + String.join(", ", given));
     }
+    boolean secondsExpression = jsonataExpression(fields, "Seconds");
+    boolean timestampExpression = jsonataExpression(fields, "Timestamp");
     return new WaitState(
         name,
         next,
         fields.ioPath("InputPath"),
         fields.ioPath("OutputPath"),
-        fields.integer("Seconds", 0),
+        secondsExpression ? null : fields.integer("Seconds", 0),
         fields.definitePath("SecondsPath"),
-        timestamp(fields, "Timestamp"),
+        timestampExpression ? null : timestamp(fields, "Timestamp"),
         fields.definitePath("TimestampPath"));
   }
 
@@ -314,18 +523,21 @@ final class StateParser {
     return null;
   }
 
-  private static FailState fail(String name, FieldReader fields) {
+  private FailState fail(String name, FieldReader fields) {
     fields.exclusive("Error", "ErrorPath");
     fields.exclusive("Cause", "CausePath");
-    String error = fields.string("Error");
+    String error = jsonataExpression(fields, "Error") ? null : fields.string("Error");
     ValueExpression errorPath = fields.expression("ErrorPath");
-    String cause = fields.string("Cause");
+    String cause = jsonataExpression(fields, "Cause") ? null : fields.string("Cause");
     ValueExpression causePath = fields.expression("CausePath");
     return new FailState(name, error, errorPath, cause, causePath);
   }
 
   private ParallelState parallel(String name, FieldReader fields, MachineParser.Scope scope) {
     String next = transition(fields, scope);
+    if (jsonata) {
+      jsonataField(fields, "Arguments");
+    }
     List<StateMachine> branches = new ArrayList<>();
     JsonNode branchesNode = fields.require("Branches") ? fields.array("Branches") : null;
     if (branchesNode != null && branchesNode.isEmpty()) {
@@ -359,7 +571,13 @@ final class StateParser {
 
   private MapState map(String name, FieldReader fields, MachineParser.Scope scope) {
     String next = transition(fields, scope);
-    unsupported(fields, "ItemReader", "a Map state reads its items from its input");
+    if (machines.simulatedItemReaders() && fields.object("ItemReader") != null) {
+      // TestState takes the reader's items from its request; the reader itself never runs.
+      jsonataFields.put(
+          "ItemReader", JsonataTemplate.compile(fields.raw("ItemReader"), "ItemReader"));
+    } else {
+      unsupported(fields, "ItemReader", "a Map state reads its items from its input");
+    }
     unsupported(fields, "ResultWriter", "a Map state's result is the array of iteration outputs");
     unsupported(fields, "ItemBatcher", "each iteration processes one item");
 
@@ -378,22 +596,35 @@ final class StateParser {
     fields.exclusive("ItemSelector", "Parameters");
     String selectorField =
         fields.has("Parameters") && !fields.has("ItemSelector") ? "Parameters" : "ItemSelector";
-    PayloadTemplate itemSelector = fields.template(selectorField);
+    PayloadTemplate itemSelector = null;
+    if (jsonata) {
+      jsonataField(fields, "Items");
+      jsonataField(fields, "ItemSelector");
+    } else {
+      itemSelector = fields.template(selectorField);
+    }
 
     fields.exclusive("MaxConcurrency", "MaxConcurrencyPath");
     fields.exclusive("ToleratedFailureCount", "ToleratedFailureCountPath");
     fields.exclusive("ToleratedFailurePercentage", "ToleratedFailurePercentagePath");
     JsonPath itemsPath = fields.definitePath("ItemsPath");
-    Integer maxConcurrency = fields.smallInteger("MaxConcurrency", 0);
+    boolean concurrencyExpression = jsonataExpression(fields, "MaxConcurrency");
+    Integer maxConcurrency =
+        concurrencyExpression ? null : fields.smallInteger("MaxConcurrency", 0);
     JsonPath maxConcurrencyPath = fields.definitePath("MaxConcurrencyPath");
     if (!fields.has("MaxConcurrency") && !fields.has("MaxConcurrencyPath")) {
       maxConcurrency = 0;
     }
-    Integer toleratedCount = fields.smallInteger("ToleratedFailureCount", 0);
+    Integer toleratedCount =
+        jsonataExpression(fields, "ToleratedFailureCount")
+            ? null
+            : fields.smallInteger("ToleratedFailureCount", 0);
     JsonPath toleratedCountPath = fields.definitePath("ToleratedFailureCountPath");
     BigDecimal toleratedPercentage =
-        fields.number(
-            "ToleratedFailurePercentage", BigDecimal.ZERO, HUNDRED, "a number from 0 to 100");
+        jsonataExpression(fields, "ToleratedFailurePercentage")
+            ? null
+            : fields.number(
+                "ToleratedFailurePercentage", BigDecimal.ZERO, HUNDRED, "a number from 0 to 100");
     JsonPath toleratedPercentagePath = fields.definitePath("ToleratedFailurePercentagePath");
     String label = fields.string("Label");
 
@@ -538,8 +769,11 @@ final class StateParser {
         continue;
       }
       FieldReader catcher = new FieldReader(node, location, "a catcher", problems);
-      catcher.allowOnly(CATCHER_FIELDS);
+      catcher.allowOnly(jsonata ? JSONATA_CATCHER_FIELDS : CATCHER_FIELDS);
       catcher.string("Comment");
+      catcherRules.add(
+          new StateFlow.Rule(
+              null, catcher.assign("Assign", jsonata), jsonata ? catcher.jsonata("Output") : null));
       List<String> errors = errorEquals(catcher, i == array.size() - 1, "Catch");
       String next = catcher.require("Next") ? target(catcher, "Next", scope) : null;
       ResultPathSpec resultPath = catcher.resultPath("ResultPath");

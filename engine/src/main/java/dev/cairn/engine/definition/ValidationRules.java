@@ -41,6 +41,9 @@ public final class ValidationRules {
   /** A path, intrinsic function or payload template that does not parse. */
   public static final String INVALID_JSONPATH = "INVALID_JSONPATH";
 
+  /** A {@code {% %}} string whose JSONata expression does not parse. */
+  public static final String INVALID_JSONATA = "INVALID_JSONATA";
+
   /** A path that must designate at most one node but may designate several. */
   public static final String INVALID_REFERENCE_PATH = "INVALID_REFERENCE_PATH";
 

@@ -13,6 +13,7 @@ import dev.cairn.engine.definition.PassState;
 import dev.cairn.engine.definition.ResultPathSpec;
 import dev.cairn.engine.definition.Retrier;
 import dev.cairn.engine.definition.State;
+import dev.cairn.engine.definition.StateFlow;
 import dev.cairn.engine.definition.StateMachine;
 import dev.cairn.engine.definition.SucceedState;
 import dev.cairn.engine.definition.TaskState;
@@ -23,6 +24,7 @@ import dev.cairn.engine.json.Json;
 import dev.cairn.engine.path.EvaluationContext;
 import dev.cairn.engine.path.JsonPath;
 import dev.cairn.engine.path.PayloadTemplate;
+import dev.cairn.engine.path.Variables;
 import dev.cairn.engine.task.IntegrationPattern;
 import dev.cairn.engine.task.TaskRequest;
 import java.math.BigDecimal;
@@ -352,6 +354,7 @@ final class Interpreter {
     frame.task = null;
     frame.fanout = null;
     frame.context = null;
+    frame.pendingAssign = Map.of();
     try {
       switch (state) {
         case PassState pass -> runPass(frame, pass);
@@ -387,6 +390,10 @@ final class Interpreter {
             stateDetails(frame.state.name(), "output", stateOutput));
     JsonNode recordedOutput = exited.details().get("output");
     frame.waiting = Waiting.NOTHING;
+    // Assignments take effect when the state is left: every expression of the state saw the values
+    // from its entry.
+    frame.variables = frame.variables.assign(frame.pendingAssign);
+    frame.pendingAssign = Map.of();
     if (next != null) {
       agenda.add(() -> enterState(frame, next, recordedOutput));
     } else {
@@ -395,33 +402,83 @@ final class Interpreter {
   }
 
   private void runPass(Frame frame, PassState pass) {
+    StateFlow flow = flow(frame);
+    if (flow.jsonata()) {
+      EvaluationContext context = jsonata(frame, null, null);
+      frame.pendingAssign = JsonataSemantics.assignments(flow.assign(), context);
+      JsonNode out = JsonataSemantics.valueOr(flow.field("Output"), context, frame.rawInput);
+      exitState(frame, out, pass.next());
+      return;
+    }
     JsonNode effective = effectiveInput(frame, pass.inputPath(), pass.parameters());
     JsonNode result = pass.result() != null ? pass.result() : effective;
+    frame.pendingAssign = JsonataSemantics.assignments(flow.assign(), context(frame, result));
     exitState(frame, finalOutput(frame, result, pass.resultPath(), pass.outputPath()), pass.next());
   }
 
   private void runChoice(Frame frame, ChoiceState choice) {
-    JsonNode effective = choice.inputPath().apply(context(frame, frame.rawInput), "InputPath");
-    EvaluationContext context = context(frame, effective);
+    StateFlow flow = flow(frame);
+    boolean jsonata = flow.jsonata();
+    EvaluationContext context;
+    if (jsonata) {
+      context = jsonata(frame, null, null);
+    } else {
+      JsonNode effective = choice.inputPath().apply(context(frame, frame.rawInput), "InputPath");
+      context = context(frame, effective);
+    }
     String next = choice.defaultNext();
-    for (ChoiceState.Branch branch : choice.choices()) {
-      if (branch.rule().matches(context)) {
+    StateFlow.Rule chosen = new StateFlow.Rule(null, flow.assign(), flow.field("Output"));
+    for (int i = 0; i < choice.choices().size(); i++) {
+      ChoiceState.Branch branch = choice.choices().get(i);
+      StateFlow.Rule rule = flow.choice(i);
+      boolean matches =
+          jsonata
+              ? JsonataSemantics.condition(rule.condition(), context)
+              : branch.rule().matches(context);
+      if (matches) {
         next = branch.next();
+        chosen = rule;
         break;
       }
     }
     if (next == null) {
       throw new StatesException(StatesErrors.NO_CHOICE_MATCHED, "No Matches!");
     }
-    exitState(frame, choice.outputPath().apply(context, "OutputPath"), next);
+    frame.pendingAssign = JsonataSemantics.assignments(chosen.assign(), context);
+    JsonNode out =
+        jsonata
+            ? JsonataSemantics.valueOr(chosen.output(), context, frame.rawInput)
+            : choice.outputPath().apply(context, "OutputPath");
+    exitState(frame, out, next);
   }
 
   private void runSucceed(Frame frame, SucceedState succeed) {
+    StateFlow flow = flow(frame);
+    if (flow.jsonata()) {
+      EvaluationContext context = jsonata(frame, null, null);
+      exitState(
+          frame, JsonataSemantics.valueOr(flow.field("Output"), context, frame.rawInput), null);
+      return;
+    }
     JsonNode effective = succeed.inputPath().apply(context(frame, frame.rawInput), "InputPath");
     exitState(frame, succeed.outputPath().apply(context(frame, effective), "OutputPath"), null);
   }
 
   private void runFail(Frame frame, FailState fail) {
+    StateFlow flow = flow(frame);
+    if (flow.jsonata()) {
+      EvaluationContext context = jsonata(frame, null, null);
+      String failError =
+          flow.field("Error") == null
+              ? fail.error()
+              : JsonataSemantics.text(flow.field("Error"), "Error", context);
+      String failCause =
+          flow.field("Cause") == null
+              ? fail.cause()
+              : JsonataSemantics.text(flow.field("Cause"), "Cause", context);
+      frameFailed(frame, failError, failCause);
+      return;
+    }
     EvaluationContext context = context(frame, frame.rawInput);
     String failError =
         fail.errorPath() != null
@@ -437,15 +494,39 @@ final class Interpreter {
   // ---------------------------------------------------------------- Wait
 
   private void runWait(Frame frame, WaitState wait) {
-    JsonNode effective = wait.inputPath().apply(context(frame, frame.rawInput), "InputPath");
-    EvaluationContext context = context(frame, effective);
+    StateFlow flow = flow(frame);
+    JsonNode effective;
+    EvaluationContext context;
+    if (flow.jsonata()) {
+      effective = frame.rawInput;
+      context = jsonata(frame, null, null);
+      // Evaluated on entry, as every expression of the state sees the values from its entry.
+      frame.pendingAssign = JsonataSemantics.assignments(flow.assign(), context);
+      frame.pendingOutput = JsonataSemantics.valueOr(flow.field("Output"), context, effective);
+    } else {
+      effective = wait.inputPath().apply(context(frame, frame.rawInput), "InputPath");
+      context = context(frame, effective);
+      frame.pendingAssign = JsonataSemantics.assignments(flow.assign(), context);
+      frame.pendingOutput = null;
+    }
     Instant due;
-    if (wait.seconds() != null) {
+    if (flow.field("Seconds") != null) {
+      Integer seconds =
+          JsonataSemantics.integer(flow.field("Seconds"), "Seconds", context, null, 0);
+      due = frame.enteredTime.plusSeconds(seconds);
+    } else if (flow.field("Timestamp") != null) {
+      due = JsonataSemantics.timestamp(flow.field("Timestamp"), context);
+    } else if (wait.seconds() != null) {
       due = frame.enteredTime.plusSeconds(wait.seconds());
     } else if (wait.timestamp() != null) {
       due = wait.timestamp();
     } else if (wait.secondsPath() != null) {
-      JsonNode value = wait.secondsPath().select(context, "SecondsPath");
+      JsonNode value = wait.secondsPath().read(context);
+      if (value == null) {
+        throw StatesException.runtime(
+            "The SecondsPath parameter does not reference an input value: "
+                + wait.secondsPath().text());
+      }
       due = frame.enteredTime.plusSeconds(waitSeconds(value, wait.secondsPath()));
     } else {
       JsonNode value = wait.timestampPath().select(context, "TimestampPath");
@@ -461,7 +542,14 @@ final class Interpreter {
 
   private static long waitSeconds(JsonNode value, JsonPath path) {
     if (value.isIntegralNumber() || (value.isNumber() && isWhole(value.decimalValue()))) {
-      return Math.max(0, value.longValue());
+      if (value.longValue() < 0) {
+        throw StatesException.runtime(
+            "The SecondsPath parameter references a negative value: "
+                + path.text()
+                + " == "
+                + Json.write(value));
+      }
+      return value.longValue();
     }
     throw StatesException.runtime(
         "The SecondsPath parameter cannot be parsed as a long value: "
@@ -497,7 +585,9 @@ final class Interpreter {
         WaitState wait = (WaitState) frame.state;
         try {
           JsonNode out =
-              wait.outputPath().apply(context(frame, frame.effectiveInput), "OutputPath");
+              frame.pendingOutput != null
+                  ? frame.pendingOutput
+                  : wait.outputPath().apply(context(frame, frame.effectiveInput), "OutputPath");
           exitState(frame, out, wait.next());
         } catch (StatesException e) {
           stateFailed(frame, e.error(), e.cause(), false);
@@ -511,6 +601,23 @@ final class Interpreter {
   // ---------------------------------------------------------------- Task
 
   private void runTask(Frame frame, TaskState task) {
+    StateFlow flow = flow(frame);
+    if (flow.jsonata()) {
+      EvaluationContext context = jsonata(frame, null, null);
+      frame.taskInput = frame.rawInput;
+      frame.timeoutSeconds =
+          JsonataSemantics.integer(
+              flow.field("TimeoutSeconds"), "TimeoutSeconds", context, task.timeoutSeconds(), 1);
+      frame.heartbeatSeconds =
+          JsonataSemantics.integer(
+              flow.field("HeartbeatSeconds"),
+              "HeartbeatSeconds",
+              context,
+              task.heartbeatSeconds(),
+              1);
+      scheduleTask(frame, task);
+      return;
+    }
     JsonNode afterInputPath = task.inputPath().apply(context(frame, frame.rawInput), "InputPath");
     frame.taskInput = afterInputPath;
     frame.timeoutSeconds =
@@ -525,23 +632,35 @@ final class Interpreter {
    * of the TaskScheduled event about to be written.
    */
   private JsonNode taskParameters(Frame frame, TaskState task) {
-    if (task.parameters() == null) {
+    StateFlow flow = flow(frame);
+    if (flow.jsonata() ? flow.field("Arguments") == null : task.parameters() == null) {
       return frame.taskInput;
     }
     EvaluationContext context = context(frame, frame.taskInput);
     if (IntegrationPattern.of(task.resource()) == IntegrationPattern.WAIT_FOR_TASK_TOKEN) {
       ObjectNode withToken = ((ObjectNode) context.context()).deepCopy();
       withToken.putObject("Task").put("Token", taskToken(frame, history.size() + 1L));
-      context = new EvaluationContext(frame.taskInput, withToken);
+      context =
+          new EvaluationContext(
+              frame.taskInput,
+              withToken,
+              frame.variables,
+              JsonataSemantics.states(frame.rawInput, withToken, null, null),
+              seed(frame));
+    } else if (flow.jsonata()) {
+      context = jsonata(frame, null, null);
     }
-    return task.parameters().evaluate(context);
+    return flow.jsonata()
+        ? flow.field("Arguments").evaluate(context)
+        : task.parameters().evaluate(context);
   }
 
   private Integer seconds(Integer fixed, JsonPath path, Frame frame, JsonNode value) {
     if (path == null) {
       return fixed;
     }
-    JsonNode found = path.select(context(frame, value), path.text());
+    // Step Functions words a missing timeout the way it words a missing InputPath.
+    JsonNode found = path.select(context(frame, value), "InputPath");
     if (!found.canConvertToInt() || found.intValue() <= 0) {
       throw StatesException.runtime(
           "The value of " + path.text() + " must be a positive integer, but was " + found);
@@ -698,12 +817,13 @@ final class Interpreter {
     JsonNode recorded = event.details().get("output");
     frame.waiting = Waiting.NOTHING;
     try {
-      JsonNode selected =
-          task.resultSelector() == null
-              ? recorded
-              : task.resultSelector().evaluate(context(frame, recorded));
-      exitState(
-          frame, finalOutput(frame, selected, task.resultPath(), task.outputPath()), task.next());
+      exitWithResult(
+          frame,
+          recorded,
+          task.resultSelector(),
+          task.resultPath(),
+          task.outputPath(),
+          task.next());
     } catch (StatesException e) {
       stateFailed(frame, e.error(), e.cause(), false);
     }
@@ -726,7 +846,12 @@ final class Interpreter {
   // ---------------------------------------------------------------- Parallel and Map
 
   private void runParallel(Frame frame, ParallelState parallel) {
-    frame.effectiveInput = effectiveInput(frame, parallel.inputPath(), parallel.parameters());
+    StateFlow flow = flow(frame);
+    frame.effectiveInput =
+        flow.jsonata()
+            ? JsonataSemantics.valueOr(
+                flow.field("Arguments"), jsonata(frame, null, null), frame.rawInput)
+            : effectiveInput(frame, parallel.inputPath(), parallel.parameters());
     startParallel(frame, parallel);
   }
 
@@ -752,11 +877,18 @@ final class Interpreter {
     String id =
         (parent.id.isEmpty() ? "" : parent.id + "/") + parent.fanout.startedEventId + kind + index;
     Frame child = new Frame(id, parent, childMachine, index);
+    // A branch or iteration sees the variables of the scopes around it, and assigns its own.
+    child.variables = parent.variables.inner();
     frames.put(id, child);
     return child;
   }
 
   private void runMap(Frame frame, MapState map) {
+    StateFlow flow = flow(frame);
+    if (flow.jsonata()) {
+      runJsonataMap(frame, map, flow);
+      return;
+    }
     JsonNode effective = map.inputPath().apply(context(frame, frame.rawInput), "InputPath");
     EvaluationContext context = context(frame, effective);
     JsonNode items =
@@ -822,15 +954,60 @@ final class Interpreter {
         });
   }
 
+  private void runJsonataMap(Frame frame, MapState map, StateFlow flow) {
+    EvaluationContext context = jsonata(frame, null, null);
+    JsonNode items = JsonataSemantics.valueOr(flow.field("Items"), context, frame.rawInput);
+    if (!items.isArray()) {
+      if (flow.field("Items") != null) {
+        throw JsonataSemantics.unexpectedType(flow.field("Items"), "Items", "array", items);
+      }
+      throw new StatesException(
+          StatesErrors.QUERY_EVALUATION_ERROR,
+          "Map state input must be an array but was: " + Json.write(items));
+    }
+    int maxConcurrency =
+        JsonataSemantics.integer(
+            flow.field("MaxConcurrency"), "MaxConcurrency", context, map.maxConcurrency(), 0);
+    Integer toleratedCount =
+        JsonataSemantics.integer(
+            flow.field("ToleratedFailureCount"),
+            "ToleratedFailureCount",
+            context,
+            map.toleratedFailureCount(),
+            0);
+    BigDecimal toleratedPercentage =
+        JsonataSemantics.percentage(
+            flow.field("ToleratedFailurePercentage"), context, map.toleratedFailurePercentage());
+    frame.effectiveInput = frame.rawInput;
+    frame.mapItems = (ArrayNode) items;
+    frame.maxConcurrency = maxConcurrency;
+    frame.limits =
+        new StateSemantics.MapLimits(maxConcurrency, toleratedCount, toleratedPercentage);
+    startMap(frame, map);
+  }
+
   private JsonNode iterationInput(Frame frame, MapState map, int index, JsonNode item) {
-    if (map.itemSelector() == null) {
+    StateFlow flow = flow(frame);
+    boolean jsonata = flow.jsonata();
+    if (jsonata ? flow.field("ItemSelector") == null : map.itemSelector() == null) {
       return item;
     }
     ObjectNode context = ((ObjectNode) context(frame, frame.effectiveInput).context()).deepCopy();
     ObjectNode mapItem = context.putObject("Map").putObject("Item");
     mapItem.put("Index", index);
     mapItem.set("Value", item);
-    return map.itemSelector().evaluate(new EvaluationContext(frame.effectiveInput, context));
+    if (jsonata) {
+      EvaluationContext evaluation =
+          new EvaluationContext(
+              frame.rawInput,
+              context,
+              frame.variables,
+              JsonataSemantics.states(frame.rawInput, context, null, null),
+              seed(frame) * 31 + index);
+      return flow.field("ItemSelector").evaluate(evaluation);
+    }
+    return map.itemSelector()
+        .evaluate(new EvaluationContext(frame.effectiveInput, context, frame.variables, null, 0));
   }
 
   private void childSucceeded(Frame child, JsonNode childOutput) {
@@ -960,8 +1137,7 @@ final class Interpreter {
         outputPath = parallel.outputPath();
         next = parallel.next();
       }
-      JsonNode selected = selector == null ? results : selector.evaluate(context(frame, results));
-      exitState(frame, finalOutput(frame, selected, resultPath, outputPath), next);
+      exitWithResult(frame, results, selector, resultPath, outputPath, next);
     } catch (StatesException e) {
       stateFailed(frame, e.error(), e.cause(), false);
     }
@@ -980,6 +1156,11 @@ final class Interpreter {
       return;
     }
     State state = frame.state;
+    if (!recorded && StatesErrors.QUERY_EVALUATION_ERROR.equals(stateError)) {
+      // Worded like Step Functions, which names the state even when the error is caught.
+      stateCause = prefixed(frame, stateCause);
+      recorded = true;
+    }
     if (!StateSemantics.recoverable(stateError)) {
       // Recorded errors come from a task or a branch, already worded; only the state's own data
       // flow errors get the prefix that names the state.
@@ -999,14 +1180,31 @@ final class Interpreter {
       }
       break;
     }
-    for (Catcher catcher : StateSemantics.catchers(state)) {
+    List<Catcher> catchers = StateSemantics.catchers(state);
+    for (int i = 0; i < catchers.size(); i++) {
+      Catcher catcher = catchers.get(i);
       if (StateSemantics.matches(catcher.errorEquals(), stateError, state)) {
         ObjectNode errorOutput = StateSemantics.errorOutput(stateError, stateCause);
+        StateFlow flow = flow(frame);
+        StateFlow.Rule rule = flow.catcher(i);
         JsonNode caughtOutput;
         try {
-          caughtOutput = catcher.resultPath().apply(frame.rawInput, errorOutput);
+          if (flow.jsonata()) {
+            EvaluationContext context = jsonata(frame, null, errorOutput);
+            frame.pendingAssign = JsonataSemantics.assignments(rule.assign(), context);
+            caughtOutput = JsonataSemantics.valueOr(rule.output(), context, errorOutput);
+          } else {
+            frame.pendingAssign =
+                JsonataSemantics.assignments(rule.assign(), context(frame, errorOutput));
+            caughtOutput = catcher.resultPath().apply(frame.rawInput, errorOutput);
+          }
         } catch (StatesException e) {
-          frameFailed(frame, e.error(), e.cause());
+          frameFailed(
+              frame,
+              e.error(),
+              StatesErrors.QUERY_EVALUATION_ERROR.equals(e.error())
+                  ? prefixed(frame, e.cause())
+                  : e.cause());
           return;
         }
         exitState(frame, caughtOutput, catcher.next());
@@ -1087,6 +1285,59 @@ final class Interpreter {
         : parameters.evaluate(context(frame, afterInputPath));
   }
 
+  /**
+   * Ends a Task, Parallel or Map state that produced {@code result}: JSONPath's ResultSelector,
+   * ResultPath and OutputPath, or JSONata's Output; and the state's Assign in either.
+   */
+  private void exitWithResult(
+      Frame frame,
+      JsonNode result,
+      PayloadTemplate resultSelector,
+      ResultPathSpec resultPath,
+      IoPath outputPath,
+      String next) {
+    StateFlow flow = flow(frame);
+    if (flow.jsonata()) {
+      EvaluationContext context = jsonata(frame, result, null);
+      frame.pendingAssign = JsonataSemantics.assignments(flow.assign(), context);
+      exitState(frame, JsonataSemantics.valueOr(flow.field("Output"), context, result), next);
+      return;
+    }
+    JsonNode selected =
+        resultSelector == null ? result : resultSelector.evaluate(context(frame, result));
+    frame.pendingAssign = JsonataSemantics.assignments(flow.assign(), context(frame, selected));
+    exitState(frame, finalOutput(frame, selected, resultPath, outputPath), next);
+  }
+
+  private StateFlow flow(Frame frame) {
+    return frame.machine.flow(frame.state.name());
+  }
+
+  /**
+   * The evaluation context of a JSONata state: {@code $states} with the state's raw input and
+   * context object, and the result or error output where there is one.
+   */
+  private EvaluationContext jsonata(Frame frame, JsonNode result, JsonNode errorOutput) {
+    JsonNode contextObject = context(frame, frame.rawInput).context();
+    return new EvaluationContext(
+        frame.rawInput,
+        contextObject,
+        frame.variables,
+        JsonataSemantics.states(frame.rawInput, contextObject, result, errorOutput),
+        seed(frame));
+  }
+
+  /**
+   * What $random and $uuid derive their values from: the same for a state attempt on every replay,
+   * different for every state, attempt and execution.
+   */
+  private long seed(Frame frame) {
+    long seed = executionId.hashCode();
+    seed = seed * 31 + frame.id.hashCode();
+    seed = seed * 31 + frame.enteredEventId;
+    return seed * 31 + frame.retryCount;
+  }
+
   private JsonNode finalOutput(
       Frame frame, JsonNode result, ResultPathSpec resultPath, IoPath outputPath) {
     JsonNode combined = resultPath.apply(frame.rawInput, result);
@@ -1110,7 +1361,7 @@ final class Interpreter {
       }
       frame.context = context;
     }
-    return new EvaluationContext(value, frame.context);
+    return new EvaluationContext(value, frame.context, frame.variables, null, 0);
   }
 
   // ---------------------------------------------------------------- recovery and queries
@@ -1184,6 +1435,10 @@ final class Interpreter {
     final StateMachine machine;
     final int index;
     boolean active = true;
+
+    Variables variables = Variables.NONE;
+    Map<String, JsonNode> pendingAssign = Map.of();
+    JsonNode pendingOutput;
 
     State state;
     JsonNode rawInput;

@@ -160,6 +160,9 @@ public final class StateSemantics {
     if (map.toleratedFailurePercentagePath() != null) {
       JsonNode value =
           map.toleratedFailurePercentagePath().select(context, "ToleratedFailurePercentagePath");
+      if (value.isTextual() && isDecimal(value.asText())) {
+        value = Json.NODES.numberNode(new BigDecimal(value.asText()));
+      }
       if (!value.isNumber()) {
         throw StatesException.runtime(
             "The ToleratedFailurePercentagePath field refers to value \""
@@ -196,16 +199,46 @@ public final class StateSemantics {
             + (root.getMessage() == null ? "" : ": " + root.getMessage()));
   }
 
-  private static int nonNegativeInteger(JsonNode value, String field, JsonPath path) {
-    if (value.isIntegralNumber() && value.canConvertToInt() && value.intValue() >= 0) {
-      return value.intValue();
+  private static boolean isDecimal(String text) {
+    try {
+      new BigDecimal(text);
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
     }
-    throw StatesException.runtime(
-        "The "
-            + field
-            + " field refers to value \""
-            + (value.isTextual() ? value.asText() : Json.write(value))
-            + "\" which is not a valid integer: "
-            + path.text());
+  }
+
+  /**
+   * A {@code *Path} field's integer: a JSON integer, or a string holding one (Step Functions reads
+   * the value's text, so {@code "2"} is 2).
+   */
+  private static int nonNegativeInteger(JsonNode value, String field, JsonPath path) {
+    Long number = null;
+    if (value.isIntegralNumber() && value.canConvertToLong()) {
+      number = value.longValue();
+    } else if (value.isTextual()) {
+      try {
+        number = Long.parseLong(value.asText());
+      } catch (NumberFormatException e) {
+        // Reported below as not a valid integer.
+      }
+    }
+    if (number == null || number > Integer.MAX_VALUE || number < Integer.MIN_VALUE) {
+      throw StatesException.runtime(
+          "The "
+              + field
+              + " field refers to value \""
+              + (value.isTextual() ? value.asText() : Json.write(value))
+              + "\" which is not a valid integer: "
+              + path.text());
+    }
+    if (number < 0) {
+      String name = field.substring(0, field.length() - "Path".length());
+      throw StatesException.runtime(
+          name.equals("ToleratedFailureCount")
+              ? "ToleratedFailureCount cannot be negative."
+              : "Expected non-negative integer for " + name + ", got '" + number + "' instead.");
+    }
+    return number.intValue();
   }
 }

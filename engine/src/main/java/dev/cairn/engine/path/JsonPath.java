@@ -49,8 +49,8 @@ public final class JsonPath {
 
   /**
    * The variable the path starts at, without its {@code $} ({@code "x"} for {@code $x.a}), or null
-   * when it starts at {@code $} or {@code $$}. The evaluation context does not hold variables yet:
-   * whoever resolves the variable evaluates the rest of the path with {@link #readFrom}.
+   * when it starts at {@code $} or {@code $$}. It is resolved in the evaluation context's {@link
+   * Variables}.
    */
   public String variable() {
     return variable;
@@ -127,12 +127,17 @@ public final class JsonPath {
 
   private JsonNode rootOf(EvaluationContext evaluationContext) {
     if (variable != null) {
-      throw StatesException.runtime(
-          "The JSONPath '"
-              + text
-              + "' refers to the variable '$"
-              + variable
-              + "', but variables cannot be resolved here");
+      JsonNode value = evaluationContext.variables().get(variable);
+      if (value == null) {
+        throw StatesException.runtime(
+            "The JSONPath '"
+                + text
+                + "' references the variable '$"
+                + variable
+                + "', which has no value here: no state of this scope or of an outer one assigned"
+                + " it before");
+      }
+      return value;
     }
     return context ? evaluationContext.context() : evaluationContext.input();
   }

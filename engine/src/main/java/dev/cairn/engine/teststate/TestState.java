@@ -13,25 +13,31 @@ import dev.cairn.engine.definition.PassState;
 import dev.cairn.engine.definition.ResultPathSpec;
 import dev.cairn.engine.definition.Retrier;
 import dev.cairn.engine.definition.State;
+import dev.cairn.engine.definition.StateFlow;
 import dev.cairn.engine.definition.StateMachine;
 import dev.cairn.engine.definition.SucceedState;
 import dev.cairn.engine.definition.TaskState;
 import dev.cairn.engine.definition.WaitState;
 import dev.cairn.engine.error.StatesErrors;
 import dev.cairn.engine.error.StatesException;
+import dev.cairn.engine.execution.JsonataSemantics;
 import dev.cairn.engine.execution.StateSemantics;
+import dev.cairn.engine.expression.JsonataTemplate;
 import dev.cairn.engine.json.Json;
 import dev.cairn.engine.path.EvaluationContext;
 import dev.cairn.engine.path.JsonPath;
 import dev.cairn.engine.path.PayloadTemplate;
+import dev.cairn.engine.path.Variables;
 import dev.cairn.engine.task.IntegrationPattern;
 import dev.cairn.engine.task.TaskHandler;
 import dev.cairn.engine.task.TaskHandlers;
 import dev.cairn.engine.task.TaskRequest;
 import dev.cairn.engine.teststate.TestStateRequest.Mock;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -89,9 +95,12 @@ public final class TestState {
    */
   public TestStateResult test(TestStateRequest request) {
     Objects.requireNonNull(request, "request");
-    State state = stateUnderTest(request.definition(), request.stateName());
+    Located located = stateUnderTest(request.definition(), request.stateName());
+    State state = located.state();
     requireSimulatedWork(state, request.mock());
-    return new Evaluation(request, state, contextObject(request, state)).run();
+    return new Evaluation(
+            request, state, located.machine().flow(state.name()), contextObject(request, state))
+        .run();
   }
 
   /**
@@ -129,7 +138,10 @@ public final class TestState {
 
   // ---------------------------------------------------------------- finding the state
 
-  private static State stateUnderTest(JsonNode definition, String stateName) {
+  /** The state under test and the machine (or branch, or item processor) it belongs to. */
+  private record Located(State state, StateMachine machine) {}
+
+  private static Located stateUnderTest(JsonNode definition, String stateName) {
     if (!definition.isObject()) {
       throw new IllegalArgumentException(
           "the definition must be a JSON object: a state, or a state machine with States");
@@ -139,9 +151,11 @@ public final class TestState {
         throw new IllegalArgumentException(
             "stateName is only for a whole state machine, but the definition is a single state");
       }
-      return DefinitionParser.parse(machineAround(definition)).state(SINGLE_STATE_NAME);
+      StateMachine machine =
+          DefinitionParser.parseWithSimulatedItemReaders(machineAround(definition));
+      return new Located(machine.state(SINGLE_STATE_NAME), machine);
     }
-    StateMachine machine = DefinitionParser.parse(definition);
+    StateMachine machine = DefinitionParser.parseWithSimulatedItemReaders(definition);
     String name = stateName == null ? machine.startAt() : stateName;
     return find(machine, name)
         .orElseThrow(
@@ -183,10 +197,10 @@ public final class TestState {
   }
 
   /** Finds a state by name, also inside Parallel branches and Map item processors. */
-  private static Optional<State> find(StateMachine machine, String name) {
+  private static Optional<Located> find(StateMachine machine, String name) {
     State state = machine.states().get(name);
     if (state != null) {
-      return Optional.of(state);
+      return Optional.of(new Located(state, machine));
     }
     for (State candidate : machine.states().values()) {
       List<StateMachine> nested =
@@ -196,7 +210,7 @@ public final class TestState {
             default -> List.of();
           };
       for (StateMachine inner : nested) {
-        Optional<State> found = find(inner, name);
+        Optional<Located> found = find(inner, name);
         if (found.isPresent()) {
           return found;
         }
@@ -219,8 +233,9 @@ public final class TestState {
     String now = clock.instant().toString();
     ObjectNode context = Json.object();
     ObjectNode execution = context.putObject("Execution");
+    // TestState evaluates like an express execution, whose ARN Step Functions shows.
     execution.put(
-        "Id", "arn:aws:states:local:000000000000:execution:" + MACHINE_NAME + ":" + EXECUTION_NAME);
+        "Id", "arn:aws:states:local:000000000000:express:" + MACHINE_NAME + ":" + EXECUTION_NAME);
     execution.set("Input", request.input());
     execution.put("Name", EXECUTION_NAME);
     execution.put("RoleArn", "arn:aws:iam::000000000000:role/cairn-local");
@@ -231,7 +246,10 @@ public final class TestState {
     ObjectNode stateNode = context.putObject("State");
     stateNode.put("EnteredTime", now);
     stateNode.put("Name", state.name());
-    stateNode.put("RetryCount", request.stateConfiguration().retrierRetryCount());
+    if (state instanceof TaskState || state instanceof MapState || state instanceof ParallelState) {
+      // Step Functions shows RetryCount only in the context of states that can retry.
+      stateNode.put("RetryCount", request.stateConfiguration().retrierRetryCount());
+    }
     return context;
   }
 
@@ -241,20 +259,31 @@ public final class TestState {
   private final class Evaluation {
     private final TestStateRequest request;
     private final State state;
+    private final StateFlow flow;
     private final ObjectNode context;
     private final JsonNode rawInput;
+    private final Variables variables;
     private final ObjectNode inspection = Json.object();
 
-    Evaluation(TestStateRequest request, State state, ObjectNode context) {
+    /** The variables after the state: those of the request and those the state assigned. */
+    private Variables after;
+
+    Evaluation(TestStateRequest request, State state, StateFlow flow, ObjectNode context) {
       this.request = request;
       this.state = state;
+      this.flow = flow;
       this.context = context;
       this.rawInput = request.input();
+      this.variables = Variables.of(request.variables());
+      this.after = variables;
     }
 
     TestStateResult run() {
       inspect("input", rawInput);
       try {
+        if (flow.jsonata()) {
+          return jsonata();
+        }
         return switch (state) {
           case PassState pass -> pass(pass);
           case TaskState task -> task(task);
@@ -278,7 +307,193 @@ public final class TestState {
     }
 
     private EvaluationContext at(JsonNode value) {
-      return new EvaluationContext(value, context);
+      return new EvaluationContext(value, context, variables, null, 0);
+    }
+
+    /** JSONata's context: {@code $states} with the input, and the result or error output. */
+    private EvaluationContext states(JsonNode result, JsonNode errorOutput) {
+      return new EvaluationContext(
+          rawInput,
+          context,
+          variables,
+          JsonataSemantics.states(rawInput, context, result, errorOutput),
+          0);
+    }
+
+    /** Notes the variables a state assigns, which the result reports with the others. */
+    private void assigned(Map<String, JsonNode> assignments) {
+      after = variables.assign(assignments);
+    }
+
+    /**
+     * Reports the variables after the state (DEBUG and TRACE), as Step Functions does: those the
+     * request gave and those the state assigned; nothing when there are none.
+     */
+    private void inspectVariables() {
+      if (!after.isEmpty()) {
+        ObjectNode all = Json.object();
+        after.visible().forEach(all::set);
+        inspect("variables", all);
+      }
+    }
+
+    /** A JSONata state: Arguments, the mocked work, Output and Assign. */
+    private TestStateResult jsonata() {
+      EvaluationContext entry = states(null, null);
+      JsonataTemplate output = flow.field("Output");
+      String next;
+      JsonNode result = null;
+      switch (state) {
+        case TaskState task -> {
+          JsonataSemantics.integer(
+              flow.field("TimeoutSeconds"), "TimeoutSeconds", entry, task.timeoutSeconds(), 1);
+          JsonataSemantics.integer(
+              flow.field("HeartbeatSeconds"),
+              "HeartbeatSeconds",
+              entry,
+              task.heartbeatSeconds(),
+              1);
+          JsonNode arguments = arguments(entry);
+          result = taskResult(task, arguments);
+          inspect("result", result);
+          next = task.next();
+        }
+        case ParallelState parallel -> {
+          // Evaluated for its errors only: Step Functions does not show it for a mocked Parallel.
+          JsonataSemantics.valueOr(flow.field("Arguments"), entry, rawInput);
+          result = mocked(request.mock());
+          next = parallel.next();
+        }
+        case MapState map -> {
+          result = jsonataMap(entry);
+          next = map.next();
+        }
+        case ChoiceState choice -> {
+          next = choice.defaultNext();
+          StateFlow.Rule chosen = new StateFlow.Rule(null, flow.assign(), output);
+          for (int i = 0; i < choice.choices().size(); i++) {
+            if (JsonataSemantics.condition(flow.choice(i).condition(), entry)) {
+              next = choice.choices().get(i).next();
+              chosen = flow.choice(i);
+              break;
+            }
+          }
+          if (next == null) {
+            throw new StatesException(StatesErrors.NO_CHOICE_MATCHED, "No Matches!");
+          }
+          Map<String, JsonNode> assignments = JsonataSemantics.assignments(chosen.assign(), entry);
+          JsonNode out = JsonataSemantics.valueOr(chosen.output(), entry, rawInput);
+          assigned(assignments);
+          return succeeded(out, next);
+        }
+        case FailState fail -> {
+          String error =
+              flow.field("Error") == null
+                  ? fail.error()
+                  : JsonataSemantics.text(flow.field("Error"), "Error", entry);
+          String cause =
+              flow.field("Cause") == null
+                  ? fail.cause()
+                  : JsonataSemantics.text(flow.field("Cause"), "Cause", entry);
+          return new TestStateResult(TestStatus.FAILED, null, error, cause, null, inspection);
+        }
+        case WaitState wait -> {
+          if (flow.field("Seconds") != null) {
+            JsonataSemantics.integer(flow.field("Seconds"), "Seconds", entry, null, 0);
+          } else if (flow.field("Timestamp") != null) {
+            JsonataSemantics.timestamp(flow.field("Timestamp"), entry);
+          }
+          next = wait.next();
+        }
+        case PassState pass -> next = pass.next();
+        case SucceedState succeed -> next = null;
+      }
+      EvaluationContext after = result == null ? entry : states(result, null);
+      Map<String, JsonNode> assignments = JsonataSemantics.assignments(flow.assign(), after);
+      JsonNode out = JsonataSemantics.valueOr(output, after, result == null ? rawInput : result);
+      assigned(assignments);
+      return succeeded(out, next);
+    }
+
+    private JsonNode arguments(EvaluationContext entry) {
+      JsonataTemplate arguments = flow.field("Arguments");
+      if (arguments == null) {
+        return rawInput;
+      }
+      JsonNode value = arguments.evaluate(entry);
+      inspect("afterArguments", value);
+      return value;
+    }
+
+    /** A JSONata Map: its Items and limits, then the mocked result judged against them. */
+    private JsonNode jsonataMap(EvaluationContext entry) {
+      MapState map = (MapState) state;
+      JsonNode items = readerItems();
+      if (items == null) {
+        items = JsonataSemantics.valueOr(flow.field("Items"), entry, rawInput);
+      }
+      if (!items.isArray()) {
+        if (flow.field("Items") != null) {
+          throw JsonataSemantics.unexpectedType(flow.field("Items"), "Items", "array", items);
+        }
+        throw new StatesException(
+            StatesErrors.QUERY_EVALUATION_ERROR,
+            "Map state input must be an array but was: " + Json.write(items));
+      }
+      int maxConcurrency =
+          JsonataSemantics.integer(
+              flow.field("MaxConcurrency"), "MaxConcurrency", entry, map.maxConcurrency(), 0);
+      Integer toleratedCount =
+          JsonataSemantics.integer(
+              flow.field("ToleratedFailureCount"),
+              "ToleratedFailureCount",
+              entry,
+              map.toleratedFailureCount(),
+              0);
+      BigDecimal toleratedPercentage =
+          JsonataSemantics.percentage(
+              flow.field("ToleratedFailurePercentage"), entry, map.toleratedFailurePercentage());
+      return mapResult(
+          new StateSemantics.MapLimits(maxConcurrency, toleratedCount, toleratedPercentage),
+          items.size());
+    }
+
+    /**
+     * The items of a Map state with an ItemReader: the request's {@code mapItemReaderData}; null
+     * without an ItemReader.
+     */
+    private JsonNode readerItems() {
+      if (flow.field("ItemReader") == null) {
+        return null;
+      }
+      JsonNode data = request.stateConfiguration().mapItemReaderData();
+      if (data == null || !data.isArray()) {
+        throw new IllegalArgumentException(
+            "the Map state '"
+                + state.name()
+                + "' reads its items with an ItemReader: give them as the state configuration's"
+                + " mapItemReaderData (a JSON array)");
+      }
+      return data;
+    }
+
+    /** Reports a Map's limits, then its mocked result unless too many iterations failed. */
+    private JsonNode mapResult(StateSemantics.MapLimits limits, int items) {
+      inspect("maxConcurrency", Json.NODES.numberNode(limits.maxConcurrency()));
+      if (limits.toleratedCount() != null) {
+        inspect("toleratedFailureCount", Json.NODES.numberNode(limits.toleratedCount()));
+      }
+      if (limits.toleratedPercentage() != null) {
+        inspect("toleratedFailurePercentage", Json.NODES.numberNode(limits.toleratedPercentage()));
+      }
+      JsonNode result = mocked(request.mock());
+      int failures = request.stateConfiguration().mapIterationFailureCount();
+      if (limits.tolerant() && limits.exceeded(failures, items)) {
+        throw new StatesException(
+            StatesErrors.EXCEED_TOLERATED_FAILURE_THRESHOLD,
+            StateSemantics.TOLERANCE_EXCEEDED_CAUSE);
+      }
+      return result;
     }
 
     private JsonNode inputPath(IoPath inputPath) {
@@ -300,12 +515,16 @@ public final class TestState {
         String next) {
       JsonNode selected = resultSelector == null ? result : resultSelector.evaluate(at(result));
       inspect("afterResultSelector", selected);
+      Map<String, JsonNode> assignments = JsonataSemantics.assignments(flow.assign(), at(selected));
       JsonNode combined = resultPath.apply(rawInput, selected);
       inspect("afterResultPath", combined);
-      return succeeded(outputPath.apply(at(combined), "OutputPath"), next);
+      JsonNode output = outputPath.apply(at(combined), "OutputPath");
+      assigned(assignments);
+      return succeeded(output, next);
     }
 
     private TestStateResult succeeded(JsonNode output, String next) {
+      inspectVariables();
       return new TestStateResult(TestStatus.SUCCEEDED, output, null, null, next, inspection);
     }
 
@@ -376,22 +595,33 @@ public final class TestState {
     private TestStateResult choice(ChoiceState choice) {
       JsonNode effective = inputPath(choice.inputPath());
       String next = choice.defaultNext();
-      for (ChoiceState.Branch branch : choice.choices()) {
+      StateFlow.Rule chosen = new StateFlow.Rule(null, flow.assign(), null);
+      for (int i = 0; i < choice.choices().size(); i++) {
+        ChoiceState.Branch branch = choice.choices().get(i);
         if (branch.rule().matches(at(effective))) {
           next = branch.next();
+          chosen = flow.choice(i);
           break;
         }
       }
       if (next == null) {
         throw new StatesException(StatesErrors.NO_CHOICE_MATCHED, "No Matches!");
       }
-      return succeeded(choice.outputPath().apply(at(effective), "OutputPath"), next);
+      Map<String, JsonNode> assignments =
+          JsonataSemantics.assignments(chosen.assign(), at(effective));
+      JsonNode output = choice.outputPath().apply(at(effective), "OutputPath");
+      assigned(assignments);
+      return succeeded(output, next);
     }
 
     /** Succeed and Wait (which does not wait here): InputPath, then OutputPath. */
     private TestStateResult passThrough(IoPath inputPath, IoPath outputPath, String next) {
       JsonNode effective = inputPath(inputPath);
-      return succeeded(outputPath.apply(at(effective), "OutputPath"), next);
+      Map<String, JsonNode> assignments =
+          JsonataSemantics.assignments(flow.assign(), at(effective));
+      JsonNode output = outputPath.apply(at(effective), "OutputPath");
+      assigned(assignments);
+      return succeeded(output, next);
     }
 
     private TestStateResult fail(FailState fail) {
@@ -423,28 +653,16 @@ public final class TestState {
     private TestStateResult map(MapState map) {
       JsonNode effective = inputPath(map.inputPath());
       EvaluationContext context = at(effective);
-      JsonNode items =
-          map.itemsPath() == null ? effective : map.itemsPath().select(context, "ItemsPath");
+      JsonNode items = readerItems();
+      if (items == null) {
+        items = map.itemsPath() == null ? effective : map.itemsPath().select(context, "ItemsPath");
+      }
       if (items == null || !items.isArray()) {
         throw StatesException.runtime(
             "Reference path \"" + referencePathText(map.itemsPath()) + "\" must point to array.");
       }
       inspect("afterItemsPath", items);
-      StateSemantics.MapLimits limits = StateSemantics.mapLimits(map, context);
-      inspect("maxConcurrency", Json.NODES.numberNode(limits.maxConcurrency()));
-      if (limits.toleratedCount() != null) {
-        inspect("toleratedFailureCount", Json.NODES.numberNode(limits.toleratedCount()));
-      }
-      if (limits.toleratedPercentage() != null) {
-        inspect("toleratedFailurePercentage", Json.NODES.numberNode(limits.toleratedPercentage()));
-      }
-      JsonNode result = mocked(request.mock());
-      int failures = request.stateConfiguration().mapIterationFailureCount();
-      if (limits.tolerant() && limits.exceeded(failures, items.size())) {
-        throw new StatesException(
-            StatesErrors.EXCEED_TOLERATED_FAILURE_THRESHOLD,
-            StateSemantics.TOLERANCE_EXCEEDED_CAUSE);
-      }
+      JsonNode result = mapResult(StateSemantics.mapLimits(map, context), items.size());
       return complete(result, map.resultSelector(), map.resultPath(), map.outputPath(), map.next());
     }
 
@@ -499,12 +717,25 @@ public final class TestState {
         details.put("catchIndex", i);
         inspect("errorDetails", details);
         JsonNode output;
+        ObjectNode errorOutput = StateSemantics.errorOutput(error, cause);
+        StateFlow.Rule rule = flow.catcher(i);
         try {
-          output = catcher.resultPath().apply(rawInput, StateSemantics.errorOutput(error, cause));
+          if (flow.jsonata()) {
+            EvaluationContext caught = states(null, errorOutput);
+            Map<String, JsonNode> assignments = JsonataSemantics.assignments(rule.assign(), caught);
+            output = JsonataSemantics.valueOr(rule.output(), caught, errorOutput);
+            assigned(assignments);
+          } else {
+            Map<String, JsonNode> assignments =
+                JsonataSemantics.assignments(rule.assign(), at(errorOutput));
+            output = catcher.resultPath().apply(rawInput, errorOutput);
+            assigned(assignments);
+          }
         } catch (StatesException e) {
           return new TestStateResult(
               TestStatus.FAILED, null, e.error(), e.cause(), null, inspection);
         }
+        inspectVariables();
         return new TestStateResult(
             TestStatus.CAUGHT_ERROR, output, error, cause, catcher.next(), inspection);
       }

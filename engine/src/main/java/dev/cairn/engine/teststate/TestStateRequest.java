@@ -2,6 +2,8 @@ package dev.cairn.engine.teststate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.engine.json.Json;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -15,6 +17,7 @@ import java.util.Objects;
  * @param mock the simulated result or error of the state's work, or null
  * @param context the context object ({@code $$}) to use, or null for a generated one
  * @param stateConfiguration retry and Map settings that the test assumes, or null
+ * @param variables the state machine variables the state sees on entry (empty for none)
  */
 public record TestStateRequest(
     JsonNode definition,
@@ -23,12 +26,27 @@ public record TestStateRequest(
     InspectionLevel inspectionLevel,
     Mock mock,
     JsonNode context,
-    StateConfiguration stateConfiguration) {
+    StateConfiguration stateConfiguration,
+    Map<String, JsonNode> variables) {
   public TestStateRequest {
     Objects.requireNonNull(definition, "definition");
+    variables = variables == null ? Map.of() : Map.copyOf(variables);
     input = input == null ? Json.object() : input;
     inspectionLevel = inspectionLevel == null ? InspectionLevel.INFO : inspectionLevel;
     stateConfiguration = stateConfiguration == null ? StateConfiguration.NONE : stateConfiguration;
+  }
+
+  /** A request without variables. */
+  public TestStateRequest(
+      JsonNode definition,
+      String stateName,
+      JsonNode input,
+      InspectionLevel inspectionLevel,
+      Mock mock,
+      JsonNode context,
+      StateConfiguration stateConfiguration) {
+    this(
+        definition, stateName, input, inspectionLevel, mock, context, stateConfiguration, Map.of());
   }
 
   /** A request for a single-state definition, at INFO level, without mock. */
@@ -39,19 +57,26 @@ public record TestStateRequest(
   /** The same request with another mock. */
   public TestStateRequest withMock(Mock newMock) {
     return new TestStateRequest(
-        definition, stateName, input, inspectionLevel, newMock, context, stateConfiguration);
+        definition,
+        stateName,
+        input,
+        inspectionLevel,
+        newMock,
+        context,
+        stateConfiguration,
+        variables);
   }
 
   /** The same request at another inspection level. */
   public TestStateRequest withInspectionLevel(InspectionLevel level) {
     return new TestStateRequest(
-        definition, stateName, input, level, mock, context, stateConfiguration);
+        definition, stateName, input, level, mock, context, stateConfiguration, variables);
   }
 
   /** The same request with other state configuration. */
   public TestStateRequest withStateConfiguration(StateConfiguration configuration) {
     return new TestStateRequest(
-        definition, stateName, input, inspectionLevel, mock, context, configuration);
+        definition, stateName, input, inspectionLevel, mock, context, configuration, variables);
   }
 
   /**
@@ -86,10 +111,17 @@ public record TestStateRequest(
    * @param retrierRetryCount how often the matching Retrier has already retried (default 0)
    * @param mapIterationFailureCount how many Map iterations failed (default 0), judged against the
    *     state's tolerated failure count or percentage
+   * @param mapItemReaderData the items a Map state's ItemReader reads (an array), or null
    */
-  public record StateConfiguration(int retrierRetryCount, int mapIterationFailureCount) {
+  public record StateConfiguration(
+      int retrierRetryCount, int mapIterationFailureCount, JsonNode mapItemReaderData) {
     /** No retries so far, no failed iterations. */
     public static final StateConfiguration NONE = new StateConfiguration(0, 0);
+
+    /** No items for an ItemReader. */
+    public StateConfiguration(int retrierRetryCount, int mapIterationFailureCount) {
+      this(retrierRetryCount, mapIterationFailureCount, null);
+    }
 
     public StateConfiguration {
       if (retrierRetryCount < 0 || mapIterationFailureCount < 0) {
@@ -105,13 +137,16 @@ public record TestStateRequest(
    * stateConfiguration}. The definition, the mock's result and the context, which the API takes as
    * JSON text, may also be given as JSON; the input is taken as the JSON value it is.
    *
-   * @throws IllegalArgumentException when a field is malformed, or variables are given (they are
-   *     not supported)
+   * @throws IllegalArgumentException when a field is malformed
    */
   public static TestStateRequest fromJson(JsonNode request) {
     JsonNode variables = jsonValue(request.path("variables"));
-    if (variables != null && !(variables.isObject() && variables.isEmpty())) {
-      throw new IllegalArgumentException("variables are not supported");
+    if (variables != null && !variables.isObject()) {
+      throw new IllegalArgumentException("variables must be a JSON object of names and values");
+    }
+    Map<String, JsonNode> variableValues = new LinkedHashMap<>();
+    if (variables != null) {
+      variables.properties().forEach(e -> variableValues.put(e.getKey(), e.getValue()));
     }
     JsonNode definition = jsonValue(request.path("definition"));
     if (definition == null) {
@@ -138,7 +173,9 @@ public record TestStateRequest(
         jsonValue(request.path("context")),
         new StateConfiguration(
             configuration.path("retrierRetryCount").asInt(0),
-            configuration.path("mapIterationFailureCount").asInt(0)));
+            configuration.path("mapIterationFailureCount").asInt(0),
+            jsonValue(configuration.path("mapItemReaderData"))),
+        variableValues);
   }
 
   private static Mock mockOf(JsonNode mock) {

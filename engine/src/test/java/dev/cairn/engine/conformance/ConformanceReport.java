@@ -63,6 +63,16 @@ final class ConformanceReport {
     return jsonPath;
   }
 
+  /** All execution cases. */
+  Row executions() {
+    return executions;
+  }
+
+  /** All TestState cases. */
+  Row testStates() {
+    return testState;
+  }
+
   /** The report as markdown. */
   String markdown() {
     StringBuilder out = new StringBuilder();

@@ -2,7 +2,6 @@ package dev.cairn.engine.definition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.engine.json.Json;
@@ -12,16 +11,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
-import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every definition of the shared conformance corpus that real Step Functions ran must be accepted,
- * except those using JSONata or variables, which Cairn does not support yet: those must be rejected
- * with nothing but {@link ValidationRules#UNSUPPORTED_FEATURE} problems.
+ * JSONata and variables included.
  *
  * <p>The corpus is found through the system property {@code cairn.aslConformance}, else next to the
  * repository root ({@code ../shared/asl-conformance}), else at {@code ../shared/asl-conformance
@@ -31,7 +27,7 @@ class ConformanceCorpusTest {
   private static final String PROPERTY = "cairn.aslConformance";
 
   @TestFactory
-  Stream<DynamicTest> everySupportedCorpusDefinitionParses() throws IOException {
+  Stream<DynamicTest> everyCorpusDefinitionParses() throws IOException {
     Path corpus = locateCorpus();
     Assumptions.assumeTrue(
         corpus != null,
@@ -45,22 +41,6 @@ class ConformanceCorpusTest {
     List<DynamicTest> tests = new ArrayList<>();
     for (Path file : cases) {
       JsonNode testCase = Json.parse(Files.readString(file));
-      if (usesUnsupportedFeatures(testCase)) {
-        tests.add(
-            DynamicTest.dynamicTest(
-                file.getFileName() + " (rejected as unsupported)",
-                () ->
-                    assertThatThrownBy(() -> DefinitionParser.parse(testCase.get("definition")))
-                        .asInstanceOf(
-                            InstanceOfAssertFactories.type(InvalidDefinitionException.class))
-                        .extracting(InvalidDefinitionException::problems)
-                        .asInstanceOf(InstanceOfAssertFactories.list(ValidationProblem.class))
-                        .isNotEmpty()
-                        .allMatch(
-                            problem ->
-                                problem.rule().equals(ValidationRules.UNSUPPORTED_FEATURE))));
-        continue;
-      }
       tests.add(
           DynamicTest.dynamicTest(
               file.getFileName().toString(),
@@ -68,14 +48,8 @@ class ConformanceCorpusTest {
                   assertThatCode(() -> DefinitionParser.parse(testCase.get("definition")))
                       .doesNotThrowAnyException()));
     }
-    assertThat(tests).as("supported corpus cases").hasSizeGreaterThan(100);
+    assertThat(tests).as("corpus cases").hasSizeGreaterThan(100);
     return tests.stream();
-  }
-
-  private static boolean usesUnsupportedFeatures(JsonNode testCase) {
-    return StreamSupport.stream(testCase.get("features").spliterator(), false)
-        .map(JsonNode::asText)
-        .anyMatch(feature -> feature.startsWith("JSONata") || feature.equals("field:Assign"));
   }
 
   private static Path locateCorpus() {

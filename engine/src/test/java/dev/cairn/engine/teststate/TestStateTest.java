@@ -276,7 +276,10 @@ class TestStateTest {
             {"Type": "Parallel", "End": true, "Branches": [
               {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}]}
             """);
-    JsonNode jsonata = json("{\"Type\": \"Pass\", \"QueryLanguage\": \"JSONata\", \"End\": true}");
+    JsonNode jsonPathFieldInJsonata =
+        json(
+            "{\"Type\": \"Pass\", \"QueryLanguage\": \"JSONata\", \"InputPath\": \"$.a\","
+                + " \"End\": true}");
 
     assertThatThrownBy(() -> testState.test(TestStateRequest.of(task, json("{}"))))
         .isInstanceOf(IllegalArgumentException.class)
@@ -284,8 +287,10 @@ class TestStateTest {
     assertThatThrownBy(() -> testState.test(TestStateRequest.of(parallel, json("{}"))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Parallel");
-    assertThatThrownBy(() -> testState.test(TestStateRequest.of(jsonata, json("{}"))))
-        .isInstanceOf(InvalidDefinitionException.class);
+    assertThatThrownBy(
+            () -> testState.test(TestStateRequest.of(jsonPathFieldInJsonata, json("{}"))))
+        .isInstanceOf(InvalidDefinitionException.class)
+        .hasMessageContaining("InputPath");
   }
 
   @Test
@@ -304,11 +309,84 @@ class TestStateTest {
     assertThat(request.inspectionLevel()).isEqualTo(InspectionLevel.TRACE);
     assertThat(request.mock()).isEqualTo(Mock.error("E", "C"));
     assertThat(request.stateConfiguration().retrierRetryCount()).isEqualTo(2);
+    assertThat(
+            TestStateRequest.fromJson(
+                    json(
+                        "{\"definition\": {\"Type\": \"Pass\"}, \"variables\": \"{\\\"x\\\": 1}\"}"))
+                .variables())
+        .containsEntry("x", json("1"));
     assertThatThrownBy(
             () ->
                 TestStateRequest.fromJson(
-                    json("{\"definition\": {\"Type\": \"Pass\"}, \"variables\": {\"x\": 1}}")))
+                    json("{\"definition\": {\"Type\": \"Pass\"}, \"variables\": [1]}")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("variables");
+  }
+
+  @Test
+  void aJsonataTaskShowsItsArgumentsAndResultAndSeesTheRequestsVariables() {
+    JsonNode task =
+        json(
+            """
+            {"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::lambda:invoke",
+             "Arguments": {"FunctionName": "f", "Payload": "{% $states.input.n + $offset %}"},
+             "Output": {"sum": "{% $states.result.total %}", "was": "{% $offset %}"},
+             "Assign": {"offset": "{% $offset * 10 %}"},
+             "End": true}
+            """);
+    TestStateRequest request =
+        new TestStateRequest(
+            task,
+            null,
+            json("{\"n\": 2}"),
+            InspectionLevel.DEBUG,
+            Mock.result(json("{\"total\": 42}")),
+            null,
+            null,
+            java.util.Map.of("offset", json("5")));
+
+    TestStateResult result = testState.test(request);
+
+    assertThat(result.status()).isEqualTo(TestStatus.SUCCEEDED);
+    assertThat(result.output()).isEqualTo(json("{\"sum\": 42, \"was\": 5}"));
+    assertThat(result.inspectionData().get("afterArguments"))
+        .isEqualTo(json("{\"FunctionName\": \"f\", \"Payload\": 7}"));
+    assertThat(result.inspectionData().get("result")).isEqualTo(json("{\"total\": 42}"));
+    assertThat(result.inspectionData().get("variables")).isEqualTo(json("{\"offset\": 50}"));
+  }
+
+  @Test
+  void aJsonataCatcherOutputsFromTheErrorOutput() {
+    JsonNode task =
+        json(
+            """
+            {"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::lambda:invoke",
+             "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Handle",
+                        "Output": {"error": "{% $states.errorOutput.Error %}",
+                                   "input": "{% $states.input %}"}}],
+             "End": true}
+            """);
+
+    TestStateResult result =
+        testState.test(
+            TestStateRequest.of(task, json("{\"a\": 1}")).withMock(Mock.error("Boom", "why")));
+
+    assertThat(result.status()).isEqualTo(TestStatus.CAUGHT_ERROR);
+    assertThat(result.nextState()).isEqualTo("Handle");
+    assertThat(result.output()).isEqualTo(json("{\"error\": \"Boom\", \"input\": {\"a\": 1}}"));
+  }
+
+  @Test
+  void aJsonataExpressionThatReturnsNothingIsAQueryEvaluationError() {
+    JsonNode pass =
+        json(
+            "{\"Type\": \"Pass\", \"QueryLanguage\": \"JSONata\","
+                + " \"Output\": \"{% $states.input.missing %}\", \"End\": true}");
+
+    TestStateResult result = testState.test(TestStateRequest.of(pass, json("{}")));
+
+    assertThat(result.status()).isEqualTo(TestStatus.FAILED);
+    assertThat(result.error()).isEqualTo("States.QueryEvaluationError");
+    assertThat(result.cause()).contains("returned nothing (undefined)");
   }
 }

@@ -1,0 +1,212 @@
+package dev.cairn.engine.execution;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.engine.error.StatesErrors;
+import dev.cairn.engine.error.StatesException;
+import dev.cairn.engine.expression.Expression;
+import dev.cairn.engine.expression.JsonataTemplate;
+import dev.cairn.engine.json.Json;
+import dev.cairn.engine.path.EvaluationContext;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The rules of JSONata states and of variables that the interpreter and TestState share: building
+ * {@code $states}, checking what an expression returned for a field that needs a certain type, and
+ * evaluating Assign.
+ */
+public final class JsonataSemantics {
+  /** Step Functions' limit on one variable's value and on all values one Assign sets: 256 KiB. */
+  public static final int ASSIGN_LIMIT_BYTES = 256 * 1024;
+
+  private JsonataSemantics() {}
+
+  /**
+   * JSONata's {@code $states}.
+   *
+   * @param result the state's result, or null where there is none (yet)
+   * @param errorOutput the error output in a Catcher, or null
+   */
+  public static ObjectNode states(
+      JsonNode input, JsonNode context, JsonNode result, JsonNode errorOutput) {
+    ObjectNode states = Json.object();
+    states.set("input", input);
+    states.set("context", context);
+    if (result != null) {
+      states.set("result", result);
+    }
+    if (errorOutput != null) {
+      states.set("errorOutput", errorOutput);
+    }
+    return states;
+  }
+
+  /** Evaluates a field; its default when the state does not have it. */
+  public static JsonNode valueOr(
+      JsonataTemplate field, EvaluationContext context, JsonNode fallback) {
+    return field == null ? fallback : field.evaluate(context);
+  }
+
+  /**
+   * Evaluates an Assign: the variables' new values, all computed from the values on state entry.
+   *
+   * @throws StatesException {@code States.DataLimitExceeded} when a value, or all of them, exceed
+   *     256 KiB
+   */
+  public static Map<String, JsonNode> assignments(Expression assign, EvaluationContext context) {
+    if (assign == null) {
+      return Map.of();
+    }
+    JsonNode values = assign.evaluate(context);
+    Map<String, JsonNode> assignments = new LinkedHashMap<>();
+    long total = 0;
+    for (Map.Entry<String, JsonNode> entry : values.properties()) {
+      int size = Json.sizeInBytes(entry.getValue());
+      total += size;
+      if (size > ASSIGN_LIMIT_BYTES || total > ASSIGN_LIMIT_BYTES) {
+        throw new StatesException(
+            StatesErrors.DATA_LIMIT_EXCEEDED,
+            "The variables assigned by the state exceed the maximum number of bytes service limit"
+                + " (variable '"
+                + entry.getKey()
+                + "').");
+      }
+      assignments.put(entry.getKey(), entry.getValue());
+    }
+    return assignments;
+  }
+
+  /** The JSON type name Step Functions uses in messages: array, object, string, ... */
+  public static String typeName(JsonNode value) {
+    return switch (value.getNodeType()) {
+      case ARRAY -> "array";
+      case OBJECT -> "object";
+      case STRING -> "string";
+      case NUMBER -> "number";
+      case BOOLEAN -> "boolean";
+      default -> "null";
+    };
+  }
+
+  /** A QueryEvaluationError for an expression whose value has the wrong type for its field. */
+  public static StatesException unexpectedType(
+      JsonataTemplate field, String fieldName, String expected, JsonNode value) {
+    String text =
+        field.source().isTextual() ? field.source().textValue() : Json.write(field.source());
+    if (JsonataTemplate.isExpression(text)) {
+      text = text.substring(2, text.length() - 2).strip();
+    }
+    return new StatesException(
+        StatesErrors.QUERY_EVALUATION_ERROR,
+        "The JSONata expression '"
+            + text
+            + "' specified for the field '"
+            + fieldName
+            + "' returned an unexpected result type. Expected '"
+            + expected
+            + "', but was '"
+            + typeName(value)
+            + "' for value: "
+            + Json.write(value));
+  }
+
+  /**
+   * An integer field (TimeoutSeconds, MaxConcurrency, ...) from its expression, or its literal.
+   *
+   * @param min the least value allowed
+   */
+  public static Integer integer(
+      JsonataTemplate field,
+      String fieldName,
+      EvaluationContext context,
+      Integer literal,
+      int min) {
+    if (field == null) {
+      return literal;
+    }
+    JsonNode value = field.evaluate(context);
+    if (!value.isNumber() || !isWhole(value.decimalValue())) {
+      throw unexpectedType(field, fieldName, "integer", value);
+    }
+    BigDecimal number = value.decimalValue();
+    if (number.compareTo(BigDecimal.valueOf(min)) < 0
+        || number.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+      throw new StatesException(
+          StatesErrors.QUERY_EVALUATION_ERROR,
+          "The value of the field '"
+              + fieldName
+              + "' must be an integer from "
+              + min
+              + " to "
+              + Integer.MAX_VALUE
+              + ", but was: "
+              + Json.write(value));
+    }
+    return number.intValue();
+  }
+
+  /** ToleratedFailurePercentage from its expression, or its literal. */
+  public static BigDecimal percentage(
+      JsonataTemplate field, EvaluationContext context, BigDecimal literal) {
+    if (field == null) {
+      return literal;
+    }
+    JsonNode value = field.evaluate(context);
+    if (!value.isNumber()) {
+      throw unexpectedType(field, "ToleratedFailurePercentage", "number", value);
+    }
+    BigDecimal number = value.decimalValue();
+    if (number.signum() < 0 || number.compareTo(BigDecimal.valueOf(100)) > 0) {
+      throw new StatesException(
+          StatesErrors.QUERY_EVALUATION_ERROR,
+          "The value of the field 'ToleratedFailurePercentage' must be a number from 0 to 100,"
+              + " but was: "
+              + Json.write(value));
+    }
+    return number;
+  }
+
+  /** A Wait state's Timestamp from its expression. */
+  public static Instant timestamp(JsonataTemplate field, EvaluationContext context) {
+    JsonNode value = field.evaluate(context);
+    if (!value.isTextual()) {
+      throw unexpectedType(field, "Timestamp", "string", value);
+    }
+    try {
+      return OffsetDateTime.parse(value.textValue()).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new StatesException(
+          StatesErrors.QUERY_EVALUATION_ERROR,
+          "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format"
+              + " string: "
+              + value.textValue());
+    }
+  }
+
+  /** A Fail state's Error or Cause from its expression: a string. */
+  public static String text(JsonataTemplate field, String fieldName, EvaluationContext context) {
+    JsonNode value = field.evaluate(context);
+    if (!value.isTextual()) {
+      throw unexpectedType(field, fieldName, "string", value);
+    }
+    return value.textValue();
+  }
+
+  /** A JSONata choice rule's Condition: a boolean. */
+  public static boolean condition(JsonataTemplate field, EvaluationContext context) {
+    JsonNode value = field.evaluate(context);
+    if (!value.isBoolean()) {
+      throw unexpectedType(field, "Condition", "boolean", value);
+    }
+    return value.booleanValue();
+  }
+
+  private static boolean isWhole(BigDecimal value) {
+    return value.signum() == 0 || value.stripTrailingZeros().scale() <= 0;
+  }
+}
