@@ -155,14 +155,21 @@ public final class LocalCairn implements AutoCloseable {
    *     unless {@code --insecure-no-sandbox})
    * @param extraHosts host names clients reach the HTTP port by beside loopback and the bound
    *     address (e.g. a TLS proxy in front)
+   * @param sandboxShares directories builds, migrations and releases may read and write (the
+   *     operator's choice, e.g. a shared cache: every commit's code can change them)
    */
-  public record Security(boolean requireSandbox, java.util.List<String> extraHosts) {
+  public record Security(
+      boolean requireSandbox,
+      java.util.List<String> extraHosts,
+      java.util.List<Path> sandboxShares) {
     /** No sandbox required (tests and the demo decide for themselves), loopback names only. */
-    public static final Security DEFAULT = new Security(false, java.util.List.of());
+    public static final Security DEFAULT =
+        new Security(false, java.util.List.of(), java.util.List.of());
 
     /** Copies. */
     public Security {
       extraHosts = java.util.List.copyOf(extraHosts);
+      sandboxShares = java.util.List.copyOf(sandboxShares);
     }
   }
 
@@ -176,9 +183,15 @@ public final class LocalCairn implements AutoCloseable {
     FileSecretStore secrets = CairnCredentials.applicationSecrets(home);
     ContentAddressedArtifactStore artifacts =
         new ContentAddressedArtifactStore(home.resolve("artifacts"));
-    this.jobs =
-        new LocalJobExecutor(
-            LocalJobExecutor.Options.builder(home.resolve("logs")).hide(home).build());
+    LocalJobExecutor.Options.Builder jobOptions =
+        LocalJobExecutor.Options.builder(home.resolve("logs")).hide(home);
+    ProcessDeployer.Options.Builder releaseOptions =
+        ProcessDeployer.Options.builder(home.resolve("deployments")).hide(home);
+    for (Path shared : options.security().sandboxShares()) {
+      jobOptions.share(shared);
+      releaseOptions.share(shared);
+    }
+    this.jobs = new LocalJobExecutor(jobOptions.build());
     if (options.security().requireSandbox() && !jobs.isolation().sandboxed()) {
       throw new IllegalStateException(
           "build jobs cannot be sandboxed here ("
@@ -189,10 +202,7 @@ public final class LocalCairn implements AutoCloseable {
     this.services = new LocalServiceProvisioner(home.resolve("services"), secrets);
     // Releases run sandboxed too: CAIRN_HOME (other environments, secrets, ledgers) and the
     // user's home invisible, their own PID namespace, loopback shared to reach their services.
-    this.deployer =
-        new ProcessDeployer(
-            ProcessDeployer.Options.builder(home.resolve("deployments")).hide(home).build(),
-            secrets);
+    this.deployer = new ProcessDeployer(releaseOptions.build(), secrets);
     deployer.adopt();
     RepositoryMirror.Builder mirrorBuilder =
         RepositoryMirror.builder().directory(home.resolve("mirror")).branch(options.branch());
