@@ -66,6 +66,7 @@ public final class LocalCairn implements AutoCloseable {
   private final AtomicReference<Instant> lastPushNotice = new AtomicReference<>();
 
   private final ApiToken apiToken;
+  private final ManualCommits commits;
 
   /** Whether Cairn keeps the audit trail in the application repository. */
   public enum AuditTrail {
@@ -225,6 +226,7 @@ public final class LocalCairn implements AutoCloseable {
                 .orElse(null);
     mirrorBuilder.credentials(credentials);
     this.mirror = mirrorBuilder.build();
+    this.commits = new ManualCommits(mirror, options.branch());
     String remote =
         Files.isDirectory(localRepository)
             ? localRepository.toAbsolutePath().toString()
@@ -374,69 +376,24 @@ public final class LocalCairn implements AutoCloseable {
     try {
       String runId;
       if (action.equals("deploy")) {
-        CommitInfo commit = onBranch(resolve(request.path("commit").asText(null)), allowUnmerged);
+        CommitInfo commit =
+            commits.onBranch(commits.resolve(request.path("commit").asText(null)), allowUnmerged);
         runId =
             pipelines.deploy(
                 environment, commit.id(), commit.treeId(), commit.shortMessage(), recordedActor);
       } else {
         String to =
             request.hasNonNull("to")
-                ? onBranch(resolve(request.get("to").asText()), allowUnmerged).id()
+                ? commits.onBranch(commits.resolve(request.get("to").asText()), allowUnmerged).id()
                 : null;
-        runId = pipelines.rollback(environment, to, id -> resolve(id).treeId(), recordedActor);
+        runId =
+            pipelines.rollback(environment, to, id -> commits.resolve(id).treeId(), recordedActor);
       }
       ObjectNode result = Json.object();
       result.put("run", runId);
       return result;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  /**
-   * The commit, when it is reachable from the watched branch or {@code allowUnmerged}: a manual
-   * deploy must not put an unreviewed branch into production by mistake or by a stolen token alone.
-   */
-  private CommitInfo onBranch(CommitInfo commit, boolean allowUnmerged) {
-    if (allowUnmerged) {
-      return commit;
-    }
-    var repository = mirror.repository();
-    try (org.eclipse.jgit.revwalk.RevWalk walk = new org.eclipse.jgit.revwalk.RevWalk(repository)) {
-      org.eclipse.jgit.lib.Ref head = repository.exactRef("refs/heads/" + options.branch());
-      if (head != null
-          && walk.isMergedInto(
-              walk.parseCommit(org.eclipse.jgit.lib.ObjectId.fromString(commit.id())),
-              walk.parseCommit(head.getObjectId()))) {
-        return commit;
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    throw new IllegalArgumentException(
-        "commit "
-            + commit.id()
-            + " is not on branch "
-            + options.branch()
-            + "; to deploy it anyway use --allow-unmerged (the audit trail records it)");
-  }
-
-  /** A commit of the mirror by full or abbreviated id. */
-  private CommitInfo resolve(String commitish) {
-    if (commitish == null || commitish.isBlank()) {
-      throw new IllegalArgumentException("\"commit\" is required");
-    }
-    try {
-      org.eclipse.jgit.lib.ObjectId id = mirror.repository().resolve(commitish + "^{commit}");
-      if (id == null) {
-        throw new IllegalArgumentException(
-            "no commit " + commitish + " in " + mirror.remoteForDisplay());
-      }
-      return mirror
-          .commit(id.getName())
-          .orElseThrow(() -> new IllegalArgumentException("no commit " + commitish));
-    } catch (org.eclipse.jgit.errors.RevisionSyntaxException | IOException e) {
-      throw new IllegalArgumentException("'" + commitish + "' is not a commit id");
     }
   }
 
