@@ -82,6 +82,14 @@ public final class ServeCommand implements Callable<Integer> {
               + " proxy's); repeatable.")
   java.util.List<String> allowHosts = new java.util.ArrayList<>();
 
+  @Option(
+      names = "--sandbox-share",
+      paramLabel = "DIR",
+      description =
+          "A directory builds, migrations and releases may read and write (e.g. a shared cache);"
+              + " every commit's code can then change it. Repeatable.")
+  java.util.List<Path> sandboxShares = new java.util.ArrayList<>();
+
   @Option(names = "--verbose", description = "Also print build output.")
   boolean verbose;
 
@@ -131,7 +139,7 @@ public final class ServeCommand implements Callable<Integer> {
                 environment,
                 narrator,
                 audit ? LocalCairn.AuditTrail.GIT : LocalCairn.AuditTrail.OFF,
-                new LocalCairn.Security(!insecureNoSandbox, allowHosts)))) {
+                new LocalCairn.Security(!insecureNoSandbox, allowHosts, sandboxShares)))) {
       System.out.println(
           "cairn: watching "
               + repository

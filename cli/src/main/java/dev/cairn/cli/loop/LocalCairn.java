@@ -70,6 +70,7 @@ public final class LocalCairn implements AutoCloseable {
   private final AtomicReference<Instant> lastPushNotice = new AtomicReference<>();
 
   private final ApiToken apiToken;
+  private final ManualCommits commits;
 
   /** Whether Cairn keeps the audit trail in the application repository. */
   public enum AuditTrail {
@@ -159,14 +160,21 @@ public final class LocalCairn implements AutoCloseable {
    *     unless {@code --insecure-no-sandbox})
    * @param extraHosts host names clients reach the HTTP port by beside loopback and the bound
    *     address (e.g. a TLS proxy in front)
+   * @param sandboxShares directories builds, migrations and releases may read and write (the
+   *     operator's choice, e.g. a shared cache: every commit's code can change them)
    */
-  public record Security(boolean requireSandbox, java.util.List<String> extraHosts) {
+  public record Security(
+      boolean requireSandbox,
+      java.util.List<String> extraHosts,
+      java.util.List<Path> sandboxShares) {
     /** No sandbox required (tests and the demo decide for themselves), loopback names only. */
-    public static final Security DEFAULT = new Security(false, java.util.List.of());
+    public static final Security DEFAULT =
+        new Security(false, java.util.List.of(), java.util.List.of());
 
     /** Copies. */
     public Security {
       extraHosts = java.util.List.copyOf(extraHosts);
+      sandboxShares = java.util.List.copyOf(sandboxShares);
     }
   }
 
@@ -180,9 +188,15 @@ public final class LocalCairn implements AutoCloseable {
     FileSecretStore secrets = CairnCredentials.applicationSecrets(home);
     ContentAddressedArtifactStore artifacts =
         new ContentAddressedArtifactStore(home.resolve("artifacts"));
-    this.jobs =
-        new LocalJobExecutor(
-            LocalJobExecutor.Options.builder(home.resolve("logs")).hide(home).build());
+    LocalJobExecutor.Options.Builder jobOptions =
+        LocalJobExecutor.Options.builder(home.resolve("logs")).hide(home);
+    ProcessDeployer.Options.Builder releaseOptions =
+        ProcessDeployer.Options.builder(home.resolve("deployments")).hide(home);
+    for (Path shared : options.security().sandboxShares()) {
+      jobOptions.share(shared);
+      releaseOptions.share(shared);
+    }
+    this.jobs = new LocalJobExecutor(jobOptions.build());
     if (options.security().requireSandbox() && !jobs.isolation().sandboxed()) {
       throw new IllegalStateException(
           "build jobs cannot be sandboxed here ("
@@ -193,10 +207,7 @@ public final class LocalCairn implements AutoCloseable {
     this.services = new LocalServiceProvisioner(home.resolve("services"), secrets);
     // Releases run sandboxed too: CAIRN_HOME (other environments, secrets, ledgers) and the
     // user's home invisible, their own PID namespace, loopback shared to reach their services.
-    this.deployer =
-        new ProcessDeployer(
-            ProcessDeployer.Options.builder(home.resolve("deployments")).hide(home).build(),
-            secrets);
+    this.deployer = new ProcessDeployer(releaseOptions.build(), secrets);
     deployer.adopt();
     RepositoryMirror.Builder mirrorBuilder =
         RepositoryMirror.builder().directory(home.resolve("mirror")).branch(options.branch());
@@ -219,6 +230,7 @@ public final class LocalCairn implements AutoCloseable {
                 .orElse(null);
     mirrorBuilder.credentials(credentials);
     this.mirror = mirrorBuilder.build();
+    this.commits = new ManualCommits(mirror, options.branch());
     String remote =
         Files.isDirectory(localRepository)
             ? localRepository.toAbsolutePath().toString()
@@ -372,69 +384,24 @@ public final class LocalCairn implements AutoCloseable {
     try {
       String runId;
       if (action.equals("deploy")) {
-        CommitInfo commit = onBranch(resolve(request.path("commit").asText(null)), allowUnmerged);
+        CommitInfo commit =
+            commits.onBranch(commits.resolve(request.path("commit").asText(null)), allowUnmerged);
         runId =
             pipelines.deploy(
                 environment, commit.id(), commit.treeId(), commit.shortMessage(), recordedActor);
       } else {
         String to =
             request.hasNonNull("to")
-                ? onBranch(resolve(request.get("to").asText()), allowUnmerged).id()
+                ? commits.onBranch(commits.resolve(request.get("to").asText()), allowUnmerged).id()
                 : null;
-        runId = pipelines.rollback(environment, to, id -> resolve(id).treeId(), recordedActor);
+        runId =
+            pipelines.rollback(environment, to, id -> commits.resolve(id).treeId(), recordedActor);
       }
       ObjectNode result = Json.object();
       result.put("run", runId);
       return result;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  /**
-   * The commit, when it is reachable from the watched branch or {@code allowUnmerged}: a manual
-   * deploy must not put an unreviewed branch into production by mistake or by a stolen token alone.
-   */
-  private CommitInfo onBranch(CommitInfo commit, boolean allowUnmerged) {
-    if (allowUnmerged) {
-      return commit;
-    }
-    var repository = mirror.repository();
-    try (org.eclipse.jgit.revwalk.RevWalk walk = new org.eclipse.jgit.revwalk.RevWalk(repository)) {
-      org.eclipse.jgit.lib.Ref head = repository.exactRef("refs/heads/" + options.branch());
-      if (head != null
-          && walk.isMergedInto(
-              walk.parseCommit(org.eclipse.jgit.lib.ObjectId.fromString(commit.id())),
-              walk.parseCommit(head.getObjectId()))) {
-        return commit;
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    throw new IllegalArgumentException(
-        "commit "
-            + commit.id()
-            + " is not on branch "
-            + options.branch()
-            + "; to deploy it anyway use --allow-unmerged (the audit trail records it)");
-  }
-
-  /** A commit of the mirror by full or abbreviated id. */
-  private CommitInfo resolve(String commitish) {
-    if (commitish == null || commitish.isBlank()) {
-      throw new IllegalArgumentException("\"commit\" is required");
-    }
-    try {
-      org.eclipse.jgit.lib.ObjectId id = mirror.repository().resolve(commitish + "^{commit}");
-      if (id == null) {
-        throw new IllegalArgumentException(
-            "no commit " + commitish + " in " + mirror.remoteForDisplay());
-      }
-      return mirror
-          .commit(id.getName())
-          .orElseThrow(() -> new IllegalArgumentException("no commit " + commitish));
-    } catch (org.eclipse.jgit.errors.RevisionSyntaxException | IOException e) {
-      throw new IllegalArgumentException("'" + commitish + "' is not a commit id");
     }
   }
 

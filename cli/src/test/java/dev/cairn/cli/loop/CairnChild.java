@@ -37,6 +37,11 @@ final class CairnChild implements AutoCloseable {
 
   /** Starts {@code cairn serve --verbose} on a repository, with its state in {@code home}. */
   static CairnChild start(Path home, Path repository) throws IOException {
+    return start(home, repository, List.of());
+  }
+
+  /** As {@link #start(Path, Path)}, with further arguments of {@code serve}. */
+  static CairnChild start(Path home, Path repository, List<String> arguments) throws IOException {
     String java = ProcessHandle.current().info().command().orElseThrow();
     List<String> command = new ArrayList<>();
     command.add(java);
@@ -47,6 +52,7 @@ final class CairnChild implements AutoCloseable {
     command.addAll(
         List.of(
             "serve", "--repo", repository.toString(), "--port", "0", "--poll", "1s", "--verbose"));
+    command.addAll(arguments);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("CAIRN_HOME", home.toString());
     // The proxy and the releases inherit PATH: a JDK of at least 21 comes first.

@@ -58,7 +58,7 @@ class LoopCrashTest {
   void setUp() throws Exception {
     home = temp.resolve("home");
     origin = temp.resolve("origin.git");
-    // Visible inside the build sandbox, which hides CAIRN_HOME and has a private /tmp.
+    // Shared into the sandboxes with --sandbox-share: they hide everything else of the host.
     gate = Files.createTempDirectory(Path.of("/var/tmp"), "cairn-crash-gate-");
     appPort = freePort();
     Git.init().setBare(true).setInitialBranch("main").setDirectory(origin.toFile()).call().close();
@@ -246,7 +246,7 @@ class LoopCrashTest {
   // ---------------------------------------------------------------- helpers
 
   private CairnChild start() throws IOException {
-    CairnChild child = CairnChild.start(home, origin);
+    CairnChild child = CairnChild.start(home, origin, List.of("--sandbox-share", gate.toString()));
     children.add(child);
     return child;
   }

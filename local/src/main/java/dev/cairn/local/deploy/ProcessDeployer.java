@@ -113,7 +113,7 @@ public final class ProcessDeployer implements Deployer {
     if (sandbox == null) {
       sandbox =
           options.isolated()
-              ? Bubblewrap.forReleases(options.hidden(), RELEASE_TMP_BYTES)
+              ? Bubblewrap.forReleases(options.hidden(), options.shared(), RELEASE_TMP_BYTES)
               : Optional.empty();
     }
     return sandbox.isPresent();
@@ -140,6 +140,7 @@ public final class ProcessDeployer implements Deployer {
    * @param switchTimeout how long the proxy may take to start or to acknowledge a switch
    * @param isolated run releases in a sandbox where bubblewrap works (see {@link #hidden})
    * @param hidden paths releases must not see beside the user's home (e.g. {@code CAIRN_HOME})
+   * @param shared directories releases may read and write (chosen by whoever runs Cairn)
    */
   public record Options(
       Path root,
@@ -148,10 +149,12 @@ public final class ProcessDeployer implements Deployer {
       Duration stopGrace,
       Duration switchTimeout,
       boolean isolated,
-      List<Path> hidden) {
+      List<Path> hidden,
+      List<Path> shared) {
     /** Validates. */
     public Options {
       hidden = List.copyOf(hidden);
+      shared = List.copyOf(shared);
       Objects.requireNonNull(root, "root");
       Objects.requireNonNull(java, "java");
       Objects.requireNonNull(proxyClasspath, "proxyClasspath");
@@ -173,6 +176,7 @@ public final class ProcessDeployer implements Deployer {
       private Duration switchTimeout = Duration.ofSeconds(30);
       private boolean isolated = true;
       private final List<Path> hidden = new ArrayList<>();
+      private final List<Path> shared = new ArrayList<>();
 
       private Builder(Path root) {
         this.root = root;
@@ -214,9 +218,16 @@ public final class ProcessDeployer implements Deployer {
         return this;
       }
 
+      /** Lets releases read and write {@code directory}. */
+      public Builder share(Path directory) {
+        shared.add(directory.toAbsolutePath().normalize());
+        return this;
+      }
+
       /** The options. */
       public Options build() {
-        return new Options(root, java, proxyClasspath, stopGrace, switchTimeout, isolated, hidden);
+        return new Options(
+            root, java, proxyClasspath, stopGrace, switchTimeout, isolated, hidden, shared);
       }
     }
 

@@ -60,16 +60,19 @@ public final class Bubblewrap {
 
   private final Path executable;
   private final List<Path> hidden;
+  private final List<Path> shared;
   private final Path home;
   private final long tmpBytes;
 
   /**
+   * @param shared directories bound read-write (an operator's explicit choice, e.g. a cache)
    * @param home the user's home, hidden but for toolchains on the PATH and offline caches
    * @param tmpBytes the size of the sandbox's private {@code /tmp}
    */
-  Bubblewrap(Path executable, List<Path> hidden, Path home, long tmpBytes) {
+  Bubblewrap(Path executable, List<Path> hidden, List<Path> shared, Path home, long tmpBytes) {
     this.executable = executable;
     this.hidden = hidden;
+    this.shared = shared;
     this.home = home;
     this.tmpBytes = tmpBytes;
   }
@@ -94,10 +97,12 @@ public final class Bubblewrap {
    * does not work here.
    *
    * @param hidden paths the process must not see (Cairn's own state: other environments, secrets)
+   * @param shared directories it may read and write, chosen by whoever runs Cairn
    * @param tmpBytes the size of its private {@code /tmp}
    */
-  public static Optional<Bubblewrap> forReleases(List<Path> hidden, long tmpBytes) {
-    Bubblewrap bubblewrap = new Bubblewrap(locate(), hidden, userHome(), tmpBytes);
+  public static Optional<Bubblewrap> forReleases(
+      List<Path> hidden, List<Path> shared, long tmpBytes) {
+    Bubblewrap bubblewrap = new Bubblewrap(locate(), hidden, shared, userHome(), tmpBytes);
     return bubblewrap.probe().isEmpty() ? Optional.of(bubblewrap) : Optional.empty();
   }
 
@@ -143,6 +148,12 @@ public final class Bubblewrap {
         args.addAll(List.of("--tmpfs", real.toString()));
       } else if (Files.exists(real)) {
         args.addAll(List.of("--ro-bind", "/dev/null", real.toString()));
+      }
+    }
+    for (Path given : shared) {
+      Path real = realPath(given);
+      if (Files.isDirectory(real)) {
+        args.addAll(List.of("--bind", real.toString(), real.toString()));
       }
     }
     args.addAll(List.of("--bind", workspace.toString(), workspace.toString()));

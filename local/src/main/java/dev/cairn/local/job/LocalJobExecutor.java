@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -31,9 +30,9 @@ import java.util.stream.Stream;
  * <p>Where the machine allows, each step runs inside bubblewrap (read-only system, the workspace as
  * the only writable directory besides a private /tmp, no network unless the job asks for it, a
  * clean environment, the configured {@linkplain Options.Builder#hide hidden paths} covered) and
- * inside a cgroup v1 group with memory, CPU and process-count limits. Where it does not, steps run
- * as plain processes and every job's output starts with one warning line saying so (see {@link
- * #isolation()}).
+ * inside a control group (v1 or v2) with memory, CPU and process-count limits. Where it does not,
+ * steps run as plain processes and every job's output starts with one warning line saying so (see
+ * {@link #isolation()}).
  *
  * <p>Output (stdout and stderr merged) is masked and delivered line by line, live, to the caller
  * and to {@code <log directory>/<job id>.log}.
@@ -65,7 +64,7 @@ public final class LocalJobExecutor implements JobExecutor {
   private final Map<String, RunningJob> running = new ConcurrentHashMap<>();
   private Isolation isolation;
   private Bubblewrap bubblewrap;
-  private CgroupV1 cgroups;
+  private Cgroups cgroups;
 
   /** An executor with the given options; isolation is probed on first use. */
   public LocalJobExecutor(Options options) {
@@ -84,9 +83,10 @@ public final class LocalJobExecutor implements JobExecutor {
           new Bubblewrap(
               options.bubblewrap(),
               options.hiddenPaths(),
+              options.sharedPaths(),
               Bubblewrap.userHome(),
               options.memoryBytes());
-      CgroupV1 groups = new CgroupV1(options.cgroupRoot(), options);
+      Cgroups groups = new Cgroups(options.cgroupRoot(), options);
       boolean sandboxed = false;
       boolean limited = false;
       if (options.sandbox() == SandboxMode.OFF) {
@@ -173,9 +173,9 @@ public final class LocalJobExecutor implements JobExecutor {
   private final class RunningJob {
     private boolean cancelled;
     private Process process;
-    private CgroupV1.Group group;
+    private Cgroups.Group group;
 
-    synchronized boolean started(Process process, CgroupV1.Group group) {
+    synchronized boolean started(Process process, Cgroups.Group group) {
       this.process = process;
       this.group = group;
       return !cancelled;
@@ -187,7 +187,7 @@ public final class LocalJobExecutor implements JobExecutor {
 
     void cancel() {
       Process current;
-      CgroupV1.Group currentGroup;
+      Cgroups.Group currentGroup;
       synchronized (this) {
         cancelled = true;
         current = process;
@@ -200,7 +200,7 @@ public final class LocalJobExecutor implements JobExecutor {
   }
 
   /** Kills a step's process and everything it started, and waits (bounded) for them to end. */
-  private static void killTree(Process process, CgroupV1.Group group) {
+  private static void killTree(Process process, Cgroups.Group group) {
     if (group != null) {
       group.killAll();
     }
@@ -250,7 +250,7 @@ public final class LocalJobExecutor implements JobExecutor {
     }
 
     private JobResult steps(JobLog log, Path privateTmp) throws InterruptedException {
-      long jobDeadline = deadline(System.nanoTime(), job.timeout());
+      long jobDeadline = JobTimes.deadline(System.nanoTime(), job.timeout());
       Path workspace;
       try {
         workspace = job.workspace().toRealPath();
@@ -272,7 +272,7 @@ public final class LocalJobExecutor implements JobExecutor {
               "job " + job.id() + " was cancelled before step '" + step.name() + "'");
         }
         long now = System.nanoTime();
-        long stepDeadline = deadline(now, step.timeout());
+        long stepDeadline = JobTimes.deadline(now, step.timeout());
         boolean jobLimitBinds = jobDeadline < stepDeadline;
         long until = Math.min(jobDeadline, stepDeadline);
         JobResult failure = step(log, workspace, env, index, step, until, jobLimitBinds);
@@ -303,7 +303,7 @@ public final class LocalJobExecutor implements JobExecutor {
       if (bubblewrap != null) {
         command = bubblewrap.wrap(workspace, job.network(), env.get("PATH"), command);
       }
-      CgroupV1.Group group = null;
+      Cgroups.Group group = null;
       if (cgroups != null) {
         try {
           group = cgroups.create(job.id() + "-" + index + "-" + System.nanoTime());
@@ -366,8 +366,8 @@ public final class LocalJobExecutor implements JobExecutor {
           }
           String limit =
               jobLimitBinds
-                  ? "the job's time limit of " + human(job.timeout()) + " was reached"
-                  : "its time limit of " + human(step.timeout()) + " was reached";
+                  ? "the job's time limit of " + JobTimes.human(job.timeout()) + " was reached"
+                  : "its time limit of " + JobTimes.human(step.timeout()) + " was reached";
           return new JobResult(
               Outcome.TIMED_OUT,
               step.name(),
@@ -430,37 +430,6 @@ public final class LocalJobExecutor implements JobExecutor {
     }
   }
 
-  private static long deadline(long now, Duration limit) {
-    if (limit == null) {
-      return Long.MAX_VALUE;
-    }
-    long nanos;
-    try {
-      nanos = limit.toNanos();
-    } catch (ArithmeticException e) {
-      return Long.MAX_VALUE;
-    }
-    return nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
-  }
-
-  /** A duration as people write it: 1s, 1m30s, 2h. */
-  static String human(Duration d) {
-    if (d.toMillis() < 1000) {
-      return d.toMillis() + "ms";
-    }
-    StringBuilder text = new StringBuilder();
-    if (d.toHours() > 0) {
-      text.append(d.toHours()).append('h');
-    }
-    if (d.toMinutesPart() > 0) {
-      text.append(d.toMinutesPart()).append('m');
-    }
-    if (d.toSecondsPart() > 0 || text.isEmpty()) {
-      text.append(d.toSecondsPart()).append('s');
-    }
-    return text.toString();
-  }
-
   private static void deleteTree(Path root) {
     try (Stream<Path> paths = Files.walk(root)) {
       for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
@@ -485,16 +454,18 @@ public final class LocalJobExecutor implements JobExecutor {
    *
    * @param logDirectory where {@code <job id>.log} files go
    * @param hiddenPaths paths invisible inside the sandbox (Cairn's own state, with its secrets)
+   * @param sharedPaths directories every step may read and write (chosen by whoever runs Cairn)
    * @param memoryBytes memory limit of each step
    * @param cpus CPU limit of each step, in CPUs (1.5 = one and a half)
    * @param maxProcesses limit on the processes and threads of each step
    * @param sandbox whether to sandbox at all
    * @param bubblewrap the {@code bwrap} executable
-   * @param cgroupRoot where the cgroup v1 hierarchies are mounted
+   * @param cgroupRoot where the cgroup hierarchies (v1) or the unified one (v2) are mounted
    */
   public record Options(
       Path logDirectory,
       List<Path> hiddenPaths,
+      List<Path> sharedPaths,
       long memoryBytes,
       double cpus,
       int maxProcesses,
@@ -505,6 +476,7 @@ public final class LocalJobExecutor implements JobExecutor {
     public Options {
       Objects.requireNonNull(logDirectory, "logDirectory");
       hiddenPaths = List.copyOf(hiddenPaths);
+      sharedPaths = List.copyOf(sharedPaths);
       if (memoryBytes < 16L * 1024 * 1024) {
         throw new IllegalArgumentException(
             "memory limit must be at least 16 MiB, was " + memoryBytes + " bytes");
@@ -529,6 +501,7 @@ public final class LocalJobExecutor implements JobExecutor {
     public static final class Builder {
       private final Path logDirectory;
       private final List<Path> hidden = new ArrayList<>();
+      private final List<Path> shared = new ArrayList<>();
       private long memoryBytes = 2L * 1024 * 1024 * 1024;
       private double cpus = Runtime.getRuntime().availableProcessors();
       private int maxProcesses = 1024;
@@ -543,6 +516,12 @@ public final class LocalJobExecutor implements JobExecutor {
       /** Makes {@code path} invisible inside the sandbox (e.g. {@code CAIRN_HOME}). */
       public Builder hide(Path path) {
         hidden.add(path.toAbsolutePath().normalize());
+        return this;
+      }
+
+      /** Lets every step read and write {@code directory} (e.g. a cache the operator shares). */
+      public Builder share(Path directory) {
+        shared.add(directory.toAbsolutePath().normalize());
         return this;
       }
 
@@ -576,7 +555,10 @@ public final class LocalJobExecutor implements JobExecutor {
         return this;
       }
 
-      /** Where the cgroup v1 hierarchies are mounted ({@code /sys/fs/cgroup} by default). */
+      /**
+       * Where the cgroups (v1 hierarchies or v2 unified) are mounted ({@code /sys/fs/cgroup} by
+       * default).
+       */
       public Builder cgroupRoot(Path root) {
         this.cgroupRoot = root;
         return this;
@@ -587,6 +569,7 @@ public final class LocalJobExecutor implements JobExecutor {
         return new Options(
             logDirectory,
             hidden,
+            shared,
             memoryBytes,
             cpus,
             maxProcesses,

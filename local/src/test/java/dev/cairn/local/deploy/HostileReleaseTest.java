@@ -36,7 +36,7 @@ class HostileReleaseTest {
   @BeforeEach
   void setUp() throws IOException {
     assumeTrue(
-        Bubblewrap.forReleases(List.of(), 64L << 20).isPresent(),
+        Bubblewrap.forReleases(List.of(), List.of(), 64L << 20).isPresent(),
         "bubblewrap is not usable here (run scripts/ensure-packages.sh as root)");
     // CAIRN_HOME layout: secrets, another environment's release, and this release's directory.
     Files.createDirectories(home.resolve("secrets"));

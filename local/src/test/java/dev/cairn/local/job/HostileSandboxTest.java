@@ -56,7 +56,8 @@ class HostileSandboxTest {
   }
 
   private Bubblewrap sandbox(long tmpBytes) {
-    Bubblewrap bubblewrap = new Bubblewrap(Bubblewrap.locate(), List.of(), home, tmpBytes);
+    Bubblewrap bubblewrap =
+        new Bubblewrap(Bubblewrap.locate(), List.of(), List.of(), home, tmpBytes);
     assumeTrue(
         bubblewrap.probe().isEmpty(),
         "bubblewrap is not usable on this machine (run scripts/ensure-packages.sh as root)");

@@ -9,25 +9,45 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Per-step control groups (cgroups v1: memory, cpu, pids) under {@code <root>/<controller>/cairn}.
- * Version 1 has no {@code cgroup.kill}, so killing means signalling every member until none is
- * left.
+ * Per-step control groups with memory, CPU and process-count limits.
+ *
+ * <ul>
+ *   <li>cgroup v1 (separate hierarchies): {@code <root>/<controller>/cairn/<step>} for the memory,
+ *       cpu and pids controllers.
+ *   <li>cgroup v2 (one unified hierarchy, recognised by {@code <root>/cgroup.controllers}): {@code
+ *       <root>/cairn/<step>}, with the controllers enabled in {@code cairn}'s parent and in {@code
+ *       cairn} itself ({@code cgroup.subtree_control}), and {@code memory.max}, {@code cpu.max},
+ *       {@code pids.max}. That needs write access to the root's {@code cgroup.subtree_control}
+ *       (Cairn runs as root) or a {@code cairn} group delegated to Cairn's user with its
+ *       controllers enabled; otherwise the probe says why and steps run without limits.
+ * </ul>
+ *
+ * <p>Killing means signalling every member until none is left (v1 has no {@code cgroup.kill}).
  */
-final class CgroupV1 {
+final class Cgroups {
   static final List<String> CONTROLLERS = List.of("memory", "cpu", "pids");
+  private static final String ENABLE = "+memory +cpu +pids";
   private static final long CFS_PERIOD_MICROS = 100_000;
   private static final long EMPTY_WAIT_MILLIS = 5_000;
 
   private final Path root;
   private final LocalJobExecutor.Options options;
 
-  CgroupV1(Path root, LocalJobExecutor.Options options) {
+  Cgroups(Path root, LocalJobExecutor.Options options) {
     this.root = root;
     this.options = options;
   }
 
+  /** Whether the root is a cgroup v2 (unified) hierarchy. */
+  boolean unified() {
+    return Files.isRegularFile(root.resolve("cgroup.controllers"));
+  }
+
   /** Empty if limits can be applied here; else why not, for the warning. */
   Optional<String> probe() {
+    if (unified()) {
+      return probeUnified();
+    }
     for (String controller : CONTROLLERS) {
       if (!Files.isDirectory(root.resolve(controller))) {
         return Optional.of(root.resolve(controller) + " does not exist");
@@ -47,10 +67,72 @@ final class CgroupV1 {
     }
   }
 
+  private Optional<String> probeUnified() {
+    try {
+      String available = Files.readString(root.resolve("cgroup.controllers"));
+      for (String controller : CONTROLLERS) {
+        if (!List.of(available.trim().split("\\s+")).contains(controller)) {
+          return Optional.of("the cgroup v2 controller " + controller + " is not available");
+        }
+      }
+    } catch (IOException e) {
+      return Optional.of("cannot read " + root.resolve("cgroup.controllers"));
+    }
+    Group probe = null;
+    try {
+      probe = create("probe-" + ProcessHandle.current().pid());
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.of(
+          "cannot create cgroup v2 groups under "
+              + root.resolve("cairn")
+              + " ("
+              + e.getMessage()
+              + ")");
+    } finally {
+      if (probe != null) {
+        probe.remove();
+      }
+    }
+  }
+
   /** Creates a group with the configured limits. */
   Group create(String name) throws IOException {
+    return unified() ? createUnified(name) : createPerController(name);
+  }
+
+  private Group createUnified(String name) throws IOException {
+    Path parent = root.resolve("cairn");
+    if (!Files.isDirectory(parent)) {
+      // The root's controllers must reach cairn, and cairn's its children.
+      write(root, "cgroup.subtree_control", ENABLE);
+      Files.createDirectories(parent);
+    }
+    write(parent, "cgroup.subtree_control", ENABLE);
+    Path dir = parent.resolve(name);
+    Files.createDirectories(dir);
+    Group group = new Group(List.of(dir), true);
+    try {
+      write(dir, "memory.max", Long.toString(options.memoryBytes()));
+      // No swap either: otherwise memory.max only moves pages out.
+      writeIfPresent(dir, "memory.swap.max", "0");
+      write(
+          dir,
+          "cpu.max",
+          Math.max(1_000, Math.round(options.cpus() * CFS_PERIOD_MICROS))
+              + " "
+              + CFS_PERIOD_MICROS);
+      write(dir, "pids.max", Integer.toString(options.maxProcesses()));
+      return group;
+    } catch (IOException e) {
+      group.remove();
+      throw e;
+    }
+  }
+
+  private Group createPerController(String name) throws IOException {
     List<Path> dirs = new ArrayList<>();
-    Group group = new Group(dirs);
+    Group group = new Group(dirs, false);
     try {
       for (String controller : CONTROLLERS) {
         Path dir = root.resolve(controller).resolve("cairn").resolve(name);
@@ -71,6 +153,12 @@ final class CgroupV1 {
     }
   }
 
+  private static void writeIfPresent(Path dir, String file, String value) throws IOException {
+    if (Files.exists(dir.resolve(file))) {
+      write(dir, file, value);
+    }
+  }
+
   private static void write(Path dir, String file, String value) throws IOException {
     try {
       Files.writeString(dir.resolve(file), value, StandardCharsets.US_ASCII);
@@ -82,9 +170,11 @@ final class CgroupV1 {
   /** One step's group, in every controller. */
   static final class Group {
     private final List<Path> dirs;
+    private final boolean unified;
 
-    private Group(List<Path> dirs) {
+    private Group(List<Path> dirs, boolean unified) {
       this.dirs = dirs;
+      this.unified = unified;
     }
 
     /** The {@code cgroup.procs} files a process writes its pid into to join the group. */
@@ -98,7 +188,8 @@ final class CgroupV1 {
         return false;
       }
       try {
-        for (String line : Files.readAllLines(dirs.get(0).resolve("memory.oom_control"))) {
+        String file = unified ? "memory.events" : "memory.oom_control";
+        for (String line : Files.readAllLines(dirs.get(0).resolve(file))) {
           if (line.startsWith("oom_kill ") && !line.equals("oom_kill 0")) {
             return true;
           }
