@@ -164,6 +164,16 @@ final class LoopHarness implements AutoCloseable {
     return git.commit().setMessage(message).setAuthor(author).setCommitter(DEVELOPER).call();
   }
 
+  /** A commit of the clone, by id. */
+  RevCommit commitOf(String commit) throws IOException {
+    try (org.eclipse.jgit.revwalk.RevWalk walk =
+        new org.eclipse.jgit.revwalk.RevWalk(git.getRepository())) {
+      RevCommit parsed = walk.parseCommit(git.getRepository().resolve(commit));
+      walk.parseBody(parsed);
+      return parsed;
+    }
+  }
+
   /** Pushes main to origin, then runs origin's post-receive hook as git would. */
   void push(RevCommit commit) throws Exception {
     git.push()
@@ -277,11 +287,29 @@ final class LoopHarness implements AutoCloseable {
 
   /** Waits for the run of a commit to end and describes how it ended. */
   Outcome awaitRun(RevCommit commit) throws Exception {
+    return awaitRun(commit.getName());
+  }
+
+  /** Waits for the run of a commit, by its id, to end and describes how it ended. */
+  Outcome awaitRun(String commit) throws Exception {
     String runId =
         runIdByCommit
-            .computeIfAbsent(commit.getName(), c -> new CompletableFuture<>())
+            .computeIfAbsent(commit, c -> new CompletableFuture<>())
             .get(RUN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     return outcome(runId);
+  }
+
+  /** Waits for a run, by its run id, to end and describes how it ended. */
+  Outcome awaitEnd(String runId) {
+    org.awaitility.Awaitility.await("the run " + runId + " ends")
+        .atMost(RUN_TIMEOUT)
+        .until(() -> !outcome(runId).status().equals("RUNNING"));
+    return outcome(runId);
+  }
+
+  /** Deletes a file of the clone, if it is there. */
+  void delete(String file) throws IOException {
+    Files.deleteIfExists(clone.resolve(file));
   }
 
   Outcome outcome(String runId) {

@@ -89,6 +89,16 @@ public final class PipelineService implements AutoCloseable {
    *     does not have (no run starts)
    */
   public String submit(RunRequest request) throws IOException {
+    return submit(request, run -> {});
+  }
+
+  /**
+   * Starts a run; {@code beforeStart} records what caused it (a manual action) after the run's
+   * {@code run-started} record and before its first state runs, so that the audit trail tells the
+   * cause before the work it caused, whatever the threads' timing.
+   */
+  private String submit(RunRequest request, java.util.function.Consumer<String> beforeStart)
+      throws IOException {
     if (request.environment() != null) {
       EnvironmentNames.require(request.environment());
     }
@@ -111,6 +121,7 @@ public final class PipelineService implements AutoCloseable {
             number,
             ports.clock().instant());
     runtime.started(facts);
+    beforeStart.accept(runId);
     ObjectNode machine =
         PipelineCompiler.compile(
             pipeline != null ? pipeline : new PipelineDefinition("invalid", null, List.of()));
@@ -131,9 +142,9 @@ public final class PipelineService implements AutoCloseable {
    */
   public String deploy(String environment, String commit, String tree, String message, String actor)
       throws IOException {
-    String runId = submit(new RunRequest(commit, tree, message, "manual", environment, actor));
-    runtime.manualDeploy(runId, environment);
-    return runId;
+    return submit(
+        new RunRequest(commit, tree, message, "manual", environment, actor),
+        runId -> runtime.manualDeploy(runId, environment));
   }
 
   /**
@@ -151,17 +162,15 @@ public final class PipelineService implements AutoCloseable {
       throws IOException {
     PipelineRuntime.ManualRollback rollback =
         runtime.manualRollback(EnvironmentNames.require(environment), toCommit);
-    String runId =
-        submit(
-            new RunRequest(
-                rollback.target(),
-                treeOf.apply(rollback.target()),
-                "rollback of " + environment,
-                "manual",
-                environment,
-                actor));
-    runtime.recordManualRollback(runId, environment, rollback);
-    return runId;
+    return submit(
+        new RunRequest(
+            rollback.target(),
+            treeOf.apply(rollback.target()),
+            "rollback of " + environment,
+            "manual",
+            environment,
+            actor),
+        runId -> runtime.recordManualRollback(runId, environment, rollback));
   }
 
   /** The pipeline limited to the one environment a request names. */
