@@ -6,6 +6,9 @@ import dev.cairn.git.RemoteCredentials;
 import dev.cairn.git.RepositoryMirror;
 import dev.cairn.git.workspace.Workspace;
 import dev.cairn.git.workspace.Workspaces;
+import dev.cairn.pipeline.port.SourceCheckout;
+import dev.cairn.pipeline.runtime.CairnError;
+import dev.cairn.pipeline.runtime.StepFailure;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Supplier;
@@ -15,7 +18,7 @@ import java.util.function.Supplier;
  * the job's scratch space and checks a commit out: the same {@link RepositoryMirror} and {@link
  * Workspaces} as the local runtime.
  */
-public final class GitSource implements AutoCloseable {
+public final class GitSource implements SourceCheckout, AutoCloseable {
   private final RepositoryMirror mirror;
   private final Workspaces workspaces;
   private boolean fetched;
@@ -51,6 +54,25 @@ public final class GitSource implements AutoCloseable {
   public Workspace checkout(String commit, String name) throws GitRemoteException, IOException {
     fetchOnce();
     return workspaces.create(mirror.repository(), commit, name);
+  }
+
+  /**
+   * Checks the commit out into {@code target} (the runtime's workspace): a remote that cannot be
+   * reached is an {@link IOException}, which the runtime retries.
+   */
+  @Override
+  public void checkout(String commitId, Path target) throws IOException {
+    try {
+      fetchOnce();
+    } catch (GitRemoteException e) {
+      if (!e.retryable()) {
+        // A refused token or a missing repository does not get better by retrying.
+        throw new StepFailure(CairnError.SOURCE_UNAVAILABLE, e.getMessage());
+      }
+      throw new IOException(e.getMessage(), e);
+    }
+    new Workspaces(target.getParent())
+        .create(mirror.repository(), commitId, target.getFileName().toString());
   }
 
   /** The commit's facts (tree, message). */
