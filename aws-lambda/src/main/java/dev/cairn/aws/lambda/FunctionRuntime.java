@@ -161,7 +161,7 @@ public final class FunctionRuntime {
     RuntimePorts ports =
         RuntimePorts.builder()
             .runs(runs)
-            .environments(new S3EnvironmentStore(s3, bucket, prefix))
+            .environments(S3EnvironmentStore.forFunctions(s3, bucket, prefix))
             .secrets(appSecrets)
             .audit(new S3AuditOutbox(s3, bucket, prefix, delivery, clock))
             .listener(listener(settings, sqs, runs, repository, clock))

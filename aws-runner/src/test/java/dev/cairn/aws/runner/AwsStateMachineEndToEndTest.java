@@ -117,7 +117,6 @@ class AwsStateMachineEndToEndTest {
   private SqsClient sqs;
   private String queueUrl;
   private S3ArtifactStore artifacts;
-  private RunFacts facts;
   private ProcessDeployer deployer;
   private Engine engine;
   private Runner runner;

@@ -78,7 +78,7 @@ class RunnerBuildTest {
     work.close();
   }
 
-  private Runner runner(String gitRemote) throws java.io.IOException {
+  private Runner runner(String gitRemote) {
     Supplier<RemoteCredentials> credentials =
         () -> new RemoteCredentials("x-access-token", secrets.get("git-token").orElseThrow());
     String queue = EmulatorClients.sqs().createQueue(b -> b.queueName("s-" + id)).queueUrl();
@@ -246,7 +246,7 @@ class RunnerBuildTest {
   }
 
   @Test
-  void anEnvironmentJobOfARunNeverBuiltSaysSo() {
+  void anEnvironmentJobOfARunNeverBuiltSaysSo() throws Exception {
     RunnerResult result =
         runner(remote).run(new RunnerJob(JobKind.APPLY, "run-x", "production", null, null));
 

@@ -43,11 +43,15 @@ record RunnerFixture(
       DeployTarget target,
       StatusPublisher status,
       Path work,
-      PrintStream out)
-      throws IOException {
+      PrintStream out) {
     S3RunStore runs = new S3RunStore(s3, bucket, "");
     S3EnvironmentStore environments = S3EnvironmentStore.forJobs(s3, bucket, "");
-    GitSource source = new GitSource(remote, "main", credentials, work.resolve("git"));
+    GitSource source;
+    try {
+      source = new GitSource(remote, "main", credentials, work.resolve("git"));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     RuntimePorts ports =
         RuntimePorts.builder()
             .runs(runs)

@@ -84,7 +84,7 @@ class RunnerStepsTest {
         .build();
   }
 
-  private Runner runner(SecretStore secretStore) throws java.io.IOException {
+  private Runner runner(SecretStore secretStore) {
     S3ArtifactStore artifacts =
         S3ArtifactStore.builder().s3(s3).bucket(bucket).scratch(dir.resolve("scratch")).build();
     String queue = EmulatorClients.sqs().createQueue(b -> b.queueName("s-" + id)).queueUrl();

@@ -83,20 +83,60 @@ class S3StoresMotoTest {
   class Environments extends EnvironmentStoreContract {
     @Override
     protected EnvironmentStore store() {
-      return new S3EnvironmentStore(s3(), BUCKET, prefix());
+      return S3EnvironmentStore.forFunctions(s3(), BUCKET, prefix());
     }
 
     @Test
-    void theStateIsKeptWhereTheQueueFilesWere() {
+    void theLedgerIsApartFromTheQueueWhoseTokensTheJobsNeverSee() {
       String prefix = prefix();
-      S3EnvironmentStore store = new S3EnvironmentStore(s3(), BUCKET, prefix);
+      S3EnvironmentStore functions = S3EnvironmentStore.forFunctions(s3(), BUCKET, prefix);
+      S3EnvironmentStore jobs = S3EnvironmentStore.forJobs(s3(), BUCKET, prefix);
+      String commit = "a".repeat(40);
+      functions.update(
+          "production",
+          s ->
+              s.withQueue(
+                  java.util.Optional.of(
+                      new dev.cairn.pipeline.runtime.EnvironmentState.Slot(
+                          "000001-aaaaaaa", 1, commit, "secret-token")),
+                  java.util.List.of(),
+                  1));
+      jobs.update("production", s -> s.withBad("b".repeat(40)));
 
-      store.update("production", state -> state.withBad("b".repeat(40)));
-
+      assertThat(jobs.read("production").holder()).isEmpty();
+      assertThat(functions.read("production").holder().orElseThrow().token())
+          .isEqualTo("secret-token");
+      assertThat(functions.read("production").isBad("b".repeat(40))).isTrue();
       assertThat(
-              s3().getObjectAsBytes(b -> b.bucket(BUCKET).key(prefix + "queue/production.json"))
+              s3().getObjectAsBytes(
+                      b -> b.bucket(BUCKET).key(prefix + "environments/production.json"))
                   .asUtf8String())
-          .contains("b".repeat(40));
+          .contains("b".repeat(40))
+          .doesNotContain("secret-token");
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  jobs.update(
+                      "production",
+                      s -> s.withQueue(java.util.Optional.empty(), java.util.List.of(), 5)))
+          .hasMessageContaining("do not change the deploy queue");
+    }
+
+    @Test
+    void aQueueFileOfAnEarlierVersionIsRead() {
+      String prefix = prefix();
+      String bad = "b".repeat(40);
+      s3().putObject(
+              b -> b.bucket(BUCKET).key(prefix + "queue/production.json"),
+              software.amazon.awssdk.core.sync.RequestBody.fromString(
+                  "{\"schema\":\"cairn.queue/v1\",\"environment\":\"production\","
+                      + "\"holder\":null,\"grantedSequence\":4,\"waiting\":[],\"bad\":[\""
+                      + bad
+                      + "\"],\"version\":3}"));
+
+      var state = S3EnvironmentStore.forFunctions(s3(), BUCKET, prefix).read("production");
+
+      assertThat(state.isBad(bad)).isTrue();
+      assertThat(state.grantedSequence()).isEqualTo(4);
     }
 
     @Test
@@ -142,7 +182,7 @@ class S3StoresMotoTest {
                             () -> {
                               DeployQueue queue =
                                   new DeployQueue(
-                                      new S3EnvironmentStore(s3(), BUCKET, prefix),
+                                      S3EnvironmentStore.forFunctions(s3(), BUCKET, prefix),
                                       new S3RunStore(s3(), BUCKET, prefix),
                                       tokens,
                                       PipelineListener.NONE,
@@ -160,7 +200,7 @@ class S3StoresMotoTest {
 
       // Whichever came first got the slot; the other waits (newer) or was superseded (older).
       assertThat(granted).hasSize(1);
-      var state = new S3EnvironmentStore(s3(), BUCKET, prefix).read("staging");
+      var state = S3EnvironmentStore.forFunctions(s3(), BUCKET, prefix).read("staging");
       assertThat(state.holder().orElseThrow().token()).isIn(granted);
       assertThat(state.waiting().size() + failed.size()).isEqualTo(1);
     }

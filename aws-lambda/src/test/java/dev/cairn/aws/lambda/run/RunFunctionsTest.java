@@ -173,7 +173,7 @@ class RunFunctionsTest {
   @Test
   void planNamesTheStackAndTheReleaseItReplaces() {
     built("p1", commit);
-    new S3EnvironmentStore(s3, bucket, "notes/")
+    S3EnvironmentStore.forFunctions(s3, bucket, "notes/")
         .update(
             "production",
             s ->
@@ -227,7 +227,8 @@ class RunFunctionsTest {
     assertThat(first.toString()).doesNotContain("token-1").contains("d1: granted");
     assertThat(result.path("recorded").asText()).isEqualTo("deployed");
     assertThat(tokens.granted()).containsExactly("token-1", "token-2");
-    EnvironmentState state = new S3EnvironmentStore(s3, bucket, "notes/").read("production");
+    EnvironmentState state =
+        S3EnvironmentStore.forFunctions(s3, bucket, "notes/").read("production");
     assertThat(state.holder().orElseThrow().run()).isEqualTo("d2");
     assertThat(new S3RunStore(s3, bucket, "notes/").get("d1").deployment("production").outcome())
         .isEqualTo("deployed");
