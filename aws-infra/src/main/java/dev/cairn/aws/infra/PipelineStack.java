@@ -517,9 +517,11 @@ public final class PipelineStack extends Stack {
         "^Resource::arn:<AWS::Partition>:batch:<AWS::Region>:<AWS::AccountId>:job/\\*$");
     Nag.suppressIam5(
         this,
-        "Object ARNs under one key prefix: a repository's own objects (<name>/*) and the webhook"
-            + " receiver's delivery markers (deliveries/*); object keys are not known in advance.",
-        "^Resource::<Artifacts[A-Za-z0-9]+\\.Arn>/[a-z][a-z0-9-]*/\\*$");
+        "Object ARNs under one key prefix: a repository's own objects (<name>/*), the audit"
+            + " records its record function delivers and deletes (<name>/audit/outbox/*) and the"
+            + " webhook receiver's delivery markers (deliveries/*); object keys are not known in"
+            + " advance.",
+        "^Resource::<Artifacts[A-Za-z0-9]+\\.Arn>/[a-z][a-z0-9-]*/(audit/outbox/)?\\*$");
     Nag.suppressIam5(
         this,
         "The apply job changes only the application's own stacks, named <repository>-<environment>;"
