@@ -148,7 +148,7 @@ public final class FunctionRuntime {
                   settings.workDirectory(),
                   GIT_TIMEOUT));
       String named = repository == null ? "" : repository;
-      delivery = record -> writer.write(record.toJsonNode(), named);
+      delivery = records -> writer.writeAll(records, named);
       badCommits =
           BadCommits.fromTrail(
               settings.require(LambdaSettings.GIT_REMOTE),

@@ -4,7 +4,6 @@ import dev.cairn.git.CommitInfo;
 import dev.cairn.git.GitRemoteException;
 import dev.cairn.git.RemoteCredentials;
 import dev.cairn.git.RepositoryMirror;
-import dev.cairn.git.workspace.Workspace;
 import dev.cairn.git.workspace.Workspaces;
 import dev.cairn.pipeline.port.SourceCheckout;
 import dev.cairn.pipeline.runtime.CairnError;
@@ -20,7 +19,6 @@ import java.util.function.Supplier;
  */
 public final class GitSource implements SourceCheckout, AutoCloseable {
   private final RepositoryMirror mirror;
-  private final Workspaces workspaces;
   private boolean fetched;
 
   /**
@@ -41,19 +39,6 @@ public final class GitSource implements SourceCheckout, AutoCloseable {
             .credentials(credentials)
             .directory(scratch.resolve("mirror.git"))
             .build();
-    this.workspaces = new Workspaces(scratch.resolve("workspaces"));
-  }
-
-  /**
-   * Checks the commit out into {@code workspaces/<name>}.
-   *
-   * @throws GitRemoteException when the remote cannot be fetched ({@link
-   *     GitRemoteException#retryable()} says whether to retry)
-   * @throws IOException when the commit is not on the branch or cannot be written
-   */
-  public Workspace checkout(String commit, String name) throws GitRemoteException, IOException {
-    fetchOnce();
-    return workspaces.create(mirror.repository(), commit, name);
   }
 
   /**
@@ -63,7 +48,7 @@ public final class GitSource implements SourceCheckout, AutoCloseable {
   @Override
   public void checkout(String commitId, Path target) throws IOException {
     try {
-      fetchOnce();
+      fetchFor(commitId);
     } catch (GitRemoteException e) {
       if (!e.retryable()) {
         // A refused token or a missing repository does not get better by retrying.
@@ -75,16 +60,32 @@ public final class GitSource implements SourceCheckout, AutoCloseable {
         .create(mirror.repository(), commitId, target.getFileName().toString());
   }
 
+  /**
+   * The commit's git tree: an unreachable remote is an {@link IOException} (retried), a refused one
+   * a {@link StepFailure} that is not.
+   */
+  public String treeOf(String commit) throws IOException {
+    try {
+      return describe(commit).treeId();
+    } catch (GitRemoteException e) {
+      if (!e.retryable()) {
+        throw new StepFailure(CairnError.SOURCE_UNAVAILABLE, e.getMessage());
+      }
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
   /** The commit's facts (tree, message). */
   public CommitInfo describe(String commit) throws GitRemoteException, IOException {
-    fetchOnce();
+    fetchFor(commit);
     return mirror
         .commit(commit)
         .orElseThrow(() -> new IOException("commit " + commit + " is not in the repository"));
   }
 
-  private void fetchOnce() throws GitRemoteException, IOException {
-    if (!fetched) {
+  /** Fetches unless the commit is here already (a runner that lives on sees later pushes). */
+  private void fetchFor(String commit) throws GitRemoteException, IOException {
+    if (!fetched || mirror.commit(commit).isEmpty()) {
       mirror.fetch();
       fetched = true;
     }

@@ -205,8 +205,7 @@ public final class Runner {
 
   private static RunnerResult failed(
       RunnerJob job, RunnerResult.Outcome outcome, String error, String cause) {
-    String line = cause == null ? null : cause.lines().findFirst().orElse("");
-    return new RunnerResult(job.fileName(), job.run(), outcome, error, line, null, null);
+    return new RunnerResult(job.fileName(), job.run(), outcome, error, cause, null, null);
   }
 
   private RunnerResult steps(RunnerJob job, StepsJob steps) throws IOException {
@@ -228,7 +227,8 @@ public final class Runner {
       masked.add(value);
       env.put(variable, value);
     }
-    Path workspace = ports.work().resolve("jobs").resolve(job.run()).resolve(job.fileName());
+    Path workspace =
+        ports.work().resolve("jobs").resolve(job.run()).resolve(job.fileName()).resolve("work");
     Files.createDirectories(workspace);
     JobResult result =
         ports

@@ -165,18 +165,10 @@ public final class RunnerSetup {
             jobs,
             artifacts::uploadLog,
             result -> runs.keepResult(result.run(), result.job(), result.toJsonNode()),
-            commit -> treeOf(source, commit),
+            source::treeOf,
             work),
         Clock.systemUTC(),
         out);
-  }
-
-  private static String treeOf(GitSource source, String commit) throws IOException {
-    try {
-      return source.describe(commit).treeId();
-    } catch (dev.cairn.git.GitRemoteException e) {
-      throw new IOException(e.getMessage(), e);
-    }
   }
 
   /**

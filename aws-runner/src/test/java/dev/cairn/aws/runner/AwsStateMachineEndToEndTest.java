@@ -195,7 +195,7 @@ class AwsStateMachineEndToEndTest {
             s3,
             bucket,
             "",
-            record -> auditWriter.write(record.toJsonNode(), "octo/tiny"),
+            records -> auditWriter.writeAll(records, "octo/tiny"),
             Clock.systemUTC());
     CompletableFuture<Engine> ready = new CompletableFuture<>();
     PipelineRuntime functions =

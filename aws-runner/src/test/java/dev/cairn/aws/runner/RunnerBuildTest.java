@@ -146,7 +146,7 @@ class RunnerBuildTest {
     assertThat(artifacts.contains(result.artifact())).isTrue();
     assertThat(
             s3.getObjectAsBytes(b -> b.bucket(bucket).key("logs/run-1/build.log")).asUtf8String())
-        .contains("main.txt");
+        .contains("1 step succeeded");
     JsonNode stored = fixture.runs().result("run-1", "build").orElseThrow();
     assertThat(stored.path("status").asText()).isEqualTo("SUCCEEDED");
     assertThat(stored.path("artifact").asText()).isEqualTo(result.artifact());

@@ -83,13 +83,7 @@ record RunnerFixture(
                 jobs,
                 artifacts::uploadLog,
                 result -> runs.keepResult(result.run(), result.job(), result.toJsonNode()),
-                commit -> {
-                  try {
-                    return source.describe(commit).treeId();
-                  } catch (dev.cairn.git.GitRemoteException e) {
-                    throw new IOException(e.getMessage(), e);
-                  }
-                },
+                source::treeOf,
                 work),
             Clock.systemUTC(),
             out);
