@@ -29,7 +29,7 @@ class ImageDefinitionsTest {
       List.of(
           "dev.cairn.aws.lambda.webhook.GitHubWebhookHandler",
           "dev.cairn.aws.lambda.audit.AuditWriterHandler",
-          "dev.cairn.aws.lambda.lastgood.LastGoodHandler",
+          "dev.cairn.aws.lambda.plan.PlanHandler",
           "dev.cairn.aws.lambda.status.StatusNotifierHandler",
           "dev.cairn.aws.lambda.validate.ValidateHandler",
           "dev.cairn.aws.lambda.run.RecordHandler",

@@ -1,6 +1,12 @@
 package dev.cairn.aws.infra;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.aws.lambda.plan.PlanHandler;
+import dev.cairn.aws.lambda.queue.DeployQueueHandler;
+import dev.cairn.aws.lambda.run.RecordHandler;
+import dev.cairn.aws.lambda.status.StatusNotifierHandler;
+import dev.cairn.aws.lambda.validate.ValidateHandler;
+import dev.cairn.aws.lambda.webhook.GitHubWebhookHandler;
 import dev.cairn.pipeline.compile.CompileTarget;
 import dev.cairn.pipeline.compile.PipelineCompiler;
 import dev.cairn.pipeline.file.PipelineDefinition;
@@ -90,12 +96,17 @@ public final class PipelineStack extends Stack {
    */
   public static final Map<String, String> HANDLERS =
       Map.of(
-          "webhook", "dev.cairn.aws.lambda.webhook.GitHubWebhookHandler::handleRequest",
-          "notifier", "dev.cairn.aws.lambda.status.StatusNotifierHandler::handleRequest",
-          "validate", "dev.cairn.aws.lambda.validate.ValidateHandler::handleRequest",
-          "queue", "dev.cairn.aws.lambda.queue.DeployQueueHandler::handleRequest",
-          "plan", "dev.cairn.aws.lambda.lastgood.LastGoodHandler::handleRequest",
-          "record", "dev.cairn.aws.lambda.run.RecordHandler::handleRequest");
+          "webhook", handler(GitHubWebhookHandler.class),
+          "notifier", handler(StatusNotifierHandler.class),
+          "validate", handler(ValidateHandler.class),
+          "queue", handler(DeployQueueHandler.class),
+          "plan", handler(PlanHandler.class),
+          "record", handler(RecordHandler.class));
+
+  /** A Lambda image command: the handler class's name, so a renamed class cannot be missed. */
+  private static String handler(Class<?> type) {
+    return type.getName() + "::handleRequest";
+  }
 
   final CairnAwsConfig config;
   final Key key;
@@ -406,6 +417,12 @@ public final class PipelineStack extends Stack {
 
   /** Read and write the repository's own objects in the artifact bucket; read the git token. */
   void allowRepositoryData(IRole role, RepositoryConfig repository) {
+    allowRepositoryObjects(role, repository);
+    allowIn(role, List.of("secretsmanager:GetSecretValue"), gitToken.getSecretArn());
+  }
+
+  /** Read and write the repository's own objects in the artifact bucket (no git token). */
+  void allowRepositoryObjects(IRole role, RepositoryConfig repository) {
     allowIn(
         role,
         List.of("s3:GetObject", "s3:PutObject", "s3:GetObjectVersion"),
@@ -418,7 +435,6 @@ public final class PipelineStack extends Stack {
                 Map.of("StringLike", Map.of("s3:prefix", List.of(repository.name() + "/*"))))
             .build());
     allowIn(role, List.of("kms:GenerateDataKey", "kms:Decrypt"), key.getKeyArn());
-    allowIn(role, List.of("secretsmanager:GetSecretValue"), gitToken.getSecretArn());
   }
 
   DockerImageFunction function(
@@ -501,9 +517,11 @@ public final class PipelineStack extends Stack {
         "^Resource::arn:<AWS::Partition>:batch:<AWS::Region>:<AWS::AccountId>:job/\\*$");
     Nag.suppressIam5(
         this,
-        "Object ARNs under one key prefix: a repository's own objects (<name>/*) and the webhook"
-            + " receiver's delivery markers (deliveries/*); object keys are not known in advance.",
-        "^Resource::<Artifacts[A-Za-z0-9]+\\.Arn>/[a-z][a-z0-9-]*/\\*$");
+        "Object ARNs under one key prefix: a repository's own objects (<name>/*), the audit"
+            + " records its record function delivers and deletes (<name>/audit/outbox/*) and the"
+            + " webhook receiver's delivery markers (deliveries/*); object keys are not known in"
+            + " advance.",
+        "^Resource::<Artifacts[A-Za-z0-9]+\\.Arn>/[a-z][a-z0-9-]*/(audit/outbox/)?\\*$");
     Nag.suppressIam5(
         this,
         "The apply job changes only the application's own stacks, named <repository>-<environment>;"

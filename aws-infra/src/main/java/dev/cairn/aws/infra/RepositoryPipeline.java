@@ -227,13 +227,27 @@ final class RepositoryPipeline {
               Duration.seconds(role.equals("record") ? 120 : 30));
       function.addEnvironment("CAIRN_REPOSITORY", repository.github());
       function.addEnvironment("CAIRN_BRANCH", repository.branch());
-      function.addEnvironment("CAIRN_GIT_REMOTE", repository.cloneUrl());
-      function.addEnvironment("CAIRN_GIT_TOKEN_SECRET_ID", stack.gitToken.getSecretArn());
       function.addEnvironment("CAIRN_ARTIFACT_BUCKET", stack.artifacts.getBucketName());
       function.addEnvironment("CAIRN_ARTIFACT_PREFIX", repository.name() + "/");
-      stack.allowRepositoryData(function.getRole(), repository);
+      function.addEnvironment("CAIRN_STATUS_QUEUE_URL", statusQueue.getQueueUrl());
+      function.addEnvironment("CAIRN_STACK_PREFIX", repository.name() + "-");
+      PipelineStack.allow(function, List.of("sqs:SendMessage"), statusQueue.getQueueArn());
+      // Only the queue (bad commits in the trail) and the record function (delivers the audit
+      // outbox to the trail) read the git token; validate and plan work on S3 alone.
+      if (role.equals("queue") || role.equals("record")) {
+        function.addEnvironment("CAIRN_GIT_REMOTE", repository.cloneUrl());
+        function.addEnvironment("CAIRN_GIT_TOKEN_SECRET_ID", stack.gitToken.getSecretArn());
+        stack.allowRepositoryData(function.getRole(), repository);
+      } else {
+        stack.allowRepositoryObjects(function.getRole(), repository);
+      }
       functions.put(role, function);
     }
+    // The record function empties the audit outbox once its records are on the trail.
+    PipelineStack.allow(
+        functions.get("record"),
+        List.of("s3:DeleteObject"),
+        stack.artifacts.arnForObjects(repository.name() + "/audit/outbox/*"));
 
     String machineName = name + "-pipeline";
     String machineArn =

@@ -303,8 +303,18 @@ class PipelineStackTest {
                     p.toString().contains("secretsmanager:GetSecretValue")
                         && p.toString().contains("\"Ref\":\"" + token + "\""))
             .count();
-    // The notifier, and per repository the runner's job role and the four pipeline functions.
-    assertThat(readers).isEqualTo(1 + 2 * 5);
+    // The notifier, and per repository the runner's job role, the queue and the record function.
+    assertThat(readers).isEqualTo(1 + 2 * 3);
+    // The plan and validate functions work on S3 alone.
+    for (String function :
+        List.of("NotesPlanRoleDefaultPolicy", "NotesValidateRoleDefaultPolicy")) {
+      assertThat(document(one(pipeline, "AWS::IAM::Policy", function)))
+          .as(function)
+          .doesNotContain("\"Ref\":\"" + token + "\"");
+    }
+    assertThat(document(one(pipeline, "AWS::IAM::Policy", "NotesRecordRoleDefaultPolicy")))
+        .contains("\"Ref\":\"" + token + "\"")
+        .contains("s3:DeleteObject", "/notes/audit/outbox/*");
   }
 
   @Test
@@ -423,6 +433,8 @@ class PipelineStackTest {
         .isEqualTo("dev.cairn.aws.lambda.run.RecordHandler::handleRequest");
     assertThat(command("NotesValidate"))
         .isEqualTo("dev.cairn.aws.lambda.validate.ValidateHandler::handleRequest");
+    assertThat(command("NotesPlan"))
+        .isEqualTo("dev.cairn.aws.lambda.plan.PlanHandler::handleRequest");
     for (String function : List.of("NotesQueue", "NotesRecord")) {
       String policy = document(one(pipeline, "AWS::IAM::Policy", function + "RoleDefaultPolicy"));
       assertThat(policy)

@@ -4,8 +4,10 @@ import dev.cairn.git.CommitInfo;
 import dev.cairn.git.GitRemoteException;
 import dev.cairn.git.RemoteCredentials;
 import dev.cairn.git.RepositoryMirror;
-import dev.cairn.git.workspace.Workspace;
 import dev.cairn.git.workspace.Workspaces;
+import dev.cairn.pipeline.port.SourceCheckout;
+import dev.cairn.pipeline.runtime.CairnError;
+import dev.cairn.pipeline.runtime.StepFailure;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Supplier;
@@ -15,9 +17,8 @@ import java.util.function.Supplier;
  * the job's scratch space and checks a commit out: the same {@link RepositoryMirror} and {@link
  * Workspaces} as the local runtime.
  */
-public final class GitSource implements AutoCloseable {
+public final class GitSource implements SourceCheckout, AutoCloseable {
   private final RepositoryMirror mirror;
-  private final Workspaces workspaces;
   private boolean fetched;
 
   /**
@@ -38,31 +39,53 @@ public final class GitSource implements AutoCloseable {
             .credentials(credentials)
             .directory(scratch.resolve("mirror.git"))
             .build();
-    this.workspaces = new Workspaces(scratch.resolve("workspaces"));
   }
 
   /**
-   * Checks the commit out into {@code workspaces/<name>}.
-   *
-   * @throws GitRemoteException when the remote cannot be fetched ({@link
-   *     GitRemoteException#retryable()} says whether to retry)
-   * @throws IOException when the commit is not on the branch or cannot be written
+   * Checks the commit out into {@code target} (the runtime's workspace): a remote that cannot be
+   * reached is an {@link IOException}, which the runtime retries.
    */
-  public Workspace checkout(String commit, String name) throws GitRemoteException, IOException {
-    fetchOnce();
-    return workspaces.create(mirror.repository(), commit, name);
+  @Override
+  public void checkout(String commitId, Path target) throws IOException {
+    try {
+      fetchFor(commitId);
+    } catch (GitRemoteException e) {
+      if (!e.retryable()) {
+        // A refused token or a missing repository does not get better by retrying.
+        throw new StepFailure(CairnError.SOURCE_UNAVAILABLE, e.getMessage());
+      }
+      throw new IOException(e.getMessage(), e);
+    }
+    new Workspaces(target.getParent())
+        .create(mirror.repository(), commitId, target.getFileName().toString());
+  }
+
+  /**
+   * The commit's git tree: an unreachable remote is an {@link IOException} (retried), a refused one
+   * a {@link StepFailure} that is not.
+   */
+  public String treeOf(String commit) throws IOException {
+    try {
+      return describe(commit).treeId();
+    } catch (GitRemoteException e) {
+      if (!e.retryable()) {
+        throw new StepFailure(CairnError.SOURCE_UNAVAILABLE, e.getMessage());
+      }
+      throw new IOException(e.getMessage(), e);
+    }
   }
 
   /** The commit's facts (tree, message). */
   public CommitInfo describe(String commit) throws GitRemoteException, IOException {
-    fetchOnce();
+    fetchFor(commit);
     return mirror
         .commit(commit)
         .orElseThrow(() -> new IOException("commit " + commit + " is not in the repository"));
   }
 
-  private void fetchOnce() throws GitRemoteException, IOException {
-    if (!fetched) {
+  /** Fetches unless the commit is here already (a runner that lives on sees later pushes). */
+  private void fetchFor(String commit) throws GitRemoteException, IOException {
+    if (!fetched || mirror.commit(commit).isEmpty()) {
       mirror.fetch();
       fetched = true;
     }

@@ -1,5 +1,6 @@
 package dev.cairn.aws.runner;
 
+import dev.cairn.pipeline.file.EnvironmentNames;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -30,7 +31,7 @@ public record RunnerJob(
     if (environment != null && environment.isBlank()) {
       environment = null;
     }
-    if (environment != null && !NAME.matcher(environment).matches()) {
+    if (environment != null && !EnvironmentNames.isValid(environment)) {
       throw new IllegalArgumentException("--environment is not an environment name");
     }
     if (kind.needsEnvironment() && environment == null) {

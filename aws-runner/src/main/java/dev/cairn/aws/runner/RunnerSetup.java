@@ -3,21 +3,26 @@ package dev.cairn.aws.runner;
 import dev.cairn.aws.cloudformation.CloudFormationDeployer;
 import dev.cairn.aws.config.AwsClients;
 import dev.cairn.aws.config.LambdaSettings;
-import dev.cairn.aws.run.RunFacts;
 import dev.cairn.aws.s3.S3ArtifactStore;
 import dev.cairn.aws.secrets.SecretsManagerSecretStore;
 import dev.cairn.aws.sqs.SqsStatusPublisher;
+import dev.cairn.aws.state.S3AuditOutbox;
+import dev.cairn.aws.state.S3EnvironmentStore;
+import dev.cairn.aws.state.S3RunStore;
 import dev.cairn.git.RemoteCredentials;
-import dev.cairn.git.audit.TrailLastGood;
 import dev.cairn.pipeline.port.Deployer;
 import dev.cairn.pipeline.port.JobExecutor;
+import dev.cairn.pipeline.port.PipelineListener;
 import dev.cairn.pipeline.port.SecretStore;
+import dev.cairn.pipeline.runtime.DeployTarget;
+import dev.cairn.pipeline.runtime.PipelineRuntime;
+import dev.cairn.pipeline.runtime.RuntimePorts;
+import dev.cairn.pipeline.runtime.StatusPublishingListener;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -99,38 +104,71 @@ public final class RunnerSetup {
             .prefix(settings.prefix())
             .scratch(work.resolve("s3"))
             .build();
-    Deployer deployer = null;
-    StackTarget stacks = null;
-    if (settings.stackPrefix() == null) {
-      deployer = machine.processes().apply(work.resolve("deployments"), secrets);
-    } else {
-      stacks =
-          new StackTarget(
-              CloudFormationDeployer.builder()
-                  .cloudFormation(CloudFormationClient.create())
-                  .build(),
-              settings.stackPrefix(),
-              settings.stackTemplate());
-    }
-    TrailLastGood trail =
-        new TrailLastGood(work.resolve("trail-cache.git"), credentials, Duration.ofSeconds(30));
-    String remote = settings.remote();
-    Runner.Ports ports =
+    DeployTarget target =
+        settings.stackPrefix() == null
+            ? new DeployTarget.Processes(
+                machine.processes().apply(work.resolve("deployments"), secrets), null)
+            : new DeployTarget.Stack(
+                CloudFormationDeployer.builder()
+                    .cloudFormation(CloudFormationClient.create())
+                    .build(),
+                settings.stackPrefix(),
+                settings.stackTemplate());
+    S3RunStore runs = new S3RunStore(s3, settings.bucket(), settings.prefix());
+    GitSource source =
+        new GitSource(settings.remote(), settings.branch(), credentials, work.resolve("git"));
+    JobExecutor jobs = machine.jobs().apply(work.resolve("logs"));
+    PipelineListener printed =
+        event ->
+            out.println(
+                "["
+                    + event.kind().wireName()
+                    + (event.environment() == null ? "" : " " + event.environment())
+                    + "] "
+                    + event.message());
+    RuntimePorts ports =
+        RuntimePorts.builder()
+            .runs(runs)
+            .environments(S3EnvironmentStore.forJobs(s3, settings.bucket(), settings.prefix()))
+            .jobs(jobs)
+            .artifacts(artifacts)
+            .secrets(secrets)
+            .source(
+                new GitSource(
+                    settings.remote(), settings.branch(), credentials, work.resolve("git")))
+            .target(target)
+            .listener(
+                printed.andThen(
+                    new StatusPublishingListener(
+                        new SqsStatusPublisher(
+                            SqsClient.create(), settings.statusQueueUrl(), settings.repository()),
+                        runs,
+                        Clock.systemUTC(),
+                        out::println)))
+            // Records wait in the bucket; the record function delivers them with the git token,
+            // which the runner's jobs never need.
+            .audit(
+                new S3AuditOutbox(
+                    s3,
+                    settings.bucket(),
+                    settings.prefix(),
+                    S3AuditOutbox.Delivery.NONE,
+                    Clock.systemUTC()))
+            .logs(artifacts::uploadLog)
+            .workDirectory(work)
+            .cairnVersion(RunnerSetup.class.getPackage().getImplementationVersion())
+            .build();
+    return new Runner(
         new Runner.Ports(
-            artifacts,
-            artifacts::uploadLog,
-            new RunFacts(s3, settings.bucket(), settings.prefix()),
+            PipelineRuntime.withoutQueue(ports),
             secrets,
-            new SqsStatusPublisher(
-                SqsClient.create(), settings.statusQueueUrl(), settings.repository()),
-            scratch -> new GitSource(remote, settings.branch(), credentials, scratch),
-            machine.jobs().apply(work.resolve("logs")),
-            deployer,
-            stacks,
-            null,
-            environmentName -> trail.lastGood(remote, environmentName),
-            Map.of());
-    return new Runner(ports, work, Clock.systemUTC(), out);
+            jobs,
+            artifacts::uploadLog,
+            result -> runs.keepResult(result.run(), result.job(), result.toJsonNode()),
+            source::treeOf,
+            work),
+        Clock.systemUTC(),
+        out);
   }
 
   /**

@@ -6,21 +6,17 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.aws.lambda.audit.AuditWriterHandler;
-import dev.cairn.aws.lambda.queue.BadCommits;
-import dev.cairn.aws.lambda.queue.DeployQueue;
+import dev.cairn.aws.lambda.plan.PlanHandler;
 import dev.cairn.aws.lambda.queue.DeployQueueHandler;
-import dev.cairn.aws.lambda.queue.QueueState;
-import dev.cairn.aws.lambda.queue.RecordingTokens;
-import dev.cairn.aws.lambda.queue.RunSequence;
-import dev.cairn.aws.lambda.queue.S3QueueStore;
-import dev.cairn.aws.lambda.queue.TaskTokens;
 import dev.cairn.aws.lambda.run.RecordHandler;
 import dev.cairn.aws.lambda.testing.GitHttpServer;
 import dev.cairn.aws.lambda.validate.ValidateHandler;
-import dev.cairn.aws.run.RunFacts;
 import dev.cairn.aws.s3.S3ArtifactStore;
 import dev.cairn.aws.secrets.SecretsManagerSecretStore;
 import dev.cairn.aws.sqs.SqsStatusPublisher;
+import dev.cairn.aws.state.S3AuditOutbox;
+import dev.cairn.aws.state.S3EnvironmentStore;
+import dev.cairn.aws.state.S3RunStore;
 import dev.cairn.aws.testing.EmulatorClients;
 import dev.cairn.aws.testing.MotoExtension;
 import dev.cairn.engine.error.StatesException;
@@ -42,6 +38,13 @@ import dev.cairn.pipeline.file.PipelineFileParser;
 import dev.cairn.pipeline.json.Json;
 import dev.cairn.pipeline.port.Release;
 import dev.cairn.pipeline.port.StatusMessage;
+import dev.cairn.pipeline.runtime.DeployQueue;
+import dev.cairn.pipeline.runtime.DeployTarget;
+import dev.cairn.pipeline.runtime.EnvironmentState;
+import dev.cairn.pipeline.runtime.PipelineRuntime;
+import dev.cairn.pipeline.runtime.RuntimePorts;
+import dev.cairn.pipeline.runtime.StatusPublishingListener;
+import dev.cairn.pipeline.runtime.TaskTokens;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -114,13 +117,13 @@ class AwsStateMachineEndToEndTest {
   private SqsClient sqs;
   private String queueUrl;
   private S3ArtifactStore artifacts;
-  private RunFacts facts;
   private ProcessDeployer deployer;
   private Engine engine;
   private Runner runner;
   private TrailLastGood trail;
-  private DeployQueue queue;
-  private RecordingTokens tokens;
+  private S3RunStore facts;
+  private S3EnvironmentStore environments;
+  private final List<String[]> answers = new CopyOnWriteArrayList<>();
 
   /**
    * Where the in-process "Lambda" and "Batch" work runs: its own threads, because a held-back job
@@ -160,51 +163,78 @@ class AwsStateMachineEndToEndTest {
 
     artifacts =
         S3ArtifactStore.builder().s3(s3).bucket(bucket).scratch(dir.resolve("s3-scratch")).build();
-    facts = new RunFacts(s3, bucket);
     deployer = new ProcessDeployer(dir.resolve("deployments"), secrets);
     trail = new TrailLastGood(dir.resolve("trail-cache.git"), credentials, Duration.ofSeconds(10));
-    Runner.Ports ports =
-        new Runner.Ports(
+    RunnerFixture jobs =
+        RunnerFixture.of(
+            s3,
+            bucket,
             artifacts,
-            artifacts::uploadLog,
-            facts,
             secrets,
-            new SqsStatusPublisher(sqs, queueUrl),
-            scratch -> new GitSource(remote, "main", credentials, scratch),
+            remote,
+            credentials,
             new LocalJobExecutor(LocalJobExecutor.Options.builder(dir.resolve("logs")).build()),
-            deployer,
-            null,
-            null,
-            environment -> trail.lastGood(remote, environment),
-            java.util.Map.of());
-    runner =
-        new Runner(ports, dir.resolve("runner"), Clock.systemUTC(), new PrintStream(output, true));
+            new DeployTarget.Processes(deployer, null),
+            new SqsStatusPublisher(sqs, queueUrl),
+            dir.resolve("runner"),
+            new PrintStream(output, true));
+    runner = jobs.runner();
+    facts = jobs.runs();
+    // The functions see the deploy queue too; the jobs' store sees only the ledger.
+    environments = S3EnvironmentStore.forFunctions(s3, bucket, "");
 
+    // The functions: the same runtime over the same bucket, with the queue's tokens answered
+    // through the engine (as Step Functions would) and the audit writer delivering the outbox.
     AuditWriterHandler auditWriter =
         new AuditWriterHandler(
             secrets,
             new AuditWriterHandler.Config(
                 remote, "git-token", dir.resolve("lambda-tmp"), Duration.ofSeconds(10)));
+    S3AuditOutbox outbox =
+        new S3AuditOutbox(
+            s3,
+            bucket,
+            "",
+            records -> auditWriter.writeAll(records, "octo/tiny"),
+            Clock.systemUTC());
     CompletableFuture<Engine> ready = new CompletableFuture<>();
-    tokens = new RecordingTokens(new EngineTaskTokens(ready));
-    queue = new DeployQueue(new S3QueueStore(s3, bucket, ""), tokens);
+    PipelineRuntime functions =
+        new PipelineRuntime(
+            RuntimePorts.builder()
+                .runs(facts)
+                .environments(environments)
+                .secrets(secrets)
+                .listener(
+                    new StatusPublishingListener(
+                        new SqsStatusPublisher(sqs, queueUrl), facts, Clock.systemUTC(), x -> {}))
+                .audit(outbox)
+                .workDirectory(dir.resolve("functions"))
+                .cairnVersion("test")
+                .build(),
+            new EngineTaskTokens(ready, answers),
+            DeployQueue.BadCommits.NONE,
+            run -> false);
     engine =
         engine(
-            new ValidateHandler(facts, new RunSequence(s3, bucket, "")),
-            new RecordHandler(facts, auditWriter, Clock.systemUTC(), queue),
-            new DeployQueueHandler(queue, facts, BadCommits.none()),
+            new ValidateHandler(functions),
+            new PlanHandler(functions),
+            new RecordHandler(functions, outbox),
+            new DeployQueueHandler(functions),
             ready);
   }
 
   /**
    * What Step Functions does with a task token, on Cairn's engine: the deploy queue answers the
-   * queue state through it as it would through SendTaskSuccess/SendTaskFailure.
+   * queue state through it as it would through SendTaskSuccess/SendTaskFailure. Every answer is
+   * remembered as {run-or-token, error or "granted", cause}.
    */
-  private record EngineTaskTokens(CompletableFuture<Engine> engine) implements TaskTokens {
+  private record EngineTaskTokens(CompletableFuture<Engine> engine, List<String[]> answers)
+      implements TaskTokens {
     @Override
     public void succeed(String token, JsonNode output) {
       try {
         engine.join().sendTaskSuccess(token, output);
+        answers.add(new String[] {token, "granted", ""});
       } catch (IllegalArgumentException e) {
         throw new GoneTokenException("the waiting task is gone", e);
       }
@@ -214,10 +244,15 @@ class AwsStateMachineEndToEndTest {
     public void fail(String token, String error, String cause) {
       try {
         engine.join().sendTaskFailure(token, error, cause);
+        answers.add(new String[] {token, error, cause});
       } catch (IllegalArgumentException e) {
         throw new GoneTokenException("the waiting task is gone", e);
       }
     }
+  }
+
+  private List<String[]> answered(String what) {
+    return answers.stream().filter(a -> a[1].equals(what)).toList();
   }
 
   @AfterEach
@@ -237,6 +272,7 @@ class AwsStateMachineEndToEndTest {
 
   private Engine engine(
       ValidateHandler validate,
+      PlanHandler plan,
       RecordHandler record,
       DeployQueueHandler queueHandler,
       CompletableFuture<Engine> ready) {
@@ -245,19 +281,7 @@ class AwsStateMachineEndToEndTest {
             .function(
                 PipelineCompiler.VALIDATE, payload -> lambda(() -> validate.validate(payload)))
             .function(PipelineCompiler.RECORD, payload -> lambda(() -> record.record(payload)))
-            .function(
-                PipelineCompiler.PLAN,
-                payload ->
-                    supplyAsync(
-                        () ->
-                            batchOutcome(
-                                runner.run(
-                                    new RunnerJob(
-                                        JobKind.PLAN,
-                                        payload.path("run").path("id").asText(),
-                                        payload.path("environment").asText(),
-                                        null,
-                                        null)))))
+            .function(PipelineCompiler.PLAN, payload -> lambda(() -> plan.plan(payload)))
             .function(
                 PipelineCompiler.QUEUE,
                 payload ->
@@ -512,12 +536,7 @@ class AwsStateMachineEndToEndTest {
     assertThat(first.status())
         .as(String.valueOf(first.cause()))
         .isEqualTo(ExecutionStatus.SUCCEEDED);
-    String artifact =
-        facts
-            .read("000001-" + good.getName().substring(0, 7))
-            .orElseThrow()
-            .path("artifact")
-            .asText();
+    String artifact = facts.get("000001-" + good.getName().substring(0, 7)).artifact();
     assertThat(artifact).startsWith("sha256:");
     assertThat(artifacts.contains(artifact)).isTrue();
     s3.headObject(b -> b.bucket(bucket).key(artifacts.objectKey(artifact)));
@@ -549,9 +568,7 @@ class AwsStateMachineEndToEndTest {
             s -> s.commit().equals(broken.getName()) && s.state() == StatusMessage.State.FAILURE);
     assertThat(buildFailed.environment()).isNull();
     assertThat(buildFailed.description()).contains("exited with 1");
-    assertThat(
-            facts.read("000002-" + broken.getName().substring(0, 7)).orElseThrow().has("artifact"))
-        .isFalse();
+    assertThat(facts.get("000002-" + broken.getName().substring(0, 7)).artifact()).isNull();
     assertThat(trailRecords())
         .anySatisfy(
             r -> {
@@ -590,11 +607,26 @@ class AwsStateMachineEndToEndTest {
             });
     assertThat(trail.lastGood(remote, "production").orElseThrow().commit())
         .isEqualTo(good.getName());
-    assertThat(records).hasSize(3);
+    // Every record the steps wrote reached the trail, in order, once.
+    assertThat(records)
+        .extracting(r -> r.event().wireName())
+        .containsExactly(
+            "run-started",
+            "build-succeeded",
+            "deployment-started",
+            "deployed",
+            "run-started",
+            "build-failed",
+            "run-started",
+            "build-succeeded",
+            "deployment-started",
+            "deployment-failed",
+            "rolled-back",
+            "marked-bad");
     // The queue granted the two runs that reached it, one after the other, and is free again.
-    assertThat(tokens.granted()).hasSize(2);
-    assertThat(queue.state("production").holder()).isEmpty();
-    assertThat(queue.state("production").bad()).containsExactly(flaky.getName());
+    assertThat(answered("granted")).hasSize(2);
+    assertThat(environments.read("production").holder()).isEmpty();
+    assertThat(environments.read("production").bad()).containsExactly(flaky.getName());
     // Secrets never reached the job output or the results.
     assertThat(output.toString(StandardCharsets.UTF_8)).doesNotContain(TOKEN);
   }
@@ -610,7 +642,8 @@ class AwsStateMachineEndToEndTest {
     await()
         .atMost(Duration.ofSeconds(60))
         .until(
-            () -> queue.state("production").holder().map(QueueState.Slot::run).orElse(""),
+            () ->
+                environments.read("production").holder().map(EnvironmentState.Slot::run).orElse(""),
             firstRun::equals);
 
     // 2. Two more commits are pushed; both build and wait for production, the older first.
@@ -618,14 +651,14 @@ class AwsStateMachineEndToEndTest {
     String olderArn = start(older, 2);
     await()
         .atMost(Duration.ofSeconds(20))
-        .until(() -> facts.read(runId(older, 2)).map(f -> f.has("sequence")).orElse(false));
+        .until(() -> facts.find(runId(older, 2)).map(f -> f.sequence() > 0).orElse(false));
     RevCommit newer = commit("third release", GOOD_BUILD, null);
     String newerArn = start(newer, 3);
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> queue.state("production").waiting().size() == 2);
-    assertThat(facts.read(runId(older, 2)).orElseThrow().path("sequence").asLong())
-        .isLessThan(facts.read(runId(newer, 3)).orElseThrow().path("sequence").asLong());
+        .until(() -> environments.read("production").waiting().size() == 2);
+    assertThat(facts.get(runId(older, 2)).sequence())
+        .isLessThan(facts.get(runId(newer, 3)).sequence());
 
     // 3. The first deployment ends: its record releases production, the newer run is granted and
     // the older one superseded without ever deploying.
@@ -644,27 +677,22 @@ class AwsStateMachineEndToEndTest {
     assertThat(olderDone.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
     assertThat(served()).isEqualTo(newer.getName());
     assertThat(facts.result(runId(older, 2), "apply-production")).isEmpty();
-    assertThat(tokens.failed("Cairn.Superseded")).hasSize(1);
-    assertThat(
-            tokens.calls.stream()
-                .filter(c -> "Cairn.Superseded".equals(c.error()))
-                .findFirst()
-                .orElseThrow()
-                .cause())
+    assertThat(answered("Cairn.Superseded"))
+        .singleElement()
+        .extracting(a -> a[2])
         .isEqualTo("superseded by " + newer.getName().substring(0, 7));
     assertThat(trailRecords())
         .anySatisfy(
             r -> {
               assertThat(r.event()).isEqualTo(AuditEvent.SUPERSEDED);
               assertThat(r.commit()).isEqualTo(older.getName());
-              assertThat(r.error()).isEqualTo("Cairn.Superseded");
+              assertThat(r.supersededBy()).isEqualTo(newer.getName());
             })
         .filteredOn(r -> r.event() == AuditEvent.DEPLOYED)
         .extracting(TrailEntry::commit)
         .containsExactly(first.getName(), newer.getName());
-    QueueState after = queue.state("production");
+    EnvironmentState after = environments.read("production");
     assertThat(after.holder()).isEmpty();
-    assertThat(after.grantedSequence())
-        .isEqualTo(facts.read(runId(newer, 3)).orElseThrow().path("sequence").asLong());
+    assertThat(after.grantedSequence()).isEqualTo(facts.get(runId(newer, 3)).sequence());
   }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.aws.lambda.testing.GitHttpServer;
-import dev.cairn.aws.run.RunFacts;
 import dev.cairn.aws.s3.S3ArtifactStore;
 import dev.cairn.aws.secrets.SecretsManagerSecretStore;
 import dev.cairn.aws.sqs.SqsStatusPublisher;
@@ -14,14 +13,12 @@ import dev.cairn.aws.testing.MotoExtension;
 import dev.cairn.git.RemoteCredentials;
 import dev.cairn.local.deploy.ProcessDeployer;
 import dev.cairn.local.job.LocalJobExecutor;
+import dev.cairn.pipeline.runtime.DeployTarget;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.eclipse.jgit.api.Git;
@@ -51,7 +48,7 @@ class RunnerBuildTest {
   private Git work;
   private S3Client s3;
   private S3ArtifactStore artifacts;
-  private RunFacts facts;
+  private RunnerFixture fixture;
   private SecretsManagerSecretStore secrets;
   private final ByteArrayOutputStream output = new ByteArrayOutputStream();
 
@@ -67,7 +64,6 @@ class RunnerBuildTest {
     s3.createBucket(b -> b.bucket(bucket));
     artifacts =
         S3ArtifactStore.builder().s3(s3).bucket(bucket).scratch(dir.resolve("scratch")).build();
-    facts = new RunFacts(s3, bucket);
     secrets =
         SecretsManagerSecretStore.builder()
             .client(EmulatorClients.secretsManager())
@@ -86,23 +82,21 @@ class RunnerBuildTest {
     Supplier<RemoteCredentials> credentials =
         () -> new RemoteCredentials("x-access-token", secrets.get("git-token").orElseThrow());
     String queue = EmulatorClients.sqs().createQueue(b -> b.queueName("s-" + id)).queueUrl();
-    return new Runner(
-        new Runner.Ports(
+    fixture =
+        RunnerFixture.of(
+            s3,
+            bucket,
             artifacts,
-            artifacts::uploadLog,
-            facts,
             secrets,
-            new SqsStatusPublisher(EmulatorClients.sqs(), queue),
-            scratch -> new GitSource(gitRemote, "main", credentials, scratch),
+            gitRemote,
+            credentials,
             new LocalJobExecutor(LocalJobExecutor.Options.builder(dir.resolve("logs")).build()),
-            new ProcessDeployer(dir.resolve("deployments"), secrets),
-            null,
-            null,
-            environment -> Optional.empty(),
-            Map.of()),
-        dir.resolve("runner-" + UUID.randomUUID()),
-        Clock.systemUTC(),
-        new PrintStream(output, true, StandardCharsets.UTF_8));
+            new DeployTarget.Processes(
+                new ProcessDeployer(dir.resolve("deployments"), secrets), null),
+            new SqsStatusPublisher(EmulatorClients.sqs(), queue),
+            dir.resolve("runner-" + UUID.randomUUID()),
+            new PrintStream(output, true, StandardCharsets.UTF_8));
+    return fixture.runner();
   }
 
   private RevCommit commit(String pipeline, String message) throws Exception {
@@ -150,12 +144,13 @@ class RunnerBuildTest {
     assertThat(result.outcome()).as(result.cause()).isEqualTo(RunnerResult.Outcome.SUCCEEDED);
     assertThat(result.artifact()).startsWith("sha256:");
     assertThat(artifacts.contains(result.artifact())).isTrue();
-    assertThat(result.log()).isEqualTo("s3://" + bucket + "/logs/run-1/build.log");
-    JsonNode stored = facts.result("run-1", "build").orElseThrow();
+    assertThat(
+            s3.getObjectAsBytes(b -> b.bucket(bucket).key("logs/run-1/build.log")).asUtf8String())
+        .contains("1 step succeeded");
+    JsonNode stored = fixture.runs().result("run-1", "build").orElseThrow();
     assertThat(stored.path("status").asText()).isEqualTo("SUCCEEDED");
     assertThat(stored.path("artifact").asText()).isEqualTo(result.artifact());
-    assertThat(facts.read("run-1").orElseThrow().path("tree").asText())
-        .isEqualTo(commit.getTree().getName());
+    assertThat(fixture.runs().get("run-1").tree()).isEqualTo(commit.getTree().getName());
   }
 
   @Test
@@ -170,8 +165,9 @@ class RunnerBuildTest {
     assertThat(sameTree.getTree()).isEqualTo(first.getTree());
     assertThat(reused.outcome()).isEqualTo(RunnerResult.Outcome.SUCCEEDED);
     assertThat(reused.artifact()).isEqualTo(built.artifact());
-    assertThat(reused.log()).isNull();
-    assertThat(output.toString(StandardCharsets.UTF_8)).doesNotContain("[");
+    assertThat(output.toString(StandardCharsets.UTF_8))
+        .contains("[build-reused]")
+        .doesNotContain("[build-output]");
   }
 
   @Test
@@ -228,8 +224,8 @@ class RunnerBuildTest {
     assertThat(result.outcome()).isEqualTo(RunnerResult.Outcome.FAILED);
     assertThat(result.error()).isEqualTo("Cairn.BuildFailed");
     assertThat(result.cause()).contains("'compile'").contains("4");
-    assertThat(result.log()).endsWith("/logs/run-f/build.log");
-    assertThat(facts.read("run-f").orElseThrow().has("artifact")).isFalse();
+    assertThat(fixture.runs().get("run-f").artifact()).isNull();
+    assertThat(fixture.runs().get("run-f").buildFailure().error()).isEqualTo("Cairn.BuildFailed");
   }
 
   @Test
@@ -250,13 +246,13 @@ class RunnerBuildTest {
   }
 
   @Test
-  void anEnvironmentJobOfARunNeverBuiltSaysSo() {
+  void anEnvironmentJobOfARunNeverBuiltSaysSo() throws Exception {
     RunnerResult result =
         runner(remote).run(new RunnerJob(JobKind.APPLY, "run-x", "production", null, null));
 
     assertThat(result.outcome()).isEqualTo(RunnerResult.Outcome.FAILED);
     assertThat(result.error()).isEqualTo("Cairn.InvalidJob");
-    assertThat(result.cause()).contains("run-x has not been built");
+    assertThat(result.cause()).contains("run-x").contains("has not been built");
   }
 
   @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.aws.cloudformation.CloudFormationDeployer;
 import dev.cairn.aws.lambda.testing.GitHttpServer;
-import dev.cairn.aws.run.RunFacts;
 import dev.cairn.aws.s3.S3ArtifactStore;
 import dev.cairn.aws.secrets.SecretsManagerSecretStore;
 import dev.cairn.aws.sqs.SqsStatusPublisher;
@@ -12,17 +11,15 @@ import dev.cairn.aws.testing.EmulatorClients;
 import dev.cairn.aws.testing.MotoExtension;
 import dev.cairn.git.RemoteCredentials;
 import dev.cairn.local.job.LocalJobExecutor;
-import dev.cairn.pipeline.audit.ReleaseMemory;
+import dev.cairn.pipeline.runtime.DeployTarget;
+import dev.cairn.pipeline.runtime.EnvironmentState;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.transport.URIish;
@@ -49,7 +46,7 @@ class RunnerStackTest {
   private Git work;
   private CloudFormationClient cloudFormation;
   private Runner runner;
-  private final AtomicReference<ReleaseMemory.Release> lastGood = new AtomicReference<>();
+  private RunnerFixture fixture;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -71,35 +68,26 @@ class RunnerStackTest {
             .build();
     cloudFormation = EmulatorClients.cloudFormation();
     String queue = EmulatorClients.sqs().createQueue(b -> b.queueName("st-" + id)).queueUrl();
-    runner =
-        new Runner(
-            new Runner.Ports(
-                artifacts,
-                artifacts::uploadLog,
-                new RunFacts(s3, bucket, "app/"),
-                secrets,
-                new SqsStatusPublisher(EmulatorClients.sqs(), queue),
-                scratch ->
-                    new GitSource(
-                        remote,
-                        "main",
-                        () -> new RemoteCredentials("x-access-token", TOKEN),
-                        scratch),
-                new LocalJobExecutor(LocalJobExecutor.Options.builder(dir.resolve("logs")).build()),
-                null,
-                new StackTarget(
-                    CloudFormationDeployer.builder()
-                        .cloudFormation(cloudFormation)
-                        .pause(interval -> {})
-                        .build(),
-                    "app-" + id + "-",
-                    "cairn.stack.json"),
-                null,
-                environment -> Optional.ofNullable(lastGood.get()),
-                Map.of()),
+    fixture =
+        RunnerFixture.of(
+            s3,
+            bucket,
+            artifacts,
+            secrets,
+            remote,
+            () -> new RemoteCredentials("x-access-token", TOKEN),
+            new LocalJobExecutor(LocalJobExecutor.Options.builder(dir.resolve("logs")).build()),
+            new DeployTarget.Stack(
+                CloudFormationDeployer.builder()
+                    .cloudFormation(cloudFormation)
+                    .pause(interval -> {})
+                    .build(),
+                "app-" + id + "-",
+                "cairn.stack.json"),
+            new SqsStatusPublisher(EmulatorClients.sqs(), queue),
             dir.resolve("runner"),
-            Clock.systemUTC(),
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    runner = fixture.runner();
   }
 
   @AfterEach
@@ -182,12 +170,19 @@ class RunnerStackTest {
     deploy("run-1", first);
     RevCommit good = commit("2", true);
     String goodArtifact = deploy("run-2", good);
-    lastGood.set(new ReleaseMemory.Release(good.getName(), goodArtifact, "run-2"));
     RevCommit bad = commit("3", true);
     String badArtifact = deploy("run-3", bad);
+    // As if the bad release had failed its bake: the good one is still the last good release.
+    fixture
+        .environments()
+        .update(
+            "production",
+            s ->
+                s.withLastGood(
+                    new EnvironmentState.LastGood(good.getName(), goodArtifact, "", "run-2"), 2));
     assertThat(stackParameters())
-        .containsEntry(StackTarget.COMMIT_PARAMETER, bad.getName())
-        .containsEntry(StackTarget.ARTIFACT_PARAMETER, badArtifact);
+        .containsEntry(DeployTarget.Stack.COMMIT_PARAMETER, bad.getName())
+        .containsEntry(DeployTarget.Stack.ARTIFACT_PARAMETER, badArtifact);
 
     RunnerResult rolledBack =
         runner.run(
@@ -202,8 +197,8 @@ class RunnerStackTest {
         .as(rolledBack.cause())
         .isEqualTo(RunnerResult.Outcome.SUCCEEDED);
     assertThat(stackParameters())
-        .containsEntry(StackTarget.COMMIT_PARAMETER, good.getName())
-        .containsEntry(StackTarget.ARTIFACT_PARAMETER, goodArtifact);
+        .containsEntry(DeployTarget.Stack.COMMIT_PARAMETER, good.getName())
+        .containsEntry(DeployTarget.Stack.ARTIFACT_PARAMETER, goodArtifact);
   }
 
   @Test

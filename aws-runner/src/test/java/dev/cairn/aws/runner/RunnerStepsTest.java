@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.aws.batch.BatchJobRequest;
-import dev.cairn.aws.run.RunFacts;
 import dev.cairn.aws.s3.S3ArtifactStore;
 import dev.cairn.aws.secrets.SecretsManagerSecretStore;
 import dev.cairn.aws.sqs.SqsStatusPublisher;
@@ -16,21 +15,19 @@ import dev.cairn.local.job.LocalJobExecutor;
 import dev.cairn.pipeline.file.StepSpec;
 import dev.cairn.pipeline.port.JobSpec;
 import dev.cairn.pipeline.port.SecretStore;
+import dev.cairn.pipeline.runtime.DeployTarget;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,25 +88,20 @@ class RunnerStepsTest {
     S3ArtifactStore artifacts =
         S3ArtifactStore.builder().s3(s3).bucket(bucket).scratch(dir.resolve("scratch")).build();
     String queue = EmulatorClients.sqs().createQueue(b -> b.queueName("s-" + id)).queueUrl();
-    return new Runner(
-        new Runner.Ports(
+    return RunnerFixture.of(
+            s3,
+            bucket,
             artifacts,
-            artifacts::uploadLog,
-            new RunFacts(s3, bucket),
             secretStore,
-            new SqsStatusPublisher(EmulatorClients.sqs(), queue),
-            scratch -> {
-              throw new IOException("a steps job fetches no source");
-            },
+            "http://127.0.0.1:1/none.git",
+            null,
             new LocalJobExecutor(LocalJobExecutor.Options.builder(dir.resolve("logs")).build()),
-            new ProcessDeployer(dir.resolve("deployments"), secretStore),
-            null,
-            null,
-            environment -> Optional.empty(),
-            Map.of()),
-        work,
-        Clock.systemUTC(),
-        new PrintStream(output, true, StandardCharsets.UTF_8));
+            new DeployTarget.Processes(
+                new ProcessDeployer(dir.resolve("deployments"), secretStore), null),
+            new SqsStatusPublisher(EmulatorClients.sqs(), queue),
+            work,
+            new PrintStream(output, true, StandardCharsets.UTF_8))
+        .runner();
   }
 
   private static JobSpec spec(String jobId, List<StepSpec> steps, Map<String, String> env) {
@@ -175,7 +167,10 @@ class RunnerStepsTest {
         s3.getObjectAsBytes(b -> b.bucket(bucket).key("logs/job-" + id + "/steps.log"))
             .asUtf8String();
     assertThat(log).contains("hello world").contains("token=***").doesNotContain(API_TOKEN);
-    JsonNode stored = new RunFacts(s3, bucket).result("job-" + id, "steps").orElseThrow();
+    JsonNode stored =
+        new dev.cairn.aws.state.S3RunStore(s3, bucket, "")
+            .result("job-" + id, "steps")
+            .orElseThrow();
     assertThat(stored.path("status").asText()).isEqualTo("SUCCEEDED");
   }
 

@@ -45,6 +45,21 @@ public final class LambdaSettings {
    */
   public static final String GITHUB_API = "CAIRN_GITHUB_API";
 
+  /**
+   * The repository's status queue (SQS URL): the runtime's status messages go there; none sent when
+   * unset.
+   */
+  public static final String STATUS_QUEUE_URL = "CAIRN_STATUS_QUEUE_URL";
+
+  /**
+   * The name prefix of the environments' CloudFormation stacks, e.g. {@code notes-}; unset when the
+   * environments are processes.
+   */
+  public static final String STACK_PREFIX = "CAIRN_STACK_PREFIX";
+
+  /** The stack template's path in the application repository (default {@code cairn.stack.json}). */
+  public static final String STACK_TEMPLATE = "CAIRN_STACK_TEMPLATE";
+
   /** A directory for the function's scratch files (default {@code /tmp/cairn}). */
   public static final String WORK_DIRECTORY = "CAIRN_WORK_DIRECTORY";
 

@@ -4,26 +4,20 @@ import dev.cairn.aws.AwsErrors;
 import dev.cairn.aws.AwsException;
 import dev.cairn.pipeline.artifact.Archive;
 import dev.cairn.pipeline.port.ArtifactStore;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -134,35 +128,11 @@ public final class S3ArtifactStore implements ArtifactStore {
   @Override
   public void extract(String digest, Path target) throws IOException {
     String key = objectKey(digest);
-    if (Files.exists(target)) {
-      throw new FileAlreadyExistsException(
-          target.toString(), null, "the extraction target must not exist");
-    }
-    Path parent = target.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    // Unpacked beside the target and renamed at the end: a failed or corrupt download leaves
-    // nothing behind that looks like a release.
-    Path partial = parent.resolve("." + target.getFileName() + ".partial-" + UUID.randomUUID());
-    Files.createDirectory(partial);
-    try {
-      MessageDigest sha = Archive.sha256();
-      try (ResponseInputStream<GetObjectResponse> object = download(key, digest);
-          InputStream in = new DigestInputStream(new BufferedInputStream(object, 64 * 1024), sha)) {
-        Archive.read(in, partial);
-        // Hash every byte S3 sent, also any after the archive's end marker.
-        in.transferTo(OutputStream.nullOutputStream());
-      }
-      String actual = PREFIX + HexFormat.of().formatHex(sha.digest());
-      if (!actual.equals(digest)) {
-        throw new IOException(
-            "artifact " + digest + " is corrupt (its content hashes to " + actual + ")");
-      }
-      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+    try (ResponseInputStream<GetObjectResponse> object = download(key, digest)) {
+      Archive.extractVerified(object, digest, target);
+    } catch (NoSuchFileException | java.nio.file.FileAlreadyExistsException e) {
+      throw e;
     } catch (IOException e) {
-      Archive.deleteTreeQuietly(partial);
-      if (e instanceof NoSuchFileException) {
-        throw e;
-      }
       throw new IOException(
           "cannot extract artifact " + digest + " to " + target + ": " + e.getMessage(), e);
     }

@@ -33,15 +33,15 @@ public final class S3AuditOutbox implements AuditLog {
   private final AtomicReference<String> lastError = new AtomicReference<>();
   private final AtomicReference<Instant> lastDelivered = new AtomicReference<>();
 
-  /** Delivers one record to the trail (the audit writer); throws when it could not. */
+  /** Delivers records to the trail (the audit writer); throws when it could not. */
   @FunctionalInterface
   public interface Delivery {
-    /** Appends the record to the trail, or throws. */
-    void deliver(AuditRecord record) throws IOException;
+    /** Appends the records to the trail in this order (one push for all), or throws. */
+    void deliver(List<AuditRecord> records) throws IOException;
 
     /** Nothing delivers from here (the runner's jobs: the record function does). */
     Delivery NONE =
-        record -> {
+        records -> {
           throw new IOException("this process does not deliver audit records");
         };
   }
@@ -78,21 +78,40 @@ public final class S3AuditOutbox implements AuditLog {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>All pending records go in one delivery, in order; one flush at a time per outbox. A record
+   * another process delivered meanwhile (its object is gone) is skipped; one delivered twice is one
+   * record in the trail (ids are unique).
+   */
   @Override
-  public AuditDeliveryStatus flush() {
+  public synchronized AuditDeliveryStatus flush() {
+    List<String> keys = new java.util.ArrayList<>();
+    List<AuditRecord> records = new java.util.ArrayList<>();
     for (S3Object object : pending()) {
       try {
         String json = s3.getObjectAsBytes(b -> b.bucket(bucket).key(object.key())).asUtf8String();
-        delivery.deliver(AuditRecord.fromJson(json));
-        s3.deleteObject(b -> b.bucket(bucket).key(object.key()));
-        failures.set(0);
-        lastDelivered.set(clock.instant());
-      } catch (IOException | RuntimeException e) {
-        failures.incrementAndGet();
-        lastError.set(String.valueOf(e.getMessage()));
-        // In order: a record is never delivered before one appended earlier.
-        break;
+        records.add(AuditRecord.fromJson(json));
+        keys.add(object.key());
+      } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException gone) {
+        // Another process delivered it meanwhile.
       }
+    }
+    if (records.isEmpty()) {
+      return status();
+    }
+    try {
+      // In order and in one go: a record is never delivered before one appended earlier.
+      delivery.deliver(records);
+      for (String key : keys) {
+        s3.deleteObject(b -> b.bucket(bucket).key(key));
+      }
+      failures.set(0);
+      lastDelivered.set(clock.instant());
+    } catch (IOException | RuntimeException e) {
+      failures.incrementAndGet();
+      lastError.set(String.valueOf(e.getMessage()));
     }
     return status();
   }

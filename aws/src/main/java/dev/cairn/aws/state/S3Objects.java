@@ -72,6 +72,26 @@ final class S3Objects {
     throw new IllegalStateException(describe(key) + " changed on every attempt: too many writers");
   }
 
+  /** Writes an object unconditionally (one writer only, e.g. a job's own result). */
+  void put(String key, JsonNode json) {
+    try {
+      s3.putObject(
+          b -> b.bucket(bucket).key(key).contentType("application/json"),
+          RequestBody.fromString(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Writes {@code json} if the object is still at {@code etag} (null: if there is none yet).
+   *
+   * @return false when another writer changed it meanwhile
+   */
+  boolean writeIfUnchanged(String key, String etag, ObjectNode json) {
+    return write(key, etag, json);
+  }
+
   private boolean write(String key, String etag, ObjectNode json) {
     String body;
     try {

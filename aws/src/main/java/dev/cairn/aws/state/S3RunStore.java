@@ -1,5 +1,6 @@
 package dev.cairn.aws.state;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.pipeline.runtime.RunFacts;
 import dev.cairn.pipeline.runtime.RunFactsJson;
 import dev.cairn.pipeline.runtime.RunStore;
@@ -36,6 +37,22 @@ public final class S3RunStore implements RunStore {
       throw new IllegalArgumentException("'" + run + "' is not a run id");
     }
     return prefix + "runs/" + run + "/run.json";
+  }
+
+  /**
+   * Keeps a job's result ({@code runs/<run>/results/<job>.json}) beside the run's facts, where the
+   * state machine's next states and people find it.
+   */
+  public void keepResult(String run, String job, JsonNode result) {
+    objects.put(key(run).replace("/run.json", "/results/" + job + ".json"), result);
+  }
+
+  /** A job's result, if it has ended. */
+  public Optional<JsonNode> result(String run, String job) {
+    return objects
+        .read(key(run).replace("/run.json", "/results/" + job + ".json"))
+        .json()
+        .map(JsonNode.class::cast);
   }
 
   @Override

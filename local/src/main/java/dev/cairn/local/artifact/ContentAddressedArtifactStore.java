@@ -2,7 +2,6 @@ package dev.cairn.local.artifact;
 
 import dev.cairn.pipeline.artifact.Archive;
 import dev.cairn.pipeline.port.ArtifactStore;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +15,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -108,31 +106,11 @@ public final class ContentAddressedArtifactStore implements ArtifactStore {
       throw new NoSuchFileException(
           object.toString(), null, "artifact " + digest + " is not stored");
     }
-    if (Files.exists(target)) {
-      throw new FileAlreadyExistsException(
-          target.toString(), null, "the extraction target must not exist");
-    }
-    Path parent = target.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    // Unpacked beside the target and renamed at the end: a failed or corrupt extraction leaves
-    // nothing behind that looks like a release.
-    Path partial = parent.resolve("." + target.getFileName() + ".partial-" + UUID.randomUUID());
-    Files.createDirectory(partial);
-    try {
-      MessageDigest sha = Archive.sha256();
-      try (InputStream in =
-          new DigestInputStream(
-              new BufferedInputStream(Files.newInputStream(object), 64 * 1024), sha)) {
-        Archive.read(in, partial);
-      }
-      String actual = PREFIX + HexFormat.of().formatHex(sha.digest());
-      if (!actual.equals(digest)) {
-        throw new IOException(
-            "artifact " + digest + " is corrupt (its content hashes to " + actual + ")");
-      }
-      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+    try (InputStream in = Files.newInputStream(object)) {
+      Archive.extractVerified(in, digest, target);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      throw e;
     } catch (IOException e) {
-      Archive.deleteTreeQuietly(partial);
       throw explain("cannot extract artifact " + digest + " to " + target, e);
     }
   }

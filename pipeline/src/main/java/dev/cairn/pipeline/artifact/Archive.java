@@ -195,6 +195,49 @@ public final class Archive {
     return path;
   }
 
+  /**
+   * Unpacks an archive into {@code target} only if its bytes hash to {@code digest}: it is unpacked
+   * beside the target and renamed at the end, so a failed or corrupt read leaves nothing behind
+   * that looks like a release. Every byte of {@code in} is hashed, also any after the archive's end
+   * marker. The artifact stores of every adapter extract through here.
+   *
+   * @param in the archive's bytes (closed by the caller)
+   * @param digest the expected digest, {@code sha256:<hex>}
+   * @param target must not exist
+   * @throws java.nio.file.FileAlreadyExistsException when {@code target} exists
+   * @throws IOException when the archive cannot be read or is corrupt; nothing was left behind
+   */
+  public static void extractVerified(InputStream in, String digest, Path target)
+      throws IOException {
+    if (Files.exists(target)) {
+      throw new java.nio.file.FileAlreadyExistsException(
+          target.toString(), null, "the extraction target must not exist");
+    }
+    Path parent = target.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path partial =
+        parent.resolve("." + target.getFileName() + ".partial-" + java.util.UUID.randomUUID());
+    Files.createDirectory(partial);
+    try {
+      MessageDigest sha = sha256();
+      try (InputStream hashed =
+          new java.security.DigestInputStream(
+              new java.io.BufferedInputStream(in, 64 * 1024), sha)) {
+        read(hashed, partial);
+        hashed.transferTo(OutputStream.nullOutputStream());
+      }
+      String actual = "sha256:" + java.util.HexFormat.of().formatHex(sha.digest());
+      if (!actual.equals(digest)) {
+        throw new IOException(
+            "artifact " + digest + " is corrupt (its content hashes to " + actual + ")");
+      }
+      Files.move(partial, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      deleteTreeQuietly(partial);
+      throw e;
+    }
+  }
+
   /** A fresh SHA-256 digest, the hash of every artifact digest ({@code sha256:<hex>}). */
   public static MessageDigest sha256() {
     try {

@@ -20,7 +20,9 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * YAML nodes, each wrong value reported as a problem at its place (and the walk carried on).
  */
 abstract class NodeReader {
-  static final Pattern NAME = Pattern.compile("[a-z]([a-z0-9-]{0,61}[a-z0-9])?");
+  /** Names of environments, services and apps: the one rule of {@link EnvironmentNames}. */
+  static final Pattern NAME = EnvironmentNames.PATTERN;
+
   static final String NAME_RULE =
       "lowercase letters, digits and hyphens, starting with a letter, at most 63 characters";
   private static final Pattern DIGITS = Pattern.compile("[0-9]+");

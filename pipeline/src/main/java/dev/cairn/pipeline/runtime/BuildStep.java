@@ -82,6 +82,10 @@ final class BuildStep {
       throw invalid;
     }
     facts = ports.runs().update(run, f -> f.withPipelineFile(text));
+    if (ports.target() instanceof DeployTarget.Stack stack) {
+      // A commit that cannot be deployed fails its build, not its first environment.
+      new StackTemplates(ports).template(run, facts.commit(), stack.templatePath());
+    }
 
     Optional<String> reused =
         facts.tree() == null ? Optional.empty() : ports.requireArtifacts().forTree(facts.tree());

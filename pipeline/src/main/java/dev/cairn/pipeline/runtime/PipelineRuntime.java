@@ -229,11 +229,17 @@ public final class PipelineRuntime {
 
   /** {@code destroy}: stops every release of the environment. */
   public void destroy(String run, String environment) {
+    if (ports.target() instanceof DeployTarget.Stack stack) {
+      throw new StepFailure(
+          CairnError.NOT_SUPPORTED,
+          "destroying a stack environment is not supported by the runner; delete the stack "
+              + stack.stackName(environment)
+              + " with CloudFormation");
+    }
     DeployTarget.Processes target = support.processes("destroying an environment");
     for (Release release : target.deployer().running(environment)) {
       target.deployer().stop(release);
     }
-    support.event(run, RunEvent.Kind.RUN_ENDED, environment, environment + " destroyed");
   }
 
   private DeployQueue queue() {

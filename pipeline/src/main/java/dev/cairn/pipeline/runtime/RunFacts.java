@@ -111,93 +111,78 @@ public record RunFacts(
     public Deployment started(Instant at, String previous) {
       return startedAt != null
           ? this
-          : new Deployment(
-              at,
-              previous,
-              releaseId,
-              switched,
-              outcome,
-              rolledBackTo,
-              revertAttempted,
-              supersededBy);
+          : with(
+              c -> {
+                c.startedAt = at;
+                c.previousRelease = previous;
+              });
     }
 
     /** A copy running {@code release}. */
     public Deployment withRelease(String release) {
-      return new Deployment(
-          startedAt,
-          previousRelease,
-          release,
-          switched,
-          outcome,
-          rolledBackTo,
-          revertAttempted,
-          supersededBy);
+      return with(c -> c.releaseId = release);
     }
 
     /** A copy whose traffic was switched. */
     public Deployment withSwitched() {
-      return new Deployment(
-          startedAt,
-          previousRelease,
-          releaseId,
-          true,
-          outcome,
-          rolledBackTo,
-          revertAttempted,
-          supersededBy);
+      return with(c -> c.switched = true);
     }
 
     /** A copy with its outcome. */
     public Deployment withOutcome(String value) {
-      return new Deployment(
-          startedAt,
-          previousRelease,
-          releaseId,
-          switched,
-          value,
-          rolledBackTo,
-          revertAttempted,
-          supersededBy);
+      return with(c -> c.outcome = value);
     }
 
     /** A copy that was rolled back to {@code commit}. */
     public Deployment withRolledBackTo(String commit) {
-      return new Deployment(
-          startedAt,
-          previousRelease,
-          releaseId,
-          switched,
-          outcome,
-          commit,
-          revertAttempted,
-          supersededBy);
+      return with(c -> c.rolledBackTo = commit);
     }
 
     /** A copy superseded by {@code commit}. */
     public Deployment withSupersededBy(String commit) {
-      return new Deployment(
-          startedAt,
-          previousRelease,
-          releaseId,
-          switched,
-          outcome,
-          rolledBackTo,
-          revertAttempted,
-          commit);
+      return with(c -> c.supersededBy = commit);
     }
 
     /** A copy whose revert policy acted. */
     public Deployment withRevertAttempted() {
+      return with(c -> c.revertAttempted = true);
+    }
+
+    private Deployment with(java.util.function.Consumer<Copy> change) {
+      Copy c = new Copy(this);
+      change.accept(c);
       return new Deployment(
-          startedAt,
-          previousRelease,
-          releaseId,
-          switched,
-          outcome,
-          rolledBackTo,
-          true,
-          supersededBy);
+          c.startedAt,
+          c.previousRelease,
+          c.releaseId,
+          c.switched,
+          c.outcome,
+          c.rolledBackTo,
+          c.revertAttempted,
+          c.supersededBy);
+    }
+
+    /** A changeable copy: each wither changes one field of it. */
+    private static final class Copy {
+      Instant startedAt;
+      String previousRelease;
+      String releaseId;
+      boolean switched;
+      String outcome;
+      String rolledBackTo;
+      boolean revertAttempted;
+      String supersededBy;
+
+      Copy(Deployment d) {
+        startedAt = d.startedAt;
+        previousRelease = d.previousRelease;
+        releaseId = d.releaseId;
+        switched = d.switched;
+        outcome = d.outcome;
+        rolledBackTo = d.rolledBackTo;
+        revertAttempted = d.revertAttempted;
+        supersededBy = d.supersededBy;
+      }
     }
   }
 
@@ -255,132 +240,46 @@ public record RunFacts(
   public RunFacts withDeployment(String environment, UnaryOperator<Deployment> change) {
     Map<String, Deployment> copy = new LinkedHashMap<>(deployments);
     copy.put(environment, change.apply(deployment(environment)));
-    return new RunFacts(
-        id,
-        commit,
-        tree,
-        message,
-        trigger,
-        actor,
-        repository,
-        onlyEnvironment,
-        sequence,
-        submittedAt,
-        pipelineFile,
-        buildStartedAt,
-        artifact,
-        outcome,
-        buildFailure,
-        copy);
+    return with(c -> c.deployments = copy);
   }
 
   /** A copy validated with this pipeline file. */
   public RunFacts withPipelineFile(String text) {
-    return new RunFacts(
-        id,
-        commit,
-        tree,
-        message,
-        trigger,
-        actor,
-        repository,
-        onlyEnvironment,
-        sequence,
-        submittedAt,
-        text,
-        buildStartedAt,
-        artifact,
-        outcome,
-        buildFailure,
-        deployments);
+    return with(c -> c.pipelineFile = text);
   }
 
   /** A copy whose build started at {@code at} (kept if it started already). */
   public RunFacts withBuildStarted(Instant at) {
-    return new RunFacts(
-        id,
-        commit,
-        tree,
-        message,
-        trigger,
-        actor,
-        repository,
-        onlyEnvironment,
-        sequence,
-        submittedAt,
-        pipelineFile,
-        buildStartedAt != null ? buildStartedAt : at,
-        artifact,
-        outcome,
-        buildFailure,
-        deployments);
+    return buildStartedAt != null ? this : with(c -> c.buildStartedAt = at);
   }
 
   /** A copy with its artifact. */
   public RunFacts withArtifact(String digest) {
-    return new RunFacts(
-        id,
-        commit,
-        tree,
-        message,
-        trigger,
-        actor,
-        repository,
-        onlyEnvironment,
-        sequence,
-        submittedAt,
-        pipelineFile,
-        buildStartedAt,
-        digest,
-        outcome,
-        buildFailure,
-        deployments);
+    return with(c -> c.artifact = digest);
   }
 
   /** A copy whose build failed for {@code failure}. */
   public RunFacts withBuildFailure(Failure failure) {
-    return new RunFacts(
-        id,
-        commit,
-        tree,
-        message,
-        trigger,
-        actor,
-        repository,
-        onlyEnvironment,
-        sequence,
-        submittedAt,
-        pipelineFile,
-        buildStartedAt,
-        artifact,
-        outcome,
-        failure,
-        deployments);
+    return with(c -> c.buildFailure = failure);
   }
 
   /** A copy with its run-level outcome. */
   public RunFacts withOutcome(String value) {
-    return new RunFacts(
-        id,
-        commit,
-        tree,
-        message,
-        trigger,
-        actor,
-        repository,
-        onlyEnvironment,
-        sequence,
-        submittedAt,
-        pipelineFile,
-        buildStartedAt,
-        artifact,
-        value,
-        buildFailure,
-        deployments);
+    return with(c -> c.outcome = value);
   }
 
   /** A copy that belongs to {@code name} and has the number {@code number}. */
   public RunFacts withRepository(String name, long number) {
+    return with(
+        c -> {
+          c.repository = name;
+          c.sequence = number;
+        });
+  }
+
+  private RunFacts with(java.util.function.Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
     return new RunFacts(
         id,
         commit,
@@ -388,16 +287,39 @@ public record RunFacts(
         message,
         trigger,
         actor,
-        name,
+        c.repository,
         onlyEnvironment,
-        number,
+        c.sequence,
         submittedAt,
-        pipelineFile,
-        buildStartedAt,
-        artifact,
-        outcome,
-        buildFailure,
-        deployments);
+        c.pipelineFile,
+        c.buildStartedAt,
+        c.artifact,
+        c.outcome,
+        c.buildFailure,
+        c.deployments);
+  }
+
+  /** The fields the withers change, as a changeable copy. */
+  private static final class Copy {
+    String repository;
+    long sequence;
+    String pipelineFile;
+    Instant buildStartedAt;
+    String artifact;
+    String outcome;
+    Failure buildFailure;
+    Map<String, Deployment> deployments;
+
+    Copy(RunFacts f) {
+      repository = f.repository;
+      sequence = f.sequence;
+      pipelineFile = f.pipelineFile;
+      buildStartedAt = f.buildStartedAt;
+      artifact = f.artifact;
+      outcome = f.outcome;
+      buildFailure = f.buildFailure;
+      deployments = f.deployments;
+    }
   }
 
   /** The first seven characters of a commit id, as people read them. */

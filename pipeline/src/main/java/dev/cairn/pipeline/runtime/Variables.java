@@ -83,14 +83,20 @@ final class Variables {
       return null;
     }
     String name = parts.get(1);
+    java.util.Optional<String> found;
+    try {
+      found = secrets.forEnvironment(environment, name);
+    } catch (IllegalArgumentException e) {
+      // A name the application may not use, e.g. one of Cairn's own credentials.
+      throw new StepFailure(
+          CairnError.INVALID_PIPELINE, "${secrets." + name + "}: " + e.getMessage());
+    }
     String value =
-        secrets
-            .forEnvironment(environment, name)
-            .orElseThrow(
-                () ->
-                    new StepFailure(
-                        CairnError.MISSING_SECRET,
-                        "the secret '" + name + "' is not set (cairn secrets set " + name + ")"));
+        found.orElseThrow(
+            () ->
+                new StepFailure(
+                    CairnError.MISSING_SECRET,
+                    "the secret '" + name + "' is not set (cairn secrets set " + name + ")"));
     masked.add(value);
     return value;
   }

@@ -107,16 +107,18 @@ class PipelineRuntimeTest {
     assertThatThrownBy(() -> fixture.runtime.build(run))
         .isInstanceOfSatisfying(
             StepFailure.class, f -> assertThat(f.kind()).isEqualTo(CairnError.BUILD_FAILED));
+    // What the driver saw (on AWS: Batch's States.TaskFailed) yields to the build's own reason.
     fixture.runtime.record(
         run,
         null,
         RecordedOutcome.BUILD_FAILED,
-        new dev.cairn.pipeline.audit.AuditError(
-            "Cairn.BuildFailed", "step 'test' failed; TOKEN=canary-7f9d"));
+        new dev.cairn.pipeline.audit.AuditError("States.TaskFailed", "Essential container exited"));
 
     AuditRecord failed = fixture.audit.records().get(fixture.audit.records().size() - 1);
     assertThat(failed.event()).isEqualTo(AuditEvent.BUILD_FAILED);
+    assertThat(failed.error().name()).isEqualTo("Cairn.BuildFailed");
     assertThat(failed.error().cause()).contains("TOKEN=***").doesNotContain("canary");
+    assertThat(fixture.runs.get(run).buildFailure().cause()).doesNotContain("canary");
     assertThat(fixture.environments.read(ENV).lastGood()).isEmpty();
   }
 

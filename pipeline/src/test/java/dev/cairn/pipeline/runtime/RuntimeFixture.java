@@ -174,7 +174,10 @@ final class RuntimeFixture {
                   step.name(),
                   1,
                   null,
-                  "step '" + step.name() + "' failed with exit code 1"));
+                  "step '"
+                      + step.name()
+                      + "' failed with exit code 1; TOKEN="
+                      + job.env().getOrDefault("TOKEN", "-")));
         }
         if (words[0].equals("write")) {
           try {

@@ -100,6 +100,16 @@ public final class AuditWriterHandler implements RequestStreamHandler {
    */
   public AuditRecord write(JsonNode recordJson, String repository) throws IOException {
     AuditRecord record = AuditRecord.fromJsonNode(recordJson);
+    writeAll(java.util.List.of(record), repository);
+    return record;
+  }
+
+  /**
+   * Appends the records in this order and delivers them now, in one push.
+   *
+   * @throws AuditNotDeliveredException when they could not be pushed (the invocation should fail)
+   */
+  public void writeAll(java.util.List<AuditRecord> records, String repository) throws IOException {
     String remote = RemoteTemplate.resolve(config.remote(), repository);
     // One cache and outbox per remote: an outbox is locked by the log that owns it.
     Path work =
@@ -112,18 +122,19 @@ public final class AuditWriterHandler implements RequestStreamHandler {
             .credentials(GitToken.credentials(secrets, config.tokenSecretName()))
             .timeout(config.timeout())
             .build()) {
-      log.append(record);
+      for (AuditRecord record : records) {
+        log.append(record);
+      }
       AuditDeliveryStatus status = log.flush();
       if (!status.delivered()) {
         throw new AuditNotDeliveredException(
-            "audit record "
-                + record.id()
+            "audit record(s) "
+                + String.join(", ", records.stream().map(AuditRecord::id).toList())
                 + " not delivered to "
                 + log
                 + ": "
                 + status.lastError().orElse("unknown error"));
       }
     }
-    return record;
   }
 }

@@ -3,41 +3,34 @@ package dev.cairn.aws.lambda.queue;
 import dev.cairn.git.RemoteTemplate;
 import dev.cairn.git.audit.TrailLastGood;
 import dev.cairn.pipeline.audit.ReleaseMemory;
+import dev.cairn.pipeline.runtime.DeployQueue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * Whether a commit is marked bad in an environment according to the audit trail (a rollback, or a
- * person's {@code mark-bad}), beyond the commits the queue itself saw rolled back.
+ * Commits marked bad in the audit trail (a rollback, or a person's {@code mark-bad}), for the
+ * deploy queue beyond the bad commits the environment's state holds: the trail survives the loss of
+ * every other piece of Cairn's state.
  */
-@FunctionalInterface
-public interface BadCommits {
-  /**
-   * True when {@code commit} must not be deployed to {@code environment} automatically.
-   *
-   * @param repository the run's repository ({@code owner/name}), for remotes that name it
-   * @throws UncheckedIOException when the trail cannot be read (an unreadable trail is not an empty
-   *     one)
-   */
-  boolean isBad(String repository, String environment, String commit);
-
-  /** Only the queue's own list counts. */
-  static BadCommits none() {
-    return (repository, environment, commit) -> false;
-  }
+public final class BadCommits {
+  private BadCommits() {}
 
   /**
-   * The audit trail on the remote (the same derivation as the local runtime and the last-good
-   * lookup, {@link ReleaseMemory}).
+   * The audit trail on the remote (the same derivation as the local runtime, {@link
+   * ReleaseMemory}). An unreadable trail is not an empty one: the check then throws {@link
+   * UncheckedIOException} and the queue function fails (and is retried).
    *
    * @param remoteTemplate the remote, {@code {repository}} replaced by the run's repository
    * @param trail the trail reader
    */
-  static BadCommits fromTrail(String remoteTemplate, TrailLastGood trail) {
+  public static DeployQueue.BadCommits fromTrail(String remoteTemplate, TrailLastGood trail) {
     return (repository, environment, commit) -> {
       try {
         ReleaseMemory.Environment derived =
-            ReleaseMemory.derive(trail.entries(RemoteTemplate.resolve(remoteTemplate, repository)))
+            ReleaseMemory.derive(
+                    trail.entries(
+                        RemoteTemplate.resolve(
+                            remoteTemplate, repository == null ? "" : repository)))
                 .get(environment);
         return derived != null && derived.isBad(commit);
       } catch (IOException e) {

@@ -3,17 +3,24 @@ package dev.cairn.aws.lambda.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cairn.aws.run.RunFacts;
+import dev.cairn.aws.lambda.testing.FunctionRuntimes;
+import dev.cairn.aws.lambda.validate.ValidateHandler;
 import dev.cairn.aws.sfn.StepFunctionsExecutionControl;
+import dev.cairn.aws.sfn.StepFunctionsTaskTokens;
 import dev.cairn.aws.testing.EmulatorClients;
 import dev.cairn.aws.testing.MotoExtension;
 import dev.cairn.pipeline.json.Json;
+import dev.cairn.pipeline.runtime.PipelineRuntime;
+import dev.cairn.pipeline.runtime.TaskTokens;
 import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -21,27 +28,22 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
- * The deploy queue with S3 and Step Functions on moto: the handler answers real SendTaskSuccess and
- * SendTaskFailure calls (moto accepts any token, so the answers are also recorded and asserted),
- * and the state store's conditional writes on moto's S3.
+ * The queue function with S3 and Step Functions on moto: the core's deploy queue answers real
+ * SendTaskSuccess and SendTaskFailure calls (moto accepts any token, so the answers are also
+ * recorded and asserted), its state kept by compare-and-swap on moto's S3.
  */
 @ExtendWith(MotoExtension.class)
 class DeployQueueMotoTest {
+  @TempDir Path dir;
   private final String bucket = "cairn-queue-moto-" + UUID.randomUUID().toString().substring(0, 8);
   private S3Client s3;
   private SfnClient sfn;
-  private RecordingTokens tokens;
-  private DeployQueue queue;
-  private RunFacts facts;
 
   @BeforeEach
   void setUp() {
     s3 = EmulatorClients.motoS3();
     s3.createBucket(b -> b.bucket(bucket));
     sfn = EmulatorClients.stepFunctions();
-    tokens = new RecordingTokens(TaskTokens.stepFunctions(new StepFunctionsExecutionControl(sfn)));
-    queue = new DeployQueue(new S3QueueStore(s3, bucket, "notes/"), tokens);
-    facts = new RunFacts(s3, bucket, "notes/");
   }
 
   @AfterEach
@@ -50,24 +52,43 @@ class DeployQueueMotoTest {
     sfn.close();
   }
 
+  private PipelineRuntime runtime(TaskTokens tokens) {
+    return FunctionRuntimes.runtime(
+        FunctionRuntimes.settings(bucket, dir, null, Map.of()), s3, tokens, null);
+  }
+
+  private void validated(PipelineRuntime runtime, int n) {
+    new ValidateHandler(runtime)
+        .validate(
+            Json.parse(
+                "{\"run\":{\"id\":\"r"
+                    + n
+                    + "\",\"commit\":\""
+                    + String.valueOf(n).repeat(40)
+                    + "\"}}"));
+  }
+
+  private static String queued(int n) {
+    return "{\"run\":{\"id\":\"r"
+        + n
+        + "\"},\"environment\":\"staging\",\"token\":\"token-"
+        + n
+        + "\"}";
+  }
+
   @Test
   void theHandlerAnswersThroughStepFunctions() {
-    DeployQueueHandler handler = new DeployQueueHandler(queue, facts, BadCommits.none());
-    for (int sequence = 1; sequence <= 3; sequence++) {
-      handler.enqueue(
-          Json.parse(
-              "{\"run\":{\"id\":\"r"
-                  + sequence
-                  + "\",\"commit\":\""
-                  + String.valueOf(sequence).repeat(40)
-                  + "\",\"sequence\":"
-                  + sequence
-                  + "},\"environment\":\"staging\",\"token\":\"token-"
-                  + sequence
-                  + "\"}"));
+    RecordingTokens tokens =
+        new RecordingTokens(new StepFunctionsTaskTokens(new StepFunctionsExecutionControl(sfn)));
+    PipelineRuntime runtime = runtime(tokens);
+    DeployQueueHandler handler = new DeployQueueHandler(runtime);
+    for (int n = 1; n <= 3; n++) {
+      validated(runtime, n);
+      handler.enqueue(Json.parse(queued(n)));
     }
 
-    queue.release("staging", "r1", null);
+    // What the record function does once r1's deployment ended.
+    runtime.release("r1", "staging");
 
     // Each call below went through moto's SendTaskSuccess/SendTaskFailure without an error.
     assertThat(tokens.granted()).containsExactly("token-1", "token-3");
@@ -77,35 +98,12 @@ class DeployQueueMotoTest {
     assertThat(
             s3.getObjectAsBytes(b -> b.bucket(bucket).key("notes/queue/staging.json"))
                 .asUtf8String())
-        .contains("\"holder\"")
-        .contains("\"run\" : \"r3\"");
+        .contains("\"r3\"")
+        .doesNotContain("\"r2\"");
   }
 
   @Test
-  void aWriteBasedOnAnOutdatedReadIsRefusedByMotosS3() {
-    S3QueueStore store = new S3QueueStore(s3, bucket, "notes/");
-    S3QueueStore.Versioned first = store.read("production");
-    assertThat(store.write(first, QueueState.empty("production"))).isTrue();
-    S3QueueStore.Versioned a = store.read("production");
-    S3QueueStore.Versioned b = store.read("production");
-    assertThat(store.write(a, QueueState.empty("production"))).isTrue();
-    assertThat(store.write(b, QueueState.empty("production"))).isFalse();
-    assertThat(store.write(first, QueueState.empty("production"))).isFalse();
-  }
-
-  @Test
-  void twoConcurrentInvocationsOnAFreeSlotGrantExactlyOne() throws Exception {
-    DeployQueueTest.assertConcurrentInvocationsGrantExactlyOne(
-        new S3QueueStore(s3, bucket, "race/"));
-  }
-
-  @Test
-  void concurrentlyNumberedRunsGetDistinctIncreasingNumbers() throws Exception {
-    DeployQueueTest.assertConcurrentNumbersDistinct(new RunSequence(s3, bucket, "race/"));
-  }
-
-  @Test
-  void anUnreachableStepFunctionsFailsTheInvocation() {
+  void anUnreachableStepFunctionsFailsTheInvocationWithoutTheToken() {
     SfnClient unreachable =
         SfnClient.builder()
             .endpointOverride(URI.create("http://127.0.0.1:9"))
@@ -113,15 +111,39 @@ class DeployQueueMotoTest {
             .credentialsProvider(
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
             .build();
-    DeployQueue broken =
-        new DeployQueue(
-            new S3QueueStore(s3, bucket, "other/"),
-            TaskTokens.stepFunctions(new StepFunctionsExecutionControl(unreachable)));
-    QueueState.Slot slot = new QueueState.Slot("r1", 1, "e".repeat(40), "token-secret-1");
+    PipelineRuntime runtime =
+        runtime(new StepFunctionsTaskTokens(new StepFunctionsExecutionControl(unreachable)));
+    validated(runtime, 1);
 
-    assertThatThrownBy(() -> broken.enqueue("production", slot, false, false))
+    assertThatThrownBy(
+            () ->
+                new DeployQueueHandler(runtime)
+                    .enqueue(
+                        Json.parse(
+                            "{\"run\":{\"id\":\"r1\"},\"environment\":\"production\","
+                                + "\"token\":\"token-secret-1\"}")))
         .isInstanceOf(dev.cairn.aws.AwsException.class)
         .hasMessageNotContaining("token-secret-1");
     unreachable.close();
+  }
+
+  @Test
+  void aPayloadWithoutTokenOrWithABadEnvironmentIsRefused() {
+    DeployQueueHandler handler = new DeployQueueHandler(runtime(new RecordingTokens()));
+
+    assertThatThrownBy(
+            () ->
+                handler.enqueue(
+                    Json.parse("{\"run\":{\"id\":\"r1\"},\"environment\":\"staging\"}")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("\"token\"");
+    assertThatThrownBy(
+            () ->
+                handler.enqueue(
+                    Json.parse(
+                        "{\"run\":{\"id\":\"r1\"},\"environment\":\"../queue\","
+                            + "\"token\":\"token-secret-2\"}")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageNotContaining("token-secret-2");
   }
 }

@@ -1,6 +1,7 @@
 package dev.cairn.aws.lambda.queue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.pipeline.runtime.TaskTokens;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

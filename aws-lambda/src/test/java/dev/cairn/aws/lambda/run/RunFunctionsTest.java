@@ -3,61 +3,80 @@ package dev.cairn.aws.lambda.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cairn.aws.lambda.audit.AuditWriterHandler;
-import dev.cairn.aws.lambda.queue.DeployQueue;
-import dev.cairn.aws.lambda.queue.QueueState;
+import dev.cairn.aws.config.LambdaSettings;
+import dev.cairn.aws.lambda.audit.AuditNotDeliveredException;
+import dev.cairn.aws.lambda.plan.PlanHandler;
+import dev.cairn.aws.lambda.queue.DeployQueueHandler;
 import dev.cairn.aws.lambda.queue.RecordingTokens;
-import dev.cairn.aws.lambda.queue.RunSequence;
-import dev.cairn.aws.lambda.queue.S3QueueStore;
+import dev.cairn.aws.lambda.testing.FunctionRuntimes;
 import dev.cairn.aws.lambda.testing.GitHttpServer;
-import dev.cairn.aws.lambda.testing.MapSecrets;
 import dev.cairn.aws.lambda.testing.TestRepositories;
 import dev.cairn.aws.lambda.validate.ValidateHandler;
-import dev.cairn.aws.run.RunFacts;
+import dev.cairn.aws.state.S3EnvironmentStore;
+import dev.cairn.aws.state.S3RunStore;
 import dev.cairn.aws.testing.EmulatorClients;
 import dev.cairn.git.RemoteCredentials;
 import dev.cairn.git.audit.TrailLastGood;
 import dev.cairn.pipeline.audit.AuditEvent;
 import dev.cairn.pipeline.audit.TrailEntry;
 import dev.cairn.pipeline.json.Json;
+import dev.cairn.pipeline.runtime.EnvironmentState;
+import dev.cairn.pipeline.runtime.PipelineRuntime;
+import dev.cairn.pipeline.runtime.RunFacts;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * cairn-validate and cairn-record on S3 (S3Mock) and a git host over HTTP: the run's facts are
- * recorded under the repository's prefix, outcomes become audit records with the facts' artifact.
+ * cairn-validate, cairn-queue, cairn-plan and cairn-record over the core runtime, on S3 (S3Mock)
+ * and a git host over HTTP: the run's facts and the environment's state are in S3 under the
+ * repository's prefix, the queue's tokens are answered, and the records every step appended reach
+ * the trail when the record function delivers them.
  */
 class RunFunctionsTest {
   private static final String TOKEN = "ghp_run-functions";
+  private static final String PIPELINE =
+      """
+      name: notes
+      build:
+        steps:
+          - name: package
+            run: "true"
+        artifact: out.txt
+      environments:
+        - name: production
+          app:
+            start: ./run
+            port: 8080
+          health: {path: /health}
+      """;
 
   @TempDir Path dir;
   private final String bucket = "cairn-run-" + UUID.randomUUID().toString().substring(0, 8);
   private S3Client s3;
-  private RunFacts facts;
   private GitHttpServer git;
   private String remote;
   private String commit;
+  private RecordingTokens tokens;
 
   @BeforeEach
   void setUp() throws Exception {
     s3 = EmulatorClients.s3();
     s3.createBucket(b -> b.bucket(bucket));
-    facts = new RunFacts(s3, bucket, "notes");
     git = GitHttpServer.start(TOKEN);
     Path bare = dir.resolve("notes.git");
     commit =
         TestRepositories.bareWithCommits(bare, dir.resolve("w"), Map.of("a", "a"), "one").get(0);
     remote = git.serve("notes", bare);
+    tokens = new RecordingTokens();
   }
 
   @AfterEach
@@ -66,75 +85,77 @@ class RunFunctionsTest {
     s3.close();
   }
 
-  @Test
-  void validateRecordsTheRunUnderThePrefixAndRejectsABadOne() {
-    new ValidateHandler(facts)
+  /** A function without the git token (validate, plan). */
+  private PipelineRuntime plain(Map<String, String> extra) {
+    return FunctionRuntimes.runtime(
+        FunctionRuntimes.settings(bucket, dir.resolve("plain"), null, extra), s3, tokens, null);
+  }
+
+  /** A function with the git token (queue, record). */
+  private PipelineRuntime withTrail(String token) {
+    return FunctionRuntimes.runtime(
+        FunctionRuntimes.settings(bucket, dir.resolve("trail"), remote, Map.of()),
+        s3,
+        tokens,
+        token);
+  }
+
+  private String validate(String id, String commitId) {
+    new ValidateHandler(plain(Map.of()))
         .validate(
             Json.parse(
-                "{\"run\":{\"id\":\"d1\",\"commit\":\""
-                    + commit
-                    + "\",\"message\":\"one\",\"trigger\":\"push\"}}"));
+                "{\"run\":{\"id\":\""
+                    + id
+                    + "\",\"commit\":\""
+                    + commitId
+                    + "\",\"message\":\"one\",\"trigger\":\"push\",\"repository\":\"o/notes\"}}"));
+    return id;
+  }
 
-    assertThat(
-            s3.getObjectAsBytes(b -> b.bucket(bucket).key("notes/runs/d1/run.json")).asUtf8String())
-        .contains(commit);
+  /** A validated and built run, as the runner's build job leaves it. */
+  private void built(String id, String commitId) {
+    validate(id, commitId);
+    new S3RunStore(s3, bucket, "notes/")
+        .update(id, f -> f.withPipelineFile(PIPELINE).withArtifact("sha256:" + "5".repeat(64)));
+  }
+
+  private List<TrailEntry> trail() throws Exception {
+    return new TrailLastGood(
+            dir.resolve("reader-" + UUID.randomUUID()),
+            () -> new RemoteCredentials("x", TOKEN),
+            Duration.ofSeconds(10))
+        .entries(remote);
+  }
+
+  private List<String> outbox() {
+    return s3
+        .listObjectsV2Paginator(b -> b.bucket(bucket).prefix("notes/audit/outbox/"))
+        .contents()
+        .stream()
+        .map(S3Object::key)
+        .toList();
+  }
+
+  @Test
+  void validateStoresTheRunUnderThePrefixAndRejectsABadOne() {
+    validate("d1", commit);
+
+    RunFacts facts = new S3RunStore(s3, bucket, "notes/").get("d1");
+    assertThat(facts.commit()).isEqualTo(commit);
+    assertThat(facts.repository()).isEqualTo("o/notes");
+    assertThat(facts.message()).isEqualTo("one");
+    assertThat(outbox()).hasSize(1);
     assertThatThrownBy(
             () ->
-                new ValidateHandler(facts)
+                new ValidateHandler(plain(Map.of()))
                     .validate(Json.parse("{\"run\":{\"id\":\"d2\",\"commit\":\"main\"}}")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no full commit id");
   }
 
   @Test
-  void recordAppendsTheOutcomeWithTheRunsArtifact() throws Exception {
-    String artifact = "sha256:" + "5".repeat(64);
-    facts.update(
-        "d1",
-        f -> {
-          f.put("commit", commit);
-          f.put("artifact", artifact);
-          f.with("rolledBackTo").put("production", commit);
-        });
-    RecordHandler record =
-        new RecordHandler(
-            facts,
-            new AuditWriterHandler(
-                MapSecrets.of("token", TOKEN),
-                new AuditWriterHandler.Config(
-                    remote, "token", dir.resolve("tmp"), Duration.ofSeconds(10))),
-            Clock.systemUTC());
-
-    var result =
-        record.record(
-            Json.parse(
-                "{\"run\":{\"id\":\"d1\"},\"environment\":\"production\",\"outcome\":\"rolled-back\","
-                    + "\"error\":{\"Error\":\"States.TaskFailed\",\"Cause\":\"unhealthy\"}}"));
-
-    assertThat(result.path("recorded").asText()).isEqualTo("rolled-back");
-    List<RevCommit> trail =
-        TestRepositories.log(dir.resolve("notes.git"), "refs/heads/cairn/audit");
-    assertThat(trail).hasSize(1);
-    assertThat(trail.get(0).getFullMessage()).contains(result.path("record").asText());
-    assertThatThrownBy(
-            () -> record.record(Json.parse("{\"run\":{\"id\":\"d1\"},\"outcome\":\"exploded\"}")))
-        .hasMessageContaining("unknown outcome 'exploded'");
-    TrailEntry written =
-        new TrailLastGood(
-                dir.resolve("reader"),
-                () -> new RemoteCredentials("x", TOKEN),
-                Duration.ofSeconds(10))
-            .entries(remote)
-            .get(0);
-    assertThat(written.event()).isEqualTo(AuditEvent.ROLLED_BACK);
-    assertThat(written.artifact()).isEqualTo(artifact);
-    assertThat(written.rolledBackTo()).isEqualTo(commit);
-    assertThat(written.error()).isEqualTo("States.TaskFailed");
-  }
-
-  @Test
   void validateNumbersEachRunOnceForTheDeployQueue() {
-    ValidateHandler validate = new ValidateHandler(facts, new RunSequence(s3, bucket, "notes"));
+    ValidateHandler validate = new ValidateHandler(plain(Map.of()));
     String first = "{\"run\":{\"id\":\"n1\",\"commit\":\"" + commit + "\"}}";
 
     assertThat(validate.validate(Json.parse(first)).path("sequence").asLong()).isEqualTo(1);
@@ -146,63 +167,121 @@ class RunFunctionsTest {
                 .path("sequence")
                 .asLong())
         .isEqualTo(2);
-    assertThat(facts.read("n2").orElseThrow().path("sequence").asLong()).isEqualTo(2);
+    assertThat(new S3RunStore(s3, bucket, "notes/").get("n2").sequence()).isEqualTo(2);
   }
 
   @Test
-  void recordReleasesTheEnvironmentsSlotAndMarksARolledBackCommitBad() throws Exception {
-    RecordingTokens tokens = new RecordingTokens();
-    DeployQueue queue = new DeployQueue(new S3QueueStore(s3, bucket, "notes"), tokens);
-    queue.enqueue("production", new QueueState.Slot("d1", 1, commit, "token-1"), false, false);
-    queue.enqueue(
-        "production", new QueueState.Slot("d2", 2, "f".repeat(40), "token-2"), false, false);
-    facts.update("d1", f -> f.put("commit", commit));
-    RecordHandler record =
-        new RecordHandler(
-            facts,
-            new AuditWriterHandler(
-                MapSecrets.of("token", TOKEN),
-                new AuditWriterHandler.Config(
-                    remote, "token", dir.resolve("tmp"), Duration.ofSeconds(10))),
-            Clock.systemUTC(),
-            queue);
+  void planNamesTheStackAndTheReleaseItReplaces() {
+    built("p1", commit);
+    S3EnvironmentStore.forFunctions(s3, bucket, "notes/")
+        .update(
+            "production",
+            s ->
+                s.withLastGood(
+                    new EnvironmentState.LastGood("c".repeat(40), "sha256:1", "", "p0"), 0));
 
-    record.record(
+    var plan =
+        new PlanHandler(plain(Map.of(LambdaSettings.STACK_PREFIX, "notes-")))
+            .plan(Json.parse("{\"run\":{\"id\":\"p1\"},\"environment\":\"production\"}"));
+
+    assertThat(plan.path("stack").asText()).isEqualTo("notes-production");
+    assertThat(plan.path("replaces").asText()).isEqualTo("c".repeat(40));
+    assertThat(plan.path("commit").asText()).isEqualTo(commit);
+    assertThat(
+            new S3RunStore(s3, bucket, "notes/")
+                .get("p1")
+                .deployment("production")
+                .previousRelease())
+        .isEqualTo("c".repeat(40));
+    assertThatThrownBy(
+            () ->
+                new PlanHandler(plain(Map.of()))
+                    .plan(Json.parse("{\"run\":{\"id\":\"p1\"},\"environment\":\"../x\"}")))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void recordDeliversEveryRecordOfTheRunAndReleasesTheSlotToTheNextRun() throws Exception {
+    built("d1", commit);
+    built("d2", "f".repeat(40));
+    PipelineRuntime queue = withTrail(TOKEN);
+    DeployQueueHandler handler = new DeployQueueHandler(queue);
+    var first =
+        handler.enqueue(
+            Json.parse(
+                "{\"run\":{\"id\":\"d1\"},\"environment\":\"production\",\"token\":\"token-1\"}"));
+    handler.enqueue(
         Json.parse(
-            "{\"run\":{\"id\":\"d1\"},\"environment\":\"production\",\"outcome\":\"rolled-back\","
-                + "\"error\":{\"Error\":\"States.TaskFailed\",\"Cause\":\"unhealthy\"}}"));
+            "{\"run\":{\"id\":\"d2\"},\"environment\":\"production\",\"token\":\"token-2\"}"));
+    new PlanHandler(plain(Map.of()))
+        .plan(Json.parse("{\"run\":{\"id\":\"d1\"},\"environment\":\"production\"}"));
+    PipelineRuntime record = withTrail(TOKEN);
 
+    var result =
+        new RecordHandler(record, record.ports().audit())
+            .record(
+                Json.parse(
+                    "{\"run\":{\"id\":\"d1\"},\"environment\":\"production\","
+                        + "\"outcome\":\"deployed\"}"));
+
+    assertThat(first.toString()).doesNotContain("token-1").contains("d1: granted");
+    assertThat(result.path("recorded").asText()).isEqualTo("deployed");
     assertThat(tokens.granted()).containsExactly("token-1", "token-2");
-    QueueState state = queue.state("production");
+    EnvironmentState state =
+        S3EnvironmentStore.forFunctions(s3, bucket, "notes/").read("production");
     assertThat(state.holder().orElseThrow().run()).isEqualTo("d2");
-    assertThat(state.bad()).containsExactly(commit);
+    assertThat(new S3RunStore(s3, bucket, "notes/").get("d1").deployment("production").outcome())
+        .isEqualTo("deployed");
+    // Run started (twice), deployment started, deployed: all on the trail, the outbox empty.
+    assertThat(trail())
+        .extracting(TrailEntry::event)
+        .contains(AuditEvent.RUN_STARTED, AuditEvent.DEPLOYMENT_STARTED, AuditEvent.DEPLOYED);
+    assertThat(trail().stream().filter(e -> e.event() == AuditEvent.DEPLOYED).findFirst())
+        .get()
+        .extracting(TrailEntry::artifact)
+        .isEqualTo("sha256:" + "5".repeat(64));
+    assertThat(outbox()).isEmpty();
   }
 
   @Test
   void aSkippedBadCommitIsRecordedAsSkippedNotSuperseded() throws Exception {
-    facts.update("d3", f -> f.put("commit", commit));
-    RecordHandler record =
-        new RecordHandler(
-            facts,
-            new AuditWriterHandler(
-                MapSecrets.of("token", TOKEN),
-                new AuditWriterHandler.Config(
-                    remote, "token", dir.resolve("tmp"), Duration.ofSeconds(10))),
-            Clock.systemUTC());
+    built("d3", commit);
+    PipelineRuntime record = withTrail(TOKEN);
 
-    record.record(
-        Json.parse(
-            "{\"run\":{\"id\":\"d3\"},\"environment\":\"production\",\"outcome\":\"skipped\","
-                + "\"skipped\":{\"Error\":\"Cairn.Skipped\",\"Cause\":\"commit x is marked bad\"}}"));
+    new RecordHandler(record, record.ports().audit())
+        .record(
+            Json.parse(
+                "{\"run\":{\"id\":\"d3\"},\"environment\":\"production\",\"outcome\":\"skipped\","
+                    + "\"skipped\":{\"Error\":\"Cairn.Skipped\",\"Cause\":\"commit x is marked bad\"}}"));
 
     TrailEntry written =
-        new TrailLastGood(
-                dir.resolve("reader2"),
-                () -> new RemoteCredentials("x", TOKEN),
-                Duration.ofSeconds(10))
-            .entries(remote)
-            .get(0);
-    assertThat(written.event()).isEqualTo(AuditEvent.SKIPPED_BAD);
+        trail().stream().filter(e -> e.event() == AuditEvent.SKIPPED_BAD).findFirst().orElseThrow();
     assertThat(written.error()).isEqualTo("Cairn.Skipped");
+    assertThat(written.environment()).isEqualTo("production");
+  }
+
+  @Test
+  void recordsTheGitHostRefusesStayInS3AndFailTheInvocation() throws Exception {
+    built("d4", commit);
+    PipelineRuntime record = withTrail("ghp_wrong");
+    RecordHandler handler = new RecordHandler(record, record.ports().audit());
+    String payload =
+        "{\"run\":{\"id\":\"d4\"},\"environment\":\"production\",\"outcome\":\"skipped\"}";
+
+    assertThatThrownBy(() -> handler.record(Json.parse(payload)))
+        .isInstanceOf(AuditNotDeliveredException.class)
+        .hasMessageNotContaining("ghp_wrong");
+    assertThat(outbox()).hasSize(2);
+
+    // The retry, once the token is right, delivers them in order.
+    PipelineRuntime retried = withTrail(TOKEN);
+    new RecordHandler(retried, retried.ports().audit()).record(Json.parse(payload));
+    assertThat(outbox()).isEmpty();
+    assertThat(trail())
+        .extracting(TrailEntry::event)
+        .containsExactly(AuditEvent.RUN_STARTED, AuditEvent.SUPERSEDED);
+    assertThatThrownBy(
+            () -> handler.record(Json.parse("{\"run\":{\"id\":\"d4\"},\"outcome\":\"exploded\"}")))
+        .hasMessageContaining("unknown outcome 'exploded'");
   }
 }

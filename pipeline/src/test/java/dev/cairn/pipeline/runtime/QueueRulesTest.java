@@ -1,12 +1,12 @@
-package dev.cairn.aws.lambda.queue;
+package dev.cairn.pipeline.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cairn.aws.lambda.queue.QueueDecisions.Answer;
-import dev.cairn.aws.lambda.queue.QueueDecisions.Decision;
-import dev.cairn.aws.lambda.queue.QueueDecisions.Kind;
-import dev.cairn.pipeline.json.Json;
+import dev.cairn.pipeline.runtime.QueueRules.Answer;
+import dev.cairn.pipeline.runtime.QueueRules.Decision;
+import dev.cairn.pipeline.runtime.QueueRules.Reply;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -14,32 +14,39 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The deploy queue's rules as a table: state and arriving run → answers and next state. */
-class QueueDecisionsTest {
+/**
+ * The deploy queue's rules as a table: an environment's state and an arriving (or ending) run → the
+ * answers and the next state. The same rules serve the local loop and the AWS queue function.
+ */
+class QueueRulesTest {
   private static final String ENV = "production";
 
-  private static QueueState.Slot run(int sequence) {
-    return new QueueState.Slot(
+  private static EnvironmentState.Slot run(int sequence) {
+    return new EnvironmentState.Slot(
         "r" + sequence, sequence, "c" + sequence + "0000000", "t" + sequence);
   }
 
-  private static QueueState state(
-      QueueState.Slot holder, long granted, List<QueueState.Slot> waiting, List<String> bad) {
-    return new QueueState(ENV, Optional.ofNullable(holder), granted, waiting, bad);
+  private static EnvironmentState state(
+      EnvironmentState.Slot holder,
+      long granted,
+      List<EnvironmentState.Slot> waiting,
+      List<String> bad) {
+    return new EnvironmentState(
+        ENV, Optional.empty(), List.of(), bad, Optional.ofNullable(holder), waiting, granted, 0);
   }
 
   private static String answers(Decision decision) {
     return String.join(
         ", ",
-        decision.answers().stream()
-            .map(a -> a.slot().run() + " " + a.kind().name().toLowerCase())
+        decision.replies().stream()
+            .map(a -> a.slot().run() + " " + a.answer().name().toLowerCase(Locale.ROOT))
             .toList());
   }
 
   static Stream<Arguments> enqueueTable() {
     return Stream.of(
-        // description, state, arriving, manual, bad in trail, answers, holder after, waiting after,
-        // granted after
+        // description, state, arriving, manual, bad in the trail, answers, holder after, waiting
+        // after, granted after
         Arguments.of(
             "free slot: granted",
             state(null, 0, List.of(), List.of()),
@@ -91,7 +98,7 @@ class QueueDecisionsTest {
             List.of("r2"),
             3L),
         Arguments.of(
-            "commit rolled back here: skipped",
+            "commit marked bad here: skipped",
             state(null, 0, List.of(), List.of("c40000000")),
             run(4),
             false,
@@ -121,9 +128,9 @@ class QueueDecisionsTest {
             List.of(),
             4L),
         Arguments.of(
-            "the holder's queue task again (retry): granted with its new token",
+            "the holder's queue task again (retry, restart): granted with its new token",
             state(run(5), 5, List.of(run(6)), List.of()),
-            new QueueState.Slot("r5", 5, "c50000000", "t5-again"),
+            new EnvironmentState.Slot("r5", 5, "c50000000", "t5-again"),
             false,
             false,
             "r5 granted",
@@ -131,9 +138,9 @@ class QueueDecisionsTest {
             List.of("r6"),
             5L),
         Arguments.of(
-            "a waiting run's task again: one entry, the new token",
+            "a waiting run's queue task again: one entry, the new token",
             state(run(1), 1, List.of(run(2)), List.of()),
-            new QueueState.Slot("r2", 2, "c20000000", "t2-again"),
+            new EnvironmentState.Slot("r2", 2, "c20000000", "t2-again"),
             false,
             false,
             "",
@@ -146,124 +153,157 @@ class QueueDecisionsTest {
   @MethodSource("enqueueTable")
   void enqueue(
       String description,
-      QueueState before,
-      QueueState.Slot arriving,
+      EnvironmentState before,
+      EnvironmentState.Slot arriving,
       boolean manual,
       boolean badInTrail,
       String answers,
       String holderAfter,
       List<String> waitingAfter,
       long grantedAfter) {
-    Decision decision = QueueDecisions.enqueue(before, arriving, manual, badInTrail);
+    Decision decision = QueueRules.enqueue(before, arriving, manual, badInTrail);
 
     assertThat(answers(decision)).isEqualTo(answers);
-    assertThat(decision.state().holder().map(QueueState.Slot::run).orElse(null))
+    assertThat(decision.state().holder().map(EnvironmentState.Slot::run).orElse(null))
         .isEqualTo(holderAfter);
-    assertThat(decision.state().waiting()).extracting(QueueState.Slot::run).isEqualTo(waitingAfter);
+    assertThat(decision.state().waiting())
+        .extracting(EnvironmentState.Slot::run)
+        .isEqualTo(waitingAfter);
     assertThat(decision.state().grantedSequence()).isEqualTo(grantedAfter);
+  }
+
+  @Test
+  void aRetriedQueueTaskIsAnsweredThroughItsNewToken() {
+    // The holder's task again.
+    Decision holder =
+        QueueRules.enqueue(
+            state(run(5), 5, List.of(), List.of()),
+            new EnvironmentState.Slot("r5", 5, "c50000000", "t5-again"),
+            false,
+            false);
+    assertThat(holder.replies()).extracting(r -> r.slot().token()).containsExactly("t5-again");
+    assertThat(holder.state().holder().orElseThrow().token()).isEqualTo("t5-again");
+    // A waiting run's task again: granted later through the new token only.
+    Decision waiting =
+        QueueRules.enqueue(
+            state(run(1), 1, List.of(run(2)), List.of()),
+            new EnvironmentState.Slot("r2", 2, "c20000000", "t2-again"),
+            false,
+            false);
+    Decision released = QueueRules.release(waiting.state(), "r1");
+    assertThat(released.replies())
+        .extracting(r -> r.slot().token() + " " + r.answer())
+        .containsExactly("t2-again GRANTED");
   }
 
   static Stream<Arguments> releaseTable() {
     return Stream.of(
+        // description, state, run ending, answers, holder after, waiting after, granted after
         Arguments.of(
             "holder ends, nobody waits: slot free",
             state(run(1), 1, List.of(), List.of()),
             "r1",
-            null,
             "",
             null,
-            1L,
-            List.of()),
+            List.of(),
+            1L),
         Arguments.of(
             "holder ends: the newest waiting run is granted, the others superseded",
             state(run(1), 1, List.of(run(3), run(2), run(4)), List.of()),
             "r1",
-            null,
             "r3 superseded, r2 superseded, r4 granted",
             "r4",
-            4L,
-            List.of()),
+            List.of(),
+            4L),
         Arguments.of(
-            "holder rolled back: its commit is marked bad, the next is granted",
-            state(run(1), 1, List.of(run(2)), List.of()),
-            "r1",
-            "c10000000",
-            "r2 granted",
-            "r2",
-            2L,
-            List.of("c10000000")),
-        Arguments.of(
-            "another run ends (skipped, never held the slot): the holder keeps it",
+            "another run ends (it never held the slot): the holder keeps it",
             state(run(2), 2, List.of(run(3)), List.of()),
             "r1",
-            null,
             "",
             "r2",
-            2L,
-            List.of()),
+            List.of("r3"),
+            2L),
+        Arguments.of(
+            "a waiting run ends (its execution stopped): it waits no more",
+            state(run(2), 2, List.of(run(3)), List.of()),
+            "r3",
+            "",
+            "r2",
+            List.of(),
+            2L),
         Arguments.of(
             "released twice (a retried record): nothing changes",
             state(null, 2, List.of(), List.of()),
             "r2",
-            null,
             "",
             null,
-            2L,
-            List.of()));
+            List.of(),
+            2L));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("releaseTable")
   void release(
       String description,
-      QueueState before,
+      EnvironmentState before,
       String run,
-      String badCommit,
       String answers,
       String holderAfter,
-      long grantedAfter,
-      List<String> badAfter) {
-    Decision decision = QueueDecisions.release(before, run, badCommit);
+      List<String> waitingAfter,
+      long grantedAfter) {
+    Decision decision = QueueRules.release(before, run);
 
     assertThat(answers(decision)).isEqualTo(answers);
-    assertThat(decision.state().holder().map(QueueState.Slot::run).orElse(null))
+    assertThat(decision.state().holder().map(EnvironmentState.Slot::run).orElse(null))
         .isEqualTo(holderAfter);
+    assertThat(decision.state().waiting())
+        .extracting(EnvironmentState.Slot::run)
+        .isEqualTo(waitingAfter);
     assertThat(decision.state().grantedSequence()).isEqualTo(grantedAfter);
-    assertThat(decision.state().bad()).isEqualTo(badAfter);
+  }
+
+  @Test
+  void aRunOlderThanTheDeployedOneIsSupersededByIt() {
+    EnvironmentState deployed =
+        EnvironmentState.empty(ENV)
+            .withLastGood(new EnvironmentState.LastGood("c90000000", "", "", "r9"), 9);
+
+    Decision decision = QueueRules.enqueue(deployed, run(2), false, false);
+
+    assertThat(answers(decision)).isEqualTo("r2 superseded");
+    assertThat(decision.replies().get(0).by()).isEqualTo("c90000000");
   }
 
   @Test
   void failuresCarryThePipelinesErrorNames() {
-    Answer superseded =
-        QueueDecisions.enqueue(state(run(3), 3, List.of(), List.of()), run(2), false, false)
-            .answers()
+    Reply superseded =
+        QueueRules.enqueue(state(run(3), 3, List.of(), List.of()), run(2), false, false)
+            .replies()
             .get(0);
-    assertThat(superseded.kind().error()).isEqualTo("Cairn.Superseded");
+    assertThat(superseded.answer().error().errorName()).isEqualTo("Cairn.Superseded");
     assertThat(superseded.cause()).isEqualTo("a newer commit is deploying or deployed");
-    Answer skipped =
-        QueueDecisions.enqueue(state(null, 0, List.of(), List.of()), run(4), false, true)
-            .answers()
+    assertThat(superseded.by()).isEqualTo("c30000000");
+    Reply skipped =
+        QueueRules.enqueue(state(null, 0, List.of(), List.of()), run(4), false, true)
+            .replies()
             .get(0);
-    assertThat(skipped.kind()).isEqualTo(Kind.SKIPPED);
-    assertThat(skipped.kind().error()).isEqualTo("Cairn.Skipped");
+    assertThat(skipped.answer()).isEqualTo(Answer.SKIPPED);
+    assertThat(skipped.answer().error().errorName()).isEqualTo("Cairn.Skipped");
     assertThat(skipped.cause()).isEqualTo("commit c400000 is marked bad in production");
-    assertThat(Kind.GRANTED.error()).isNull();
+    assertThat(Answer.GRANTED.error()).isNull();
   }
 
   @Test
   void theGrantedSequenceNeverGoesDown() {
     // A manual run older than the newest granted gets the slot; the number stays the newest.
     Decision decision =
-        QueueDecisions.enqueue(state(null, 7, List.of(), List.of()), run(2), true, false);
-    assertThat(decision.answers()).extracting(Answer::kind).containsExactly(Kind.GRANTED);
+        QueueRules.enqueue(state(null, 7, List.of(), List.of()), run(2), true, false);
+    assertThat(decision.replies()).extracting(Reply::answer).containsExactly(Answer.GRANTED);
     assertThat(decision.state().grantedSequence()).isEqualTo(7);
   }
 
   @Test
-  void theStateRoundTripsThroughJsonWithoutShowingTokens() {
-    QueueState state = state(run(1), 1, List.of(run(2), run(3)), List.of("bad0000"));
-    assertThat(QueueState.fromJson(Json.parse(Json.write(state.toJson())))).isEqualTo(state);
-    assertThat(state.toJson().path("schema").asText()).isEqualTo("cairn.queue/v1");
-    assertThat(run(1).toString()).doesNotContain("t1");
+  void aSlotNeverShowsItsToken() {
+    assertThat(run(1).toString()).doesNotContain("t1").contains("r1");
   }
 }

@@ -1,0 +1,2 @@
+/** The state machine's {@code cairn-plan} function. */
+package dev.cairn.aws.lambda.plan;
