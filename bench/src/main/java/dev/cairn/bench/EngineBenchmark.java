@@ -46,10 +46,23 @@ import java.util.function.Supplier;
  * <p>Arguments (all optional): {@code --warmup N} (default 5), {@code --runs N} (default 20),
  * {@code --blocked N} executions for the memory measurement (default 10000), {@code --json FILE} to
  * also write the results as JSON (read by the npm comparison), {@code --only SHAPE} to run one
- * shape: chain, map, parallel or jsonata (a JSONata chain, which only Cairn runs).
+ * shape: chain, map, parallel, tasks (a chain of Task states whose handler completes at once) or
+ * jsonata (a JSONata chain, which only Cairn runs).
  */
 public final class EngineBenchmark {
   private static final String BLOCK = "arn:aws:states:::cairn:block";
+
+  /**
+   * The resource of the task chain's states: a Lambda ARN, so that the npm interpreter's validator
+   * accepts the same definition (it runs a local handler there too, never Lambda).
+   */
+  static final String INSTANT = "arn:aws:lambda:us-east-1:123456789012:function:instant";
+
+  /** Answers {@link #INSTANT} with the task's input, completed before it returns. */
+  static TaskHandlers instantHandlers() {
+    return new TaskHandlers()
+        .register(INSTANT, request -> CompletableFuture.completedFuture(request.parameters()));
+  }
 
   /** Warm-up lasts at least this long (and at least the given number of runs), for the JIT. */
   private static final long WARMUP_NANOS = TimeUnit.SECONDS.toNanos(3);
@@ -223,6 +236,11 @@ public final class EngineBenchmark {
         new Shape("map", "Map over 10,000 items (Pass processor)", map(), mapInput(10_000)),
         new Shape("parallel", "Parallel of 100 branches (one Pass each)", parallel(100), null),
         new Shape(
+            "tasks",
+            "chain of 1,000 Task states (handler completes at once)",
+            taskChain(1_000),
+            Json.object()),
+        new Shape(
             "jsonata",
             "chain of 1,000 JSONata Pass states (Assign and Output expressions)",
             jsonataChain(1_000),
@@ -250,6 +268,28 @@ public final class EngineBenchmark {
     }
     ObjectNode machine = Json.object();
     machine.put("QueryLanguage", "JSONata");
+    machine.put("StartAt", "S0");
+    machine.set("States", states);
+    return Json.write(machine);
+  }
+
+  /**
+   * Task states whose handler ({@link #INSTANT}) completes at once: every task result is a trigger
+   * of its own, so durable mode commits once per task, where the Pass shapes commit once in all.
+   */
+  static String taskChain(int length) {
+    ObjectNode states = Json.object();
+    for (int i = 0; i < length; i++) {
+      ObjectNode state = states.putObject("S" + i);
+      state.put("Type", "Task");
+      state.put("Resource", INSTANT);
+      if (i + 1 < length) {
+        state.put("Next", "S" + (i + 1));
+      } else {
+        state.put("End", true);
+      }
+    }
+    ObjectNode machine = Json.object();
     machine.put("StartAt", "S0");
     machine.set("States", states);
     return Json.write(machine);
@@ -335,7 +375,7 @@ public final class EngineBenchmark {
         run = -2; // keep warming up until both the count and the time are reached
       }
       ExecutionStore store = store(mode, temp, shape.key() + "-" + warmed++);
-      try (Engine engine = Engine.builder().store(store).build()) {
+      try (Engine engine = Engine.builder().store(store).taskHandlers(instantHandlers()).build()) {
         long begin = System.nanoTime();
         String id = engine.start(shape.definition(), "bench-" + shape.key(), null, input);
         ExecutionDescription done = engine.completion(id).get(5, TimeUnit.MINUTES);

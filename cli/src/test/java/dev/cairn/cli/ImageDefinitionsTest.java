@@ -13,7 +13,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * The image definitions cannot be built here (no Docker), so this checks what can be: every file
@@ -52,7 +51,7 @@ class ImageDefinitionsTest {
     assertThat(pom).contains("<outputDirectory>${project.build.directory}/lib</outputDirectory>");
     assertThat(dockerfile).contains("COPY cli/target/lib/ /opt/cairn/lib/");
     assertThat(dockerfile).contains("\"-jar\", \"/opt/cairn/cairn.jar\", \"runner\"]");
-    assertThat(new CommandLine(new CairnCommand()).getSubcommands()).containsKey("runner");
+    assertThat(CairnCommand.commandLine().getSubcommands()).containsKey("runner");
   }
 
   @Test
