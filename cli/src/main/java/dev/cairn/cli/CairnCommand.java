@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       StatesCommand.class,
       AwsCommand.class,
       RunnerCommand.class,
+      ServiceCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class CairnCommand implements Runnable {
