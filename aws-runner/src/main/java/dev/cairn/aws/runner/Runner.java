@@ -274,6 +274,15 @@ public final class Runner {
             masked);
     JobResult result = ports.jobs().run(spec, this::print).join();
     String log = ports.logs().upload(job.run(), "build.log", result.log());
+    if (result.outcome() == JobResult.Outcome.KILLED) {
+      // Killed from outside (the OOM killer, a signal): Batch retries it in a fresh container.
+      return failed(
+          job,
+          RunnerResult.Outcome.RETRYABLE,
+          "Cairn.Transient",
+          "the build was killed from outside (signal " + result.signal() + "); retrying",
+          log);
+    }
     if (result.outcome() != JobResult.Outcome.SUCCEEDED) {
       return failed(job, RunnerResult.Outcome.FAILED, "Cairn.BuildFailed", result.message(), log);
     }
