@@ -179,7 +179,11 @@ final class RuntimeFixture {
                   step.name(),
                   1,
                   null,
-                  "step '" + step.name() + "' failed with exit code 1"));
+                  // A cause holding a secret, as a step's own error text may: the record masks it.
+                  "step '"
+                      + step.name()
+                      + "' failed; TOKEN="
+                      + job.env().getOrDefault("TOKEN", "-")));
         }
         if (words[0].equals("killed") && kills.getAndDecrement() > 0) {
           // A step's process killed by SIGKILL from outside, as LocalJobExecutor reports it.
