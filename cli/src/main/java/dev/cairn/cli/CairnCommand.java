@@ -29,7 +29,8 @@ public final class CairnCommand implements Runnable {
           .add("pipeline", PipelineCommand::new)
           .addLine("states", StatesCommand::commandLine)
           .add("aws", AwsCommand::new)
-          .add("runner", RunnerCommand::new);
+          .add("runner", RunnerCommand::new)
+          .add("service", ServiceCommand::new);
 
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 

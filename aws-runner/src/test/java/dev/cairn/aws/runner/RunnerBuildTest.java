@@ -229,6 +229,19 @@ class RunnerBuildTest {
   }
 
   @Test
+  void aBuildKilledBySigkillIsRetryableNotTheCommitsFailure() throws Exception {
+    // The step's shell gets SIGKILL as the OOM killer would send it (the runner cannot tell who).
+    RevCommit commit = commit(pipeline("    - name: compile\n      run: kill -9 $$\n", ""), "oom");
+
+    RunnerResult result = build(runner(remote), "run-k", commit);
+
+    assertThat(result.outcome()).isEqualTo(RunnerResult.Outcome.RETRYABLE);
+    assertThat(result.error()).isEqualTo("Cairn.Transient");
+    assertThat(result.cause()).isEqualTo("the build was killed from outside (signal 9); retrying");
+    assertThat(facts.read("run-k").orElseThrow().has("artifact")).isFalse();
+  }
+
+  @Test
   void anUnreachableGitHostIsRetryableAndAWrongTokenIsNot() throws Exception {
     RevCommit commit = commit(pipeline(COPY, ""), "one");
     secrets.put("git-token", "wrong-token");

@@ -123,7 +123,8 @@ public final class LocalJobExecutor implements JobExecutor {
   /**
    * {@inheritDoc}
    *
-   * <p>A cancelled job ends FAILED with exit code -1.
+   * <p>A cancelled job ends FAILED with exit code -1; a step killed by a signal Cairn did not send
+   * ends KILLED (see StepExit).
    *
    * @throws IllegalArgumentException when the job id is not a plain name ({@code [A-Za-z0-9._-]+}),
    *     its workspace is not a directory, or a job with this id is running
@@ -389,17 +390,8 @@ public final class LocalJobExecutor implements JobExecutor {
         }
         int exit = process.exitValue();
         if (exit != 0) {
-          String why =
-              group != null && group.hitMemoryLimit()
-                  ? "step '"
-                      + step.name()
-                      + "' was killed for exceeding its memory limit of "
-                      + options.memoryBytes() / (1024 * 1024)
-                      + " MiB (exit "
-                      + exit
-                      + ")"
-                  : "step '" + step.name() + "' exited with " + exit;
-          return new JobResult(Outcome.FAILED, step.name(), exit, log.file(), why);
+          boolean memory = group != null && group.hitMemoryLimit();
+          return StepExit.of(step.name(), exit, memory ? options.memoryBytes() : null, log.file());
         }
         return null;
       } finally {

@@ -280,6 +280,53 @@ class LocalJobExecutorTest {
     assertThat(stepLines()).containsExactly("env: [][hello][C.UTF-8]");
   }
 
+  /** The step's own process (the sleep with this unique argument), not a wrapper around it. */
+  private static java.util.Optional<ProcessHandle> sleepOf(String marker) {
+    return ProcessHandle.allProcesses()
+        .filter(h -> h.info().command().orElse("").endsWith("/sleep"))
+        .filter(h -> h.info().commandLine().orElse("").contains(marker))
+        .findFirst();
+  }
+
+  @ParameterizedTest
+  @EnumSource(SandboxMode.class)
+  void aStepKilledFromOutsideIsKilledNotFailed(SandboxMode mode) throws Exception {
+    String marker = uniqueSleep();
+    LocalJobExecutor executor = executor(mode);
+    CompletableFuture<JobResult> future =
+        executor.run(job("killed", step("wait", "echo started; exec sleep " + marker)), output);
+    await().atMost(Duration.ofSeconds(30)).until(() -> sleepOf(marker).isPresent());
+
+    // What the OOM killer or an operator does: SIGKILL to the step's process, not through Cairn.
+    Process kill =
+        new ProcessBuilder("kill", "-9", Long.toString(sleepOf(marker).orElseThrow().pid()))
+            .start();
+    assertThat(kill.waitFor()).isZero();
+
+    JobResult result = finish(future);
+    assertThat(result.outcome()).isEqualTo(Outcome.KILLED);
+    assertThat(result.exitCode()).isEqualTo(137);
+    assertThat(result.signal()).isEqualTo(9);
+    assertThat(result.failedStep()).isEqualTo("wait");
+    assertThat(result.message())
+        .isEqualTo("step 'wait' was killed from outside Cairn by signal 9 (SIGKILL)");
+  }
+
+  @ParameterizedTest
+  @EnumSource(SandboxMode.class)
+  void aStepThatExitsWithAnUnusualStatusOrCrashesItselfStillFails(SandboxMode mode)
+      throws Exception {
+    LocalJobExecutor executor = executor(mode);
+
+    JobResult exited = finish(executor.run(job("exits", step("s", "exit 3")), output));
+    JobResult crashed = finish(executor.run(job("crashes", step("s", "kill -SEGV $$")), output));
+
+    assertThat(exited.outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(exited.signal()).isZero();
+    assertThat(crashed.outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(crashed.exitCode()).isEqualTo(139);
+  }
+
   @ParameterizedTest
   @EnumSource(SandboxMode.class)
   void cancelKillsTheRunningStep(SandboxMode mode) throws Exception {

@@ -1,5 +1,6 @@
 package dev.cairn.pipeline.runtime;
 
+import dev.cairn.pipeline.artifact.Archive;
 import dev.cairn.pipeline.audit.AuditEvent;
 import dev.cairn.pipeline.file.PipelineDefinition;
 import dev.cairn.pipeline.file.PipelineFileParser;
@@ -54,6 +55,11 @@ final class BuildStep {
     try {
       return buildOrFail(run);
     } catch (StepFailure failure) {
+      if (failure.kind() == CairnError.TRANSIENT) {
+        // Retried by the state: not the commit's failure (unless the retries run out, when the
+        // state machine's error, Cairn.Transient with this cause, is what the record says).
+        throw failure;
+      }
       ports
           .runs()
           .update(
@@ -119,6 +125,12 @@ final class BuildStep {
             .run(spec, (step, line) -> support.event(run, RunEvent.Kind.BUILD_OUTPUT, null, line))
             .join();
     keepLog(run, "build.log", result.log());
+    if (result.outcome() == JobResult.Outcome.KILLED) {
+      // Half-built output must not meet the retry, which checks the commit out afresh.
+      Archive.deleteTreeQuietly(workspace);
+      support.event(run, RunEvent.Kind.BUILD_OUTPUT, null, result.message() + "; retrying");
+      throw killed("build", result);
+    }
     if (result.outcome() != JobResult.Outcome.SUCCEEDED) {
       support.event(run, RunEvent.Kind.BUILD_FAILED, null, result.message());
       throw new StepFailure(CairnError.BUILD_FAILED, result.message());
@@ -237,6 +249,16 @@ final class BuildStep {
         null,
         null,
         b -> b.startedAt(started).duration(support.audit.since(started)).artifact(digest));
+  }
+
+  /**
+   * A job killed by a signal Cairn did not send: an infrastructure failure, which the state retries
+   * ({@link CairnError#TRANSIENT}), never the commit's.
+   */
+  static StepFailure killed(String what, JobResult result) {
+    return new StepFailure(
+        CairnError.TRANSIENT,
+        "the " + what + " was killed from outside (signal " + result.signal() + "); retrying");
   }
 
   private static StepFailure invalid(String message) {

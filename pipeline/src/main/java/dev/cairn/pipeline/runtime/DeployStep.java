@@ -168,6 +168,9 @@ final class DeployStep {
     } catch (java.io.IOException | RuntimeException e) {
       // Where the log is kept does not decide the deployment.
     }
+    if (migration.outcome() == JobResult.Outcome.KILLED) {
+      throw BuildStep.killed("migration", migration);
+    }
     if (migration.outcome() != JobResult.Outcome.SUCCEEDED) {
       throw new StepFailure(CairnError.MIGRATION_FAILED, migration.message());
     }

@@ -37,8 +37,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The runtime over in-memory adapters: commits are maps of files, a build step {@code write FILE
- * TEXT} writes a file and {@code fail} fails, releases are records whose health a test decides per
- * commit. Nothing starts a process, so every test of the runtime's rules runs in milliseconds.
+ * TEXT} writes a file, {@code fail} fails and {@code killed} is killed from outside (while {@link
+ * #kills} lasts), releases are records whose health a test decides per commit. Nothing starts a
+ * process, so every test of the runtime's rules runs in milliseconds.
  */
 final class RuntimeFixture {
   final Map<String, Map<String, String>> commits = new HashMap<>();
@@ -51,6 +52,10 @@ final class RuntimeFixture {
   final FakeArtifacts artifacts = new FakeArtifacts();
   final RecordingTokens tokens = new RecordingTokens();
   final List<JobSpec> jobs = new CopyOnWriteArrayList<>();
+
+  /** How many times a step {@code killed} is killed from outside before it succeeds. */
+  final AtomicInteger kills = new AtomicInteger();
+
   final PipelineRuntime runtime;
   private final Path work;
   private int submitted;
@@ -174,10 +179,21 @@ final class RuntimeFixture {
                   step.name(),
                   1,
                   null,
+                  // A cause holding a secret, as a step's own error text may: the record masks it.
                   "step '"
                       + step.name()
-                      + "' failed with exit code 1; TOKEN="
+                      + "' failed; TOKEN="
                       + job.env().getOrDefault("TOKEN", "-")));
+        }
+        if (words[0].equals("killed") && kills.getAndDecrement() > 0) {
+          // A step's process killed by SIGKILL from outside, as LocalJobExecutor reports it.
+          return CompletableFuture.completedFuture(
+              new JobResult(
+                  JobResult.Outcome.KILLED,
+                  step.name(),
+                  137,
+                  null,
+                  "step '" + step.name() + "' was killed from outside Cairn by signal 9"));
         }
         if (words[0].equals("write")) {
           try {
