@@ -2,6 +2,7 @@ package dev.cairn.aws.secrets;
 
 import dev.cairn.aws.AwsErrors;
 import dev.cairn.aws.AwsException;
+import dev.cairn.pipeline.port.GeneratedSecret;
 import dev.cairn.pipeline.port.SecretStore;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -38,20 +39,17 @@ import software.amazon.awssdk.services.secretsmanager.model.Tag;
  */
 public final class SecretsManagerSecretStore implements SecretStore {
   /** Length of generated values (as the local store). */
-  public static final int GENERATED_LENGTH = 32;
+  public static final int GENERATED_LENGTH = GeneratedSecret.LENGTH;
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9/_+=.@-]*");
   // Letters and digits only: generated passwords go into connection URLs and shell commands.
-  private static final char[] ALPHABET =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
   private final SecretsManagerClient client;
   private final String prefix;
   private final Duration cacheFor;
   private final Clock clock;
   private final String kmsKeyId;
-  private final SecureRandom random = new SecureRandom();
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
   private record Cached(String value, Instant fetched) {
@@ -256,12 +254,8 @@ public final class SecretsManagerSecretStore implements SecretStore {
     return name;
   }
 
-  private String generate() {
-    char[] value = new char[GENERATED_LENGTH];
-    for (int i = 0; i < value.length; i++) {
-      value[i] = ALPHABET[random.nextInt(ALPHABET.length)];
-    }
-    return new String(value);
+  private static String generate() {
+    return GeneratedSecret.next();
   }
 
   /** Shows where the secrets are, never their values. */

@@ -1,5 +1,6 @@
 package dev.cairn.local.secret;
 
+import dev.cairn.pipeline.port.GeneratedSecret;
 import dev.cairn.pipeline.port.SecretStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,12 +36,10 @@ import java.util.stream.Stream;
  */
 public final class FileSecretStore implements SecretStore {
   /** Length of generated values. */
-  public static final int GENERATED_LENGTH = 32;
+  public static final int GENERATED_LENGTH = GeneratedSecret.LENGTH;
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
   // Letters and digits only: generated passwords go into connection URLs and shell commands.
-  private static final char[] ALPHABET =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
   private static final Set<PosixFilePermission> DIRECTORY_MODE =
       PosixFilePermissions.fromString("rwx------");
   private static final Set<PosixFilePermission> FILE_MODE =
@@ -51,7 +50,6 @@ public final class FileSecretStore implements SecretStore {
 
   private final Path directory;
   private final Set<String> refused;
-  private final SecureRandom random = new SecureRandom();
 
   /**
    * Opens (creating if needed) the store in {@code directory} and restricts the directory to its
@@ -306,12 +304,8 @@ public final class FileSecretStore implements SecretStore {
     return temp;
   }
 
-  private String generate() {
-    char[] value = new char[GENERATED_LENGTH];
-    for (int i = 0; i < value.length; i++) {
-      value[i] = ALPHABET[random.nextInt(ALPHABET.length)];
-    }
-    return new String(value);
+  private static String generate() {
+    return GeneratedSecret.next();
   }
 
   private void syncDirectory() throws IOException {
