@@ -36,6 +36,7 @@ class CairnCommandTest {
             "states",
             "aws",
             "runner",
+            "service",
             "help");
     all.forEach((name, sub) -> assertThat(annotatedName(sub)).isEqualTo(name));
     assertThat(all.get("states").getSubcommands())
