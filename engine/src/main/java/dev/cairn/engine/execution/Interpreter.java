@@ -956,33 +956,12 @@ final class Interpreter {
 
   private void runJsonataMap(Frame frame, MapState map, StateFlow flow) {
     EvaluationContext context = jsonata(frame, null, null);
-    JsonNode items = JsonataSemantics.valueOr(flow.field("Items"), context, frame.rawInput);
-    if (!items.isArray()) {
-      if (flow.field("Items") != null) {
-        throw JsonataSemantics.unexpectedType(flow.field("Items"), "Items", "array", items);
-      }
-      throw new StatesException(
-          StatesErrors.QUERY_EVALUATION_ERROR,
-          "Map state input must be an array but was: " + Json.write(items));
-    }
-    int maxConcurrency =
-        JsonataSemantics.integer(
-            flow.field("MaxConcurrency"), "MaxConcurrency", context, map.maxConcurrency(), 0);
-    Integer toleratedCount =
-        JsonataSemantics.integer(
-            flow.field("ToleratedFailureCount"),
-            "ToleratedFailureCount",
-            context,
-            map.toleratedFailureCount(),
-            0);
-    BigDecimal toleratedPercentage =
-        JsonataSemantics.percentage(
-            flow.field("ToleratedFailurePercentage"), context, map.toleratedFailurePercentage());
+    ArrayNode items = JsonataSemantics.mapItems(flow, context, frame.rawInput);
+    StateSemantics.MapLimits limits = JsonataSemantics.mapLimits(flow, map, context);
     frame.effectiveInput = frame.rawInput;
-    frame.mapItems = (ArrayNode) items;
-    frame.maxConcurrency = maxConcurrency;
-    frame.limits =
-        new StateSemantics.MapLimits(maxConcurrency, toleratedCount, toleratedPercentage);
+    frame.mapItems = items;
+    frame.maxConcurrency = limits.maxConcurrency();
+    frame.limits = limits;
     startMap(frame, map);
   }
 

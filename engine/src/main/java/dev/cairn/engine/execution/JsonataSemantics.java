@@ -93,6 +93,55 @@ public final class JsonataSemantics {
     };
   }
 
+  /**
+   * A JSONata Map state's items: the {@code Items} expression's value, else {@code input}.
+   *
+   * @throws StatesException {@code States.QueryEvaluationError} when they are not an array
+   */
+  public static com.fasterxml.jackson.databind.node.ArrayNode mapItems(
+      dev.cairn.engine.definition.StateFlow flow, EvaluationContext context, JsonNode input) {
+    JsonNode items = valueOr(flow.field("Items"), context, input);
+    return requireItemsArray(flow, items);
+  }
+
+  /**
+   * {@code items} as an array.
+   *
+   * @throws StatesException {@code States.QueryEvaluationError} when they are not one
+   */
+  public static com.fasterxml.jackson.databind.node.ArrayNode requireItemsArray(
+      dev.cairn.engine.definition.StateFlow flow, JsonNode items) {
+    if (!items.isArray()) {
+      if (flow.field("Items") != null) {
+        throw unexpectedType(flow.field("Items"), "Items", "array", items);
+      }
+      throw new StatesException(
+          StatesErrors.QUERY_EVALUATION_ERROR,
+          "Map state input must be an array but was: " + Json.write(items));
+    }
+    return (com.fasterxml.jackson.databind.node.ArrayNode) items;
+  }
+
+  /** A JSONata Map state's concurrency and tolerated failures, its fields evaluated. */
+  public static StateSemantics.MapLimits mapLimits(
+      dev.cairn.engine.definition.StateFlow flow,
+      dev.cairn.engine.definition.MapState map,
+      EvaluationContext context) {
+    int maxConcurrency =
+        integer(flow.field("MaxConcurrency"), "MaxConcurrency", context, map.maxConcurrency(), 0);
+    Integer toleratedCount =
+        integer(
+            flow.field("ToleratedFailureCount"),
+            "ToleratedFailureCount",
+            context,
+            map.toleratedFailureCount(),
+            0);
+    BigDecimal toleratedPercentage =
+        percentage(
+            flow.field("ToleratedFailurePercentage"), context, map.toleratedFailurePercentage());
+    return new StateSemantics.MapLimits(maxConcurrency, toleratedCount, toleratedPercentage);
+  }
+
   /** A QueryEvaluationError for an expression whose value has the wrong type for its field. */
   public static StatesException unexpectedType(
       JsonataTemplate field, String fieldName, String expected, JsonNode value) {

@@ -33,7 +33,6 @@ import dev.cairn.engine.task.TaskHandler;
 import dev.cairn.engine.task.TaskHandlers;
 import dev.cairn.engine.task.TaskRequest;
 import dev.cairn.engine.teststate.TestStateRequest.Mock;
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -432,30 +431,9 @@ public final class TestState {
       if (items == null) {
         items = JsonataSemantics.valueOr(flow.field("Items"), entry, rawInput);
       }
-      if (!items.isArray()) {
-        if (flow.field("Items") != null) {
-          throw JsonataSemantics.unexpectedType(flow.field("Items"), "Items", "array", items);
-        }
-        throw new StatesException(
-            StatesErrors.QUERY_EVALUATION_ERROR,
-            "Map state input must be an array but was: " + Json.write(items));
-      }
-      int maxConcurrency =
-          JsonataSemantics.integer(
-              flow.field("MaxConcurrency"), "MaxConcurrency", entry, map.maxConcurrency(), 0);
-      Integer toleratedCount =
-          JsonataSemantics.integer(
-              flow.field("ToleratedFailureCount"),
-              "ToleratedFailureCount",
-              entry,
-              map.toleratedFailureCount(),
-              0);
-      BigDecimal toleratedPercentage =
-          JsonataSemantics.percentage(
-              flow.field("ToleratedFailurePercentage"), entry, map.toleratedFailurePercentage());
-      return mapResult(
-          new StateSemantics.MapLimits(maxConcurrency, toleratedCount, toleratedPercentage),
-          items.size());
+      // Items are checked before the limits are evaluated, as in an execution.
+      int size = JsonataSemantics.requireItemsArray(flow, items).size();
+      return mapResult(JsonataSemantics.mapLimits(flow, map, entry), size);
     }
 
     /**
