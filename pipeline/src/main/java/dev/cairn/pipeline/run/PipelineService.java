@@ -51,6 +51,13 @@ public final class PipelineService implements AutoCloseable {
   private final ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
 
   /**
+   * Each run's execution ARN, as the engine named it at the start (or listed it after a restart):
+   * the deploy queue asks whether a slot's holder has ended without reading its pipeline file.
+   */
+  private final java.util.Map<String, String> executions =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
    * The engine, once built: building it resumes the runs in progress, whose re-dispatched tasks may
    * call back into this service before the constructor has assigned {@link #engine}.
    */
@@ -67,11 +74,12 @@ public final class PipelineService implements AutoCloseable {
   public PipelineService(
       ExecutionStore store, RuntimePorts ports, DeployQueue.BadCommits badCommits) {
     this.ports = ports;
-    this.runtime = new PipelineRuntime(ports, new EngineTokens(), badCommits, this::runEnded);
+    this.runtime = new PipelineRuntime(ports, new EngineTokens(), badCommits, this::hasEnded);
     this.engine = Engine.builder().store(store).taskHandlers(handlers()).build();
     engineReady.complete(engine);
     // Runs resumed after a restart end like the ones submitted here: slots released, run-ended.
     for (ExecutionDescription execution : engine.list()) {
+      executions.put(execution.name(), execution.executionArn());
       if (!execution.status().isFinal()) {
         engine
             .completion(execution.executionArn())
@@ -129,6 +137,7 @@ public final class PipelineService implements AutoCloseable {
     input.set("run", RunFactsJson.write(facts));
     String name = pipeline != null ? pipeline.name() : "pipeline";
     String arn = engine.start(Json.write(machine), name, runId, input);
+    executions.put(runId, arn);
     engine.completion(arn).thenAccept(description -> runEnded(runId, description));
     return runId;
   }
@@ -315,20 +324,10 @@ public final class PipelineService implements AutoCloseable {
   }
 
   /** True when the run's execution has ended (or is unknown): a slot it holds is free. */
-  private boolean runEnded(String runId) {
-    return engineReady
-        .join()
-        .describe(executionArn(runId))
-        .map(d -> d.status().isFinal())
-        .orElse(true);
-  }
-
-  private String executionArn(String runId) {
-    String name =
-        PipelineRuntime.readPipeline(ports.workspace(runId))
-            .map(PipelineDefinition::name)
-            .orElse("pipeline");
-    return "arn:aws:states:local:000000000000:execution:" + name + ":" + runId;
+  private boolean hasEnded(String runId) {
+    String arn = executions.get(runId);
+    return arn == null
+        || engineReady.join().describe(arn).map(d -> d.status().isFinal()).orElse(true);
   }
 
   private static String run(JsonNode payload) {

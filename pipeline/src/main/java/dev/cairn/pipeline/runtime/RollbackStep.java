@@ -1,12 +1,12 @@
 package dev.cairn.pipeline.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.pipeline.audit.AuditError;
 import dev.cairn.pipeline.audit.AuditEvent;
 import dev.cairn.pipeline.audit.AuditTrigger;
 import dev.cairn.pipeline.file.EnvironmentSpec;
 import dev.cairn.pipeline.file.RollbackSpec;
+import dev.cairn.pipeline.json.Json;
 import dev.cairn.pipeline.port.Release;
 import dev.cairn.pipeline.port.RunEvent;
 import dev.cairn.pipeline.port.SourceReverter;
@@ -20,8 +20,6 @@ import java.util.Optional;
  * commit is marked bad there, and the {@code rollback.revert} policy may push a revert commit.
  */
 final class RollbackStep {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final StepSupport support;
   private final RuntimePorts ports;
   private final StackTemplates templates;
@@ -186,8 +184,8 @@ final class RollbackStep {
       return null;
     }
     try {
-      return JSON.readTree(json);
-    } catch (IOException e) {
+      return Json.parse(json);
+    } catch (IllegalArgumentException e) {
       return null;
     }
   }
