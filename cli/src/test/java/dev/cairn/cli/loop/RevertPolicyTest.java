@@ -3,13 +3,9 @@ package dev.cairn.cli.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.cairn.cli.loop.LoopHarness.Event;
-import dev.cairn.cli.loop.LoopHarness.Outcome;
 import dev.cairn.pipeline.audit.AuditEvent;
-import dev.cairn.pipeline.audit.AuditRecord;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,8 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code rollback.revert}: after an automatic rollback Cairn pushes {@code Revert "<subject>"} to
- * main (and deploys it, reusing the last good artifact) or to a review branch.
+ * {@code rollback.revert: branch}: after an automatic rollback Cairn pushes {@code Revert
+ * "<subject>"} to a review branch and leaves main alone. (A revert on main, deployed with the good
+ * tree, is a scenario of the behaviour suite, {@link LocalBehaviourTest}.)
  */
 class RevertPolicyTest {
   @TempDir Path dir;
@@ -55,44 +52,6 @@ class RevertPolicyTest {
     loop.push(bad);
     assertThat(loop.awaitRun(bad).production()).isEqualTo("rolled-back");
     return new RevCommit[] {good, bad};
-  }
-
-  @Test
-  void revertOnMainIsPushedWithoutForceAndDeployedWithTheGoodArtifact() throws Exception {
-    RevCommit[] commits = goodThenRolledBack("main");
-    RevCommit good = commits[0];
-    RevCommit bad = commits[1];
-
-    RevCommit revert = AuditTrails.branch(loop.origin, "main");
-    assertThat(revert.getParent(0).getName()).isEqualTo(bad.getName());
-    assertThat(revert.getShortMessage()).isEqualTo("Revert \"tiny: a start command that exits\"");
-    assertThat(revert.getTree().getName()).isEqualTo(good.getTree().getName());
-
-    // Cairn deploys its own revert like any commit; equal trees reuse the good artifact.
-    Outcome deployed = loop.awaitRun(revert);
-    assertThat(deployed.production()).isEqualTo("deployed");
-    assertThat(loop.eventsOf(deployed.runId()))
-        .extracting(Event::kind)
-        .contains("build-reused")
-        .doesNotContain("build-succeeded");
-    assertThat(loop.version()).contains(revert.getName());
-    assertThat(loop.cairn().pipelines().ledger("production").isBad(revert.getName())).isFalse();
-
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> loop.cairn().auditStatus().orElseThrow().delivered());
-    List<AuditRecord> records = AuditTrails.records(loop.origin);
-    AuditRecord reverted =
-        records.stream().filter(r -> r.event() == AuditEvent.REVERTED).findFirst().orElseThrow();
-    assertThat(reverted.commit()).isEqualTo(bad.getName());
-    assertThat(reverted.revertBranch()).isEqualTo("main");
-    assertThat(reverted.revertCommit()).isEqualTo(revert.getName());
-    assertThat(
-            records.stream()
-                .filter(r -> r.event() == AuditEvent.DEPLOYED)
-                .map(AuditRecord::commit)
-                .toList())
-        .containsExactly(good.getName(), revert.getName());
   }
 
   @Test
