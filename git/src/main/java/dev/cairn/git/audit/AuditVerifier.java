@@ -258,6 +258,12 @@ public final class AuditVerifier {
                         c.getName(),
                         idOf(record),
                         "signed by key " + result.keyId() + ", which is not trusted"));
+            case UNUSABLE_KEY ->
+                problems.add(
+                    new Problem(
+                        c.getName(),
+                        idOf(record),
+                        "signed by trusted key " + result.keyId() + ", but " + result.reason()));
           }
         }
         if (record != null) {

@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.bouncycastle.bcpg.ArmoredOutputStream;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -46,7 +47,8 @@ public final class OpenPgpAuditSigner implements AuditSigner {
   }
 
   /**
-   * A signer from an armored (or binary) secret key ring: the first key that can sign.
+   * A signer from an armored (or binary) secret key ring: the first key that can sign now (not
+   * revoked, not expired, flagged for signing when it has flags).
    *
    * @param secretKeyRing the key ring's bytes
    * @param passphrase the key's passphrase, or an empty array for an unprotected key
@@ -57,6 +59,7 @@ public final class OpenPgpAuditSigner implements AuditSigner {
     Objects.requireNonNull(secretKeyRing, "secretKeyRing");
     Objects.requireNonNull(passphrase, "passphrase");
     try (InputStream in = PGPUtil.getDecoderStream(new ByteArrayInputStream(secretKeyRing))) {
+      String refused = null;
       PGPSecretKeyRingCollection rings =
           new PGPSecretKeyRingCollection(in, new JcaKeyFingerprintCalculator());
       for (Iterator<PGPSecretKeyRing> it = rings.getKeyRings(); it.hasNext(); ) {
@@ -64,12 +67,22 @@ public final class OpenPgpAuditSigner implements AuditSigner {
         for (Iterator<PGPSecretKey> keys = ring.getSecretKeys(); keys.hasNext(); ) {
           PGPSecretKey key = keys.next();
           if (key.isSigningKey() && !key.isPrivateKeyEmpty()) {
+            Optional<String> refusal =
+                OpenPgpKeyUse.refusal(
+                    ring.getPublicKey(), key.getPublicKey(), java.time.Instant.now());
+            if (refusal.isPresent()) {
+              refused = refusal.get();
+              continue;
+            }
             PGPPrivateKey priv =
                 key.extractPrivateKey(
                     new JcePBESecretKeyDecryptorBuilder().setProvider(PROVIDER).build(passphrase));
             return new OpenPgpAuditSigner(ring, key, priv);
           }
         }
+      }
+      if (refused != null) {
+        throw new IOException("The OpenPGP key file's signing key cannot be used: " + refused);
       }
     } catch (PGPException e) {
       throw new IOException(

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPObjectFactory;
@@ -18,7 +19,11 @@ import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.operator.jcajce.JcaKeyFingerprintCalculator;
 import org.bouncycastle.openpgp.operator.jcajce.JcaPGPContentVerifierBuilderProvider;
 
-/** Checks OpenPGP signatures of audit commits against a set of trusted public keys. */
+/**
+ * Checks OpenPGP signatures of audit commits against a set of trusted public keys. A signature by a
+ * trusted key counts only if the key could sign when it was made ({@link OpenPgpKeyUse}): a revoked
+ * key's signatures stop counting, an expired key's later ones never count.
+ */
 public final class OpenPgpAuditVerifier implements AuditSignatureVerifier {
   private static final BouncyCastleProvider PROVIDER = new BouncyCastleProvider();
 
@@ -76,7 +81,15 @@ public final class OpenPgpAuditVerifier implements AuditSignatureVerifier {
       }
       signature.init(new JcaPGPContentVerifierBuilderProvider().setProvider(PROVIDER), key);
       signature.update(payload);
-      return new Result(signature.verify() ? Outcome.VALID : Outcome.INVALID, keyId);
+      if (!signature.verify()) {
+        return new Result(Outcome.INVALID, keyId);
+      }
+      PGPPublicKey primary = trusted.getPublicKeyRing(signature.getKeyID()).getPublicKey();
+      Optional<String> refusal =
+          OpenPgpKeyUse.refusal(primary, key, signature.getCreationTime().toInstant());
+      return refusal
+          .map(reason -> new Result(Outcome.UNUSABLE_KEY, keyId, reason))
+          .orElseGet(() -> new Result(Outcome.VALID, keyId));
     } catch (PGPException | RuntimeException e) {
       return new Result(Outcome.INVALID, keyId);
     }
