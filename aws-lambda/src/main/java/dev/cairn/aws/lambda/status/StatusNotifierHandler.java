@@ -6,10 +6,14 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.cairn.aws.config.AwsClients;
 import dev.cairn.aws.config.LambdaSettings;
+import dev.cairn.git.host.GitHostException;
+import dev.cairn.git.host.GitHubApi;
+import dev.cairn.git.host.GitHubNotifier;
 import dev.cairn.pipeline.json.Json;
 import dev.cairn.pipeline.port.SecretStore;
 import dev.cairn.pipeline.port.StatusMessage;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,8 +21,9 @@ import java.util.Optional;
 /**
  * The status notifier: consumes the status queue ({@link StatusMessage}s, {@code cairn.status/v1},
  * as the runner and the pipeline publish them through {@code SqsStatusPublisher}) and turns each
- * into a commit status on GitHub: context {@code cairn/build} for builds, {@code
- * cairn/<environment>} for deployments. The event source mapping must enable {@code
+ * into a commit status on GitHub (context {@code cairn/build} for builds, {@code
+ * cairn/<environment>} for deployments) and a GitHub Deployment per run and environment, through
+ * the same {@link GitHubNotifier} the local loop uses. The event source mapping must enable {@code
  * ReportBatchItemFailures}: a message whose status could not be created is reported back and only
  * it is retried; after the queue's {@code maxReceiveCount} it goes to the dead-letter queue.
  *
@@ -32,7 +37,7 @@ public final class StatusNotifierHandler implements RequestHandler<SQSEvent, SQS
   /** The setting mapping status queues to their repositories. */
   public static final String QUEUE_REPOSITORIES = "CAIRN_STATUS_QUEUE_REPOSITORIES";
 
-  private final GitHubStatusClient github;
+  private final java.util.function.Function<String, GitHubNotifier> notifiers;
   private final Optional<String> repository;
   private final java.util.Map<String, String> queueRepositories;
 
@@ -96,16 +101,18 @@ public final class StatusNotifierHandler implements RequestHandler<SQSEvent, SQS
       java.util.Map<String, String> queueRepositories) {
     this.repository = repository;
     this.queueRepositories = java.util.Map.copyOf(queueRepositories);
-    this.github =
-        new GitHubStatusClient(
-            apiBase,
-            () ->
-                secrets
-                    .get(tokenSecretName)
-                    .orElseThrow(
-                        () ->
-                            new StatusDeliveryException(
-                                "the secret " + tokenSecretName + " holding the token is empty")));
+    java.util.function.Supplier<String> token =
+        () ->
+            secrets
+                .get(tokenSecretName)
+                .orElseThrow(
+                    () ->
+                        new GitHostException(
+                            "the secret " + tokenSecretName + " holding the token is empty"));
+    // A Lambda invocation is short: a few quick retries here, then SQS redelivers the message.
+    GitHubApi.Retry retry = new GitHubApi.Retry(3, Duration.ofMillis(500), Duration.ofSeconds(10));
+    this.notifiers =
+        name -> new GitHubNotifier(new GitHubApi(apiBase, name, token, retry, Thread::sleep));
   }
 
   @Override
@@ -113,10 +120,13 @@ public final class StatusNotifierHandler implements RequestHandler<SQSEvent, SQS
     List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
     for (SQSEvent.SQSMessage message : event.getRecords()) {
       try {
-        github.post(
-            toCommitStatus(
-                message.getBody(), attribute(message, "repository"), message.getEventSourceArn()));
-      } catch (StatusDeliveryException | IllegalArgumentException e) {
+        String repository =
+            trustedRepository(
+                message.getBody(), attribute(message, "repository"), message.getEventSourceArn());
+        notifiers
+            .apply(repository)
+            .deliver(StatusMessage.fromJson(message.getBody()), GitHubNotifier.Links.NONE);
+      } catch (GitHostException | IllegalArgumentException e) {
         log(context, "status of message " + message.getMessageId() + " not delivered: " + e);
         failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
       }
@@ -125,25 +135,15 @@ public final class StatusNotifierHandler implements RequestHandler<SQSEvent, SQS
   }
 
   /**
-   * The commit status a status message asks for.
+   * The repository a status message from {@code queueArn} may change: its queue's (a queue per
+   * repository), else the only one configured.
    *
    * @param attributeRepository the message's {@code repository} attribute, or empty
-   * @throws IllegalArgumentException when the body is not a {@code cairn.status/v1} message or no
-   *     repository is known
-   */
-  CommitStatus toCommitStatus(String body, String attributeRepository) {
-    return toCommitStatus(body, attributeRepository, null);
-  }
-
-  /**
-   * The commit status a status message from {@code queueArn} asks for.
-   *
    * @throws IllegalArgumentException when the body is not a {@code cairn.status/v1} message, no
    *     repository is configured for its queue, or it names a repository other than its queue's
    */
-  CommitStatus toCommitStatus(String body, String attributeRepository, String queueArn) {
-    StatusMessage message = StatusMessage.fromJson(body);
-    // The trusted repository: the queue's (a queue per repository), else the only one configured.
+  String trustedRepository(String body, String attributeRepository, String queueArn) {
+    StatusMessage.fromJson(body);
     String trusted =
         queueArn != null && queueRepositories.containsKey(queueArn)
             ? queueRepositories.get(queueArn)
@@ -163,15 +163,7 @@ public final class StatusNotifierHandler implements RequestHandler<SQSEvent, SQS
             "the message names a repository other than its queue's; refused");
       }
     }
-    String target = trusted;
-    if (message.environment() != null
-        && !dev.cairn.pipeline.file.EnvironmentNames.isValid(message.environment())) {
-      throw new IllegalArgumentException("the message's environment name is not valid; refused");
-    }
-    String context =
-        message.environment() == null ? "cairn/build" : "cairn/" + message.environment();
-    return new CommitStatus(
-        target, message.commit(), message.state().wireName(), context, message.description(), null);
+    return trusted;
   }
 
   private static String attribute(SQSEvent.SQSMessage message, String name) {

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.aws.lambda.testing.MapSecrets;
 import dev.cairn.aws.lambda.testing.RecordingHttpServer;
-import dev.cairn.pipeline.json.Json;
+import dev.cairn.git.host.FakeGitHub;
 import dev.cairn.pipeline.port.StatusMessage;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,9 +15,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The status notifier against a real HTTP server on loopback standing in for GitHub's API: status
- * messages become {@code POST /repos/{owner}/{repo}/statuses/{sha}} with the token, and only the
- * messages GitHub refused are reported as batch item failures.
+ * The status notifier against a fake GitHub API on loopback ({@link FakeGitHub}; a recording server
+ * where several repositories are involved): status messages become commit statuses and deployments
+ * with the token, and only the messages GitHub refused are reported as batch item failures.
  */
 class StatusNotifierHandlerTest {
   private static final String TOKEN = "ghp_status-test-token";
@@ -26,17 +25,22 @@ class StatusNotifierHandlerTest {
   private static final String SHA_REFUSED = "2222222222222222222222222222222222222222";
 
   private RecordingHttpServer github;
+  private FakeGitHub fake;
 
   @AfterEach
   void tearDown() {
     if (github != null) {
       github.close();
     }
+    if (fake != null) {
+      fake.close();
+    }
   }
 
-  private StatusNotifierHandler notifier() {
+  private StatusNotifierHandler notifier() throws Exception {
+    fake = FakeGitHub.start("octo/notes", TOKEN);
     return new StatusNotifierHandler(
-        github.uri(),
+        fake.uri(),
         MapSecrets.of("github-token", TOKEN),
         "github-token",
         java.util.Optional.of("octo/notes"));
@@ -68,78 +72,73 @@ class StatusNotifierHandlerTest {
   }
 
   @Test
-  void aDeployedMessageBecomesASuccessStatusForTheEnvironment() throws Exception {
-    github = RecordingHttpServer.start(request -> 201);
+  void aDeploymentsMessagesBecomeCommitStatusesAndAGitHubDeployment() throws Exception {
+    StatusNotifierHandler notifier = notifier();
 
     SQSBatchResponse response =
-        notifier()
-            .handleRequest(
-                event(
-                    status(
-                        StatusMessage.State.SUCCESS,
-                        SHA_OK,
-                        "production",
-                        "deployed 1111111 to production")),
-                null);
+        notifier.handleRequest(
+            event(
+                status(StatusMessage.State.PENDING, SHA_OK, "production", "deploying"),
+                status(
+                    StatusMessage.State.SUCCESS,
+                    SHA_OK,
+                    "production",
+                    "deployed 1111111 to production")),
+            null);
 
     assertThat(response.getBatchItemFailures()).isEmpty();
-    assertThat(github.requests()).hasSize(1);
-    RecordingHttpServer.Request request = github.requests().get(0);
-    assertThat(request.method()).isEqualTo("POST");
-    assertThat(request.path()).isEqualTo("/repos/octo/notes/statuses/" + SHA_OK);
-    assertThat(request.authorization()).isEqualTo("Bearer " + TOKEN);
-    JsonNode body = Json.parse(request.body());
-    assertThat(body.path("state").asText()).isEqualTo("success");
-    assertThat(body.path("context").asText()).isEqualTo("cairn/production");
-    assertThat(body.path("description").asText()).isEqualTo("deployed 1111111 to production");
+    assertThat(fake.statuses())
+        .containsExactly(
+            new FakeGitHub.Status(SHA_OK, "pending", "cairn/production", "deploying", null),
+            new FakeGitHub.Status(
+                SHA_OK, "success", "cairn/production", "deployed 1111111 to production", null));
+    assertThat(fake.deployments()).hasSize(1);
+    assertThat(fake.deployments().getFirst().states()).containsExactly("in_progress", "success");
+    assertThat(fake.requests())
+        .allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer " + TOKEN));
   }
 
   @Test
   void onlyTheRefusedMessageIsReportedAsABatchItemFailure() throws Exception {
-    github = RecordingHttpServer.start(r -> r.path().endsWith(SHA_REFUSED) ? 502 : 201);
+    StatusNotifierHandler notifier = notifier();
+    // The second message meets three server errors in a row (the handler tries three times).
+    SQSEvent event =
+        event(
+            status(StatusMessage.State.FAILURE, SHA_OK, null, "build failed"),
+            status(StatusMessage.State.FAILURE, SHA_REFUSED, null, "build failed"),
+            status(StatusMessage.State.SUCCESS, SHA_OK, null, "built 1111111"));
 
-    SQSBatchResponse response =
-        notifier()
-            .handleRequest(
-                event(
-                    status(StatusMessage.State.FAILURE, SHA_OK, null, "build failed"),
-                    status(StatusMessage.State.FAILURE, SHA_REFUSED, "production", "rolled back"),
-                    status(
-                        StatusMessage.State.SUCCESS,
-                        SHA_OK,
-                        "production",
-                        "deployed 1111111 to production")),
-                null);
+    SQSBatchResponse first = notifier.handleRequest(subset(event, 0), null);
+    for (int i = 0; i < 3; i++) {
+      fake.failNext(502, java.util.Map.of());
+    }
+    SQSBatchResponse second = notifier.handleRequest(subset(event, 1), null);
+    SQSBatchResponse third = notifier.handleRequest(subset(event, 2), null);
 
-    assertThat(response.getBatchItemFailures())
+    assertThat(first.getBatchItemFailures()).isEmpty();
+    assertThat(second.getBatchItemFailures())
         .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
         .containsExactly("m1");
-    assertThat(github.requests()).hasSize(3);
-    assertThat(Json.parse(github.requests().get(0).body()).path("context").asText())
-        .isEqualTo("cairn/build");
-    assertThat(Json.parse(github.requests().get(0).body()).path("state").asText())
-        .isEqualTo("failure");
+    assertThat(third.getBatchItemFailures()).isEmpty();
+    assertThat(fake.states("cairn/build")).containsExactly("failure", "success");
   }
 
   @Test
   void aMalformedMessageFailsAloneAndTheOthersAreDelivered() throws Exception {
-    github = RecordingHttpServer.start(request -> 201);
+    StatusNotifierHandler notifier = notifier();
 
     SQSBatchResponse response =
-        notifier()
-            .handleRequest(
-                event(
-                    "not json",
-                    "{\"schema\":\"cairn.status/v0\"}",
-                    status(StatusMessage.State.PENDING, SHA_OK, "production", "deploying")),
-                null);
+        notifier.handleRequest(
+            event(
+                "not json",
+                "{\"schema\":\"cairn.status/v0\"}",
+                status(StatusMessage.State.PENDING, SHA_OK, "production", "deploying")),
+            null);
 
     assertThat(response.getBatchItemFailures())
         .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
         .containsExactly("m0", "m1");
-    assertThat(github.requests()).hasSize(1);
-    assertThat(Json.parse(github.requests().get(0).body()).path("state").asText())
-        .isEqualTo("pending");
+    assertThat(fake.states("cairn/production")).containsExactly("pending");
   }
 
   @Test
@@ -167,13 +166,19 @@ class StatusNotifierHandlerTest {
     assertThat(response.getBatchItemFailures()).hasSize(1);
   }
 
+  private static SQSEvent subset(SQSEvent event, int index) {
+    SQSEvent one = new SQSEvent();
+    one.setRecords(List.of(event.getRecords().get(index)));
+    return one;
+  }
+
   @Test
   void aMessageNamingAnotherRepositoryIsRefused() throws Exception {
     // Hostile: repository A's build posts "success" on repository B's commit.
-    github = RecordingHttpServer.start(request -> 201);
+    StatusNotifierHandler notifier = notifier();
     SQSEvent event =
         event(
-            status(StatusMessage.State.SUCCESS, SHA_OK, "production", "deployed"),
+            status(StatusMessage.State.SUCCESS, SHA_OK, null, "built"),
             status(StatusMessage.State.SUCCESS, SHA_OK, null, "built")
                 .replaceFirst("\\{", "{\"repository\":\"victim/other\","),
             status(StatusMessage.State.SUCCESS, SHA_OK, null, "built")
@@ -183,14 +188,14 @@ class StatusNotifierHandlerTest {
     attribute.setStringValue("victim/attribute");
     event.getRecords().get(0).setMessageAttributes(java.util.Map.of("repository", attribute));
 
-    SQSBatchResponse response = notifier().handleRequest(event, null);
+    SQSBatchResponse response = notifier.handleRequest(event, null);
 
     assertThat(response.getBatchItemFailures())
         .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
         .containsExactly("m0", "m1");
-    assertThat(github.requests())
-        .extracting(RecordingHttpServer.Request::path)
-        .containsExactly("/repos/octo/notes/statuses/" + SHA_OK);
+    assertThat(fake.requests())
+        .extracting(FakeGitHub.Request::path)
+        .containsExactly("/statuses/" + SHA_OK);
   }
 
   @Test
@@ -206,9 +211,9 @@ class StatusNotifierHandlerTest {
                 "arn:aws:sqs:eu-west-1:1:status-a=octo/a, arn:aws:sqs:eu-west-1:1:status-b=octo/b"));
     SQSEvent event =
         event(
-            status(StatusMessage.State.SUCCESS, SHA_OK, "production", "deployed"),
-            status(StatusMessage.State.SUCCESS, SHA_OK, "production", "deployed"),
-            status(StatusMessage.State.SUCCESS, SHA_OK, "production", "deployed")
+            status(StatusMessage.State.SUCCESS, SHA_OK, null, "built"),
+            status(StatusMessage.State.SUCCESS, SHA_OK, null, "built"),
+            status(StatusMessage.State.SUCCESS, SHA_OK, null, "built")
                 .replaceFirst("\\{", "{\"repository\":\"octo/b\","));
     event.getRecords().get(0).setEventSourceArn("arn:aws:sqs:eu-west-1:1:status-b");
     event.getRecords().get(1).setEventSourceArn("arn:aws:sqs:eu-west-1:1:elsewhere");
