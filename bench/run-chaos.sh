@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Chaos benchmark (issue #13): an application with Redis in two environments under a real
+# `cairn serve`; each iteration pushes a random kind of commit (good, build failure, unhealthy in
+# the bake, slow start) and SIGKILLs a random victim at a random moment (serve — restarted at once,
+# as its systemd unit would —, a build, the live release, a proxy, Redis, or nothing), then checks
+# the invariants. Not a test: CI never runs it. Prints a markdown report, kept in
+# bench/results/chaos.md (git-ignored); exits 1 when an invariant was violated.
+#
+#   bench/run-chaos.sh [--iterations N] [--seed S]
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+results="$root/bench/results"
+
+"$root/scripts/ensure-packages.sh" >/dev/null
+echo "run-chaos: building ..." >&2
+"$root/cairn" build
+
+. "$root/scripts/jdk.sh"
+select_jdk run-chaos
+mkdir -p "$results"
+workspace="/tmp/cairn-chaos-$(date +%Y%m%d-%H%M%S)"
+classpath="$root/bench/target/cairn-bench-0.1.0-SNAPSHOT.jar:$root/bench/target/lib/*"
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
+  -cp "$classpath" dev.cairn.bench.ChaosBenchmark \
+  --workspace "$workspace" --cairn-root "$root" "$@" \
+  | tee "$results/chaos.md"
