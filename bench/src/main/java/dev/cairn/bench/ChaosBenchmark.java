@@ -50,7 +50,8 @@ import org.eclipse.jgit.transport.RefSpec;
  */
 public final class ChaosBenchmark {
   private static final PersonIdent AUTHOR = new PersonIdent("Chaos", "chaos@example.com");
-  private static final List<String> ENVIRONMENTS = List.of("staging", "production");
+  private static final List<String> TWO_ENVIRONMENTS = List.of("staging", "production");
+  private static final List<String> THREE_ENVIRONMENTS = List.of("staging", "canary", "production");
 
   /** How long an environment may take to serve again after a fault. */
   private static final Duration HEAL_BOUND = Duration.ofSeconds(90);
@@ -75,6 +76,8 @@ public final class ChaosBenchmark {
   }
 
   private final int iterations;
+  private final int burst;
+  private final List<String> environments;
   private final Random random;
   private final long seed;
   private final Path workspace;
@@ -93,9 +96,11 @@ public final class ChaosBenchmark {
   private int generation;
   private volatile String proxyVictim;
 
-  private ChaosBenchmark(int iterations, long seed, Path workspace, Path cairnRoot)
+  private ChaosBenchmark(int iterations, int burst, long seed, Path workspace, Path cairnRoot)
       throws IOException {
     this.iterations = iterations;
+    this.burst = burst;
+    this.environments = burst > 0 ? THREE_ENVIRONMENTS : TWO_ENVIRONMENTS;
     this.seed = seed;
     this.random = new Random(seed);
     this.workspace = workspace;
@@ -103,7 +108,7 @@ public final class ChaosBenchmark {
     this.home = workspace.resolve("home");
     this.origin = workspace.resolve("origin.git");
     this.clone = workspace.resolve("app");
-    for (String environment : ENVIRONMENTS) {
+    for (String environment : environments) {
       ports.put(environment, freePort());
     }
   }
@@ -111,16 +116,20 @@ public final class ChaosBenchmark {
   /**
    * Runs the benchmark.
    *
-   * @param args {@code --workspace DIR --cairn-root DIR [--iterations N] [--seed S]}
+   * @param args {@code --workspace DIR --cairn-root DIR [--iterations N] [--seed S]}, or {@code
+   *     --burst N} for the load test instead: N good commits pushed within ten seconds to a
+   *     repository with three environments
    */
   public static void main(String[] args) throws Exception {
     int iterations = 50;
+    int burst = 0;
     long seed = System.nanoTime();
     Path workspace = null;
     Path root = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--iterations" -> iterations = Integer.parseInt(args[++i]);
+        case "--burst" -> burst = Integer.parseInt(args[++i]);
         case "--seed" -> seed = Long.parseLong(args[++i]);
         case "--workspace" -> workspace = Path.of(args[++i]);
         case "--cairn-root" -> root = Path.of(args[++i]);
@@ -131,8 +140,8 @@ public final class ChaosBenchmark {
       throw new IllegalArgumentException("--workspace and --cairn-root are required");
     }
     Files.createDirectories(workspace);
-    ChaosBenchmark bench = new ChaosBenchmark(iterations, seed, workspace, root);
-    int exit = bench.run();
+    ChaosBenchmark bench = new ChaosBenchmark(iterations, burst, seed, workspace, root);
+    int exit = burst > 0 ? bench.burst() : bench.run();
     System.exit(exit);
   }
 
@@ -142,7 +151,7 @@ public final class ChaosBenchmark {
     setUpRepository();
     startServe();
     String first = git.getRepository().resolve("HEAD").getName();
-    for (String environment : ENVIRONMENTS) {
+    for (String environment : environments) {
       awaitServing(environment, Set.of(first), RUN_BOUND);
     }
     load.start();
@@ -157,7 +166,7 @@ public final class ChaosBenchmark {
     RevCommit last = commit(Kind.GOOD, "chaos: final good commit");
     push();
     awaitRun(last.getName());
-    for (String environment : ENVIRONMENTS) {
+    for (String environment : environments) {
       awaitServing(environment, Set.of(last.getName()), HEAL_BOUND);
     }
     load.stop();
@@ -167,6 +176,96 @@ public final class ChaosBenchmark {
     verifyAudit();
     checkNothingLeft();
     report(kinds, Duration.ofNanos(System.nanoTime() - started));
+    return violations.isEmpty() ? 0 : 1;
+  }
+
+  // ------------------------------------------------------------------ the burst
+
+  /**
+   * N good commits pushed within ten seconds: every commit must be recorded (run started, then
+   * deployed or superseded in each environment it reached), none dropped, and the newest must end
+   * up live everywhere.
+   */
+  private int burst() throws Exception {
+    log("workspace " + workspace + ", burst of " + burst + " pushes in 10 s, 3 environments");
+    setUpRepository();
+    startServe();
+    String first = git.getRepository().resolve("HEAD").getName();
+    for (String environment : environments) {
+      awaitServing(environment, Set.of(first), RUN_BOUND);
+    }
+    load.start();
+    List<String> pushed = new ArrayList<>();
+    long started = System.nanoTime();
+    for (int i = 1; i <= burst; i++) {
+      pushed.add(commit(Kind.GOOD, "burst " + i).getName());
+      push();
+      long due = started + Duration.ofSeconds(10).toNanos() * i / burst;
+      sleepMillis(Math.max(0, (due - System.nanoTime()) / 1_000_000));
+    }
+    double pushSeconds = (System.nanoTime() - started) / 1e9;
+    String newest = pushed.getLast();
+    for (String environment : environments) {
+      awaitServing(environment, Set.of(newest), RUN_BOUND);
+    }
+    double liveSeconds = (System.nanoTime() - started) / 1e9;
+    for (String commit : pushed) {
+      if (awaitRun(commit).isEmpty()) {
+        violation(0, "no ended run for " + commit.substring(0, 7));
+      }
+    }
+    load.stop();
+    stopEverything();
+    Map<String, Map<String, Integer>> outcomes = new LinkedHashMap<>();
+    Set<String> runStarted = new TreeSet<>();
+    try (AuditTrail trail = AuditTrail.open(origin, null, null)) {
+      for (TrailEntry entry : trail.entries()) {
+        if (entry.event().wireName().equals("run-started")) {
+          runStarted.add(entry.commit());
+        } else if (entry.environment() != null
+            && Set.of("deployed", "superseded", "rolled-back", "skipped-bad")
+                .contains(entry.event().wireName())) {
+          outcomes
+              .computeIfAbsent(entry.environment(), e -> new LinkedHashMap<>())
+              .merge(entry.event().wireName(), 1, Integer::sum);
+        }
+      }
+    }
+    long dropped = pushed.stream().filter(c -> !runStarted.contains(c)).count();
+    if (dropped > 0) {
+      violation(0, dropped + " pushed commits have no run-started record");
+    }
+    checkTrail();
+    verifyAudit();
+    checkNothingLeft();
+    StringBuilder out = new StringBuilder();
+    out.append("## Burst (")
+        .append(LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME))
+        .append(")\n\n`bench/run-chaos.sh --burst ")
+        .append(burst)
+        .append("` — load average ")
+        .append(loadAverage())
+        .append("\n\n| figure | value |\n|---|---|\n");
+    out.append(String.format(Locale.ROOT, "| pushes | %d in %.1f s |%n", burst, pushSeconds));
+    out.append("| commits with a run | ").append(burst - dropped).append(" |\n");
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "| newest commit live in all 3 environments | %.1f s after the first push |%n",
+            liveSeconds));
+    outcomes.forEach(
+        (environment, counts) ->
+            out.append("| ").append(environment).append(" | ").append(counts).append(" |\n"));
+    out.append("| failed requests on stable ports | ")
+        .append(load.failedOther.get())
+        .append(" of ")
+        .append(load.total.get())
+        .append(" |\n")
+        .append("| invariant violations | ")
+        .append(violations.size())
+        .append(" |\n");
+    violations.forEach(v -> out.append("\n* ").append(v));
+    System.out.println(out);
     return violations.isEmpty() ? 0 : 1;
   }
 
@@ -187,7 +286,7 @@ public final class ChaosBenchmark {
             .formatted(
                 i, kind, commit.getName().substring(0, 7), victim, found ? "" : " (none found)"));
     // Healed: every environment serves again. Then the run of the commit must end.
-    for (String environment : ENVIRONMENTS) {
+    for (String environment : environments) {
       if (awaitAnswering(environment, HEAL_BOUND).isEmpty()) {
         violation(
             i, environment + " did not serve within " + HEAL_BOUND.toSeconds() + " s of " + victim);
@@ -205,7 +304,7 @@ public final class ChaosBenchmark {
       return;
     }
     // What each environment serves is a commit it deployed last (or the new one).
-    for (String environment : ENVIRONMENTS) {
+    for (String environment : environments) {
       Optional<String> served = awaitAnswering(environment, HEAL_BOUND);
       Set<String> allowed = lastDeployed(environment);
       if (served.isPresent() && !allowed.contains(served.get())) {
@@ -272,7 +371,7 @@ public final class ChaosBenchmark {
   }
 
   private String randomEnvironment() {
-    return ENVIRONMENTS.get(random.nextInt(ENVIRONMENTS.size()));
+    return environments.get(random.nextInt(environments.size()));
   }
 
   // ------------------------------------------------------------------ the repository
@@ -291,9 +390,9 @@ public final class ChaosBenchmark {
   }
 
   private String pipeline() {
-    StringBuilder environments = new StringBuilder();
-    for (String environment : ENVIRONMENTS) {
-      environments.append(
+    StringBuilder text = new StringBuilder();
+    for (String environment : environments) {
+      text.append(
           """
             - name: %s
               services:
@@ -324,7 +423,7 @@ public final class ChaosBenchmark {
           artifact: out
         environments:
         """
-        + environments;
+        + text;
   }
 
   private RevCommit commit(Kind kind, String message) throws Exception {
@@ -625,7 +724,7 @@ public final class ChaosBenchmark {
 
     void start() {
       running.set(true);
-      for (String environment : ENVIRONMENTS) {
+      for (String environment : environments) {
         Thread thread =
             new Thread(
                 () -> {
