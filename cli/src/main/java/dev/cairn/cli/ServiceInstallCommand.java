@@ -20,8 +20,9 @@ import picocli.CommandLine.Option;
     name = "install",
     mixinStandardHelpOptions = true,
     description = {
-      "Write the systemd unit cairn.service running cairn serve with these options, then",
-      "enable and start it (where systemd is not running: print the unit and the commands)."
+      "Install cairn serve, with these options, as the systemd service cairn.service.",
+      "Writes the unit, then enables and starts it (where systemd is not running: prints the"
+          + " unit and the commands)."
     })
 public final class ServiceInstallCommand implements Callable<Integer> {
   private static final Pattern USER = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
