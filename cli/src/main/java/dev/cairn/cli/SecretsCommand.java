@@ -44,7 +44,8 @@ public final class SecretsCommand implements Runnable {
       description = {
         "Store a secret, read from standard input (one line).",
         "Its value never appears in the shell history or the process list:"
-            + " printf %s \"$TOKEN\" | cairn secrets set NAME"
+            // %% is picocli's escape of %: the help shows printf %s.
+            + " printf %%s \"$TOKEN\" | cairn secrets set NAME"
       })
   static final class Set implements Callable<Integer> {
     @Parameters(

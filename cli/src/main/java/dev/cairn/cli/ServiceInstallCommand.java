@@ -34,20 +34,31 @@ public final class ServiceInstallCommand implements Callable<Integer> {
       description = "The application repository, as for cairn serve.")
   String repository;
 
-  @Option(names = "--branch", defaultValue = "main", description = "(default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--branch",
+      defaultValue = "main",
+      description = "The branch to deploy, as for cairn serve (default: ${DEFAULT-VALUE}).")
   String branch;
 
   @Option(
       names = "--poll",
       defaultValue = "5s",
       paramLabel = "DURATION",
-      description = "(default: ${DEFAULT-VALUE})")
+      description =
+          "How often to check the remote, as for cairn serve (default: ${DEFAULT-VALUE}).")
   String poll;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "(default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      description =
+          "The address of Cairn's HTTP port, as for cairn serve (default: ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--port", defaultValue = "7070", description = "(default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--port",
+      defaultValue = "7070",
+      description = "Cairn's HTTP port, as for cairn serve (default: ${DEFAULT-VALUE}).")
   int port;
 
   @Option(

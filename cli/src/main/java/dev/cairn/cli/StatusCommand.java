@@ -23,7 +23,11 @@ import picocli.CommandLine.Option;
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
-    description = "Show each environment: what runs, the last good release, commits marked bad.")
+    description = {
+      "Show each environment in promotion order, and the last run.",
+      "Per environment: what runs, the last good release, commits marked bad and, when its last"
+          + " deployment failed, why (with the last lines of the failing output)."
+    })
 public final class StatusCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;

@@ -66,7 +66,21 @@ class CommandTextsTest {
       help.append(command.getUsageMessage(CommandLine.Help.Ansi.OFF));
     }
 
-    assertThat(help.toString()).doesNotContainPattern("\\bnull\\b");
+    assertThat(help.toString())
+        .doesNotContainPattern("\\bnull\\b")
+        // An option's description says what it is, not only its default.
+        .doesNotContainPattern("(?m)^\\s+--\\S+\\s+\\(default:");
+    // picocli warns (on stderr) about a description it cannot format, e.g. an unescaped %s.
+    assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("picocli WARN");
+    assertThat(
+            CairnCommand.commandLine("secrets")
+                .getSubcommands()
+                .get("secrets")
+                .getSubcommands()
+                .get("set")
+                .getUsageMessage(CommandLine.Help.Ansi.OFF))
+        .contains("printf %s")
+        .doesNotContain("%%");
     assertThat(CairnCommand.commandLine("secrets").getUsageMessage(CommandLine.Help.Ansi.OFF))
         .contains("${secrets.NAME}");
   }
