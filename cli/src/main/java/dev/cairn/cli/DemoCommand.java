@@ -48,8 +48,8 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the whole pipeline on the sample application (examples/notes) with its PostgreSQL:",
-      "a deploy, a change under load, a failed build, an automatic rollback and a fix."
+      "Run the whole pipeline on the sample application (examples/notes) with its PostgreSQL.",
+      "Shows a deploy, a change under load, a failed build, an automatic rollback and a fix."
     })
 public final class DemoCommand implements Callable<Integer> {
   private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);

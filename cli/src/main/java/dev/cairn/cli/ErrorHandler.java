@@ -21,6 +21,8 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
       } else {
         err.println("(set CAIRN_DEBUG=1 to see the stack trace)");
       }
+    } else if (exception instanceof UserInputException input && input.isLocated()) {
+      err.println(exception.getMessage());
     } else {
       err.println("cairn: " + exception.getMessage());
     }

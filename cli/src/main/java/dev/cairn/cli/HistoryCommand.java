@@ -91,8 +91,10 @@ public final class HistoryCommand implements Callable<Integer> {
             until == null ? null : TimeArguments.parse("--until", until, now),
             limit);
     List<TrailEntry> entries;
+    int idLength;
     try (AuditTrail trail = source.open()) {
       entries = new ArrayList<>(trail.query(query));
+      idLength = uniquePrefixLength(entries, trail.entries());
     }
     Collections.reverse(entries);
     if (json) {
@@ -107,7 +109,7 @@ public final class HistoryCommand implements Callable<Integer> {
     }
     System.out.printf(
         Locale.ROOT,
-        "%-19s  %-12s  %-18s  %-7s  %-8s  %s%n",
+        "%-19s  %-12s  %-18s  %-7s  %-" + idLength + "s  %s%n",
         "WHEN (UTC)",
         "ENVIRONMENT",
         "EVENT",
@@ -117,15 +119,60 @@ public final class HistoryCommand implements Callable<Integer> {
     for (TrailEntry e : entries) {
       System.out.printf(
           Locale.ROOT,
-          "%-19s  %-12s  %-18s  %-7s  %-8s  %s%n",
+          "%-19s  %-12s  %-18s  %-7s  %-" + idLength + "s  %s%n",
           WHEN.format(e.occurredAt()),
           e.environment() == null ? "-" : e.environment(),
           e.event().wireName(),
           e.commit().substring(0, 7),
-          e.id().substring(0, 8),
+          e.id().substring(0, Math.min(idLength, e.id().length())),
           detail(e));
     }
     return ExitCodes.OK;
+  }
+
+  /** The shortest record id prefix shown, as git abbreviates commit ids. */
+  static final int MIN_ID_PREFIX = 8;
+
+  /**
+   * How many characters of a record id {@code cairn show} needs to find each shown record and no
+   * other: a prefix it takes must not begin another record's id or an audit commit's id (show
+   * accepts both). Ids are time-ordered, so records of the same minute share their first 8.
+   */
+  static int uniquePrefixLength(List<TrailEntry> shown, List<TrailEntry> all) {
+    List<String> keys = new ArrayList<>();
+    for (TrailEntry e : all) {
+      keys.add(e.id());
+      keys.add(e.auditCommit());
+    }
+    Collections.sort(keys);
+    int length = MIN_ID_PREFIX;
+    for (TrailEntry e : shown) {
+      int at = Collections.binarySearch(keys, e.id());
+      int shared = 0;
+      // Equal keys are this record itself; its sorted neighbours share the longest prefixes.
+      for (int i = at - 1; i >= 0 && shared < e.id().length(); i--) {
+        if (!keys.get(i).equals(e.id())) {
+          shared = Math.max(shared, commonPrefix(keys.get(i), e.id()));
+          break;
+        }
+      }
+      for (int i = at + 1; i < keys.size() && shared < e.id().length(); i++) {
+        if (!keys.get(i).equals(e.id())) {
+          shared = Math.max(shared, commonPrefix(keys.get(i), e.id()));
+          break;
+        }
+      }
+      length = Math.max(length, Math.min(e.id().length(), shared + 1));
+    }
+    return length;
+  }
+
+  private static int commonPrefix(String a, String b) {
+    int n = 0;
+    while (n < a.length() && n < b.length() && a.charAt(n) == b.charAt(n)) {
+      n++;
+    }
+    return n;
   }
 
   /** The subject without the environment prefix that the column already shows. */

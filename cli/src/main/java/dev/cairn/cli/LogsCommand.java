@@ -1,6 +1,9 @@
 package dev.cairn.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.cli.loop.RunsView;
 import dev.cairn.engine.store.SqliteExecutionStore;
+import dev.cairn.pipeline.json.Json;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -13,11 +16,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code cairn logs RUN [-f]}: a run's build and migration output (secrets masked). */
+/**
+ * {@code cairn logs RUN [-f]}: a run's build and migration output, a failed release's own output
+ * (secrets masked), and why the run failed.
+ */
 @Command(
     name = "logs",
     mixinStandardHelpOptions = true,
-    description = "Print a run's build and migration output; -f follows it until the run ends.")
+    description = {
+      "Print a run's output and, when it failed, why.",
+      "Its build and migration output, a failed release's own output (stdout and stderr), then"
+          + " the reason (an invalid cairn.yml's problems as cairn.yml:LINE:COL: message); -f"
+          + " follows the build until the run ends."
+    })
 public final class LogsCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "RUN", description = "The run id (see: cairn runs).")
   String runId;
@@ -45,11 +56,48 @@ public final class LogsCommand implements Callable<Integer> {
       Thread.sleep(200); // following a file: poll for new output, like tail -f
     }
     printFrom(build, printed[0]);
+    boolean any = Files.exists(build);
     for (Path other : otherLogs(logs)) {
-      System.out.println("--- " + other.getFileName());
+      System.out.println("--- " + title(other));
       printFrom(other, 0);
+      any = true;
+    }
+    JsonNode run = run(home);
+    List<String> reason = RunsView.reason(run.get("failure"), Integer.MAX_VALUE);
+    if (!reason.isEmpty()) {
+      // The reason, after the output: a run whose pipeline file is invalid has only this.
+      System.out.println("--- why run " + runId + " failed");
+      reason.forEach(System.out::println);
+    } else if (!any) {
+      System.err.println(
+          "cairn: run "
+              + runId
+              + (run.path("status").asText().equals("RUNNING")
+                  ? " has no output yet"
+                  : " left no output (" + run.path("status").asText("no status") + ")"));
     }
     return ExitCodes.OK;
+  }
+
+  /** The run as {@code cairn runs} shows it (status, failure), or an empty object. */
+  private JsonNode run(Path home) {
+    for (JsonNode run : RunsCommand.read(home)) {
+      if (run.path("id").asText().equals(runId)) {
+        return run;
+      }
+    }
+    return Json.object();
+  }
+
+  /** A log's heading: what it is, for people. */
+  private String title(Path log) {
+    String name = log.getFileName().toString().substring(runId.length() + 1);
+    if (name.startsWith("release-")) {
+      return "release output ("
+          + name.substring("release-".length()).replaceFirst("\\.log$", "")
+          + ", last lines)";
+    }
+    return log.getFileName().toString();
   }
 
   private List<Path> otherLogs(Path logs) throws IOException {
@@ -58,7 +106,10 @@ public final class LogsCommand implements Callable<Integer> {
     }
     try (Stream<Path> files = Files.list(logs)) {
       return files
-          .filter(f -> f.getFileName().toString().startsWith(runId + "-migrate"))
+          .filter(
+              f ->
+                  f.getFileName().toString().startsWith(runId + "-migrate")
+                      || f.getFileName().toString().startsWith(runId + "-release-"))
           .sorted()
           .toList();
     }

@@ -18,7 +18,7 @@ final class PipelineFiles {
     try {
       return PipelineFileParser.parse(file);
     } catch (PipelineFileException e) {
-      throw new UserInputException(e.getMessage());
+      throw UserInputException.located(e.getMessage());
     } catch (IOException e) {
       throw new UserInputException(file + ": cannot be read (" + e.getMessage() + ")");
     }

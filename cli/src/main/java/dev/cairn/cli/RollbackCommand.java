@@ -12,8 +12,9 @@ import picocli.CommandLine.Parameters;
     name = "rollback",
     mixinStandardHelpOptions = true,
     description = {
-      "Roll an environment back by hand: the commit it runs is marked bad and the previous",
-      "good release (or --to COMMIT) is deployed again from its stored artifact."
+      "Roll an environment back by hand to its previous good release (or --to COMMIT).",
+      "The commit it runs is marked bad; the good release is deployed again from its stored"
+          + " artifact (no rebuild)."
     })
 public final class RollbackCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "ENV", description = "The environment.")

@@ -27,12 +27,13 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Run one job of a run on AWS (the runner image's entrypoint, started by AWS Batch).",
-      "JOB is build, plan, apply, verify, rollback, destroy or steps (the steps in",
-      "$CAIRN_JOB_STEPS, secret variables named in $CAIRN_SECRET_ENV filled from Secrets",
-      "Manager: what BatchJobExecutor submits). The result is written to",
-      "s3://$CAIRN_ARTIFACT_BUCKET/runs/RUN/results/JOB[-ENV].json and printed as JSON.",
-      "Exit codes: 0 succeeded, 1 the job failed (not retried), 2 bad arguments or",
-      "configuration, 3 AWS or the git host unavailable (the job definition retries it)."
+      // One element per paragraph: picocli starts each on a new line and wraps it.
+      "JOB is build, plan, apply, verify, rollback, destroy or steps (the steps in"
+          + " $CAIRN_JOB_STEPS, secret variables named in $CAIRN_SECRET_ENV filled from Secrets"
+          + " Manager: what BatchJobExecutor submits). The result is written to"
+          + " s3://$CAIRN_ARTIFACT_BUCKET/runs/RUN/results/JOB[-ENV].json and printed as JSON.",
+      "Exit codes: 0 succeeded, 1 the job failed (not retried), 2 bad arguments or"
+          + " configuration, 3 AWS or the git host unavailable (the job definition retries it)."
     })
 public final class RunnerCommand implements Callable<Integer> {
   /** The runner's jobs and process releases run as on one machine, by the local adapter. */

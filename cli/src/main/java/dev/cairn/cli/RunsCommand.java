@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "runs",
     mixinStandardHelpOptions = true,
-    description = "List the pipeline runs, newest first (read from CAIRN_HOME).")
+    description =
+        "List the pipeline runs, newest first, each failed one with why (read from CAIRN_HOME).")
 public final class RunsCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print a JSON array.")
   boolean json;
@@ -26,6 +27,9 @@ public final class RunsCommand implements Callable<Integer> {
       defaultValue = "50",
       description = "At most this many (default: ${DEFAULT-VALUE}).")
   int limit;
+
+  /** At most this many lines of a failed run's cause (e.g. the pipeline file's problems). */
+  static final int REASON_LINES = 5;
 
   @Override
   public Integer call() {
@@ -41,6 +45,13 @@ public final class RunsCommand implements Callable<Integer> {
     } else {
       for (JsonNode run : shown) {
         System.out.println(RunsView.line(run));
+        // Why it failed, under it: the reason is what people look for in a failed run.
+        for (String line : RunsView.reason(run.get("failure"), REASON_LINES)) {
+          System.out.println("    " + line);
+        }
+        if (run.path("failure").has("log")) {
+          System.out.println("    (its output: cairn logs " + run.path("id").asText() + ")");
+        }
       }
     }
     return ExitCodes.OK;

@@ -22,9 +22,11 @@ import picocli.CommandLine.Parameters;
     name = "secrets",
     mixinStandardHelpOptions = true,
     description = {
-      "Set and list the secrets pipelines reference as ${secrets.NAME}, and Cairn's own",
-      "credentials (git-token, git-username, audit-signing-key, audit-signing-passphrase,",
-      "cairn-webhook-secret), which are kept apart where no pipeline can read them."
+      // $$ keeps picocli from reading ${secrets.NAME} as one of its own variables.
+      "Set and list the secrets pipelines reference as $${secrets.NAME}, and Cairn's own.",
+      "Cairn's own credentials (git-token, git-username, audit-signing-key,"
+          + " audit-signing-passphrase, cairn-webhook-secret) are kept apart where no pipeline"
+          + " can read them."
     },
     subcommands = {SecretsCommand.Set.class, SecretsCommand.ListNames.class})
 public final class SecretsCommand implements Runnable {
@@ -40,8 +42,10 @@ public final class SecretsCommand implements Runnable {
       name = "set",
       mixinStandardHelpOptions = true,
       description = {
-        "Store a secret; its value is read from standard input (one line), so it never",
-        "appears in the shell history or the process list: printf %s \"$TOKEN\" | cairn secrets set NAME"
+        "Store a secret, read from standard input (one line).",
+        "Its value never appears in the shell history or the process list:"
+            // %% is picocli's escape of %: the help shows printf %s.
+            + " printf %%s \"$TOKEN\" | cairn secrets set NAME"
       })
   static final class Set implements Callable<Integer> {
     @Parameters(

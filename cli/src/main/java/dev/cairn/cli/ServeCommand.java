@@ -15,9 +15,9 @@ import picocli.CommandLine.Option;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
-      "Watch a repository and run every new commit on its branch through its cairn.yml:",
-      "build, deploy, verify, and roll back automatically. Stops on Ctrl-C; releases,",
-      "proxies and services keep running and are re-adopted on the next start."
+      "Watch a repository and run every new commit on its branch through its cairn.yml.",
+      "Builds, deploys, verifies, and rolls back automatically. Stops on Ctrl-C; releases,"
+          + " proxies and services keep running and are re-adopted on the next start."
     })
 public final class ServeCommand implements Callable<Integer> {
   @Option(

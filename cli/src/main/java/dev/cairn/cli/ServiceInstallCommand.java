@@ -20,8 +20,9 @@ import picocli.CommandLine.Option;
     name = "install",
     mixinStandardHelpOptions = true,
     description = {
-      "Write the systemd unit cairn.service running cairn serve with these options, then",
-      "enable and start it (where systemd is not running: print the unit and the commands)."
+      "Install cairn serve, with these options, as the systemd service cairn.service.",
+      "Writes the unit, then enables and starts it (where systemd is not running: prints the"
+          + " unit and the commands)."
     })
 public final class ServiceInstallCommand implements Callable<Integer> {
   private static final Pattern USER = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
@@ -33,20 +34,31 @@ public final class ServiceInstallCommand implements Callable<Integer> {
       description = "The application repository, as for cairn serve.")
   String repository;
 
-  @Option(names = "--branch", defaultValue = "main", description = "(default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--branch",
+      defaultValue = "main",
+      description = "The branch to deploy, as for cairn serve (default: ${DEFAULT-VALUE}).")
   String branch;
 
   @Option(
       names = "--poll",
       defaultValue = "5s",
       paramLabel = "DURATION",
-      description = "(default: ${DEFAULT-VALUE})")
+      description =
+          "How often to check the remote, as for cairn serve (default: ${DEFAULT-VALUE}).")
   String poll;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "(default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      description =
+          "The address of Cairn's HTTP port, as for cairn serve (default: ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--port", defaultValue = "7070", description = "(default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--port",
+      defaultValue = "7070",
+      description = "Cairn's HTTP port, as for cairn serve (default: ${DEFAULT-VALUE}).")
   int port;
 
   @Option(

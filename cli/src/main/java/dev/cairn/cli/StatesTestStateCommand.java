@@ -26,8 +26,8 @@ import picocli.CommandLine.Parameters;
     name = "test-state",
     mixinStandardHelpOptions = true,
     description = {
-      "Evaluate one state on one input, like Step Functions' TestState API, and print",
-      "{status, output, error, cause, nextState, inspectionData} as one JSON object.",
+      "Evaluate one state on one input, like Step Functions' TestState API.",
+      "Prints {status, output, error, cause, nextState, inspectionData} as one JSON object.",
       "Task, Map and Parallel states need a mock: their work is not done.",
       "JSONPath and JSONata states; --variables gives the variables the state sees."
     })

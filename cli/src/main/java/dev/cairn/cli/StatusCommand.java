@@ -3,20 +3,31 @@ package dev.cairn.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.cli.loop.PromotionOrder;
+import dev.cairn.cli.loop.RunsView;
 import dev.cairn.pipeline.json.Json;
+import dev.cairn.pipeline.runtime.RunFacts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code cairn status}: each environment's live release, last good release and bad commits. */
+/**
+ * {@code cairn status}: each environment, in promotion order, with its live release, last good
+ * release, bad commits and why its last deployment failed; then the last run.
+ */
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
-    description = "Show each environment: what runs, the last good release, commits marked bad.")
+    description = {
+      "Show each environment in promotion order, and the last run.",
+      "Per environment: what runs, the last good release, commits marked bad and, when its last"
+          + " deployment failed, why (with the last lines of the failing output)."
+    })
 public final class StatusCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
@@ -28,33 +39,46 @@ public final class StatusCommand implements Callable<Integer> {
     status.put("home", home.toString());
     ArrayNode environments = status.putArray("environments");
     Path ledgers = home.resolve("environments");
+    ArrayNode runs = RunsCommand.read(home);
     if (Files.isDirectory(ledgers)) {
-      try (Stream<Path> files = Files.list(ledgers)) {
-        for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
-          String name = file.getFileName().toString().replaceFirst("\\.json$", "");
-          if (!dev.cairn.pipeline.file.EnvironmentNames.isValid(name)) {
-            // Not a ledger Cairn wrote: a name that is no environment's is never used as a path.
-            continue;
-          }
-          JsonNode ledger = Json.parse(Files.readString(file));
-          JsonNode deployment = readDeployment(home, name);
-          ObjectNode environment = environments.addObject();
-          environment.put("name", name);
-          String liveId = deployment.path("liveRelease").asText(null);
-          for (JsonNode release : deployment.path("releases")) {
-            if (release.path("id").asText().equals(liveId)) {
-              environment.put("liveCommit", release.path("commit").asText());
-              environment.put("liveRelease", liveId);
-            }
-          }
-          if (deployment.has("stablePort")) {
-            environment.put("port", deployment.get("stablePort").asInt());
-          }
-          environment.put("lastGood", ledger.path("lastGood").path("commit").asText(null));
-          environment.set("bad", ledger.path("bad").isArray() ? ledger.get("bad") : Json.array());
-          environment.put("deploying", ledger.path("holder").asText(null));
-        }
+      List<Path> files;
+      try (Stream<Path> listed = Files.list(ledgers)) {
+        files = listed.filter(f -> f.toString().endsWith(".json")).toList();
       }
+      List<String> names =
+          PromotionOrder.sort(
+              files.stream()
+                  .map(f -> f.getFileName().toString().replaceFirst("\\.json$", ""))
+                  .toList(),
+              PromotionOrder.of(home));
+      for (String name : names) {
+        Path file = ledgers.resolve(name + ".json");
+        if (!dev.cairn.pipeline.file.EnvironmentNames.isValid(name)) {
+          // Not a ledger Cairn wrote: a name that is no environment's is never used as a path.
+          continue;
+        }
+        JsonNode ledger = Json.parse(Files.readString(file));
+        JsonNode deployment = readDeployment(home, name);
+        ObjectNode environment = environments.addObject();
+        environment.put("name", name);
+        String liveId = deployment.path("liveRelease").asText(null);
+        for (JsonNode release : deployment.path("releases")) {
+          if (release.path("id").asText().equals(liveId)) {
+            environment.put("liveCommit", release.path("commit").asText());
+            environment.put("liveRelease", liveId);
+          }
+        }
+        if (deployment.has("stablePort")) {
+          environment.put("port", deployment.get("stablePort").asInt());
+        }
+        environment.put("lastGood", ledger.path("lastGood").path("commit").asText(null));
+        environment.set("bad", ledger.path("bad").isArray() ? ledger.get("bad") : Json.array());
+        environment.put("deploying", ledger.path("holder").asText(null));
+        lastFailure(runs, name).ifPresent(f -> environment.set("lastFailure", f));
+      }
+    }
+    if (!runs.isEmpty()) {
+      status.set("lastRun", lastRun(runs.get(0)));
     }
     ObjectNode audit = auditStatus(home);
     status.set("audit", audit);
@@ -87,10 +111,88 @@ public final class StatusCommand implements Callable<Integer> {
                   bad.append(bad.isEmpty() ? "" : ", ")
                       .append(b.asText(), 0, Math.min(7, b.asText().length())));
       System.out.println("  bad        " + (bad.isEmpty() ? "none" : bad));
+      if (environment.has("lastFailure")) {
+        JsonNode failure = environment.get("lastFailure");
+        System.out.println(
+            "  failed     "
+                + failure.path("run").asText()
+                + " ("
+                + RunFacts.shortId(failure.path("commit").asText())
+                + ")");
+        printReason(home, failure.path("run").asText(), failure);
+      }
+    }
+    if (status.has("lastRun")) {
+      JsonNode run = status.get("lastRun");
+      System.out.println(
+          "last run: "
+              + run.path("id").asText()
+              + " ("
+              + RunFacts.shortId(run.path("commit").asText())
+              + ") "
+              + run.path("status").asText());
+      if (run.has("failure") && !run.get("failure").has("environment")) {
+        // A failure in an environment is shown under it, above.
+        printReason(home, run.path("id").asText(), run.get("failure"));
+      }
     }
     printAudit(audit);
     printIsolation(isolation);
     return ExitCodes.OK;
+  }
+
+  /** How many of the failing output's last lines status shows. */
+  static final int OUTPUT_TAIL = 10;
+
+  /** The failure of the newest run that got to the environment, if it failed there. */
+  private static java.util.Optional<ObjectNode> lastFailure(ArrayNode runs, String environment) {
+    for (JsonNode run : runs) {
+      if (!run.path("outcomes").has(environment)) {
+        continue;
+      }
+      JsonNode failure = run.path("failure");
+      if (!environment.equals(failure.path("environment").asText(null))) {
+        return java.util.Optional.empty();
+      }
+      ObjectNode shown = ((ObjectNode) failure).deepCopy();
+      shown.put("run", run.path("id").asText());
+      shown.put("commit", run.path("commit").asText());
+      return java.util.Optional.of(shown);
+    }
+    return java.util.Optional.empty();
+  }
+
+  private static ObjectNode lastRun(JsonNode run) {
+    ObjectNode last = Json.object();
+    for (String field : new String[] {"id", "commit", "status", "failure"}) {
+      if (run.has(field)) {
+        last.set(field, run.get(field));
+      }
+    }
+    return last;
+  }
+
+  /** A failure's reason, then the last lines of the output that shows it. */
+  private static void printReason(Path home, String runId, JsonNode failure) {
+    for (String line : RunsView.reason(failure, RunsCommand.REASON_LINES)) {
+      System.out.println("    " + line);
+    }
+    if (!failure.has("log")) {
+      return;
+    }
+    Path log = home.resolve("logs").resolve(runId + "-" + failure.path("log").asText());
+    try {
+      List<String> lines = Files.readAllLines(log);
+      if (lines.isEmpty()) {
+        return;
+      }
+      System.out.println("    output (last lines; all of it: cairn logs " + runId + "):");
+      lines
+          .subList(Math.max(0, lines.size() - OUTPUT_TAIL), lines.size())
+          .forEach(l -> System.out.println("      " + l));
+    } catch (IOException | java.io.UncheckedIOException e) {
+      // No log kept (e.g. the release had printed nothing): the reason says enough.
+    }
   }
 
   /** The isolation the serving Cairn reported when it started, or null. */

@@ -158,6 +158,27 @@ class AuditCommandsTest {
   }
 
   @Test
+  void everyRecordPrefixHistoryPrintsFindsExactlyThatRecord() throws Exception {
+    // Ids are time-ordered: records written within a minute share their first 8 characters.
+    assertThat(written.stream().map(r -> r.id().substring(0, 8)).distinct()).hasSizeLessThan(8);
+    assertThat(cairn("history", "--repo", origin.toString())).isZero();
+    int column = stdout().lines().findFirst().orElseThrow().indexOf("RECORD");
+    List<String> prefixes =
+        stdout().lines().skip(1).map(l -> l.substring(column).split(" ")[0]).toList();
+
+    assertThat(prefixes).hasSize(written.size()).doesNotHaveDuplicates();
+    for (String prefix : prefixes) {
+      AuditRecord expected =
+          written.stream().filter(r -> r.id().startsWith(prefix)).findFirst().orElseThrow();
+      out.reset();
+      assertThat(cairn("show", prefix, "--repo", origin.toString()))
+          .as("%s: %s", prefix, stderr())
+          .isZero();
+      assertThat(stdout()).contains("record  " + expected.id());
+    }
+  }
+
+  @Test
   void showPrintsOneRecordWithItsCommitByIdPrefix() throws Exception {
     AuditRecord failed = written.get(4);
 

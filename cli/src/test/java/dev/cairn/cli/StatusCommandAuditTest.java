@@ -3,8 +3,14 @@ package dev.cairn.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +38,47 @@ class StatusCommandAuditTest {
     assertThat(audit.path("pending").asInt()).as("counted, not the stale report").isEqualTo(2);
     assertThat(audit.path("consecutiveFailures").asInt()).isEqualTo(3);
     assertThat(audit.path("lastError").asText()).contains("Cannot deliver audit records");
+  }
+
+  @Test
+  void environmentsAreListedInTheNewestPipelineFilesPromotionOrder() throws Exception {
+    Path ledgers = Files.createDirectories(home.resolve("environments"));
+    for (String name : List.of("canary", "production", "staging", "zzz-old")) {
+      Files.writeString(ledgers.resolve(name + ".json"), "{}");
+    }
+    String pipeline =
+        "name: app\nbuild:\n  steps:\n    - run: make\n  artifact: out/\nenvironments:\n"
+            + Stream.of("staging", "canary", "production")
+                .map(
+                    e ->
+                        "  - name: "
+                            + e
+                            + "\n    app: {start: ./run, port: "
+                            + (8080 + e.length())
+                            + "}\n    health: {path: /}\n")
+                .collect(Collectors.joining());
+    Path older = Files.createDirectories(home.resolve("runs").resolve("000001-aaaaaaa"));
+    Files.writeString(older.resolve("run.json"), "{\"pipelineFile\": \"name: old\"}");
+    Path newer = Files.createDirectories(home.resolve("runs").resolve("000002-bbbbbbb"));
+    ObjectNode facts = dev.cairn.pipeline.json.Json.object();
+    facts.put("pipelineFile", pipeline);
+    Files.writeString(newer.resolve("run.json"), dev.cairn.pipeline.json.Json.write(facts));
+    System.setProperty("cairn.home", home.toString());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream original = System.out;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      assertThat(CairnCommand.run("status", "--json")).isZero();
+    } finally {
+      System.setOut(original);
+      System.clearProperty("cairn.home");
+    }
+
+    assertThat(
+            dev.cairn.pipeline.json.Json.parse(out.toString(StandardCharsets.UTF_8))
+                .path("environments")
+                .findValuesAsText("name"))
+        .containsExactly("staging", "canary", "production", "zzz-old");
   }
 
   @Test

@@ -274,6 +274,7 @@ public final class LocalCairn implements AutoCloseable {
             .runs(new FileRunStore(home.resolve("runs")))
             .environments(environments)
             .jobs(jobs)
+            .logs(new dev.cairn.local.job.LogDirectory(home.resolve("logs")))
             .artifacts(artifacts)
             .secrets(secrets)
             .source(
@@ -510,7 +511,8 @@ public final class LocalCairn implements AutoCloseable {
     status.put("repository", mirror.remoteForDisplay());
     status.put("branch", options.branch());
     ArrayNode environments = status.putArray("environments");
-    for (String environment : deployer.environments()) {
+    for (String environment :
+        PromotionOrder.sort(deployer.environments(), PromotionOrder.of(options.home()))) {
       ObjectNode node = environments.addObject();
       node.put("name", environment);
       deployer

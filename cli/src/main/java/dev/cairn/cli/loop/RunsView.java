@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.engine.execution.ExecutionDescription;
 import dev.cairn.pipeline.json.Json;
+import dev.cairn.pipeline.runtime.CairnError;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -36,12 +38,86 @@ public final class RunsView {
       if (known.has("outcomes")) {
         run.set("outcomes", known.get("outcomes"));
       }
+      ObjectNode failure = failure(known, execution.error(), execution.cause());
+      if (failure != null) {
+        run.set("failure", failure);
+      }
       run.put("startedAt", execution.startDate().toString());
       if (execution.stopDate() != null) {
         run.put("endedAt", execution.stopDate().toString());
       }
     }
     return runs;
+  }
+
+  /**
+   * Why a run failed, the same for every surface (runs, logs, status, the API): {@code {"error",
+   * "cause", "environment"?, "log"?}}. The cause is whole (every problem of an invalid pipeline
+   * file, as {@code cairn.yml:LINE:COL: message}); {@code log} names the run's log that shows the
+   * failing output (the build's, a migration's, or the failed release's own output).
+   *
+   * @param facts the run's facts ({@code run.json})
+   * @param error the execution's error, or null
+   * @param cause the execution's cause, or null
+   * @return the failure, or null when the run has not failed
+   */
+  public static ObjectNode failure(JsonNode facts, String error, String cause) {
+    ObjectNode failure = Json.object();
+    JsonNode build = facts.path("buildFailure");
+    if (build.isObject()) {
+      failure.put("error", build.path("error").asText());
+      failure.put("cause", build.path("cause").asText(""));
+      if (CairnError.BUILD_FAILED.errorName().equals(build.path("error").asText())) {
+        failure.put("log", "build.log");
+      }
+      return failure;
+    }
+    var failed = facts.path("failures").fields();
+    if (failed.hasNext()) {
+      // A run stops at its first environment that fails: there is at most one.
+      var first = failed.next();
+      String environment = first.getKey();
+      String name = first.getValue().path("error").asText();
+      failure.put("environment", environment);
+      failure.put("error", name);
+      failure.put("cause", first.getValue().path("cause").asText(""));
+      failure.put(
+          "log",
+          (CairnError.MIGRATION_FAILED.errorName().equals(name) ? "migrate-" : "release-")
+              + environment
+              + ".log");
+      return failure;
+    }
+    if (error == null) {
+      return null;
+    }
+    failure.put("error", error);
+    failure.put("cause", cause == null ? "" : cause);
+    return failure;
+  }
+
+  /**
+   * A run's failure for people: {@code [ENV: ]ERROR}, then the cause's lines (an invalid pipeline
+   * file's problems each on its own line), at most {@code maxLines} of them.
+   */
+  public static List<String> reason(JsonNode failure, int maxLines) {
+    List<String> lines = new ArrayList<>();
+    if (failure == null || !failure.isObject()) {
+      return lines;
+    }
+    String where = failure.has("environment") ? failure.path("environment").asText() + ": " : "";
+    List<String> cause = failure.path("cause").asText("").strip().lines().toList();
+    if (cause.size() == 1) {
+      lines.add(where + failure.path("error").asText() + ": " + cause.get(0));
+      return lines;
+    }
+    lines.add(where + failure.path("error").asText());
+    int shown = Math.min(cause.size(), maxLines);
+    lines.addAll(cause.subList(0, shown));
+    if (cause.size() > shown) {
+      lines.add("… " + (cause.size() - shown) + " more");
+    }
+    return lines;
   }
 
   /** One line per run, for people. */

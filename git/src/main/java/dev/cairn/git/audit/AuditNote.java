@@ -4,17 +4,20 @@ import dev.cairn.pipeline.audit.AuditEvent;
 import dev.cairn.pipeline.audit.AuditRecord;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The note Cairn keeps on an application commit: one line per environment (or {@code build}) with
- * the latest outcome, e.g. {@code production: deployed in 4.2s [2026-11-26T04:56:37Z <record id>]}.
+ * The note Cairn keeps on an application commit: one line per event, each with its environment (or
+ * {@code build}), e.g. {@code production: rolled-back to 3f2a91c: Cairn.VerifyFailed
+ * [2026-11-26T04:56:37Z <record id>]}, in the order the events happened, so that the note tells the
+ * commit's whole story (deployed, then rolled back to what) and not only its last event.
  *
- * <p>Merging is idempotent and order-independent: a line is replaced only by a newer record, so
- * applying the same record twice, or two writers' records in either order, gives the same note.
- * Lines Cairn did not write are kept.
+ * <p>Merging is idempotent and order-independent: a record already in the note changes nothing, and
+ * lines are ordered by time (ties by record id), so applying the same record twice, or two writers'
+ * records in either order, gives the same note. Lines Cairn did not write are kept, first.
  */
 final class AuditNote {
 
@@ -36,14 +39,14 @@ final class AuditNote {
         && r.event() != AuditEvent.RUN_STARTED) {
       s.append(" in ").append(AuditRecord.formatDuration(r.duration()));
     }
-    if (r.error() != null) {
-      s.append(": ").append(r.error().name());
-    }
     if (r.rolledBackTo() != null) {
       s.append(" to ").append(r.rolledBackTo(), 0, 7);
     }
     if (r.supersededBy() != null) {
       s.append(" by ").append(r.supersededBy(), 0, 7);
+    }
+    if (r.error() != null) {
+      s.append(": ").append(r.error().name());
     }
     if (r.trigger().actor() != null) {
       s.append(" (").append(r.trigger().actor().replaceAll("\\s+", " ")).append(')');
@@ -61,36 +64,36 @@ final class AuditNote {
    * @return the new note text (equal to {@code existing} when nothing changes)
    */
   static String merge(String existing, AuditRecord r) {
-    String key = key(r);
-    String mine = line(r);
-    List<String> out = new ArrayList<>();
-    boolean placed = false;
+    List<String> foreign = new ArrayList<>();
+    List<Line> lines = new ArrayList<>();
     if (existing != null) {
       for (String l : existing.lines().toList()) {
         Matcher m = LINE.matcher(l);
-        if (!placed && m.matches() && m.group(1).equals(key)) {
-          placed = true;
-          out.add(newer(m.group(2), m.group(3), r) ? mine : l);
+        if (!m.matches()) {
+          foreign.add(l);
+        } else if (m.group(3).equals(r.id())) {
+          // Delivered again (a retry, another writer): the note has it already.
+          return existing;
         } else {
-          out.add(l);
+          lines.add(new Line(instant(m.group(2)), m.group(3), l));
         }
       }
     }
-    if (!placed) {
-      out.add(mine);
-    }
-    String merged = String.join("\n", out) + "\n";
-    return existing != null && merged.equals(existing) ? existing : merged;
+    lines.add(new Line(r.occurredAt(), r.id(), line(r)));
+    lines.sort(Comparator.comparing(Line::at).thenComparing(Line::id));
+    List<String> out = new ArrayList<>(foreign);
+    lines.forEach(l -> out.add(l.text()));
+    return String.join("\n", out) + "\n";
   }
 
-  private static boolean newer(String time, String id, AuditRecord r) {
-    Instant then;
+  /** One of Cairn's lines, with what orders it. */
+  private record Line(Instant at, String id, String text) {}
+
+  private static Instant instant(String time) {
     try {
-      then = Instant.parse(time);
+      return Instant.parse(time);
     } catch (RuntimeException e) {
-      return true;
+      return Instant.EPOCH;
     }
-    int byTime = r.occurredAt().compareTo(then);
-    return byTime > 0 || (byTime == 0 && r.id().compareTo(id) >= 0);
   }
 }

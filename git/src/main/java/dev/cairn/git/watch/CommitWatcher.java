@@ -65,6 +65,10 @@ public final class CommitWatcher implements AutoCloseable {
   private volatile Instant lastCheckAt;
   private volatile Instant lastSuccessAt;
   private volatile String lastError;
+
+  /** The last "waiting for the first push" said, so that it is said once. */
+  private volatile String lastWaiting;
+
   private volatile boolean needsAttention;
 
   private CommitWatcher(Builder b, String lastDelivered) {
@@ -164,6 +168,8 @@ public final class CommitWatcher implements AutoCloseable {
       succeeded();
     } catch (GitRemoteException e) {
       failed(e.getMessage(), !e.retryable());
+    } catch (BranchNotYet e) {
+      waiting(e.getMessage());
     } catch (BranchMissing e) {
       failed(e.getMessage(), true);
     } catch (IOException e) {
@@ -179,6 +185,15 @@ public final class CommitWatcher implements AutoCloseable {
 
   private void checkOnce() throws GitRemoteException, IOException {
     Optional<String> remoteHead = mirror.lsRemoteHead(branch);
+    if (remoteHead.isEmpty() && lastDelivered == null) {
+      // A new repository: nobody has pushed the branch yet. Normal, not an error.
+      throw new BranchNotYet(
+          "Waiting for the first push to branch "
+              + branch
+              + " of "
+              + mirror.remoteForDisplay()
+              + " (it has no commit yet)");
+    }
     if (remoteHead.isEmpty()) {
       throw new BranchMissing(
           "The remote " + mirror.remoteForDisplay() + " has no branch " + branch);
@@ -237,6 +252,15 @@ public final class CommitWatcher implements AutoCloseable {
     lastSuccessAt = lastCheckAt;
   }
 
+  /** Nothing to do yet: told once, at INFO, and the check counts as a success. */
+  private void waiting(String message) {
+    if (!message.equals(lastWaiting)) {
+      LOG.log(Level.INFO, message);
+      lastWaiting = message;
+    }
+    succeeded();
+  }
+
   private void failed(String message, boolean person) {
     // Logged when the error changes, not at every tick of a long outage.
     if (!message.equals(lastError)) {
@@ -246,11 +270,20 @@ public final class CommitWatcher implements AutoCloseable {
     needsAttention = person;
   }
 
-  /** The branch does not exist (yet) on the remote: keep polling, someone may push it. */
+  /** The branch does not exist on the remote any more: keep polling, someone may push it. */
   private static final class BranchMissing extends IOException {
     private static final long serialVersionUID = 1L;
 
     BranchMissing(String message) {
+      super(message);
+    }
+  }
+
+  /** The branch was never seen: a repository nobody has pushed to yet. */
+  private static final class BranchNotYet extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    BranchNotYet(String message) {
       super(message);
     }
   }

@@ -106,7 +106,7 @@ class GitAuditLogTest {
         .contains("build: build-succeeded in 12.3s sha256:" + "ab".repeat(32))
         .contains(
             "production: deployed in 4.2s [" + deployed.occurredAt() + " " + deployed.id() + "]")
-        .doesNotContain("run-started");
+        .contains("build: run-started");
     assertThat(note(c2)).isNull();
   }
 

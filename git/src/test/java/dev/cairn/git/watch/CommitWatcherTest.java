@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.eclipse.jgit.api.ResetCommand;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.AfterEach;
@@ -214,17 +217,41 @@ class CommitWatcherTest {
   }
 
   @Test
-  void aMissingBranchIsReportedAndPolledAgain() throws Exception {
-    CommitWatcher w = watcher(NEVER);
-    w.start();
-    await().until(() -> w.status().lastError().isPresent());
-    assertThat(w.status().lastError().get()).contains("has no branch main");
-    assertThat(w.status().needsAttention()).isTrue();
+  void aBranchNobodyHasPushedYetIsWaitedForWithoutAnError() throws Exception {
+    Logger log = Logger.getLogger(CommitWatcher.class.getName());
+    List<LogRecord> logged = new CopyOnWriteArrayList<>();
+    Handler handler =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            logged.add(record);
+          }
 
-    RevCommit a = git.commitAndPush("a");
-    w.notifyPush();
-    await().until(() -> deliveredIds().equals(ids(a)));
-    await().until(() -> w.status().lastError().isEmpty());
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    log.addHandler(handler);
+    try {
+      CommitWatcher w = watcher(NEVER);
+      w.start();
+      await().until(() -> w.status().lastSuccessAt().isPresent());
+      assertThat(w.status().lastError()).isEmpty();
+      assertThat(w.status().needsAttention()).isFalse();
+      w.notifyPush();
+
+      RevCommit a = git.commitAndPush("a");
+      w.notifyPush();
+      await().until(() -> deliveredIds().equals(ids(a)));
+      assertThat(logged)
+          .allSatisfy(r -> assertThat(r.getLevel().intValue()).isLessThanOrEqualTo(800))
+          .filteredOn(r -> r.getMessage().contains("first push to branch main"))
+          .hasSize(1);
+    } finally {
+      log.removeHandler(handler);
+    }
   }
 
   @Test

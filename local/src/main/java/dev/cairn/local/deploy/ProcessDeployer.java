@@ -102,7 +102,7 @@ public final class ProcessDeployer implements Deployer {
   public ProcessDeployer(Options options, SecretStore secrets) {
     this.options = Objects.requireNonNull(options);
     this.secrets = Objects.requireNonNull(secrets);
-    this.proxies = new ProxyLauncher(options, this::tail);
+    this.proxies = new ProxyLauncher(options, log -> tail(log, 20));
   }
 
   /**
@@ -534,13 +534,27 @@ public final class ProcessDeployer implements Deployer {
     return environment;
   }
 
-  private String tail(Path log) {
+  private String tail(Path log, int count) {
     try {
       List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      String text = String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+      String text =
+          String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
       return new dev.cairn.local.job.Masker(secrets.values()).maskText(text);
-    } catch (IOException e) {
+    } catch (IOException | UncheckedIOException e) {
       return "(unreadable: " + e.getMessage() + ")";
     }
   }
+
+  /** The release's log (its stdout and stderr): the last lines, secrets masked. */
+  @Override
+  public Optional<String> output(String environment, String releaseId) {
+    if (releaseId == null || !releaseId.matches("[A-Za-z0-9._-]+")) {
+      return Optional.empty();
+    }
+    Path log = envDir(checkName(environment)).resolve("releases").resolve(releaseId + ".log");
+    return Files.isRegularFile(log) ? Optional.of(tail(log, OUTPUT_LINES)) : Optional.empty();
+  }
+
+  /** How many of a release's last output lines {@link #output} gives. */
+  static final int OUTPUT_LINES = 200;
 }

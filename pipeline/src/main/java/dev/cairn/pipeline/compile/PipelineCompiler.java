@@ -96,8 +96,12 @@ public final class PipelineCompiler {
     buildFailed.put("Next", "Build failed");
     ObjectNode failed = states.putObject("Build failed");
     failed.put("Type", "Fail");
-    failed.put("Error", "Cairn.BuildFailed");
-    failed.put("Cause", "The commit did not build; nothing was deployed.");
+    // The record function answers with the build's own reason (Cairn.InvalidPipeline for an
+    // invalid pipeline file, Cairn.BuildFailed for a failed step): the run ends with the name its
+    // record, its status and the API show, on both engines (on AWS the Batch job's error is only
+    // States.TaskFailed).
+    failed.put("ErrorPath", "$.record.result.error");
+    failed.put("CausePath", "$.record.result.cause");
 
     for (int i = 0; i < environments.size(); i++) {
       EnvironmentSpec environment = environments.get(i);

@@ -36,6 +36,16 @@ public interface Deployer {
   /** Every release process still running for the environment. */
   List<Release> running(String environment);
 
+  /**
+   * The last lines of a release's own output (its stdout and stderr), secrets masked: why a release
+   * failed to start or failed its bake is usually there. The release may have exited.
+   *
+   * @return the output, or empty when this deployer keeps none for the release
+   */
+  default Optional<String> output(String environment, String releaseId) {
+    return Optional.empty();
+  }
+
   /** Re-adopts the proxies and releases left running by a previous Cairn process. */
   void adopt();
 }

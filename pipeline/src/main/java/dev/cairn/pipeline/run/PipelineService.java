@@ -302,10 +302,8 @@ public final class PipelineService implements AutoCloseable {
             ? new AuditError(error.get("Error").asText(), error.path("Cause").asText(null))
             : null;
     RecordedOutcome outcome = RecordedOutcome.of(payload.path("outcome").asText());
-    runtime.record(runId, environment, outcome, cause);
-    ObjectNode result = Json.object();
-    result.put("recorded", outcome.wireName());
-    return result;
+    return PipelineRuntime.recordResult(
+        outcome, runtime.record(runId, environment, outcome, cause));
   }
 
   private void runEnded(String runId, ExecutionDescription description) {

@@ -34,8 +34,11 @@ import java.util.function.UnaryOperator;
  * who can read the repository.
  */
 public final class AuditRecorder {
-  /** The longest error cause kept in a record. */
-  static final int MAX_CAUSE = 300;
+  /**
+   * The longest error cause kept in a record: enough for the problems of a pipeline file, short
+   * enough for a commit message.
+   */
+  static final int MAX_CAUSE = 1000;
 
   /** The trigger of what Cairn's own policy does: rollbacks, superseding, skipping. */
   static final AuditTrigger AUTOMATIC = AuditTrigger.of(AuditTrigger.Kind.AUTOMATIC);
@@ -166,15 +169,17 @@ public final class AuditRecorder {
   }
 
   /**
-   * A record's error from the engine's error name and cause: the cause cut to one line of at most
-   * {@value #MAX_CAUSE} characters, with every secret replaced by {@code ***}.
+   * A record's error from the engine's error name and cause: the cause made one line (its lines
+   * separated by {@code ; }) of at most {@value #MAX_CAUSE} characters, with every secret replaced
+   * by {@code ***}.
    */
   AuditError error(String name, String cause) {
     String n = name == null || name.isBlank() ? "States.TaskFailed" : name;
     if (cause == null || cause.isBlank()) {
       return new AuditError(n, null);
     }
-    String oneLine = redact(cause).strip().replaceAll("\\s+", " ");
+    // Lines become "; ": the problems of a pipeline file (one per line) stay told apart.
+    String oneLine = redact(cause).strip().replaceAll("\\s*\\R\\s*", "; ").replaceAll("\\s+", " ");
     if (oneLine.length() > MAX_CAUSE) {
       oneLine = oneLine.substring(0, MAX_CAUSE - 1) + "…";
     }

@@ -115,6 +115,26 @@ final class DeployStep {
     if (spec.migrate() != null && started.isEmpty()) {
       migrate(run, spec, directory, variables);
     }
+    try {
+      startAndSwitch(run, target, facts, spec, artifact, directory, variables, started);
+    } catch (StepFailure failure) {
+      if (failure.kind() == CairnError.UNHEALTHY) {
+        support.keepReleaseOutput(run, environment);
+      }
+      throw failure;
+    }
+  }
+
+  private void startAndSwitch(
+      String run,
+      DeployTarget.Processes target,
+      RunFacts facts,
+      EnvironmentSpec spec,
+      String artifact,
+      Path directory,
+      Variables.Resolved variables,
+      Optional<Release> started) {
+    String environment = spec.name();
     Release release;
     if (started.isPresent()) {
       release = started.get();
@@ -245,14 +265,22 @@ final class DeployStep {
     EnvironmentSpec spec = support.environment(facts, environment);
     String releaseId = null;
     if (ports.target() instanceof DeployTarget.Processes target) {
-      Release release =
-          releaseOf(target, facts, environment)
-              .orElseThrow(
-                  () ->
-                      new StepFailure(
-                          CairnError.VERIFY_FAILED,
-                          "the release of this run is not running any more"));
-      bake(target, release, spec);
+      Release release;
+      try {
+        release =
+            releaseOf(target, facts, environment)
+                .orElseThrow(
+                    () ->
+                        new StepFailure(
+                            CairnError.VERIFY_FAILED,
+                            "the release of this run is not running any more"));
+        bake(target, release, spec);
+      } catch (StepFailure failure) {
+        if (failure.kind() == CairnError.VERIFY_FAILED) {
+          support.keepReleaseOutput(run, environment);
+        }
+        throw failure;
+      }
       releaseId = release.id();
       for (Release old : target.deployer().running(environment)) {
         if (!old.id().equals(release.id())) {

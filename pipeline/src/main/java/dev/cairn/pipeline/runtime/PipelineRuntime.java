@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.pipeline.audit.AuditError;
 import dev.cairn.pipeline.audit.AuditEvent;
 import dev.cairn.pipeline.file.PipelineDefinition;
+import dev.cairn.pipeline.json.Json;
 import dev.cairn.pipeline.port.Release;
 import dev.cairn.pipeline.port.RunEvent;
 import java.nio.file.Path;
@@ -218,13 +219,31 @@ public final class PipelineRuntime {
    *
    * @param environment the environment, or null for the build's outcome
    * @param error the error that led to the outcome (a failed build, a skip), or null
+   * @return the error the run ends with because of this outcome (for a failed build: its own
+   *     reason, which the compiled machine's {@code Build failed} state fails with), or null
    */
-  public void record(String run, String environment, RecordedOutcome outcome, AuditError error) {
-    record.record(run, environment, outcome, error);
+  public AuditError record(
+      String run, String environment, RecordedOutcome outcome, AuditError error) {
+    AuditError ends = record.record(run, environment, outcome, error);
     if (environment != null && queue != null) {
       // After the record: the next run's plan and rollback read what this one left.
       queue.release(run, environment);
     }
+    return ends;
+  }
+
+  /**
+   * The result of a record state: the outcome and, when there is one, the error the run ends with
+   * ({@code error}, {@code cause}), which the compiled {@code Build failed} state fails with.
+   */
+  public static ObjectNode recordResult(RecordedOutcome outcome, AuditError error) {
+    ObjectNode result = Json.object();
+    result.put("recorded", outcome.wireName());
+    if (error != null) {
+      result.put("error", error.name());
+      result.put("cause", error.cause() == null ? "" : error.cause());
+    }
+    return result;
   }
 
   /** {@code destroy}: stops every release of the environment. */

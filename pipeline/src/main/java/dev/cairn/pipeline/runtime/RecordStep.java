@@ -29,8 +29,11 @@ final class RecordStep {
    *
    * @param environment the environment, or null for the build's outcome
    * @param error the error name and cause that led to it (a failed build, a skip), or null
+   * @return the error the run ends with for this outcome: for a failed build, its own reason (an
+   *     invalid pipeline file is {@code Cairn.InvalidPipeline}, never the generic build failure),
+   *     with its whole cause; otherwise the recorded error, or null
    */
-  void record(String run, String environment, RecordedOutcome outcome, AuditError error) {
+  AuditError record(String run, String environment, RecordedOutcome outcome, AuditError error) {
     RunFacts facts =
         ports
             .runs()
@@ -97,7 +100,20 @@ final class RecordStep {
         // The rollback step recorded what happened, as it happened.
       }
     }
+    if (outcome != RecordedOutcome.BUILD_FAILED) {
+      return redacted;
+    }
+    if (known != null) {
+      // The facts keep the whole cause (every problem of the pipeline file), secrets masked.
+      return new AuditError(known.error(), known.cause());
+    }
+    return redacted != null
+        ? redacted
+        : new AuditError(CairnError.BUILD_FAILED.errorName(), BUILD_FAILED_CAUSE);
   }
+
+  /** Why a build failed when nothing more is known. */
+  static final String BUILD_FAILED_CAUSE = "The commit did not build; nothing was deployed.";
 
   private String releaseTag(RunFacts facts, String environment) {
     PipelineDefinition pipeline;

@@ -80,9 +80,20 @@ final class RollbackStep {
           stack, environment, template, good.commit(), good.artifact(), CairnError.ROLLBACK_FAILED);
     }
     String rolledBackTo = lastGood.map(EnvironmentState.LastGood::commit).orElse(null);
+    // The whole cause (the record keeps one line of it), for the run's status and the API.
+    RunFacts.Failure why =
+        error == null
+            ? null
+            : new RunFacts.Failure(
+                error.name(),
+                support.audit.redact(parseOrNull(errorJson).path("Cause").asText("")).strip());
     ports
         .runs()
-        .update(run, f -> f.withDeployment(environment, d -> d.withRolledBackTo(rolledBackTo)));
+        .update(
+            run,
+            f ->
+                f.withDeployment(
+                    environment, d -> d.withRolledBackTo(rolledBackTo).withFailure(why)));
     support.audit.record(
         AuditEvent.ROLLED_BACK,
         recordRun,

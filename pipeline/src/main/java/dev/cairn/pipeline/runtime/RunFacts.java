@@ -93,6 +93,7 @@ public record RunFacts(
    * @param rolledBackTo the commit a rollback returned to, or null
    * @param revertAttempted true once the revert policy acted (at most once per run and environment)
    * @param supersededBy the commit that superseded the run here, or null
+   * @param failure why the deployment failed and was rolled back (secrets masked), or null
    */
   public record Deployment(
       Instant startedAt,
@@ -102,10 +103,11 @@ public record RunFacts(
       String outcome,
       String rolledBackTo,
       boolean revertAttempted,
-      String supersededBy) {
+      String supersededBy,
+      Failure failure) {
     /** A deployment that has not started. */
     public static final Deployment NONE =
-        new Deployment(null, null, null, false, null, null, false, null);
+        new Deployment(null, null, null, false, null, null, false, null, null);
 
     /** A copy started now, replacing {@code previous}; unchanged if it started already. */
     public Deployment started(Instant at, String previous) {
@@ -143,6 +145,11 @@ public record RunFacts(
       return with(c -> c.supersededBy = commit);
     }
 
+    /** A copy that failed for {@code why}. */
+    public Deployment withFailure(Failure why) {
+      return with(c -> c.failure = why);
+    }
+
     /** A copy whose revert policy acted. */
     public Deployment withRevertAttempted() {
       return with(c -> c.revertAttempted = true);
@@ -159,7 +166,8 @@ public record RunFacts(
           c.outcome,
           c.rolledBackTo,
           c.revertAttempted,
-          c.supersededBy);
+          c.supersededBy,
+          c.failure);
     }
 
     /** A changeable copy: each wither changes one field of it. */
@@ -172,6 +180,7 @@ public record RunFacts(
       String rolledBackTo;
       boolean revertAttempted;
       String supersededBy;
+      Failure failure;
 
       Copy(Deployment d) {
         startedAt = d.startedAt;
@@ -182,6 +191,7 @@ public record RunFacts(
         rolledBackTo = d.rolledBackTo;
         revertAttempted = d.revertAttempted;
         supersededBy = d.supersededBy;
+        failure = d.failure;
       }
     }
   }

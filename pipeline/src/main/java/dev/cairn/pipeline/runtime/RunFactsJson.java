@@ -38,9 +38,7 @@ public final class RunFactsJson {
     putIf(o, "artifact", facts.artifact());
     putIf(o, "outcome", facts.outcome());
     if (facts.buildFailure() != null) {
-      o.putObject("buildFailure")
-          .put("error", facts.buildFailure().error())
-          .put("cause", facts.buildFailure().cause());
+      write(o.putObject("buildFailure"), facts.buildFailure());
     }
     facts
         .deployments()
@@ -57,6 +55,9 @@ public final class RunFactsJson {
               }
               if (d.switched()) {
                 o.with("switched").put(environment, true);
+              }
+              if (d.failure() != null) {
+                write(o.with("failures").putObject(environment), d.failure());
               }
               if (d.outcome() != null) {
                 o.with("outcomes").put(environment, d.outcome());
@@ -95,7 +96,8 @@ public final class RunFactsJson {
           "outcomes",
           "rolledBackTo",
           "revertAttempted",
-          "supersededBy"
+          "supersededBy",
+          "failures"
         }) {
       o.path(field).fieldNames().forEachRemaining(environments::add);
     }
@@ -111,7 +113,8 @@ public final class RunFactsJson {
               o.path("outcomes").path(environment).asText(null),
               o.path("rolledBackTo").path(environment).asText(null),
               o.path("revertAttempted").path(environment).asBoolean(false),
-              o.path("supersededBy").path(environment).asText(null)));
+              o.path("supersededBy").path(environment).asText(null),
+              failure(o.path("failures").path(environment))));
     }
     return new RunFacts(
         id,
@@ -128,12 +131,18 @@ public final class RunFactsJson {
         instant(text(o, "buildStartedAt")),
         text(o, "artifact"),
         text(o, "outcome"),
-        o.path("buildFailure").isObject()
-            ? new RunFacts.Failure(
-                o.path("buildFailure").path("error").asText(),
-                o.path("buildFailure").path("cause").asText(null))
-            : null,
+        failure(o.path("buildFailure")),
         deployments);
+  }
+
+  private static void write(ObjectNode o, RunFacts.Failure failure) {
+    o.put("error", failure.error()).put("cause", failure.cause());
+  }
+
+  private static RunFacts.Failure failure(JsonNode o) {
+    return o.isObject()
+        ? new RunFacts.Failure(o.path("error").asText(), o.path("cause").asText(null))
+        : null;
   }
 
   private static void putIf(ObjectNode o, String field, Object value) {

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the steps share: the ports, the audit recorder, and the few operations more than one step
@@ -51,6 +52,37 @@ final class StepSupport {
       return PipelineFileParser.parse(PIPELINE_FILE, text);
     } catch (PipelineFileException e) {
       throw new StepFailure(CairnError.INVALID_PIPELINE, e.getMessage());
+    }
+  }
+
+  /**
+   * Keeps a failed release's own output with the run's logs (as {@code release-ENV.log}), where
+   * {@code cairn logs RUN} finds it: the health check says that a release failed, its output why.
+   */
+  void keepReleaseOutput(String run, String environment) {
+    String releaseId = ports.runs().get(run).deployment(environment).releaseId();
+    if (releaseId == null || !(ports.target() instanceof DeployTarget.Processes target)) {
+      return;
+    }
+    try {
+      Optional<String> output = target.deployer().output(environment, releaseId);
+      if (output.isEmpty()) {
+        return;
+      }
+      Path copy = Files.createTempFile("cairn-release-", ".log");
+      try {
+        Files.writeString(copy, audit.redact(output.get()) + "\n");
+        ports.logs().keep(run, "release-" + environment + ".log", copy);
+      } finally {
+        Files.deleteIfExists(copy);
+      }
+    } catch (IOException | RuntimeException e) {
+      // The rollback does not depend on where the output is kept.
+      event(
+          run,
+          RunEvent.Kind.AUDIT_FAILED,
+          environment,
+          "the release's output could not be kept: " + audit.redact(e.getMessage()));
     }
   }
 

@@ -114,6 +114,44 @@ public abstract class PipelineBehaviourSuite {
   }
 
   @Test
+  void anInvalidPipelineFileFailsTheRunWithOneErrorNameAndItsProblems() throws Exception {
+    begin(List.of(PRODUCTION), "off");
+    deployed(first());
+
+    RunResult b =
+        awaitRun(
+            push(
+                "B",
+                Change.of(
+                    "B: a typo in cairn.yml",
+                    Map.of("cairn.yml", app.pipeline().replaceFirst("build:", "bild:")))));
+
+    // The run, its facts and its record name the same error, and say where the problems are in
+    // the repository's file (never in Cairn's workspace).
+    assertThat(b.status()).as("%s", b).isEqualTo("FAILED");
+    assertThat(b.error()).isEqualTo("Cairn.InvalidPipeline");
+    assertThat(b.facts().buildFailure().error()).isEqualTo("Cairn.InvalidPipeline");
+    assertThat(b.cause()).isEqualTo(b.facts().buildFailure().cause());
+    assertThat(b.cause().lines())
+        .hasSizeGreaterThanOrEqualTo(2)
+        .allMatch(line -> line.matches("cairn\\.yml:\\d+:\\d+: .+"), "cairn.yml:LINE:COL: ...");
+    assertThat(b.cause()).contains("unknown key 'bild'");
+    assertLive(PRODUCTION, "A");
+    assertRecords(
+        firstDeployed("A", PRODUCTION),
+        List.of("run-started B", "build-failed B error=Cairn.InvalidPipeline"));
+    AuditRecord failed =
+        driver.records().stream()
+            .filter(r -> r.event().wireName().equals("build-failed"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(failed.error().cause())
+        .startsWith("cairn.yml:")
+        .contains("; cairn.yml:")
+        .doesNotContain(dir.toString());
+  }
+
+  @Test
   void aReleaseThatFailsItsBakeIsRolledBackAndMarkedBad() throws Exception {
     begin(List.of(PRODUCTION), "off");
     deployed(first());

@@ -92,7 +92,7 @@ class AuditRecorderTest {
     var error =
         recorder.error(
             "Cairn.BuildFailed",
-            "step 'test' failed:\nAPI_TOKEN=" + CANARY + "\n" + "x".repeat(999));
+            "step 'test' failed:\nAPI_TOKEN=" + CANARY + "\n" + "x".repeat(1999));
 
     assertThat(error.name()).isEqualTo("Cairn.BuildFailed");
     assertThat(error.cause())
@@ -100,6 +100,18 @@ class AuditRecorderTest {
         .contains("API_TOKEN=***")
         .doesNotContain("\n")
         .hasSize(AuditRecorder.MAX_CAUSE);
+  }
+
+  @Test
+  void theLinesOfACauseStayToldApart() {
+    var error =
+        recorder.error(
+            "Cairn.InvalidPipeline",
+            "cairn.yml:3:1: unknown key 'bild'\ncairn.yml:1:1: missing required key 'build'\n");
+
+    assertThat(error.cause())
+        .isEqualTo(
+            "cairn.yml:3:1: unknown key 'bild'; cairn.yml:1:1: missing required key 'build'");
   }
 
   @Test

@@ -49,7 +49,11 @@ public abstract class RunStoreContract {
                                 .withOutcome("rolled-back")
                                 .withRolledBackTo("p".repeat(40))
                                 .withRevertAttempted()
-                                .withSupersededBy("s".repeat(40))));
+                                .withSupersededBy("s".repeat(40))
+                                .withFailure(
+                                    new RunFacts.Failure(
+                                        "Cairn.VerifyFailed",
+                                        "the release failed 3 health checks\nin a row"))));
 
     assertThat(store.find("000007-ccccccc")).contains(changed);
     assertThat(store.find("000008-ccccccc")).isEmpty();

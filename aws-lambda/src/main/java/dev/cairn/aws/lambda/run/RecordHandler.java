@@ -82,7 +82,7 @@ public final class RecordHandler implements RequestStreamHandler {
             : null;
     JsonNode error =
         payload.path("skipped").isObject() ? payload.get("skipped") : payload.path("error");
-    runtime.record(run, environment, outcome, error(error));
+    AuditError ends = runtime.record(run, environment, outcome, error(error));
     AuditDeliveryStatus status = outbox.flush();
     // Records other runs append meanwhile may wait for their own record state; what failed is
     // this delivery.
@@ -94,9 +94,7 @@ public final class RecordHandler implements RequestStreamHandler {
               + " not delivered yet: "
               + status.lastError().orElse("unknown error"));
     }
-    ObjectNode result = Json.object();
-    result.put("recorded", outcome.wireName());
-    return result;
+    return PipelineRuntime.recordResult(outcome, ends);
   }
 
   /** The state machine's {@code {"Error", "Cause"}}, or null when there is none. */
