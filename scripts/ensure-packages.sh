@@ -2,11 +2,17 @@
 # Makes sure the operating-system packages Cairn's local runtime uses are installed.
 # Idempotent: installs only what is missing, runs `apt-get update` at most once per run.
 # Without root (or without apt-get) it only warns: Cairn still works, with less isolation.
+#   --test  also what the test suite needs: headless Chromium and its WebDriver for the
+#           dashboard's browser tests (`./cairn test`; the demo and serve do not need them)
 set -euo pipefail
 
 # command name -> Debian package providing it: bubblewrap sandboxes build jobs; redis-server backs
 # the Redis services pipelines declare (PostgreSQL's server binaries come with the machine).
 declare -A wanted=([bwrap]=bubblewrap [redis-server]=redis-server)
+if [ "${1:-}" = "--test" ]; then
+  wanted[chromium]=chromium
+  wanted[chromedriver]=chromium-driver
+fi
 
 missing=()
 for cmd in "${!wanted[@]}"; do

@@ -132,6 +132,7 @@ public final class DemoCommand implements Callable<Integer> {
                         + System.getenv().getOrDefault("PATH", "/usr/bin:/bin")),
                 narrator.andThen(this::track)));
     say("cairn      http://127.0.0.1:" + cairn.httpPort() + "/api/status (state in " + home + ")");
+    say(dashboardLine(cairn.httpPort(), home));
     say("isolation  " + Narrator.describe(cairn.jobs().isolation()));
     say("app        http://127.0.0.1:" + appPort + " (production, once deployed)");
 
@@ -151,6 +152,7 @@ public final class DemoCommand implements Callable<Integer> {
         say("The app and Cairn keep running. Try:");
         say("  curl http://127.0.0.1:" + appPort + "/notes");
         say("  curl http://127.0.0.1:" + cairn.httpPort() + "/api/runs");
+        say("  open http://127.0.0.1:" + cairn.httpPort() + "/ in a browser (the dashboard)");
         say("  commit and push in " + clone + " and watch Cairn deploy it.");
         say("Press Ctrl-C to stop everything.");
         CountDownLatch stopped = new CountDownLatch(1);
@@ -170,6 +172,15 @@ public final class DemoCommand implements Callable<Integer> {
     }
     shutDown();
     return failures.isEmpty() ? ExitCodes.OK : ExitCodes.EXECUTION_NOT_SUCCEEDED;
+  }
+
+  /** Where the dashboard is and how to log in to it (with the API token, never printed). */
+  static String dashboardLine(int port, Path home) {
+    return "dashboard  http://127.0.0.1:"
+        + port
+        + "/ (log in with the API token: cat "
+        + home.resolve("credentials").resolve(dev.cairn.local.secret.CairnCredentials.API_TOKEN)
+        + ")";
   }
 
   // ---------------------------------------------------------------- the steps

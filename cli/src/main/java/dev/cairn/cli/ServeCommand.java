@@ -151,6 +151,10 @@ public final class ServeCommand implements Callable<Integer> {
               + host
               + ":"
               + cairn.httpPort());
+      System.out.println(
+          "cairn: "
+              + DemoCommand.dashboardLine(cairn.httpPort(), home)
+                  .replace("127.0.0.1", host.contains(":") ? "[" + host + "]" : host));
       System.out.println("cairn: " + Narrator.describe(cairn.jobs().isolation()));
       if (insecureNoSandbox && !cairn.jobs().isolation().sandboxed()) {
         System.out.println(

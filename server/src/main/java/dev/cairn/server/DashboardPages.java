@@ -1,0 +1,276 @@
+package dev.cairn.server;
+
+import static dev.cairn.server.Html.csrfField;
+import static dev.cairn.server.Html.esc;
+import static dev.cairn.server.Html.shortId;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.function.Function;
+
+/**
+ * The dashboard's pages, rendered on the server from {@link DashboardData}: the environments in
+ * promotion order with their deploy and rollback buttons, the runs, one run with its state graph
+ * and logs, and the audit history. Live parts (a run's graph and logs) are filled in by {@code
+ * dashboard.js} from {@link RunEvents}.
+ */
+final class DashboardPages {
+  private final DashboardData data;
+
+  DashboardPages(DashboardData data) {
+    this.data = data;
+  }
+
+  /** The login page; {@code problem} is shown above the form when not null. */
+  static String login(String problem) {
+    String body =
+        "<section class=\"login\"><h1>Log in to Cairn</h1>"
+            + (problem == null
+                ? ""
+                : "<p class=\"problem\" id=\"problem\">" + esc(problem) + "</p>")
+            + "<p>Paste Cairn's API token: <code>cat $CAIRN_HOME/credentials/cairn-api-token</code>"
+            + " (<code>~/.cairn</code> by default).</p>"
+            + "<form method=\"post\" action=\"/login\" id=\"login\">"
+            + "<label>API token <input type=\"password\" name=\"token\" autocomplete=\"off\""
+            + " required autofocus></label>"
+            + "<button type=\"submit\">Log in</button></form></section>";
+    return Html.page("Log in", null, body);
+  }
+
+  /** The environments in promotion order, and the newest runs. */
+  String overview(String csrf) {
+    StringBuilder body = new StringBuilder("<h1>Environments</h1>");
+    JsonNode environments = data.environments();
+    if (environments.isEmpty()) {
+      body.append("<p>No environment yet: the first commit's run creates them.</p>");
+    }
+    body.append("<div class=\"environments\">");
+    for (JsonNode environment : environments) {
+      body.append(environment(environment, csrf));
+    }
+    body.append("</div><h2>Recent runs</h2>").append(runTable(data.runs(), 10));
+    body.append("<p><a href=\"/runs\">All runs</a></p>");
+    return Html.page("Environments", csrf, body.toString(), "dashboard.js");
+  }
+
+  private String environment(JsonNode environment, String csrf) {
+    String name = environment.path("name").asText();
+    StringBuilder out = new StringBuilder();
+    out.append("<section class=\"environment\" id=\"env-")
+        .append(esc(name))
+        .append("\" data-environment=\"")
+        .append(esc(name))
+        .append("\"><h3>")
+        .append(esc(name))
+        .append("</h3><dl>");
+    out.append("<dt>Serving</dt><dd class=\"serving\" data-commit=\"")
+        .append(esc(environment.path("liveCommit").asText("")))
+        .append("\">")
+        .append(commitOrNone(environment.path("liveCommit").asText(null), "nothing"))
+        .append("</dd>");
+    out.append("<dt>Since</dt><dd class=\"since\">")
+        .append(esc(environment.path("since").asText("-")))
+        .append("</dd>");
+    out.append("<dt>Last good</dt><dd class=\"last-good\">")
+        .append(commitOrNone(environment.path("lastGood").asText(null), "none"))
+        .append("</dd>");
+    out.append("<dt>Bad commits</dt><dd class=\"bad\">");
+    if (environment.path("bad").isEmpty()) {
+      out.append("none");
+    }
+    for (JsonNode bad : environment.path("bad")) {
+      out.append(commit(bad.asText())).append(' ');
+    }
+    out.append("</dd><dt>Deploying</dt><dd class=\"deploying\">");
+    String deploying = environment.path("deploying").asText(null);
+    out.append(deploying == null ? "nothing" : runLink(deploying)).append("</dd></dl>");
+    out.append("<form method=\"post\" action=\"/ui/deploy\" class=\"deploy\" data-confirm=\"Deploy")
+        .append(" this commit to ")
+        .append(esc(name))
+        .append("?\">")
+        .append(csrfField(csrf))
+        .append("<input type=\"hidden\" name=\"environment\" value=\"")
+        .append(esc(name))
+        .append("\"><input name=\"commit\" placeholder=\"commit id\" required size=\"12\">")
+        .append("<button type=\"submit\">Deploy</button></form>");
+    out.append("<form method=\"post\" action=\"/ui/rollback\" class=\"rollback\"")
+        .append(" data-confirm=\"Roll ")
+        .append(esc(name))
+        .append(" back to its previous good release? The commit it runs is marked bad.\">")
+        .append(csrfField(csrf))
+        .append("<input type=\"hidden\" name=\"environment\" value=\"")
+        .append(esc(name))
+        .append("\"><button type=\"submit\">Roll back</button></form>");
+    return out.append("</section>").toString();
+  }
+
+  /** All runs. */
+  String runs(String csrf) {
+    return Html.page(
+        "Runs", csrf, "<h1>Runs</h1>" + runTable(data.runs(), Integer.MAX_VALUE), "dashboard.js");
+  }
+
+  private String runTable(JsonNode runs, int limit) {
+    if (runs.isEmpty()) {
+      return "<p>No run yet.</p>";
+    }
+    StringBuilder out =
+        new StringBuilder(
+            "<table class=\"runs\"><thead><tr><th>Run</th><th>Commit</th><th>Status</th>"
+                + "<th>Outcome</th><th>Message</th><th>Started</th></tr></thead><tbody>");
+    int shown = 0;
+    for (JsonNode run : runs) {
+      if (shown++ >= limit) {
+        break;
+      }
+      String status = run.path("status").asText();
+      out.append("<tr data-run=\"")
+          .append(esc(run.path("id").asText()))
+          .append("\"><td>")
+          .append(runLink(run.path("id").asText()))
+          .append("</td><td>")
+          .append(commit(run.path("commit").asText()))
+          .append("</td><td class=\"status ")
+          .append(esc(status.toLowerCase(java.util.Locale.ROOT)))
+          .append("\">")
+          .append(esc(status))
+          .append("</td><td>")
+          .append(esc(outcome(run)))
+          .append("</td><td>")
+          .append(esc(run.path("message").asText()))
+          .append("</td><td>")
+          .append(esc(run.path("startedAt").asText()))
+          .append("</td></tr>");
+    }
+    return out.append("</tbody></table>").toString();
+  }
+
+  /** One run: its facts, its state graph and its logs (both filled in live). */
+  String run(String csrf, DashboardData.RunDetail detail) {
+    JsonNode run = detail.run();
+    String id = run.path("id").asText();
+    StringBuilder body = new StringBuilder();
+    body.append("<h1>Run ").append(esc(id)).append("</h1><dl class=\"facts\">");
+    body.append("<dt>Commit</dt><dd>")
+        .append(commit(run.path("commit").asText()))
+        .append(' ')
+        .append(esc(run.path("message").asText()))
+        .append("</dd>");
+    body.append("<dt>Trigger</dt><dd>").append(esc(run.path("trigger").asText())).append("</dd>");
+    body.append("<dt>Status</dt><dd id=\"run-status\">")
+        .append(esc(run.path("status").asText()))
+        .append("</dd>");
+    body.append("<dt>Outcome</dt><dd>").append(esc(outcome(run))).append("</dd>");
+    body.append("<dt>Started</dt><dd>").append(esc(run.path("startedAt").asText())).append("</dd>");
+    if (run.has("endedAt")) {
+      body.append("<dt>Ended</dt><dd>").append(esc(run.path("endedAt").asText())).append("</dd>");
+    }
+    body.append("</dl>");
+    var graph = StateGraph.json(detail);
+    body.append("<h2>State machine</h2><div id=\"graph\" class=\"graph\"></div>")
+        .append("<pre id=\"graph-source\" hidden>")
+        .append(esc(graph.path("mermaid").asText()))
+        .append("</pre><ol id=\"states\" class=\"states\">");
+    for (JsonNode state : graph.path("states")) {
+      body.append("<li data-state=\"")
+          .append(esc(state.path("name").asText()))
+          .append("\" class=\"")
+          .append(esc(state.path("mark").asText()))
+          .append("\">")
+          .append(esc(state.path("name").asText()))
+          .append("</li>");
+    }
+    body.append("</ol><h2>Logs</h2><pre id=\"log\" class=\"log\" data-events=\"/runs/")
+        .append(esc(id))
+        .append("/events\"></pre>");
+    return Html.page("Run " + id, csrf, body.toString(), "mermaid.min.js", "dashboard.js");
+  }
+
+  /** The audit trail, filtered. */
+  String history(String csrf, DashboardData.HistoryFilter filter) {
+    StringBuilder body = new StringBuilder("<h1>History</h1>");
+    body.append("<form method=\"get\" action=\"/history\" class=\"filters\">")
+        .append(filterField("environment", "Environment", filter.environment()))
+        .append(filterField("event", "Event", filter.event()))
+        .append(filterField("commit", "Commit", filter.commit()))
+        .append("<button type=\"submit\">Filter</button></form>");
+    JsonNode entries = data.history(filter);
+    if (entries.isEmpty()) {
+      return Html.page("History", csrf, body + "<p>No record matches.</p>", "dashboard.js");
+    }
+    body.append(
+        "<table class=\"history\"><thead><tr><th>When (UTC)</th><th>Environment</th>"
+            + "<th>Event</th><th>Commit</th><th>Run</th><th>Actor</th><th>What</th></tr></thead>"
+            + "<tbody>");
+    for (JsonNode entry : entries) {
+      body.append("<tr data-event=\"")
+          .append(esc(entry.path("event").asText()))
+          .append("\"><td>")
+          .append(esc(entry.path("occurredAt").asText()))
+          .append("</td><td>")
+          .append(esc(entry.path("environment").asText("-")))
+          .append("</td><td>")
+          .append(esc(entry.path("event").asText()))
+          .append("</td><td>")
+          .append(commit(entry.path("commit").asText()))
+          .append("</td><td>")
+          .append(entry.has("run") ? runLink(entry.path("run").asText()) : "-")
+          .append("</td><td>")
+          .append(esc(entry.path("actor").asText("")))
+          .append("</td><td>")
+          .append(esc(entry.path("subject").asText()))
+          .append(
+              entry.has("error")
+                  ? "<br><span class=\"error\">" + esc(entry.path("error").asText()) + "</span>"
+                  : "")
+          .append("</td></tr>");
+    }
+    body.append("</tbody></table>");
+    return Html.page("History", csrf, body.toString(), "dashboard.js");
+  }
+
+  private static String filterField(String name, String label, String value) {
+    return "<label>"
+        + label
+        + " <input name=\""
+        + name
+        + "\" value=\""
+        + esc(value == null ? "" : value)
+        + "\"></label>";
+  }
+
+  private String commitOrNone(String commit, String none) {
+    return commit == null || commit.isEmpty() ? none : commit(commit);
+  }
+
+  /** A commit's short id, linked to the git host's page of it or to its history here. */
+  private String commit(String commit) {
+    if (commit == null || commit.isEmpty()) {
+      return "";
+    }
+    Function<String, String> link =
+        url -> "<a class=\"commit\" href=\"" + esc(url) + "\" title=\"" + esc(commit) + "\">";
+    String open =
+        data.commitUrl(commit).map(link).orElseGet(() -> link.apply("/history?commit=" + commit));
+    return open + "<code>" + esc(shortId(commit)) + "</code></a>";
+  }
+
+  private static String runLink(String runId) {
+    return "<a href=\"/runs/" + esc(runId) + "\">" + esc(runId) + "</a>";
+  }
+
+  private static String outcome(JsonNode run) {
+    if (run.has("outcomes") && !run.get("outcomes").isEmpty()) {
+      StringBuilder out = new StringBuilder();
+      run.get("outcomes")
+          .fields()
+          .forEachRemaining(
+              e ->
+                  out.append(out.isEmpty() ? "" : ", ")
+                      .append(e.getKey())
+                      .append(' ')
+                      .append(e.getValue().asText()));
+      return out.toString();
+    }
+    return run.path("error").asText("");
+  }
+}
