@@ -137,7 +137,7 @@ final class DashboardRoutes {
       return;
     }
     if (!guard.get().isToken(ctx.formParam("token"))) {
-      html(ctx, 401, DashboardPages.login("That is not this Cairn's API token."));
+      html(ctx, 401, DashboardPages.login("That is not the API token of this Cairn."));
       return;
     }
     ctx.header("Set-Cookie", Sessions.cookie(sessions.open()));

@@ -127,7 +127,7 @@ class DashboardBrowserTest {
     browser.get(url("/login"));
     browser.findElement(By.name("token")).sendKeys("not-the-token-0123456789");
     browser.findElement(By.cssSelector("form#login button")).click();
-    assertThat(browser.findElement(By.id("problem")).getText()).contains("not this Cairn's");
+    assertThat(browser.findElement(By.id("problem")).getText()).contains("not the API token");
     screenshot("login");
   }
 
