@@ -151,10 +151,7 @@ public final class ServeCommand implements Callable<Integer> {
               + host
               + ":"
               + cairn.httpPort());
-      System.out.println(
-          "cairn: "
-              + DemoCommand.dashboardLine(cairn.httpPort(), home)
-                  .replace("127.0.0.1", host.contains(":") ? "[" + host + "]" : host));
+      System.out.println("cairn: dashboard " + DemoCommand.dashboard(host, cairn.httpPort(), home));
       System.out.println("cairn: " + Narrator.describe(cairn.jobs().isolation()));
       if (insecureNoSandbox && !cairn.jobs().isolation().sandboxed()) {
         System.out.println(

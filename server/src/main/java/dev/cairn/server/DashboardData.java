@@ -44,6 +44,16 @@ public interface DashboardData {
    */
   JsonNode history(HistoryFilter filter);
 
+  /**
+   * The four DORA measures from the audit trail: {@code days} (the last days' dates, oldest first),
+   * and {@code environments}, each with {@code name}, per-day arrays {@code deployments}, {@code
+   * failureRate} (percent, null without a change), {@code leadTimeMinutes} and {@code
+   * restoreMinutes} (medians, null without a sample), and {@code summary} over the last 30 days
+   * ({@code deployments}, {@code perDay}, {@code leadTimeMinutes}, {@code failureRate}, {@code
+   * restoreMinutes}, {@code openFailures}).
+   */
+  JsonNode dora();
+
   /** A web page that shows {@code commit} (e.g. on the git host), or empty. */
   Optional<String> commitUrl(String commit);
 

@@ -68,7 +68,7 @@ final class DashboardPages {
         .append(commitOrNone(environment.path("liveCommit").asText(null), "nothing"))
         .append("</dd>");
     out.append("<dt>Since</dt><dd class=\"since\">")
-        .append(esc(environment.path("since").asText("-")))
+        .append(esc(Html.when(environment.path("since").asText(null))))
         .append("</dd>");
     out.append("<dt>Last good</dt><dd class=\"last-good\">")
         .append(commitOrNone(environment.path("lastGood").asText(null), "none"))
@@ -138,7 +138,7 @@ final class DashboardPages {
           .append("</td><td>")
           .append(esc(run.path("message").asText()))
           .append("</td><td>")
-          .append(esc(run.path("startedAt").asText()))
+          .append(esc(Html.when(run.path("startedAt").asText())))
           .append("</td></tr>");
     }
     return out.append("</tbody></table>").toString();
@@ -160,9 +160,13 @@ final class DashboardPages {
         .append(esc(run.path("status").asText()))
         .append("</dd>");
     body.append("<dt>Outcome</dt><dd>").append(esc(outcome(run))).append("</dd>");
-    body.append("<dt>Started</dt><dd>").append(esc(run.path("startedAt").asText())).append("</dd>");
+    body.append("<dt>Started</dt><dd>")
+        .append(esc(Html.when(run.path("startedAt").asText())))
+        .append("</dd>");
     if (run.has("endedAt")) {
-      body.append("<dt>Ended</dt><dd>").append(esc(run.path("endedAt").asText())).append("</dd>");
+      body.append("<dt>Ended</dt><dd>")
+          .append(esc(Html.when(run.path("endedAt").asText())))
+          .append("</dd>");
     }
     body.append("</dl>");
     var graph = StateGraph.json(detail);
@@ -198,14 +202,14 @@ final class DashboardPages {
       return Html.page("History", csrf, body + "<p>No record matches.</p>", "dashboard.js");
     }
     body.append(
-        "<table class=\"history\"><thead><tr><th>When (UTC)</th><th>Environment</th>"
+        "<table class=\"history\"><thead><tr><th>When</th><th>Environment</th>"
             + "<th>Event</th><th>Commit</th><th>Run</th><th>Actor</th><th>What</th></tr></thead>"
             + "<tbody>");
     for (JsonNode entry : entries) {
       body.append("<tr data-event=\"")
           .append(esc(entry.path("event").asText()))
           .append("\"><td>")
-          .append(esc(entry.path("occurredAt").asText()))
+          .append(esc(Html.when(entry.path("occurredAt").asText())))
           .append("</td><td>")
           .append(esc(entry.path("environment").asText("-")))
           .append("</td><td>")
@@ -226,6 +230,60 @@ final class DashboardPages {
     }
     body.append("</tbody></table>");
     return Html.page("History", csrf, body.toString(), "dashboard.js");
+  }
+
+  /** The DORA measures: a summary per environment and charts per day (drawn by Chart.js). */
+  String dora(String csrf) {
+    JsonNode dora = data.dora();
+    StringBuilder body = new StringBuilder("<h1>DORA measures</h1>");
+    if (dora.path("environments").isEmpty()) {
+      return Html.page(
+          "DORA", csrf, body + "<p>No deployment in the audit trail yet.</p>", "dashboard.js");
+    }
+    body.append(
+        "<table class=\"dora\"><thead><tr><th>Environment (last 30 days)</th><th>Deployments</th>"
+            + "<th>Per day</th><th>Lead time (median)</th><th>Change failure rate</th>"
+            + "<th>Time to restore (median)</th><th>Still failing</th></tr></thead><tbody>");
+    for (JsonNode environment : dora.path("environments")) {
+      JsonNode summary = environment.path("summary");
+      body.append("<tr><td>")
+          .append(esc(environment.path("name").asText()))
+          .append("</td><td>")
+          .append(summary.path("deployments").asLong())
+          .append("</td><td>")
+          .append(String.format(java.util.Locale.ROOT, "%.2f", summary.path("perDay").asDouble()))
+          .append("</td><td>")
+          .append(minutes(summary.path("leadTimeMinutes")))
+          .append("</td><td>")
+          .append(
+              summary.path("failureRate").isNumber()
+                  ? String.format(
+                      java.util.Locale.ROOT, "%.0f%%", summary.path("failureRate").asDouble())
+                  : "n/a")
+          .append("</td><td>")
+          .append(minutes(summary.path("restoreMinutes")))
+          .append("</td><td>")
+          .append(summary.path("openFailures").asLong())
+          .append("</td></tr>");
+    }
+    body.append("</tbody></table><div class=\"charts\">");
+    for (String chart :
+        new String[] {"deployments", "leadTimeMinutes", "failureRate", "restoreMinutes"}) {
+      body.append("<figure><canvas id=\"chart-").append(chart).append("\"></canvas></figure>");
+    }
+    // Data for the charts, not a script: the page's policy runs no inline script. In JSON, < > &
+    // occur only inside strings, where their escapes mean the same and cannot end the element.
+    body.append("</div><script type=\"application/json\" id=\"dora-data\">")
+        .append(
+            dora.toString().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+        .append("</script>");
+    return Html.page("DORA", csrf, body.toString(), "chart.umd.min.js", "dashboard.js");
+  }
+
+  private static String minutes(JsonNode value) {
+    return value.isNumber()
+        ? String.format(java.util.Locale.ROOT, "%.1f min", value.asDouble())
+        : "n/a";
   }
 
   private static String filterField(String name, String label, String value) {

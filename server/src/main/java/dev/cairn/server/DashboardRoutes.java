@@ -28,10 +28,11 @@ import java.util.regex.Pattern;
  *   <li>{@code GET /runs}, {@code GET /runs/{id}}, {@code GET /runs/{id}/events} (server-sent
  *       events: the run's state graph and logs, live)
  *   <li>{@code GET /history?environment=&event=&commit=}: the audit trail
+ *   <li>{@code GET /dora}: the DORA measures as charts
  *   <li>{@code POST /ui/deploy} ({@code environment}, {@code commit}), {@code POST /ui/rollback}
  *       ({@code environment})
- *   <li>{@code GET /assets/...}: the pages' script, style sheet and Mermaid, served from Cairn
- *       itself (no CDN: the dashboard works offline)
+ *   <li>{@code GET /assets/...}: the pages' script, style sheet, Mermaid and Chart.js, served from
+ *       Cairn itself (no CDN: the dashboard works offline)
  * </ul>
  */
 final class DashboardRoutes {
@@ -43,6 +44,7 @@ final class DashboardRoutes {
       Map.of(
           "dashboard.css", "text/css; charset=utf-8",
           "dashboard.js", "text/javascript; charset=utf-8",
+          "chart.umd.min.js", "text/javascript; charset=utf-8",
           "mermaid.min.js", "text/javascript; charset=utf-8");
 
   /**
@@ -83,6 +85,7 @@ final class DashboardRoutes {
     routes.get("/runs", dashboard.page(ctx -> dashboard.pages.runs(csrf(ctx))));
     routes.get("/runs/{id}", dashboard.page(dashboard::runPage));
     routes.get("/history", dashboard.page(dashboard::historyPage));
+    routes.get("/dora", dashboard.page(ctx -> dashboard.pages.dora(csrf(ctx))));
     routes.get("/runs/{id}/events", dashboard::events);
     routes.post("/ui/deploy", dashboard.action(ctx -> dashboard.act(ctx, "deploy")));
     routes.post("/ui/rollback", dashboard.action(ctx -> dashboard.act(ctx, "rollback")));

@@ -27,6 +27,23 @@ final class Html {
     return out.toString();
   }
 
+  private static final java.time.format.DateTimeFormatter WHEN =
+      java.time.format.DateTimeFormatter.ofPattern(
+              "yyyy-MM-dd HH:mm:ss 'UTC'", java.util.Locale.ROOT)
+          .withZone(java.time.ZoneOffset.UTC);
+
+  /** An instant ({@code 2026-12-07T05:58:39.015Z}) as people read it, or the text as it is. */
+  static String when(String instant) {
+    if (instant == null || instant.isEmpty()) {
+      return "-";
+    }
+    try {
+      return WHEN.format(java.time.Instant.parse(instant));
+    } catch (java.time.format.DateTimeParseException e) {
+      return instant;
+    }
+  }
+
   /** The first seven characters of a commit id. */
   static String shortId(String commit) {
     return commit == null ? "" : commit.length() > 7 ? commit.substring(0, 7) : commit;
@@ -51,7 +68,7 @@ final class Html {
         .append("<header><a class=\"brand\" href=\"/\">Cairn</a>");
     if (csrf != null) {
       out.append("<nav><a href=\"/\">Environments</a><a href=\"/runs\">Runs</a>")
-          .append("<a href=\"/history\">History</a></nav>")
+          .append("<a href=\"/history\">History</a><a href=\"/dora\">DORA</a></nav>")
           .append("<form method=\"post\" action=\"/logout\" class=\"logout\">")
           .append(csrfField(csrf))
           .append("<button type=\"submit\">Log out</button></form>");

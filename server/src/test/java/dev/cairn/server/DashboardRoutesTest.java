@@ -88,6 +88,8 @@ class DashboardRoutesTest {
     assertThat(overview.body()).contains("production").contains("name=\"csrf\"");
     assertThat(overview.headers().firstValue("Content-Security-Policy").orElseThrow())
         .contains("script-src 'self'");
+    HttpResponse<String> dora = get("/dora", session(cookie));
+    assertThat(dora.body()).contains("id=\"dora-data\"").contains("chart.umd.min.js");
     HttpResponse<String> run = get("/runs/000001-abcdef0", session(cookie));
     assertThat(run.body()).contains("flowchart TD").contains("data-state=\"Build\"");
   }
@@ -245,6 +247,16 @@ class DashboardRoutesTest {
     @Override
     public JsonNode history(HistoryFilter filter) {
       return Json.array();
+    }
+
+    @Override
+    public JsonNode dora() {
+      return Json.parse(
+          "{\"days\": [\"2026-12-06\", \"2026-12-07\"], \"environments\": [{\"name\":"
+              + " \"production\", \"deployments\": [0, 2], \"failureRate\": [null, 50.0],"
+              + " \"leadTimeMinutes\": [null, 3], \"restoreMinutes\": [null, null],"
+              + " \"summary\": {\"deployments\": 2, \"perDay\": 0.07, \"failureRate\": 50.0,"
+              + " \"openFailures\": 0}}]}");
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.cairn.git.RepositoryMirror;
 import dev.cairn.git.audit.AuditTrail;
 import dev.cairn.local.deploy.ProcessDeployer;
 import dev.cairn.pipeline.audit.AuditEvent;
+import dev.cairn.pipeline.audit.DoraMetrics;
 import dev.cairn.pipeline.audit.TrailEntry;
 import dev.cairn.pipeline.file.EnvironmentSpec;
 import dev.cairn.pipeline.file.PipelineFileParser;
@@ -22,11 +23,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -46,6 +52,9 @@ final class DashboardView implements DashboardData {
   /** An HTTPS remote without credentials, whose commits have pages at {@code <remote>/commit/}. */
   private static final Pattern WEB_REMOTE =
       Pattern.compile("https://[A-Za-z0-9.-]+(:\\d+)?(/[A-Za-z0-9._~-]+)+?(\\.git)?/?");
+
+  /** How many days the DORA charts show. */
+  private static final int DORA_DAYS = 14;
 
   private final Path home;
   private final String remote;
@@ -228,6 +237,79 @@ final class DashboardView implements DashboardData {
       // No trail yet (no record written): nothing to show.
     }
     return entries;
+  }
+
+  @Override
+  public JsonNode dora() {
+    ObjectNode dora = Json.object();
+    ArrayNode days = dora.putArray("days");
+    ArrayNode environments = dora.putArray("environments");
+    if (auditRepository == null || !Files.isDirectory(auditRepository)) {
+      return dora;
+    }
+    List<TrailEntry> entries;
+    try (AuditTrail trail =
+        AuditTrail.open(auditRepository, null, home.resolve("audit").resolve("index"))) {
+      entries = trail.entries();
+    } catch (IOException e) {
+      return dora;
+    }
+    Instant now = Instant.now();
+    LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+    for (int i = DORA_DAYS - 1; i >= 0; i--) {
+      days.add(today.minusDays(i).toString());
+    }
+    Map<String, DoraMetrics> month =
+        DoraMetrics.compute(entries, null, now.minus(Duration.ofDays(30)), now);
+    Set<String> names = new LinkedHashSet<>(promotionOrder());
+    names.retainAll(month.keySet());
+    names.addAll(month.keySet());
+    for (String name : names) {
+      ObjectNode environment = environments.addObject();
+      environment.put("name", name);
+      ArrayNode deployments = environment.putArray("deployments");
+      ArrayNode failureRate = environment.putArray("failureRate");
+      ArrayNode leadTime = environment.putArray("leadTimeMinutes");
+      ArrayNode restore = environment.putArray("restoreMinutes");
+      for (JsonNode day : days) {
+        Instant from = LocalDate.parse(day.asText()).atStartOfDay(ZoneOffset.UTC).toInstant();
+        DoraMetrics m =
+            DoraMetrics.compute(entries, name, from, from.plus(Duration.ofDays(1))).get(name);
+        deployments.add(m == null ? 0 : m.deployments());
+        addPercent(failureRate, m == null ? Optional.empty() : m.changeFailureRate());
+        addMinutes(leadTime, m == null ? Optional.empty() : m.leadTimeMedian());
+        addMinutes(restore, m == null ? Optional.empty() : m.timeToRestoreMedian());
+      }
+      DoraMetrics m = month.get(name);
+      ObjectNode summary = environment.putObject("summary");
+      summary.put("deployments", m.deployments());
+      summary.put("perDay", m.deploymentsPerDay());
+      addMinutes(summary, "leadTimeMinutes", m.leadTimeMedian());
+      m.changeFailureRate().ifPresent(r -> summary.put("failureRate", r * 100));
+      addMinutes(summary, "restoreMinutes", m.timeToRestoreMedian());
+      summary.put("openFailures", m.openFailures());
+    }
+    return dora;
+  }
+
+  private static void addPercent(ArrayNode array, Optional<Double> rate) {
+    if (rate.isPresent()) {
+      array.add(rate.get() * 100);
+    } else {
+      array.addNull();
+    }
+  }
+
+  private static void addMinutes(ArrayNode array, Optional<Duration> duration) {
+    if (duration.isPresent()) {
+      array.add(duration.get().toMillis() / 60_000.0);
+    } else {
+      array.addNull();
+    }
+  }
+
+  private static void addMinutes(ObjectNode node, String field, Optional<Duration> duration) {
+    duration.ifPresent(d -> node.put(field, d.toMillis() / 60_000.0));
   }
 
   @Override

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -127,7 +128,11 @@ class DashboardBrowserTest {
     browser.get(url("/login"));
     browser.findElement(By.name("token")).sendKeys("not-the-token-0123456789");
     browser.findElement(By.cssSelector("form#login button")).click();
-    assertThat(browser.findElement(By.id("problem")).getText()).contains("not the API token");
+    await("the login refused")
+        .atMost(PAGE_TIMEOUT)
+        .ignoreExceptions()
+        .until(() -> text("problem").contains("not the API token"));
+    assertThat(browser.manage().getCookieNamed("cairn_session")).isNull();
     screenshot("login");
   }
 
@@ -244,6 +249,20 @@ class DashboardBrowserTest {
     browser.get(url("/history?environment=production&event=manual-action"));
     assertThat(browser.findElements(By.cssSelector("table.history tr[data-event]"))).isNotEmpty();
     screenshot("history");
+    browser.get(url("/dora"));
+    assertThat(browser.findElement(By.cssSelector("table.dora tbody")).getText())
+        .startsWith("production 2 "); // two deployments; the rollback is no new change
+    await("the DORA charts are drawn")
+        .atMost(PAGE_TIMEOUT)
+        .ignoreExceptions()
+        .until(
+            () ->
+                Boolean.TRUE.equals(
+                    ((JavascriptExecutor) browser)
+                        .executeScript(
+                            "return ['deployments', 'leadTimeMinutes', 'failureRate',"
+                                + " 'restoreMinutes'].every(m => Chart.getChart('chart-' + m))")));
+    screenshot("dora");
   }
 
   private void logIn() {
@@ -253,7 +272,7 @@ class DashboardBrowserTest {
     }
     browser.findElement(By.name("token")).sendKeys(loop.cairn().apiToken().secret());
     browser.findElement(By.cssSelector("form#login button")).click();
-    assertThat(browser.getCurrentUrl()).isEqualTo(url("/"));
+    await("the login").atMost(PAGE_TIMEOUT).until(() -> browser.getCurrentUrl().equals(url("/")));
     assertThat(browser.manage().getCookieNamed("cairn_session").isHttpOnly()).isTrue();
   }
 

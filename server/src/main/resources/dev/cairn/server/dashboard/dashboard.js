@@ -59,3 +59,35 @@ if (log && graph && window.mermaid) {
     log.dataset.ended = "true";
   });
 }
+
+const dora = document.getElementById("dora-data");
+if (dora && window.Chart) {
+  const data = JSON.parse(dora.textContent);
+  const charts = {
+    deployments: { title: "Deployments per day", type: "bar" },
+    leadTimeMinutes: { title: "Lead time for changes (median, minutes)", type: "line" },
+    failureRate: { title: "Change failure rate (%)", type: "line" },
+    restoreMinutes: { title: "Time to restore (median, minutes)", type: "line" },
+  };
+  const colours = ["#1d4ed8", "#15803d", "#b45309", "#7c3aed", "#be123c", "#0e7490"];
+  Object.entries(charts).forEach(([measure, chart]) => {
+    new window.Chart(document.getElementById("chart-" + measure), {
+      type: chart.type,
+      data: {
+        labels: data.days,
+        datasets: data.environments.map((environment, i) => ({
+          label: environment.name,
+          data: environment[measure],
+          backgroundColor: colours[i % colours.length],
+          borderColor: colours[i % colours.length],
+          spanGaps: true,
+        })),
+      },
+      options: {
+        animation: false,
+        plugins: { title: { display: true, text: chart.title } },
+        scales: { y: { beginAtZero: true } },
+      },
+    });
+  });
+}
