@@ -194,7 +194,7 @@ final class DashboardPages {
     StringBuilder body = new StringBuilder("<h1>History</h1>");
     body.append("<form method=\"get\" action=\"/history\" class=\"filters\">")
         .append(filterField("environment", "Environment", filter.environment()))
-        .append(filterField("event", "Event", filter.event()))
+        .append(eventField(filter.event()))
         .append(filterField("commit", "Commit", filter.commit()))
         .append("<button type=\"submit\">Filter</button></form>");
     JsonNode entries = data.history(filter);
@@ -284,6 +284,21 @@ final class DashboardPages {
     return value.isNumber()
         ? String.format(java.util.Locale.ROOT, "%.1f min", value.asDouble())
         : "n/a";
+  }
+
+  /** The event filter: one of the audit trail's events, or any. */
+  private static String eventField(String chosen) {
+    StringBuilder out = new StringBuilder("<label>Event <select name=\"event\">");
+    out.append("<option value=\"\">any</option>");
+    for (dev.cairn.pipeline.audit.AuditEvent event : dev.cairn.pipeline.audit.AuditEvent.values()) {
+      String name = event.wireName();
+      out.append("<option")
+          .append(name.equals(chosen) ? " selected" : "")
+          .append(">")
+          .append(esc(name))
+          .append("</option>");
+    }
+    return out.append("</select></label>").toString();
   }
 
   private static String filterField(String name, String label, String value) {
