@@ -162,8 +162,8 @@ public final class CairnServer implements AutoCloseable {
               + host
               + ") only with an API token; without one, bind 127.0.0.1");
     }
-    // The guard needs the port, known only once bound: it is read when the first request comes.
-    GuardHolder guard = new GuardHolder();
+    // The guard needs the port, known only once bound (port 0): see GuardHolder.
+    GuardHolder guard = new GuardHolder(host, routes);
     Javalin server = Javalin.create(config -> configure(config, routes, guard));
     try {
       server.start(host, port);
@@ -178,7 +178,7 @@ public final class CairnServer implements AutoCloseable {
         serverConnector.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
       }
     }
-    guard.set(new RequestGuard(host, server.port(), routes.extraHosts(), routes.apiToken()));
+    guard.bound(server.port());
     return new CairnServer(server);
   }
 
@@ -199,7 +199,7 @@ public final class CairnServer implements AutoCloseable {
         ctx -> {
           // No browser may guess another type (and run it as a page on this origin).
           ctx.header("X-Content-Type-Options", "nosniff");
-          var refused = guard.get().checkSite(ctx::header);
+          var refused = guard.forRequest(ctx.req().getLocalPort()).checkSite(ctx::header);
           if (refused.isPresent()) {
             respond(ctx, 403, errorJson(refused.get()));
             ctx.skipRemainingHandlers();
@@ -336,21 +336,37 @@ public final class CairnServer implements AutoCloseable {
     ctx.status(status).contentType("application/json").result(json);
   }
 
-  /** The request guard, set once the server is bound (its port is part of what it checks). */
+  /**
+   * The request guard, made once the port is known: when the server is bound, or by the first
+   * request if that comes sooner (from the port the request came in on, which is the server's).
+   */
   private static final class GuardHolder {
-    private volatile RequestGuard guard;
+    private final String host;
+    private final Routes routes;
+    private RequestGuard guard;
 
-    void set(RequestGuard value) {
-      guard = value;
+    GuardHolder(String host, Routes routes) {
+      this.host = host;
+      this.routes = routes;
     }
 
-    RequestGuard get() {
-      RequestGuard value = guard;
-      if (value == null) {
-        // A request raced the start: nothing is served before the guard exists.
-        throw new IllegalStateException("the server is starting");
+    synchronized void bound(int port) {
+      forRequest(port);
+    }
+
+    synchronized RequestGuard forRequest(int port) {
+      if (guard == null) {
+        guard = new RequestGuard(host, port, routes.extraHosts(), routes.apiToken());
       }
-      return value;
+      return guard;
+    }
+
+    /** The guard; every handler runs after the before-handler made it. */
+    synchronized RequestGuard get() {
+      if (guard == null) {
+        throw new IllegalStateException("no request has been checked yet");
+      }
+      return guard;
     }
   }
 }
