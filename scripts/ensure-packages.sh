@@ -2,11 +2,17 @@
 # Makes sure the operating-system packages Cairn's local runtime uses are installed.
 # Idempotent: installs only what is missing, runs `apt-get update` at most once per run.
 # Without root (or without apt-get) it only warns: Cairn still works, with less isolation.
+#   --test  also what the test suite needs: headless Chromium and its WebDriver for the
+#           dashboard's browser tests (`./cairn test`; the demo and serve do not need them)
 set -euo pipefail
 
 # command name -> Debian package providing it: bubblewrap sandboxes build jobs; redis-server backs
 # the Redis services pipelines declare (PostgreSQL's server binaries come with the machine).
 declare -A wanted=([bwrap]=bubblewrap [redis-server]=redis-server)
+if [ "${1:-}" = "--test" ]; then
+  wanted[chromium]=chromium
+  wanted[chromedriver]=chromium-driver
+fi
 
 missing=()
 for cmd in "${!wanted[@]}"; do
@@ -20,15 +26,16 @@ done
 if [ "${#missing[@]}" -eq 0 ]; then
   exit 0
 fi
+consequence="Without bubblewrap build jobs run as plain processes without a sandbox; without chromium the dashboard's browser tests are skipped."
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "ensure-packages: warning: missing ${missing[*]} and not running as root; not installing." \
-    "Build jobs will run as plain processes without a sandbox." >&2
+    "$consequence" >&2
   exit 0
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "ensure-packages: warning: missing ${missing[*]} and apt-get is not available; not installing." \
-    "Build jobs will run as plain processes without a sandbox." >&2
+    "$consequence" >&2
   exit 0
 fi
 
@@ -42,7 +49,6 @@ echo "ensure-packages: installing ${missing[*]}"
 if apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
   echo "ensure-packages: installed ${missing[*]}"
 else
-  echo "ensure-packages: warning: could not install ${missing[*]};" \
-    "build jobs will run as plain processes without a sandbox." >&2
+  echo "ensure-packages: warning: could not install ${missing[*]}." "$consequence" >&2
 fi
 exit 0

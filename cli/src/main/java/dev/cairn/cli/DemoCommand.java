@@ -132,6 +132,7 @@ public final class DemoCommand implements Callable<Integer> {
                         + System.getenv().getOrDefault("PATH", "/usr/bin:/bin")),
                 narrator.andThen(this::track)));
     say("cairn      http://127.0.0.1:" + cairn.httpPort() + "/api/status (state in " + home + ")");
+    say("dashboard  " + dashboard("127.0.0.1", cairn.httpPort(), home));
     say("isolation  " + Narrator.describe(cairn.jobs().isolation()));
     say("app        http://127.0.0.1:" + appPort + " (production, once deployed)");
 
@@ -143,6 +144,7 @@ public final class DemoCommand implements Callable<Integer> {
       stepFix(clone);
       heading("Deployment history");
       printHistory();
+      checkDashboard();
       printAuditTrail();
       heading(failures.isEmpty() ? "Every step behaved as expected" : "Unexpected results");
       failures.forEach(f -> say("  - " + f));
@@ -151,6 +153,7 @@ public final class DemoCommand implements Callable<Integer> {
         say("The app and Cairn keep running. Try:");
         say("  curl http://127.0.0.1:" + appPort + "/notes");
         say("  curl http://127.0.0.1:" + cairn.httpPort() + "/api/runs");
+        say("  open http://127.0.0.1:" + cairn.httpPort() + "/ in a browser (the dashboard)");
         say("  commit and push in " + clone + " and watch Cairn deploy it.");
         say("Press Ctrl-C to stop everything.");
         CountDownLatch stopped = new CountDownLatch(1);
@@ -170,6 +173,17 @@ public final class DemoCommand implements Callable<Integer> {
     }
     shutDown();
     return failures.isEmpty() ? ExitCodes.OK : ExitCodes.EXECUTION_NOT_SUCCEEDED;
+  }
+
+  /** Where the dashboard is and how to log in to it (with the API token, never printed). */
+  static String dashboard(String host, int port, Path home) {
+    return "http://"
+        + (host.contains(":") ? "[" + host + "]" : host)
+        + ":"
+        + port
+        + "/ (log in with the API token: cat "
+        + home.resolve("credentials").resolve(dev.cairn.local.secret.CairnCredentials.API_TOKEN)
+        + ")";
   }
 
   // ---------------------------------------------------------------- the steps
@@ -279,6 +293,51 @@ public final class DemoCommand implements Callable<Integer> {
     for (int i = runs.size() - 1; i >= 0; i--) {
       say("  " + dev.cairn.cli.loop.RunsView.line(runs.get(i)));
     }
+  }
+
+  /**
+   * Logs in to the dashboard as a browser would (the API token, from this server's origin) and
+   * checks that its runs page lists every run.
+   */
+  private void checkDashboard() {
+    String base = "http://127.0.0.1:" + cairn.httpPort();
+    List<String> missing = new java.util.ArrayList<>();
+    try {
+      java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+      var login =
+          client.send(
+              java.net.http.HttpRequest.newBuilder(URI.create(base + "/login"))
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .header("Origin", base)
+                  .POST(
+                      java.net.http.HttpRequest.BodyPublishers.ofString(
+                          "token=" + cairn.apiToken().secret()))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.discarding());
+      String cookie = login.headers().firstValue("Set-Cookie").orElse("").split(";", 2)[0];
+      String page =
+          client
+              .send(
+                  java.net.http.HttpRequest.newBuilder(URI.create(base + "/runs"))
+                      .header("Cookie", cookie)
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString())
+              .body();
+      cairn
+          .runs()
+          .forEach(
+              run -> {
+                if (!page.contains("href=\"/runs/" + run.path("id").asText() + "\"")) {
+                  missing.add(run.path("id").asText());
+                }
+              });
+    } catch (IOException e) {
+      missing.add("(the dashboard did not answer: " + e.getMessage() + ")");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      missing.add("(interrupted)");
+    }
+    expect(missing.isEmpty(), "the dashboard lists every run", "missing " + missing);
   }
 
   /** The trail as git shows it, once every record is pushed. */

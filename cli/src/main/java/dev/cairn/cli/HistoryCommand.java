@@ -183,7 +183,8 @@ public final class HistoryCommand implements Callable<Integer> {
         : s;
   }
 
-  static ObjectNode toJson(TrailEntry e) {
+  /** A trail entry as {@code --json} prints it (and the dashboard shows it). */
+  public static ObjectNode toJson(TrailEntry e) {
     ObjectNode o = Json.object();
     o.put("record", e.id());
     o.put("auditCommit", e.auditCommit());

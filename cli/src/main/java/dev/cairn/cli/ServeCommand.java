@@ -151,6 +151,7 @@ public final class ServeCommand implements Callable<Integer> {
               + host
               + ":"
               + cairn.httpPort());
+      System.out.println("cairn: dashboard " + DemoCommand.dashboard(host, cairn.httpPort(), home));
       System.out.println("cairn: " + Narrator.describe(cairn.jobs().isolation()));
       if (insecureNoSandbox && !cairn.jobs().isolation().sandboxed()) {
         System.out.println(

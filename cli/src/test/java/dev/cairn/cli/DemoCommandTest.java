@@ -82,12 +82,14 @@ class DemoCommandTest {
             "ok   the bad commit is marked bad",
             "ok   the fix deploys",
             "ok   production serves the fix",
+            "ok   the dashboard lists every run",
             "ok   every build, deployment and rollback is on the cairn/audit branch");
     assertThat(out).contains(checks);
     assertThat(out.lines().filter(l -> l.strip().startsWith("ok ")))
         .as("no other checks than these")
         .hasSize(checks.size());
     assertThat(out).contains("== Every step behaved as expected");
+    assertThat(out).containsPattern("dashboard  http://127\\.0\\.0\\.1:\\d+/ \\(log in with");
     assertThat(out)
         .contains("$ git log --format='%h %s' cairn/audit")
         .contains("$ git log --notes=cairn --format='%h %s%n%N' main")

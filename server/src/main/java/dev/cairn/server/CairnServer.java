@@ -1,24 +1,27 @@
 package dev.cairn.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
 import dev.cairn.pipeline.json.Json;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.net.BindException;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * Cairn's HTTP port: push notifications (from the post-receive hook Cairn installs, or a git host's
@@ -42,15 +45,35 @@ import javax.crypto.spec.SecretKeySpec;
  *   <li>Both need {@code Authorization: Bearer <API token>} and {@code Content-Type:
  *       application/json}; the actor recorded is the token's, never one named in the body.
  *   <li>{@code GET /health}: 200 while Cairn runs.
+ *   <li>The dashboard ({@code GET /} and the pages below it), when the routes have one: see {@link
+ *       DashboardRoutes}.
  * </ul>
+ *
+ * <p>It runs on Javalin (Jetty): bodies over 1 MiB are refused, request headers are limited, idle
+ * connections are closed after 30 seconds, and requests are served on virtual threads.
  */
 public final class CairnServer implements AutoCloseable {
-  /** The largest notification body accepted; pushes carry little. */
-  private static final int MAX_BODY_BYTES = 1024 * 1024;
+  /** The largest request body accepted; pushes and API calls carry little. */
+  static final int MAX_BODY_BYTES = 1024 * 1024;
+
+  /** How long a connection may stay silent before it is closed. */
+  private static final long IDLE_TIMEOUT_MILLIS = 30_000;
+
+  /** The largest request header block: Host, cookies and a token fit many times over. */
+  private static final int MAX_HEADER_BYTES = 16 * 1024;
 
   private static final System.Logger LOG = System.getLogger(CairnServer.class.getName());
 
-  private final HttpServer server;
+  // Jetty and Javalin tell of every start at INFO; Cairn's own start line says what matters. Held
+  // here because java.util.logging keeps its loggers only weakly.
+  private static final List<Logger> QUIET =
+      List.of(Logger.getLogger("org.eclipse.jetty"), Logger.getLogger("io.javalin"));
+
+  static {
+    QUIET.forEach(logger -> logger.setLevel(Level.WARNING));
+  }
+
+  private final Javalin server;
 
   /** Performs a manual action. */
   @FunctionalInterface
@@ -80,6 +103,7 @@ public final class CairnServer implements AutoCloseable {
    *     all (and to refuse listening beyond loopback)
    * @param extraHosts further host names clients reach this server by (e.g. a TLS proxy's), beside
    *     loopback and the bound address
+   * @param dashboard what the dashboard shows, or null for no dashboard
    */
   public record Routes(
       Runnable onPush,
@@ -88,10 +112,23 @@ public final class CairnServer implements AutoCloseable {
       String webhookSecret,
       Actions actions,
       ApiToken apiToken,
-      List<String> extraHosts) {
+      List<String> extraHosts,
+      DashboardData dashboard) {
     /** Copies. */
     public Routes {
       extraHosts = List.copyOf(extraHosts);
+    }
+
+    /** Routes without a dashboard. */
+    public Routes(
+        Runnable onPush,
+        Supplier<JsonNode> status,
+        Supplier<JsonNode> runs,
+        String webhookSecret,
+        Actions actions,
+        ApiToken apiToken,
+        List<String> extraHosts) {
+      this(onPush, status, runs, webhookSecret, actions, apiToken, extraHosts, null);
     }
 
     @Override
@@ -100,11 +137,13 @@ public final class CairnServer implements AutoCloseable {
           + (webhookSecret == null ? "none" : "***")
           + ", apiToken="
           + (apiToken == null ? "none" : "***")
+          + ", dashboard="
+          + (dashboard != null)
           + "]";
     }
   }
 
-  private CairnServer(HttpServer server) {
+  private CairnServer(Javalin server) {
     this.server = server;
   }
 
@@ -114,6 +153,7 @@ public final class CairnServer implements AutoCloseable {
    * @param host the address to bind, e.g. {@code 127.0.0.1}
    * @param port the port, or 0 for any free one
    * @throws IllegalArgumentException when asked to listen beyond loopback without an API token
+   * @throws BindException when the port cannot be bound (e.g. another process has it)
    */
   public static CairnServer start(String host, int port, Routes routes) throws IOException {
     if (routes.apiToken() == null && !RequestGuard.isLoopback(host)) {
@@ -122,123 +162,137 @@ public final class CairnServer implements AutoCloseable {
               + host
               + ") only with an API token; without one, bind 127.0.0.1");
     }
-    HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
-    RequestGuard guard =
-        new RequestGuard(
-            host, server.getAddress().getPort(), routes.extraHosts(), routes.apiToken());
-    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    server.createContext("/hooks/push", guarded(guard, exchange -> push(exchange, routes)));
-    server.createContext(
-        "/api/status", guarded(guard, exchange -> json(exchange, routes.status())));
-    server.createContext("/api/runs", guarded(guard, exchange -> json(exchange, routes.runs())));
-    server.createContext(
-        "/api/deploy", guarded(guard, exchange -> action(exchange, "deploy", routes, guard)));
-    server.createContext(
-        "/api/rollback", guarded(guard, exchange -> action(exchange, "rollback", routes, guard)));
-    server.createContext(
-        "/health", guarded(guard, exchange -> respond(exchange, 200, "{\"status\":\"ok\"}")));
-    server.start();
+    // The guard needs the port, known only once bound (port 0): see GuardHolder.
+    GuardHolder guard = new GuardHolder(host, routes);
+    Javalin server = Javalin.create(config -> configure(config, routes, guard));
+    try {
+      server.start(host, port);
+    } catch (RuntimeException e) {
+      server.stop();
+      BindException bind = new BindException("cannot listen on " + host + ":" + port);
+      bind.initCause(e);
+      throw bind;
+    }
+    for (Connector connector : server.jettyServer().server().getConnectors()) {
+      if (connector instanceof ServerConnector serverConnector) {
+        serverConnector.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
+      }
+    }
+    guard.bound(server.port());
     return new CairnServer(server);
   }
 
-  /** Refuses a foreign Host or Origin before the handler sees the request. */
-  private static HttpHandler guarded(RequestGuard guard, HttpHandler handler) {
-    return exchange -> {
-      var refused = guard.checkSite(exchange.getRequestHeaders());
-      if (refused.isPresent()) {
-        try (exchange) {
-          respond(exchange, 403, errorJson(refused.get()));
-        }
-        return;
-      }
-      handler.handle(exchange);
-    };
+  private static void configure(JavalinConfig config, Routes routes, GuardHolder guard) {
+    config.startup.showJavalinBanner = false;
+    config.startup.showOldJavalinVersionWarning = false;
+    config.concurrency.useVirtualThreads = true;
+    config.http.maxRequestSize = MAX_BODY_BYTES;
+    config.http.prefer405over404 = true;
+    config.jetty.modifyHttpConfiguration(
+        http -> {
+          http.setRequestHeaderSize(MAX_HEADER_BYTES);
+          http.setSendServerVersion(false);
+        });
+    var api = config.routes;
+    // Refuses a foreign Host or Origin before any handler sees the request.
+    api.before(
+        ctx -> {
+          // No browser may guess another type (and run it as a page on this origin).
+          ctx.header("X-Content-Type-Options", "nosniff");
+          var refused = guard.forRequest(ctx.req().getLocalPort()).checkSite(ctx::header);
+          if (refused.isPresent()) {
+            respond(ctx, 403, errorJson(refused.get()));
+            ctx.skipRemainingHandlers();
+          }
+        });
+    api.post("/hooks/push", ctx -> push(ctx, routes));
+    api.get("/api/status", ctx -> respond(ctx, 200, Json.write(routes.status().get())));
+    api.get("/api/runs", ctx -> respond(ctx, 200, Json.write(routes.runs().get())));
+    api.post("/api/deploy", ctx -> action(ctx, "deploy", routes, guard.get()));
+    api.post("/api/rollback", ctx -> action(ctx, "rollback", routes, guard.get()));
+    api.get("/health", ctx -> respond(ctx, 200, "{\"status\":\"ok\"}"));
+    for (String path : List.of("/hooks/push", "/api/deploy", "/api/rollback")) {
+      api.addHttpHandler(HandlerType.GET, path, ctx -> respond(ctx, 405, errorJson("use POST")));
+    }
+    if (routes.dashboard() != null) {
+      DashboardRoutes.register(api, routes.dashboard(), routes.actions(), guard::get);
+    }
+    api.exception(
+        Exception.class,
+        (e, ctx) -> {
+          // The exception's text may name paths or remote answers: the log has it, the caller not.
+          LOG.log(System.Logger.Level.ERROR, ctx.method() + " " + ctx.path() + " failed", e);
+          respond(ctx, 500, errorJson("the request failed; Cairn's log has the details"));
+        });
   }
 
   /** The port it listens on. */
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   @Override
   public void close() {
-    server.stop(0);
+    server.stop();
   }
 
-  private static void push(HttpExchange exchange, Routes routes) throws IOException {
-    try (exchange) {
-      if (!"POST".equals(exchange.getRequestMethod())) {
-        respond(exchange, 405, "{\"error\":\"use POST\"}");
-        return;
-      }
-      byte[] body = readLimited(exchange.getRequestBody());
-      if (body == null) {
-        respond(exchange, 413, "{\"error\":\"the body is larger than 1 MiB\"}");
-        return;
-      }
-      if (routes.webhookSecret() != null
-          && !validSignature(
-              routes.webhookSecret(),
-              body,
-              exchange.getRequestHeaders().getFirst("X-Hub-Signature-256"))) {
-        respond(exchange, 401, "{\"error\":\"missing or invalid X-Hub-Signature-256\"}");
-        return;
-      }
-      routes.onPush().run();
-      respond(exchange, 202, "{\"accepted\":true}");
+  private static void push(Context ctx, Routes routes) throws IOException {
+    byte[] body = readLimited(ctx);
+    if (body == null) {
+      respond(ctx, 413, errorJson("the body is larger than 1 MiB"));
+      return;
     }
+    if (routes.webhookSecret() != null
+        && !validSignature(routes.webhookSecret(), body, ctx.header("X-Hub-Signature-256"))) {
+      respond(ctx, 401, errorJson("missing or invalid X-Hub-Signature-256"));
+      return;
+    }
+    routes.onPush().run();
+    respond(ctx, 202, "{\"accepted\":true}");
   }
 
-  private static void action(HttpExchange exchange, String name, Routes routes, RequestGuard guard)
+  private static void action(Context ctx, String name, Routes routes, RequestGuard guard)
       throws IOException {
-    try (exchange) {
-      if (!"POST".equals(exchange.getRequestMethod())) {
-        respond(exchange, 405, "{\"error\":\"use POST\"}");
-        return;
-      }
-      if (!guard.authenticated(exchange.getRequestHeaders())) {
-        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-        respond(
-            exchange,
-            401,
-            errorJson(
-                "missing or wrong API token (Authorization: Bearer <CAIRN_HOME's api-token>)"));
-        return;
-      }
-      if (!RequestGuard.isJson(exchange.getRequestHeaders())) {
-        respond(exchange, 415, errorJson("the body must be JSON (Content-Type: application/json)"));
-        return;
-      }
-      byte[] body = readLimited(exchange.getRequestBody());
-      if (body == null) {
-        respond(exchange, 413, "{\"error\":\"the body is larger than 1 MiB\"}");
-        return;
-      }
-      JsonNode request;
-      try {
-        request =
-            body.length == 0 ? Json.object() : Json.parse(new String(body, StandardCharsets.UTF_8));
-      } catch (IllegalArgumentException e) {
-        respond(exchange, 400, errorJson("the body is not JSON"));
-        return;
-      }
-      if (!request.isObject()) {
-        respond(exchange, 400, errorJson("the body must be a JSON object"));
-        return;
-      }
-      try {
-        respond(exchange, 202, Json.write(routes.actions().perform(name, request, guard.actor())));
-      } catch (IllegalArgumentException e) {
-        respond(exchange, 400, errorJson(e.getMessage()));
-      } catch (RuntimeException e) {
-        // The exception's text may name paths or remote answers: the log has it, the caller not.
-        LOG.log(System.Logger.Level.ERROR, name + " failed", e);
-        respond(exchange, 500, errorJson(name + " failed; Cairn's log has the details"));
-      }
+    if (!guard.authenticated(ctx::header)) {
+      ctx.header("WWW-Authenticate", "Bearer");
+      respond(
+          ctx,
+          401,
+          errorJson("missing or wrong API token (Authorization: Bearer <CAIRN_HOME's api-token>)"));
+      return;
+    }
+    if (!RequestGuard.isJson(ctx::header)) {
+      respond(ctx, 415, errorJson("the body must be JSON (Content-Type: application/json)"));
+      return;
+    }
+    byte[] body = readLimited(ctx);
+    if (body == null) {
+      respond(ctx, 413, errorJson("the body is larger than 1 MiB"));
+      return;
+    }
+    JsonNode request;
+    try {
+      request =
+          body.length == 0 ? Json.object() : Json.parse(new String(body, StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      respond(ctx, 400, errorJson("the body is not JSON"));
+      return;
+    }
+    if (!request.isObject()) {
+      respond(ctx, 400, errorJson("the body must be a JSON object"));
+      return;
+    }
+    try {
+      respond(ctx, 202, Json.write(routes.actions().perform(name, request, guard.actor())));
+    } catch (IllegalArgumentException e) {
+      respond(ctx, 400, errorJson(e.getMessage()));
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, name + " failed", e);
+      respond(ctx, 500, errorJson(name + " failed; Cairn's log has the details"));
     }
   }
 
-  private static String errorJson(String message) {
+  static String errorJson(String message) {
     var node = Json.object();
     node.put("error", message);
     return Json.write(node);
@@ -266,29 +320,53 @@ public final class CairnServer implements AutoCloseable {
     }
   }
 
-  private static byte[] readLimited(InputStream in) throws IOException {
-    byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-    return body.length > MAX_BODY_BYTES ? null : body;
-  }
-
-  private static void json(HttpExchange exchange, Supplier<JsonNode> document) throws IOException {
-    try (exchange) {
-      if (!"GET".equals(exchange.getRequestMethod())) {
-        respond(exchange, 405, "{\"error\":\"use GET\"}");
-        return;
-      }
-      respond(exchange, 200, Json.write(document.get()));
+  /** The body, or null when it is larger than {@link #MAX_BODY_BYTES}, whatever it declares. */
+  static byte[] readLimited(Context ctx) throws IOException {
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > MAX_BODY_BYTES) {
+      return null;
+    }
+    try (InputStream in = ctx.req().getInputStream()) {
+      byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+      return body.length > MAX_BODY_BYTES ? null : body;
     }
   }
 
-  private static void respond(HttpExchange exchange, int status, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
-    // No browser may guess another type (and run it as a page on this origin).
-    exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
+  static void respond(Context ctx, int status, String json) {
+    ctx.status(status).contentType("application/json").result(json);
+  }
+
+  /**
+   * The request guard, made once the port is known: when the server is bound, or by the first
+   * request if that comes sooner (from the port the request came in on, which is the server's).
+   */
+  private static final class GuardHolder {
+    private final String host;
+    private final Routes routes;
+    private RequestGuard guard;
+
+    GuardHolder(String host, Routes routes) {
+      this.host = host;
+      this.routes = routes;
+    }
+
+    synchronized void bound(int port) {
+      forRequest(port);
+    }
+
+    synchronized RequestGuard forRequest(int port) {
+      if (guard == null) {
+        guard = new RequestGuard(host, port, routes.extraHosts(), routes.apiToken());
+      }
+      return guard;
+    }
+
+    /** The guard; every handler runs after the before-handler made it. */
+    synchronized RequestGuard get() {
+      if (guard == null) {
+        throw new IllegalStateException("no request has been checked yet");
+      }
+      return guard;
     }
   }
 }

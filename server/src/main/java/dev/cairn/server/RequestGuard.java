@@ -1,6 +1,5 @@
 package dev.cairn.server;
 
-import com.sun.net.httpserver.Headers;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.HashSet;
@@ -8,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Refuses the requests a web browser can be made to send on a user's behalf, before anything else
@@ -48,32 +48,54 @@ final class RequestGuard {
     this.proxied = Set.copyOf(extra);
   }
 
-  /** Why the request's Host or Origin is refused (403), or empty. */
-  Optional<String> checkSite(Headers headers) {
-    String host = headers.getFirst("Host");
+  /**
+   * Why the request's Host or Origin is refused (403), or empty.
+   *
+   * @param headers a request header's value by name (case-insensitive), or null when absent
+   */
+  Optional<String> checkSite(Function<String, String> headers) {
+    String host = headers.apply("Host");
     if (host == null || !allowedAuthority(host)) {
       return Optional.of("the Host header does not name this Cairn server");
     }
-    String origin = headers.getFirst("Origin");
+    String origin = headers.apply("Origin");
     if (origin != null && !allowedOrigin(origin)) {
       return Optional.of("cross-origin requests are refused");
     }
-    if ("cross-site".equalsIgnoreCase(headers.getFirst("Sec-Fetch-Site"))) {
+    if ("cross-site".equalsIgnoreCase(headers.apply("Sec-Fetch-Site"))) {
       return Optional.of("cross-origin requests are refused");
     }
     return Optional.empty();
   }
 
   /** Whether the request carries this server's bearer token. */
-  boolean authenticated(Headers headers) {
+  boolean authenticated(Function<String, String> headers) {
     if (token == null) {
       return false;
     }
-    String authorization = headers.getFirst("Authorization");
+    String authorization = headers.apply("Authorization");
     if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return false;
     }
     return token.matches(authorization.substring(7).strip());
+  }
+
+  /** Whether {@code presented} is this server's API token (the dashboard's login). */
+  boolean isToken(String presented) {
+    return token != null && token.matches(presented);
+  }
+
+  /**
+   * Whether a browser's state-changing request comes from one of this server's own pages: its
+   * {@code Origin} names this server (browsers send it with every POST), or, where a browser leaves
+   * it out, {@code Sec-Fetch-Site} says {@code same-origin}.
+   */
+  boolean sameOrigin(Function<String, String> headers) {
+    String origin = headers.apply("Origin");
+    if (origin != null) {
+      return allowedOrigin(origin);
+    }
+    return "same-origin".equalsIgnoreCase(headers.apply("Sec-Fetch-Site"));
   }
 
   /** The actor the token stands for. */
@@ -82,8 +104,8 @@ final class RequestGuard {
   }
 
   /** Whether a POST body is declared as JSON ({@code application/json}, parameters allowed). */
-  static boolean isJson(Headers headers) {
-    String type = headers.getFirst("Content-Type");
+  static boolean isJson(Function<String, String> headers) {
+    String type = headers.apply("Content-Type");
     if (type == null) {
       return false;
     }

@@ -294,11 +294,9 @@ public final class LocalCairn implements AutoCloseable {
             .workDirectory(home)
             .cairnVersion(dev.cairn.cli.CairnVersion.current())
             .build();
-    this.pipelines =
-        new PipelineService(
-            SqliteExecutionStore.open(home.resolve("engine").resolve("runs.db")),
-            ports,
-            DeployQueue.BadCommits.NONE);
+    SqliteExecutionStore executions =
+        SqliteExecutionStore.open(home.resolve("engine").resolve("runs.db"));
+    this.pipelines = new PipelineService(executions, ports, DeployQueue.BadCommits.NONE);
     this.apiToken =
         ApiToken.loadOrCreate(
             credentialStore,
@@ -317,7 +315,15 @@ public final class LocalCairn implements AutoCloseable {
                 credentialStore.get(CairnCredentials.WEBHOOK_SECRET).orElse(null),
                 this::act,
                 apiToken,
-                options.security().extraHosts()));
+                options.security().extraHosts(),
+                new DashboardView(
+                    home,
+                    options.repository(),
+                    mirror,
+                    pipelines,
+                    executions,
+                    deployer,
+                    audit == null ? null : home.resolve("audit").resolve("repository.git"))));
     if (Files.isDirectory(localRepository)) {
       new HookInstaller(server.port()).install(localRepository.toAbsolutePath());
     }

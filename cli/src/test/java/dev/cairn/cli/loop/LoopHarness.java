@@ -206,6 +206,11 @@ final class LoopHarness implements AutoCloseable {
 
   /** Starts Cairn on origin (after the first push, like a user would). */
   LocalCairn start() throws IOException {
+    return start(LocalCairn.Security.DEFAULT);
+  }
+
+  /** Starts Cairn on origin with these security settings (e.g. a directory shared with jobs). */
+  LocalCairn start(LocalCairn.Security security) throws IOException {
     cairn =
         LocalCairn.start(
             new LocalCairn.Options(
@@ -216,7 +221,9 @@ final class LoopHarness implements AutoCloseable {
                 "127.0.0.1",
                 0,
                 Map.of(),
-                this::heard));
+                this::heard,
+                LocalCairn.AuditTrail.GIT,
+                security));
     return cairn;
   }
 
