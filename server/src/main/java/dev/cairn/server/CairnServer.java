@@ -10,16 +10,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.BindException;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -33,9 +27,9 @@ import org.eclipse.jetty.server.ServerConnector;
  * it through DNS rebinding.
  *
  * <ul>
- *   <li>{@code POST /hooks/push}: a push happened; Cairn checks the repository now. When a webhook
- *       secret is configured the body must be signed like GitHub's {@code X-Hub-Signature-256}
- *       ({@code sha256=<hex HMAC of the body>}); otherwise 401.
+ *   <li>{@code POST /hooks/push}: a push happened; Cairn checks the repository now. GitHub's and
+ *       GitLab's webhooks and Cairn's own hook are told apart, authenticated when a webhook secret
+ *       is configured, and de-duplicated by {@link PushWebhook}.
  *   <li>{@code GET /api/status}: environments and their releases, as JSON.
  *   <li>{@code GET /api/runs}: recent runs, as JSON.
  *   <li>{@code POST /api/deploy} {@code {"environment", "commit", "allowUnmerged"?}}: deploy a
@@ -205,7 +199,8 @@ public final class CairnServer implements AutoCloseable {
             ctx.skipRemainingHandlers();
           }
         });
-    api.post("/hooks/push", ctx -> push(ctx, routes));
+    PushWebhook webhook = new PushWebhook(routes.webhookSecret());
+    api.post("/hooks/push", ctx -> push(ctx, routes, webhook));
     api.get("/api/status", ctx -> respond(ctx, 200, Json.write(routes.status().get())));
     api.get("/api/runs", ctx -> respond(ctx, 200, Json.write(routes.runs().get())));
     api.post("/api/deploy", ctx -> action(ctx, "deploy", routes, guard.get()));
@@ -236,19 +231,17 @@ public final class CairnServer implements AutoCloseable {
     server.stop();
   }
 
-  private static void push(Context ctx, Routes routes) throws IOException {
+  private static void push(Context ctx, Routes routes, PushWebhook webhook) throws IOException {
     byte[] body = readLimited(ctx);
     if (body == null) {
       respond(ctx, 413, errorJson("the body is larger than 1 MiB"));
       return;
     }
-    if (routes.webhookSecret() != null
-        && !validSignature(routes.webhookSecret(), body, ctx.header("X-Hub-Signature-256"))) {
-      respond(ctx, 401, errorJson("missing or invalid X-Hub-Signature-256"));
-      return;
+    PushWebhook.Decision decision = webhook.decide(ctx::header, body);
+    if (decision.verdict() == PushWebhook.Verdict.FETCH) {
+      routes.onPush().run();
     }
-    routes.onPush().run();
-    respond(ctx, 202, "{\"accepted\":true}");
+    respond(ctx, decision.status(), decision.body());
   }
 
   private static void action(Context ctx, String name, Routes routes, RequestGuard guard)
@@ -296,28 +289,6 @@ public final class CairnServer implements AutoCloseable {
     var node = Json.object();
     node.put("error", message);
     return Json.write(node);
-  }
-
-  /** True when {@code header} is {@code sha256=<hex>} of the body's HMAC with the secret. */
-  static boolean validSignature(String secret, byte[] body, String header) {
-    if (header == null || !header.startsWith("sha256=")) {
-      return false;
-    }
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      byte[] expected = mac.doFinal(body);
-      byte[] given;
-      try {
-        given = HexFormat.of().parseHex(header.substring("sha256=".length()));
-      } catch (IllegalArgumentException e) {
-        return false;
-      }
-      // Constant time, so the signature cannot be guessed byte by byte.
-      return MessageDigest.isEqual(expected, given);
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException("HMAC-SHA256 is not available", e);
-    }
   }
 
   /** The body, or null when it is larger than {@link #MAX_BODY_BYTES}, whatever it declares. */

@@ -85,6 +85,47 @@ class CairnServerTest {
   }
 
   @Test
+  void githubsPingAndRedeliveriesAndGitlabsTokenAreHandledOverHttp() throws Exception {
+    try (CairnServer server = start("s3cret")) {
+      String body = "{\"zen\":\"Keep it logically awesome.\"}";
+      HttpResponse<String> ping =
+          client.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + server.port() + "/hooks/push"))
+                  .header("X-GitHub-Event", "ping")
+                  .header("X-GitHub-Delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958")
+                  .header("X-Hub-Signature-256", sign("s3cret", body))
+                  .POST(HttpRequest.BodyPublishers.ofString(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(ping.statusCode()).isEqualTo(200);
+      assertThat(ping.body()).isEqualTo("{\"pong\":true}");
+
+      HttpRequest push =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/hooks/push"))
+              .header("X-GitHub-Event", "push")
+              .header("X-GitHub-Delivery", "d-1")
+              .header("X-Hub-Signature-256", sign("s3cret", "{}"))
+              .POST(HttpRequest.BodyPublishers.ofString("{}"))
+              .build();
+      assertThat(client.send(push, HttpResponse.BodyHandlers.ofString()).statusCode())
+          .isEqualTo(202);
+      assertThat(client.send(push, HttpResponse.BodyHandlers.ofString()).body())
+          .isEqualTo("{\"duplicate\":true}");
+
+      HttpRequest gitlab =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/hooks/push"))
+              .header("X-Gitlab-Event", "Push Hook")
+              .header("X-Gitlab-Token", "s3cret")
+              .POST(HttpRequest.BodyPublishers.ofString("{}"))
+              .build();
+      assertThat(client.send(gitlab, HttpResponse.BodyHandlers.ofString()).statusCode())
+          .isEqualTo(202);
+      assertThat(pushes).hasValue(2);
+    }
+  }
+
+  @Test
   void actionsAnswerTheirResultOrABadRequest() throws Exception {
     try (CairnServer server = start(null)) {
       HttpResponse<String> ok =
