@@ -40,8 +40,12 @@ final class RollbackStep {
     RunFacts facts = ports.runs().get(run);
     EnvironmentSpec spec = support.environment(facts, environment);
     AuditRecorder.Run recordRun = AuditRecorder.Run.of(facts);
-    AuditError error = support.audit.error(parseOrNull(errorJson));
     RunFacts.Deployment deployment = facts.deployment(environment);
+    // The step's own reason beats what the driver saw (on AWS: Batch's States.TaskFailed).
+    AuditError error =
+        deployment.failure() != null
+            ? support.audit.error(deployment.failure().error(), deployment.failure().cause())
+            : support.audit.error(parseOrNull(errorJson));
     support.audit.record(
         AuditEvent.DEPLOYMENT_FAILED,
         recordRun,

@@ -93,6 +93,9 @@ public record RunFacts(
    * @param rolledBackTo the commit a rollback returned to, or null
    * @param revertAttempted true once the revert policy acted (at most once per run and environment)
    * @param supersededBy the commit that superseded the run here, or null
+   * @param failure why its apply or verify failed, as the step itself said (secrets masked), or
+   *     null: what the rollback records, whatever the driver reported to the state machine (on AWS,
+   *     Batch's {@code States.TaskFailed})
    */
   public record Deployment(
       Instant startedAt,
@@ -102,10 +105,11 @@ public record RunFacts(
       String outcome,
       String rolledBackTo,
       boolean revertAttempted,
-      String supersededBy) {
+      String supersededBy,
+      Failure failure) {
     /** A deployment that has not started. */
     public static final Deployment NONE =
-        new Deployment(null, null, null, false, null, null, false, null);
+        new Deployment(null, null, null, false, null, null, false, null, null);
 
     /** A copy started now, replacing {@code previous}; unchanged if it started already. */
     public Deployment started(Instant at, String previous) {
@@ -143,6 +147,11 @@ public record RunFacts(
       return with(c -> c.supersededBy = commit);
     }
 
+    /** A copy that failed for this reason. */
+    public Deployment withFailure(Failure value) {
+      return with(c -> c.failure = value);
+    }
+
     /** A copy whose revert policy acted. */
     public Deployment withRevertAttempted() {
       return with(c -> c.revertAttempted = true);
@@ -159,7 +168,8 @@ public record RunFacts(
           c.outcome,
           c.rolledBackTo,
           c.revertAttempted,
-          c.supersededBy);
+          c.supersededBy,
+          c.failure);
     }
 
     /** A changeable copy: each wither changes one field of it. */
@@ -172,6 +182,7 @@ public record RunFacts(
       String rolledBackTo;
       boolean revertAttempted;
       String supersededBy;
+      Failure failure;
 
       Copy(Deployment d) {
         startedAt = d.startedAt;
@@ -182,6 +193,7 @@ public record RunFacts(
         rolledBackTo = d.rolledBackTo;
         revertAttempted = d.revertAttempted;
         supersededBy = d.supersededBy;
+        failure = d.failure;
       }
     }
   }

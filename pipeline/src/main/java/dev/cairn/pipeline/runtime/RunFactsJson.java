@@ -67,6 +67,12 @@ public final class RunFactsJson {
               if (d.revertAttempted()) {
                 o.with("revertAttempted").put(environment, true);
               }
+              if (d.failure() != null) {
+                o.with("deploymentFailures")
+                    .putObject(environment)
+                    .put("error", d.failure().error())
+                    .put("cause", d.failure().cause());
+              }
               if (d.supersededBy() != null) {
                 o.with("supersededBy").put(environment, d.supersededBy());
               }
@@ -95,7 +101,8 @@ public final class RunFactsJson {
           "outcomes",
           "rolledBackTo",
           "revertAttempted",
-          "supersededBy"
+          "supersededBy",
+          "deploymentFailures"
         }) {
       o.path(field).fieldNames().forEachRemaining(environments::add);
     }
@@ -111,7 +118,8 @@ public final class RunFactsJson {
               o.path("outcomes").path(environment).asText(null),
               o.path("rolledBackTo").path(environment).asText(null),
               o.path("revertAttempted").path(environment).asBoolean(false),
-              o.path("supersededBy").path(environment).asText(null)));
+              o.path("supersededBy").path(environment).asText(null),
+              failure(o.path("deploymentFailures").path(environment))));
     }
     return new RunFacts(
         id,
@@ -128,12 +136,15 @@ public final class RunFactsJson {
         instant(text(o, "buildStartedAt")),
         text(o, "artifact"),
         text(o, "outcome"),
-        o.path("buildFailure").isObject()
-            ? new RunFacts.Failure(
-                o.path("buildFailure").path("error").asText(),
-                o.path("buildFailure").path("cause").asText(null))
-            : null,
+        failure(o.path("buildFailure")),
         deployments);
+  }
+
+  /** A failure from {@code {"error", "cause"}}, or null when the node is not an object. */
+  private static RunFacts.Failure failure(JsonNode node) {
+    return node.isObject()
+        ? new RunFacts.Failure(node.path("error").asText(), node.path("cause").asText(null))
+        : null;
   }
 
   private static void putIf(ObjectNode o, String field, Object value) {
