@@ -279,23 +279,6 @@ class RunFunctionsTest {
   }
 
   @Test
-  void aSkippedBadCommitIsRecordedAsSkippedNotSuperseded() throws Exception {
-    built("d3", commit);
-    PipelineRuntime record = withTrail(TOKEN);
-
-    new RecordHandler(record, record.ports().audit())
-        .record(
-            Json.parse(
-                "{\"run\":{\"id\":\"d3\"},\"environment\":\"production\",\"outcome\":\"skipped\","
-                    + "\"skipped\":{\"Error\":\"Cairn.Skipped\",\"Cause\":\"commit x is marked bad\"}}"));
-
-    TrailEntry written =
-        trail().stream().filter(e -> e.event() == AuditEvent.SKIPPED_BAD).findFirst().orElseThrow();
-    assertThat(written.error()).isEqualTo("Cairn.Skipped");
-    assertThat(written.environment()).isEqualTo("production");
-  }
-
-  @Test
   void recordsTheGitHostRefusesStayInS3AndFailTheInvocation() throws Exception {
     built("d4", commit);
     PipelineRuntime record = withTrail("ghp_wrong");
