@@ -79,8 +79,11 @@ class AwsBehaviourTest extends PipelineBehaviourSuite {
     private final ObjectNode machine;
     private final String name;
 
-    /** The executions of each commit, oldest first: {run id, ARN}. */
-    private final Map<String, List<String[]>> executions = new ConcurrentHashMap<>();
+    /** The executions of each commit, oldest first. */
+    private final Map<String, List<Execution>> executions = new ConcurrentHashMap<>();
+
+    /** An execution the driver started, and the run it runs. */
+    private record Execution(String run, String arn) {}
 
     AwsDriver(Path dir, SampleApp app) throws Exception {
       this.app = app;
@@ -127,14 +130,13 @@ class AwsBehaviourTest extends PipelineBehaviourSuite {
       return input;
     }
 
-    private String start(String commit, ObjectNode input) {
+    private Execution start(String commit, ObjectNode input) {
       String run = input.path("run").path("id").asText();
       // Step Functions names an execution the rule starts itself.
-      String arn = aws.start(machine, name, UUID.randomUUID().toString(), input);
-      executions
-          .computeIfAbsent(commit, c -> new CopyOnWriteArrayList<>())
-          .add(new String[] {run, arn});
-      return arn;
+      Execution execution =
+          new Execution(run, aws.start(machine, name, UUID.randomUUID().toString(), input));
+      executions.computeIfAbsent(commit, c -> new CopyOnWriteArrayList<>()).add(execution);
+      return execution;
     }
 
     @Override
@@ -184,9 +186,7 @@ class AwsBehaviourTest extends PipelineBehaviourSuite {
               "dev",
               subject(commit),
               UUID.randomUUID().toString());
-      ObjectNode input = ruleInput(push);
-      String arn = start(commit, input);
-      return result(new String[] {input.path("run").path("id").asText(), arn});
+      return result(start(commit, ruleInput(push)));
     }
 
     @Override
@@ -215,16 +215,15 @@ class AwsBehaviourTest extends PipelineBehaviourSuite {
       return input;
     }
 
-    private String[] manualRun(ObjectNode input) {
+    private Execution manualRun(ObjectNode input) {
       String run = input.path("run").path("id").asText();
-      String arn = aws.start(machine, name, run, input);
-      return new String[] {run, arn};
+      return new Execution(run, aws.start(machine, name, run, input));
     }
 
-    private RunResult result(String[] execution) throws Exception {
-      ExecutionDescription done = aws.completion(execution[1]);
+    private RunResult result(Execution execution) throws Exception {
+      ExecutionDescription done = aws.completion(execution.arn());
       return new RunResult(
-          done.status().name(), done.error(), done.cause(), aws.runs.get(execution[0]));
+          done.status().name(), done.error(), done.cause(), aws.runs.get(execution.run()));
     }
 
     @Override

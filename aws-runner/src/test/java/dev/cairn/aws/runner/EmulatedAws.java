@@ -39,12 +39,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -80,8 +77,8 @@ final class EmulatedAws implements AutoCloseable {
   static final String TOKEN = "ghp_e2e-token-0123456789";
 
   /**
-   * Where the in-process "Lambda" and "Batch" work runs: its own threads, because a held-back job
-   * would otherwise block the small common pool the other tasks need.
+   * Where the in-process "Lambda" and "Batch" work runs: its own threads, because a job waiting for
+   * a release's health would otherwise block the small common pool the other tasks need.
    */
   private static final ExecutorService WORK = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -118,9 +115,6 @@ final class EmulatedAws implements AutoCloseable {
 
   /** Every task token answer: {token, error or "granted", cause}. */
   final List<String[]> answers = new CopyOnWriteArrayList<>();
-
-  /** Apply jobs held back (as if Batch were slow) until their latch opens, by run id. */
-  final Map<String, CountDownLatch> heldApplies = new ConcurrentHashMap<>();
 
   /** What the runner printed (its jobs' output). */
   final ByteArrayOutputStream output = new ByteArrayOutputStream();
@@ -235,7 +229,6 @@ final class EmulatedAws implements AutoCloseable {
   /** Stops the engine, every release with its proxy, and the git host. */
   @Override
   public void close() {
-    heldApplies.values().forEach(CountDownLatch::countDown);
     engine.close();
     // The releases and their proxies: the releases would hold the scenario's ports otherwise.
     deployer.environments().forEach(deployer::destroy);
@@ -319,15 +312,6 @@ final class EmulatedAws implements AutoCloseable {
     JsonNode job = parameters.path("Parameters");
     return CompletableFuture.supplyAsync(
         () -> {
-          CountDownLatch held = heldApplies.get(job.path("run").asText());
-          if (held != null && job.path("job").asText().equals("apply")) {
-            try {
-              held.await();
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              throw new IllegalStateException(e);
-            }
-          }
           RunnerJob runnerJob =
               new RunnerJob(
                   JobKind.fromWireName(job.path("job").asText()).orElseThrow(),
