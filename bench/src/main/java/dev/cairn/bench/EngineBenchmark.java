@@ -416,7 +416,7 @@ public final class EngineBenchmark {
   }
 
   static long countEntered(List<HistoryEvent> history) {
-    return history.stream().filter(e -> e.type().endsWith("StateEntered")).count();
+    return history.stream().filter(e -> e.type().isStateEntered()).count();
   }
 
   static ExecutionStore store(Mode mode, Path temp, String name) {

@@ -35,7 +35,8 @@ public final class StatesHistoryCommand implements Callable<Integer> {
         for (HistoryEvent e : events) {
           String name = e.text("name");
           System.out.printf(
-              "%5d  %s  %-28s %s%n", e.id(), e.timestamp(), e.type(), name == null ? "" : name);
+              "%5d  %s  %-28s %s%n",
+              e.id(), e.timestamp(), e.type().wireName(), name == null ? "" : name);
         }
       }
       return ExitCodes.OK;

@@ -10,6 +10,7 @@ import dev.cairn.aws.state.S3AuditOutbox;
 import dev.cairn.aws.state.S3EnvironmentStore;
 import dev.cairn.aws.state.S3RunStore;
 import dev.cairn.git.RemoteCredentials;
+import dev.cairn.git.revert.GitReverter;
 import dev.cairn.pipeline.port.Deployer;
 import dev.cairn.pipeline.port.JobExecutor;
 import dev.cairn.pipeline.port.PipelineListener;
@@ -137,6 +138,15 @@ public final class RunnerSetup {
                 new GitSource(
                     settings.remote(), settings.branch(), credentials, work.resolve("git")))
             .target(target)
+            // The rollback job pushes the revert commits of rollback.revert with the token it
+            // fetches with; GitHub's push webhook then starts the revert's run, as any push's.
+            .reverter(
+                GitReverter.builder()
+                    .remote(settings.remote())
+                    .branch(settings.branch())
+                    .credentials(credentials)
+                    .repository(work.resolve("revert").resolve("repository.git"))
+                    .build())
             .listener(
                 printed.andThen(
                     new StatusPublishingListener(

@@ -5,6 +5,7 @@ import dev.cairn.aws.state.S3AuditOutbox;
 import dev.cairn.aws.state.S3EnvironmentStore;
 import dev.cairn.aws.state.S3RunStore;
 import dev.cairn.git.RemoteCredentials;
+import dev.cairn.git.revert.GitReverter;
 import dev.cairn.pipeline.port.JobExecutor;
 import dev.cairn.pipeline.port.PipelineListener;
 import dev.cairn.pipeline.port.SecretStore;
@@ -47,8 +48,16 @@ record RunnerFixture(
     S3RunStore runs = new S3RunStore(s3, bucket, "");
     S3EnvironmentStore environments = S3EnvironmentStore.forJobs(s3, bucket, "");
     GitSource source;
+    GitReverter reverter;
     try {
       source = new GitSource(remote, "main", credentials, work.resolve("git"));
+      reverter =
+          GitReverter.builder()
+              .remote(remote)
+              .branch("main")
+              .credentials(credentials)
+              .repository(work.resolve("revert").resolve("repository.git"))
+              .build();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -61,6 +70,7 @@ record RunnerFixture(
             .secrets(secrets)
             .source(source)
             .target(target)
+            .reverter(reverter)
             .listener(
                 ((PipelineListener)
                         event ->

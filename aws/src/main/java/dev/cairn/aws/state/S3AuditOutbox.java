@@ -18,10 +18,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The audit trail's durable outbox on AWS: every step appends its records here, in the artifact
- * bucket ({@code <prefix>audit/outbox/<occurred-at>-<id>.json}), so the runner's jobs need no git
- * credentials; the record function delivers them to the trail in order ({@link #flush}) through a
- * {@link Delivery} that holds those credentials. A record appended twice (a step re-run) is one
- * object: its key is made from its id.
+ * bucket ({@code <prefix>audit/outbox/<occurred-at>-<id>.json}, the time in milliseconds and the
+ * nanoseconds within them), so the runner's jobs need no git credentials; the record function
+ * delivers them to the trail in order ({@link #flush}) through a {@link Delivery} that holds those
+ * credentials. A record appended twice (a step re-run) is one object: its key is made from its id.
  */
 public final class S3AuditOutbox implements AuditLog {
   private final S3Client s3;
@@ -62,10 +62,13 @@ public final class S3AuditOutbox implements AuditLog {
 
   @Override
   public void append(AuditRecord record) throws IOException {
-    // Keys sort by when the event happened, then by id: the order records are delivered in.
+    // Keys sort by when the event happened, then by id: the order records are delivered in. The
+    // time goes below the millisecond (as precise as the clock), so that two records one step
+    // writes in the same millisecond keep their order instead of their ids'.
+    Instant at = record.occurredAt();
     String key =
         prefix
-            + String.format("%015d", record.occurredAt().toEpochMilli())
+            + String.format("%015d.%06d", at.toEpochMilli(), at.getNano() % 1_000_000)
             + "-"
             + record.id()
             + ".json";

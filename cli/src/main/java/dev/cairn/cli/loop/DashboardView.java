@@ -180,9 +180,9 @@ final class DashboardView implements DashboardData {
         if (name == null || !event.frame().isEmpty()) {
           continue;
         }
-        if (event.type().endsWith("StateEntered")) {
+        if (event.type().isStateEntered()) {
           events.add(new StateEvent(name, true, event.timestamp()));
-        } else if (event.type().endsWith("StateExited")) {
+        } else if (event.type().isStateExited()) {
           events.add(new StateEvent(name, false, event.timestamp()));
         }
       }

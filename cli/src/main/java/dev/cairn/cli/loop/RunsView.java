@@ -72,7 +72,7 @@ public final class RunsView {
       }
       return failure;
     }
-    var failed = facts.path("failures").fields();
+    var failed = facts.path("deploymentFailures").fields();
     if (failed.hasNext()) {
       // A run stops at its first environment that fails: there is at most one.
       var first = failed.next();

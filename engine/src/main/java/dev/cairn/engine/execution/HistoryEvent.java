@@ -7,9 +7,9 @@ import java.time.Instant;
 
 /**
  * One event of an execution's history, named and shaped like Step Functions' GetExecutionHistory:
- * {@code type} is e.g. {@code TaskStateEntered} and {@code details} holds what Step Functions puts
- * in the matching {@code ...EventDetails} object. Events are persisted before the engine acts on
- * them; replaying them rebuilds the execution.
+ * {@code type} is e.g. {@link HistoryEventType#TASK_STATE_ENTERED} ({@code TaskStateEntered}) and
+ * {@code details} holds what Step Functions puts in the matching {@code ...EventDetails} object.
+ * Events are persisted before the engine acts on them; replaying them rebuilds the execution.
  *
  * @param id 1-based position in the history
  * @param previousEventId the event this one follows from (0 for the first)
@@ -23,7 +23,7 @@ public record HistoryEvent(
     long id,
     long previousEventId,
     Instant timestamp,
-    String type,
+    HistoryEventType type,
     String frame,
     ObjectNode details) {
 
@@ -42,21 +42,10 @@ public record HistoryEvent(
     json.put("id", id);
     json.put("previousEventId", previousEventId);
     json.put("timestamp", timestamp.toString());
-    json.put("type", type);
+    json.put("type", type.wireName());
     if (!details.isEmpty()) {
-      json.set(detailsFieldName(type), details);
+      json.set(type.detailsFieldName(), details);
     }
     return json;
-  }
-
-  /** Step Functions names state events' details {@code stateEnteredEventDetails} and so on. */
-  static String detailsFieldName(String type) {
-    if (type.endsWith("StateEntered")) {
-      return "stateEnteredEventDetails";
-    }
-    if (type.endsWith("StateExited")) {
-      return "stateExitedEventDetails";
-    }
-    return Character.toLowerCase(type.charAt(0)) + type.substring(1) + "EventDetails";
   }
 }

@@ -189,38 +189,37 @@ final class Interpreter {
   private Trigger triggerRecordedBy(HistoryEvent event) {
     Frame frame = frames.get(event.frame());
     long key = frame == null ? -1 : frame.pendingKey;
-    String type = event.type();
-    return switch (type) {
-      case "TaskSucceeded", "LambdaFunctionSucceeded" ->
+    return switch (event.type()) {
+      case TASK_SUCCEEDED, LAMBDA_FUNCTION_SUCCEEDED ->
           new Trigger.TaskSucceeded(event.frame(), key, event.details().get("output"));
-      case "TaskFailed", "LambdaFunctionFailed" ->
+      case TASK_FAILED, LAMBDA_FUNCTION_FAILED ->
           new Trigger.TaskFailed(event.frame(), key, event.text("error"), event.text("cause"));
-      case "TaskTimedOut", "LambdaFunctionTimedOut" ->
+      case TASK_TIMED_OUT, LAMBDA_FUNCTION_TIMED_OUT ->
           new Trigger.TaskTimedOut(
               event.frame(), key, StatesErrors.HEARTBEAT_TIMEOUT.equals(event.text("error")));
-      case "ExecutionAborted" -> new Trigger.Stop(event.text("error"), event.text("cause"));
-      case "ExecutionTimedOut" -> new Trigger.ExecutionTimeout();
+      case EXECUTION_ABORTED -> new Trigger.Stop(event.text("error"), event.text("cause"));
+      case EXECUTION_TIMED_OUT -> new Trigger.ExecutionTimeout();
       default -> new Trigger.TimerFired(event.frame(), key);
     };
   }
 
   // ---------------------------------------------------------------- events
 
-  private HistoryEvent emit(String type, Frame frame, ObjectNode details) {
+  private HistoryEvent emit(HistoryEventType type, Frame frame, ObjectNode details) {
     long id = history.size() + 1L;
     HistoryEvent event;
     if (replayCursor < replaying.size()) {
       event = replaying.get(replayCursor++);
-      if (!event.type().equals(type) || event.id() != id) {
+      if (event.type() != type || event.id() != id) {
         throw new IllegalStateException(
             "the history of execution "
                 + executionId
                 + " does not replay: event #"
                 + event.id()
                 + " is "
-                + event.type()
+                + event.type().wireName()
                 + " but the definition leads to "
-                + type);
+                + type.wireName());
       }
     } else {
       event =
@@ -249,7 +248,7 @@ final class Interpreter {
     ObjectNode details = details();
     details.set("input", input);
     details.put("stateMachineName", stateMachineName);
-    HistoryEvent started = emit("ExecutionStarted", null, details);
+    HistoryEvent started = emit(HistoryEventType.EXECUTION_STARTED, null, details);
     startDate = started.timestamp();
     executionContext = Json.object();
     executionContext.put("Id", executionId);
@@ -288,7 +287,7 @@ final class Interpreter {
     ObjectNode details = details();
     putIfNotNull(details, "error", error);
     putIfNotNull(details, "cause", cause);
-    HistoryEvent event = emit("ExecutionFailed", null, details);
+    HistoryEvent event = emit(HistoryEventType.EXECUTION_FAILED, null, details);
     finish(ExecutionStatus.FAILED, null, error, cause, event.timestamp());
   }
 
@@ -296,7 +295,7 @@ final class Interpreter {
     ObjectNode details = details();
     putIfNotNull(details, "error", error);
     putIfNotNull(details, "cause", cause);
-    HistoryEvent event = emit("ExecutionAborted", null, details);
+    HistoryEvent event = emit(HistoryEventType.EXECUTION_ABORTED, null, details);
     finish(ExecutionStatus.ABORTED, null, error, cause, event.timestamp());
   }
 
@@ -304,7 +303,7 @@ final class Interpreter {
     ObjectNode details = details();
     details.put("error", StatesErrors.TIMEOUT);
     details.put("cause", "The execution timed out after " + machine.timeoutSeconds() + " seconds.");
-    HistoryEvent event = emit("ExecutionTimedOut", null, details);
+    HistoryEvent event = emit(HistoryEventType.EXECUTION_TIMED_OUT, null, details);
     finish(
         ExecutionStatus.TIMED_OUT,
         null,
@@ -343,7 +342,10 @@ final class Interpreter {
     }
     State state = frame.machine.state(name);
     HistoryEvent entered =
-        emit(state.type() + "StateEntered", frame, stateDetails(name, "input", rawInput));
+        emit(
+            HistoryEventType.stateEntered(state.type()),
+            frame,
+            stateDetails(name, "input", rawInput));
     frame.state = state;
     frame.rawInput = entered.details().get("input");
     frame.enteredEventId = entered.id();
@@ -385,7 +387,7 @@ final class Interpreter {
     }
     HistoryEvent exited =
         emit(
-            frame.state.type() + "StateExited",
+            HistoryEventType.stateExited(frame.state.type()),
             frame,
             stateDetails(frame.state.name(), "output", stateOutput));
     JsonNode recordedOutput = exited.details().get("output");
@@ -672,8 +674,12 @@ final class Interpreter {
     return task.resource().startsWith("arn:aws:lambda:");
   }
 
-  private String taskEvent(Frame frame, String suffix) {
-    return (isLegacyLambda((TaskState) frame.state) ? "LambdaFunction" : "Task") + suffix;
+  /**
+   * The task event of this phase ({@code Succeeded}, ...) as a Task or a legacy Lambda names it.
+   */
+  private HistoryEventType taskEvent(Frame frame, String phase) {
+    return HistoryEventType.of(
+        (isLegacyLambda((TaskState) frame.state) ? "LambdaFunction" : "Task") + phase);
   }
 
   private void scheduleTask(Frame frame, TaskState task) {
@@ -696,14 +702,20 @@ final class Interpreter {
       scheduled.put("heartbeatInSeconds", frame.heartbeatSeconds);
     }
     HistoryEvent event =
-        emit(lambda ? "LambdaFunctionScheduled" : "TaskScheduled", frame, scheduled);
+        emit(
+            lambda ? HistoryEventType.LAMBDA_FUNCTION_SCHEDULED : HistoryEventType.TASK_SCHEDULED,
+            frame,
+            scheduled);
     ObjectNode started = details();
     if (!lambda) {
       started.put("resourceType", resourceType(task.resource()));
       started.put("resource", resourceName(task.resource()));
     }
     HistoryEvent startedEvent =
-        emit(lambda ? "LambdaFunctionStarted" : "TaskStarted", frame, started);
+        emit(
+            lambda ? HistoryEventType.LAMBDA_FUNCTION_STARTED : HistoryEventType.TASK_STARTED,
+            frame,
+            started);
     frame.waiting = Waiting.TASK;
     frame.pendingKey = event.id();
     frame.taskStartedAt = startedEvent.timestamp();
@@ -829,7 +841,8 @@ final class Interpreter {
     }
   }
 
-  private void taskFailed(Frame frame, String eventType, String taskError, String taskCause) {
+  private void taskFailed(
+      Frame frame, HistoryEventType eventType, String taskError, String taskCause) {
     TaskState task = (TaskState) frame.state;
     ObjectNode details = details();
     if (!isLegacyLambda(task)) {
@@ -856,7 +869,7 @@ final class Interpreter {
   }
 
   private void startParallel(Frame frame, ParallelState parallel) {
-    HistoryEvent started = emit("ParallelStateStarted", frame, details());
+    HistoryEvent started = emit(HistoryEventType.PARALLEL_STATE_STARTED, frame, details());
     Fanout fanout = new Fanout(false, parallel.branches().size(), started.id());
     frame.fanout = fanout;
     frame.waiting = Waiting.CHILDREN;
@@ -909,7 +922,7 @@ final class Interpreter {
   private void startMap(Frame frame, MapState map) {
     ObjectNode details = details();
     details.put("length", frame.mapItems.size());
-    HistoryEvent started = emit("MapStateStarted", frame, details);
+    HistoryEvent started = emit(HistoryEventType.MAP_STATE_STARTED, frame, details);
     Fanout fanout = new Fanout(true, frame.mapItems.size(), started.id());
     frame.fanout = fanout;
     frame.waiting = Waiting.CHILDREN;
@@ -932,7 +945,7 @@ final class Interpreter {
     ObjectNode details = details();
     details.put("name", map.name());
     details.put("index", index);
-    emit("MapIterationStarted", frame, details);
+    emit(HistoryEventType.MAP_ITERATION_STARTED, frame, details);
     JsonNode item = frame.mapItems.get(index);
     Frame child = childFrame(frame, map.itemProcessor(), index, "i");
     fanout.children.add(child);
@@ -1003,7 +1016,7 @@ final class Interpreter {
       ObjectNode details = details();
       details.put("name", parent.state.name());
       details.put("index", child.index);
-      emit("MapIterationSucceeded", parent, details);
+      emit(HistoryEventType.MAP_ITERATION_SUCCEEDED, parent, details);
       startMoreIterations(parent);
     }
     if (fanout.done == fanout.total) {
@@ -1031,7 +1044,7 @@ final class Interpreter {
       ObjectNode details = details();
       putIfNotNull(details, "error", childError);
       putIfNotNull(details, "cause", childCause);
-      emit("ParallelStateFailed", parent, details);
+      emit(HistoryEventType.PARALLEL_STATE_FAILED, parent, details);
       stateFailed(parent, childError, childCause, true);
       return;
     }
@@ -1041,7 +1054,7 @@ final class Interpreter {
     ObjectNode details = details();
     details.put("name", parent.state.name());
     details.put("index", child.index);
-    emit("MapIterationFailed", parent, details);
+    emit(HistoryEventType.MAP_ITERATION_FAILED, parent, details);
     boolean tolerant = parent.limits.tolerant();
     if (!tolerant || parent.limits.exceeded(fanout.failed, fanout.total)) {
       closeFanout(parent);
@@ -1050,7 +1063,7 @@ final class Interpreter {
       ObjectNode failed = details();
       putIfNotNull(failed, "error", mapError);
       putIfNotNull(failed, "cause", mapCause);
-      emit("MapStateFailed", parent, failed);
+      emit(HistoryEventType.MAP_STATE_FAILED, parent, failed);
       stateFailed(parent, mapError, mapCause, true);
       return;
     }
@@ -1097,7 +1110,12 @@ final class Interpreter {
     for (JsonNode result : fanout.results) {
       results.add(result == null ? Json.NODES.nullNode() : result);
     }
-    emit(fanout.map ? "MapStateSucceeded" : "ParallelStateSucceeded", frame, details());
+    emit(
+        fanout.map
+            ? HistoryEventType.MAP_STATE_SUCCEEDED
+            : HistoryEventType.PARALLEL_STATE_SUCCEEDED,
+        frame,
+        details());
     frame.waiting = Waiting.NOTHING;
     try {
       PayloadTemplate selector;
@@ -1239,7 +1257,7 @@ final class Interpreter {
     if (frame.parent == null) {
       ObjectNode details = details();
       details.set("output", frameOutput);
-      HistoryEvent event = emit("ExecutionSucceeded", null, details);
+      HistoryEvent event = emit(HistoryEventType.EXECUTION_SUCCEEDED, null, details);
       finish(
           ExecutionStatus.SUCCEEDED, event.details().get("output"), null, null, event.timestamp());
     } else {

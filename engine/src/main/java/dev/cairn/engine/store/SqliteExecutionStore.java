@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.engine.execution.ExecutionDescription;
 import dev.cairn.engine.execution.ExecutionStatus;
 import dev.cairn.engine.execution.HistoryEvent;
+import dev.cairn.engine.execution.HistoryEventType;
 import dev.cairn.engine.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -335,7 +336,7 @@ public final class SqliteExecutionStore implements ExecutionStore {
             insertEvent.setLong(2, event.id());
             insertEvent.setLong(3, event.previousEventId());
             insertEvent.setString(4, timestamps[i]);
-            insertEvent.setString(5, event.type());
+            insertEvent.setString(5, event.type().wireName());
             insertEvent.setString(6, event.frame());
             insertEvent.setString(7, details[i]);
             insertEvent.addBatch();
@@ -418,7 +419,7 @@ public final class SqliteExecutionStore implements ExecutionStore {
                   rs.getLong(1),
                   rs.getLong(2),
                   instant(rs.getString(3)),
-                  rs.getString(4),
+                  HistoryEventType.of(rs.getString(4)),
                   rs.getString(5),
                   details(rs.getString(6))));
         }

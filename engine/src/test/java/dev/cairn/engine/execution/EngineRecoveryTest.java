@@ -46,7 +46,7 @@ class EngineRecoveryTest {
       beforeRestart = store.history(id);
     }
     assertThat(beforeRestart)
-        .extracting(HistoryEvent::type)
+        .extracting(e -> e.type().wireName())
         .as("the task was in flight when the engine was killed")
         .endsWith("TaskScheduled", "TaskStarted");
 
@@ -75,7 +75,7 @@ class EngineRecoveryTest {
           .containsExactlyElementsOf(LongStream.rangeClosed(1, history.size()).boxed().toList());
       assertThat(
               history.stream()
-                  .collect(Collectors.groupingBy(HistoryEvent::type, Collectors.counting())))
+                  .collect(Collectors.groupingBy(e -> e.type().wireName(), Collectors.counting())))
           .as("each event once: nothing was repeated by the replay")
           .containsEntry("ExecutionStarted", 1L)
           .containsEntry("PassStateEntered", 2L)
@@ -86,7 +86,7 @@ class EngineRecoveryTest {
           .containsEntry("TaskSucceeded", 1L)
           .containsEntry("TaskStateExited", 1L)
           .containsEntry("ExecutionSucceeded", 1L);
-      assertThat(history.get(history.size() - 1).type()).isEqualTo("ExecutionSucceeded");
+      assertThat(history.get(history.size() - 1).type().wireName()).isEqualTo("ExecutionSucceeded");
       assertThat(history.subList(0, beforeRestart.size()))
           .as("the new engine went on from the recorded history, leaving it as it was")
           .isEqualTo(beforeRestart);

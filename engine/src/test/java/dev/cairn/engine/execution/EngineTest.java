@@ -51,7 +51,7 @@ class EngineTest {
   }
 
   private static List<String> types(Engine engine, String id) {
-    return engine.history(id).stream().map(HistoryEvent::type).toList();
+    return engine.history(id).stream().map(e -> e.type().wireName()).toList();
   }
 
   @Test

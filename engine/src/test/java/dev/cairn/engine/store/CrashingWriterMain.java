@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.engine.execution.ExecutionDescription;
 import dev.cairn.engine.execution.ExecutionStatus;
 import dev.cairn.engine.execution.HistoryEvent;
+import dev.cairn.engine.execution.HistoryEventType;
 import dev.cairn.engine.json.Json;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -62,7 +63,9 @@ public final class CrashingWriterMain {
         details.put("size", size);
         details.put("padding", padding);
         long id = lastId + 1 + i;
-        events.add(new HistoryEvent(id, id - 1, Instant.now(), "PassStateEntered", "", details));
+        events.add(
+            new HistoryEvent(
+                id, id - 1, Instant.now(), HistoryEventType.PASS_STATE_ENTERED, "", details));
       }
       store.append(executionId, events, description(executionId, start, batch));
       lastId += size;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.engine.execution.ExecutionDescription;
 import dev.cairn.engine.execution.ExecutionStatus;
 import dev.cairn.engine.execution.HistoryEvent;
+import dev.cairn.engine.execution.HistoryEventType;
 import dev.cairn.engine.json.Json;
 import dev.cairn.engine.store.ExecutionStore.StoredExecution;
 import java.math.BigDecimal;
@@ -103,7 +104,7 @@ abstract class ExecutionStoreContractTest {
               id,
               id - 1,
               T0.plusMillis(id),
-              "PassStateEntered",
+              HistoryEventType.PASS_STATE_ENTERED,
               id % 2 == 0 ? "" : "p0/1",
               details));
     }
@@ -308,7 +309,8 @@ abstract class ExecutionStoreContractTest {
             null,
             null);
     String definition = "{\"Comment\":\"défini — 🚀\",\"StartAt\":\"A\"}";
-    HistoryEvent event = new HistoryEvent(1, 0, T0, "TaskScheduled", "map/ä/3", details);
+    HistoryEvent event =
+        new HistoryEvent(1, 0, T0, HistoryEventType.TASK_SCHEDULED, "map/ä/3", details);
 
     store.create(d, definition);
     store.append(d.executionArn(), List.of(event), d);

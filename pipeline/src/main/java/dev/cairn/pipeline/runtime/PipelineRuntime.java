@@ -196,12 +196,30 @@ public final class PipelineRuntime {
 
   /** {@code apply}: migrates, starts and switches to the run's release (or deploys the stack). */
   public void apply(String run, String environment) {
-    deploy.apply(run, environment);
+    keepingFailure(run, environment, () -> deploy.apply(run, environment));
   }
 
   /** {@code verify}: the bake; the release becomes the environment's last good one. */
   public void verify(String run, String environment) {
-    deploy.verify(run, environment);
+    keepingFailure(run, environment, () -> deploy.verify(run, environment));
+  }
+
+  /**
+   * Runs a deployment step; why it failed is kept in the run's facts, so that the rollback records
+   * the step's own error whatever the driver reports to the state machine (on AWS, a failed Batch
+   * job is {@code States.TaskFailed}). A transient failure is retried by the state, not kept.
+   */
+  private void keepingFailure(String run, String environment, Runnable step) {
+    try {
+      step.run();
+    } catch (StepFailure failure) {
+      if (failure.kind() != CairnError.TRANSIENT) {
+        RunFacts.Failure kept =
+            new RunFacts.Failure(failure.error(), support.audit.redact(failure.cause()));
+        ports.runs().update(run, f -> f.withDeployment(environment, d -> d.withFailure(kept)));
+      }
+      throw failure;
+    }
   }
 
   /**

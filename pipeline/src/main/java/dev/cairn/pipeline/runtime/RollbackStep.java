@@ -40,8 +40,12 @@ final class RollbackStep {
     RunFacts facts = ports.runs().get(run);
     EnvironmentSpec spec = support.environment(facts, environment);
     AuditRecorder.Run recordRun = AuditRecorder.Run.of(facts);
-    AuditError error = support.audit.error(parseOrNull(errorJson));
     RunFacts.Deployment deployment = facts.deployment(environment);
+    // The step's own reason beats what the driver saw (on AWS: Batch's States.TaskFailed).
+    AuditError error =
+        deployment.failure() != null
+            ? support.audit.error(deployment.failure().error(), deployment.failure().cause())
+            : support.audit.error(parseOrNull(errorJson));
     support.audit.record(
         AuditEvent.DEPLOYMENT_FAILED,
         recordRun,
@@ -82,11 +86,13 @@ final class RollbackStep {
     String rolledBackTo = lastGood.map(EnvironmentState.LastGood::commit).orElse(null);
     // The whole cause (the record keeps one line of it), for the run's status and the API.
     RunFacts.Failure why =
-        error == null
-            ? null
-            : new RunFacts.Failure(
-                error.name(),
-                support.audit.redact(parseOrNull(errorJson).path("Cause").asText("")).strip());
+        deployment.failure() != null
+            ? deployment.failure()
+            : error == null
+                ? null
+                : new RunFacts.Failure(
+                    error.name(),
+                    support.audit.redact(parseOrNull(errorJson).path("Cause").asText("")).strip());
     ports
         .runs()
         .update(

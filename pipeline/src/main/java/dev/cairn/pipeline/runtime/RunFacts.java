@@ -93,7 +93,9 @@ public record RunFacts(
    * @param rolledBackTo the commit a rollback returned to, or null
    * @param revertAttempted true once the revert policy acted (at most once per run and environment)
    * @param supersededBy the commit that superseded the run here, or null
-   * @param failure why the deployment failed and was rolled back (secrets masked), or null
+   * @param failure why its apply or verify failed, as the step itself said (secrets masked), or
+   *     null: what the rollback records, whatever the driver reported to the state machine (on AWS,
+   *     Batch's {@code States.TaskFailed})
    */
   public record Deployment(
       Instant startedAt,
@@ -145,9 +147,9 @@ public record RunFacts(
       return with(c -> c.supersededBy = commit);
     }
 
-    /** A copy that failed for {@code why}. */
-    public Deployment withFailure(Failure why) {
-      return with(c -> c.failure = why);
+    /** A copy that failed for this reason. */
+    public Deployment withFailure(Failure value) {
+      return with(c -> c.failure = value);
     }
 
     /** A copy whose revert policy acted. */

@@ -56,9 +56,6 @@ public final class RunFactsJson {
               if (d.switched()) {
                 o.with("switched").put(environment, true);
               }
-              if (d.failure() != null) {
-                write(o.with("failures").putObject(environment), d.failure());
-              }
               if (d.outcome() != null) {
                 o.with("outcomes").put(environment, d.outcome());
               }
@@ -67,6 +64,9 @@ public final class RunFactsJson {
               }
               if (d.revertAttempted()) {
                 o.with("revertAttempted").put(environment, true);
+              }
+              if (d.failure() != null) {
+                write(o.with("deploymentFailures").putObject(environment), d.failure());
               }
               if (d.supersededBy() != null) {
                 o.with("supersededBy").put(environment, d.supersededBy());
@@ -97,7 +97,7 @@ public final class RunFactsJson {
           "rolledBackTo",
           "revertAttempted",
           "supersededBy",
-          "failures"
+          "deploymentFailures"
         }) {
       o.path(field).fieldNames().forEachRemaining(environments::add);
     }
@@ -114,7 +114,7 @@ public final class RunFactsJson {
               o.path("rolledBackTo").path(environment).asText(null),
               o.path("revertAttempted").path(environment).asBoolean(false),
               o.path("supersededBy").path(environment).asText(null),
-              failure(o.path("failures").path(environment))));
+              failure(o.path("deploymentFailures").path(environment))));
     }
     return new RunFacts(
         id,
@@ -139,9 +139,10 @@ public final class RunFactsJson {
     o.put("error", failure.error()).put("cause", failure.cause());
   }
 
-  private static RunFacts.Failure failure(JsonNode o) {
-    return o.isObject()
-        ? new RunFacts.Failure(o.path("error").asText(), o.path("cause").asText(null))
+  /** A failure from {@code {"error", "cause"}}, or null when the node is not an object. */
+  private static RunFacts.Failure failure(JsonNode node) {
+    return node.isObject()
+        ? new RunFacts.Failure(node.path("error").asText(), node.path("cause").asText(null))
         : null;
   }
 

@@ -154,6 +154,41 @@ class RunFunctionsTest {
   }
 
   @Test
+  void aManualRunNamesItsEnvironmentAndAnActionTheValidatorKnows() {
+    ValidateHandler validate = new ValidateHandler(plain(Map.of()));
+    String manual = "{\"run\":{\"id\":\"m1\",\"commit\":\"" + commit + "\",\"trigger\":\"manual\"";
+
+    assertThatThrownBy(() -> validate.validate(Json.parse(manual + ",\"action\":\"deploy\"}}")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("an environment name is required");
+    assertThatThrownBy(
+            () ->
+                validate.validate(
+                    Json.parse(manual + ",\"environment\":\"production\",\"action\":\"undo\"}}")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("deploy or rollback, not \"undo\"");
+    // Nothing deployed yet: a rollback has nothing to return to.
+    assertThatThrownBy(
+            () ->
+                validate.validate(
+                    Json.parse(
+                        "{\"run\":{\"id\":\"m2\",\"trigger\":\"manual\","
+                            + "\"environment\":\"production\",\"action\":\"rollback\"}}")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no earlier good release of production");
+    assertThat(new S3RunStore(s3, bucket, "notes/").find("m1")).isEmpty();
+    assertThat(outbox()).isEmpty();
+
+    validate.validate(Json.parse(manual + ",\"environment\":\"production\"}}"));
+
+    RunFacts facts = new S3RunStore(s3, bucket, "notes/").get("m1");
+    assertThat(facts.trigger()).isEqualTo(RunFacts.Trigger.MANUAL);
+    assertThat(facts.onlyEnvironment()).isEqualTo("production");
+    // run-started, then the manual action (a deploy unless it says otherwise).
+    assertThat(outbox()).hasSize(2);
+  }
+
+  @Test
   void validateNumbersEachRunOnceForTheDeployQueue() {
     ValidateHandler validate = new ValidateHandler(plain(Map.of()));
     String first = "{\"run\":{\"id\":\"n1\",\"commit\":\"" + commit + "\"}}";
@@ -241,23 +276,6 @@ class RunFunctionsTest {
         .extracting(TrailEntry::artifact)
         .isEqualTo("sha256:" + "5".repeat(64));
     assertThat(outbox()).isEmpty();
-  }
-
-  @Test
-  void aSkippedBadCommitIsRecordedAsSkippedNotSuperseded() throws Exception {
-    built("d3", commit);
-    PipelineRuntime record = withTrail(TOKEN);
-
-    new RecordHandler(record, record.ports().audit())
-        .record(
-            Json.parse(
-                "{\"run\":{\"id\":\"d3\"},\"environment\":\"production\",\"outcome\":\"skipped\","
-                    + "\"skipped\":{\"Error\":\"Cairn.Skipped\",\"Cause\":\"commit x is marked bad\"}}"));
-
-    TrailEntry written =
-        trail().stream().filter(e -> e.event() == AuditEvent.SKIPPED_BAD).findFirst().orElseThrow();
-    assertThat(written.error()).isEqualTo("Cairn.Skipped");
-    assertThat(written.environment()).isEqualTo("production");
   }
 
   @Test

@@ -15,10 +15,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.zip.GZIPInputStream;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.PacketLineOut;
+import org.eclipse.jgit.transport.ReceiveCommand;
 import org.eclipse.jgit.transport.ReceivePack;
 import org.eclipse.jgit.transport.RefAdvertiser;
 import org.eclipse.jgit.transport.UploadPack;
@@ -36,6 +38,7 @@ public final class GitHttpServer implements AutoCloseable {
   private final Map<String, Path> repositories = new ConcurrentHashMap<>();
   private final AtomicInteger unauthorized = new AtomicInteger();
   private final AtomicInteger pushes = new AtomicInteger();
+  private volatile BiConsumer<String, ReceiveCommand> onPush = (name, command) -> {};
 
   private GitHttpServer(String token) throws IOException {
     this.token = token;
@@ -59,6 +62,14 @@ public final class GitHttpServer implements AutoCloseable {
   /** The server's base URL. */
   public URI uri() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+  }
+
+  /**
+   * What to do after each ref a push updated (as GitHub sends its push webhook): called with the
+   * repository's name and the update, once the refs are stored.
+   */
+  public void onPush(BiConsumer<String, ReceiveCommand> listener) {
+    onPush = listener;
   }
 
   /** Requests refused for missing or wrong credentials. */
@@ -106,6 +117,12 @@ public final class GitHttpServer implements AutoCloseable {
           respond(exchange, "application/x-git-receive-pack-result");
           ReceivePack pack = new ReceivePack(repository);
           pack.setBiDirectionalPipe(false);
+          String name = path.substring(1, dotGit);
+          pack.setPostReceiveHook(
+              (receive, commands) ->
+                  commands.stream()
+                      .filter(c -> c.getResult() == ReceiveCommand.Result.OK)
+                      .forEach(c -> onPush.accept(name, c)));
           pack.receive(body(exchange), exchange.getResponseBody(), null);
         } else {
           exchange.sendResponseHeaders(404, -1);
