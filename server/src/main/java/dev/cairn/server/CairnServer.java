@@ -42,11 +42,16 @@ import javax.crypto.spec.SecretKeySpec;
  *   <li>Both need {@code Authorization: Bearer <API token>} and {@code Content-Type:
  *       application/json}; the actor recorded is the token's, never one named in the body.
  *   <li>{@code GET /health}: 200 while Cairn runs.
+ *   <li>{@code GET /metrics}: the metrics in Prometheus' text format; needs the API token too (the
+ *       counts tell what runs where).
  * </ul>
  */
 public final class CairnServer implements AutoCloseable {
   /** The largest notification body accepted; pushes carry little. */
   private static final int MAX_BODY_BYTES = 1024 * 1024;
+
+  /** Prometheus' text exposition format. */
+  private static final String METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private static final System.Logger LOG = System.getLogger(CairnServer.class.getName());
 
@@ -80,6 +85,7 @@ public final class CairnServer implements AutoCloseable {
    *     all (and to refuse listening beyond loopback)
    * @param extraHosts further host names clients reach this server by (e.g. a TLS proxy's), beside
    *     loopback and the bound address
+   * @param metrics the body of {@code GET /metrics} (Prometheus' text format), or null for none
    */
   public record Routes(
       Runnable onPush,
@@ -88,10 +94,23 @@ public final class CairnServer implements AutoCloseable {
       String webhookSecret,
       Actions actions,
       ApiToken apiToken,
-      List<String> extraHosts) {
+      List<String> extraHosts,
+      Supplier<String> metrics) {
     /** Copies. */
     public Routes {
       extraHosts = List.copyOf(extraHosts);
+    }
+
+    /** Routes without metrics. */
+    public Routes(
+        Runnable onPush,
+        Supplier<JsonNode> status,
+        Supplier<JsonNode> runs,
+        String webhookSecret,
+        Actions actions,
+        ApiToken apiToken,
+        List<String> extraHosts) {
+      this(onPush, status, runs, webhookSecret, actions, apiToken, extraHosts, null);
     }
 
     @Override
@@ -135,6 +154,7 @@ public final class CairnServer implements AutoCloseable {
         "/api/deploy", guarded(guard, exchange -> action(exchange, "deploy", routes, guard)));
     server.createContext(
         "/api/rollback", guarded(guard, exchange -> action(exchange, "rollback", routes, guard)));
+    server.createContext("/metrics", guarded(guard, exchange -> metrics(exchange, routes, guard)));
     server.createContext(
         "/health", guarded(guard, exchange -> respond(exchange, 200, "{\"status\":\"ok\"}")));
     server.start();
@@ -238,6 +258,22 @@ public final class CairnServer implements AutoCloseable {
     }
   }
 
+  private static void metrics(HttpExchange exchange, Routes routes, RequestGuard guard)
+      throws IOException {
+    try (exchange) {
+      if (!"GET".equals(exchange.getRequestMethod())) {
+        respond(exchange, 405, "{\"error\":\"use GET\"}");
+      } else if (!guard.authenticated(exchange.getRequestHeaders())) {
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+        respond(exchange, 401, errorJson("missing or wrong API token (Authorization: Bearer)"));
+      } else if (routes.metrics() == null) {
+        respond(exchange, 404, errorJson("this Cairn serves no metrics"));
+      } else {
+        respond(exchange, 200, METRICS_TYPE, routes.metrics().get());
+      }
+    }
+  }
+
   private static String errorJson(String message) {
     var node = Json.object();
     node.put("error", message);
@@ -282,8 +318,13 @@ public final class CairnServer implements AutoCloseable {
   }
 
   private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+    respond(exchange, status, "application/json", body);
+  }
+
+  private static void respond(HttpExchange exchange, int status, String type, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.getResponseHeaders().set("Content-Type", type);
     // No browser may guess another type (and run it as a page on this origin).
     exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
     exchange.sendResponseHeaders(status, bytes.length);
