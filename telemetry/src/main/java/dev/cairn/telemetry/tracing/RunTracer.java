@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * One trace per run: when a run ends ({@code run-ended}), its execution's history becomes a root
  * span {@value #RUN_SPAN} from the execution's start to its end, with a child span per state it
- * entered (named after the state, e.g. {@code Build}, {@code Apply production}) from its entry to
+ * entered (named after the state, e.g. {@code Build}, {@code production: apply}) from its entry to
  * its exit. A state whose last attempt failed (whether a Catch moved on or the execution failed)
  * has the error status and the error's name; each failed attempt is a span event.
  *

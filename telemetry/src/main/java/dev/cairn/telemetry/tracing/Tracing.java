@@ -88,7 +88,15 @@ public final class Tracing {
       // Reported below, without the parser's wording.
     }
     throw new IllegalArgumentException(
-        what + ": '" + url + "' is not an http(s) URL like http://localhost:4318/v1/traces");
+        what
+            + ": '"
+            + forDisplay(url)
+            + "' is not an http(s) URL like http://localhost:4318/v1/traces");
+  }
+
+  /** The URL with any user and password in it masked, for messages and logs. */
+  public static String forDisplay(String url) {
+    return url.replaceFirst("(?<=//)[^/@]*@", "***@");
   }
 
   /** Options of the SDK {@link Tracing} builds. */

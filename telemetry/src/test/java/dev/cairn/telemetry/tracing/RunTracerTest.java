@@ -130,6 +130,10 @@ class RunTracerTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("OTEL_EXPORTER_OTLP_ENDPOINT")
         .hasMessageContaining("not an http(s) URL");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> Tracing.otlpExporter("ftp://user:hunter2@collector/v1/traces"))
+        .hasMessageContaining("ftp://***@collector")
+        .hasMessageNotContaining("hunter2");
   }
 
   private static SpanData only(List<SpanData> spans, String name) {
