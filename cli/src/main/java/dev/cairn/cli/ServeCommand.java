@@ -139,7 +139,8 @@ public final class ServeCommand implements Callable<Integer> {
     Path home = CairnHome.path();
     java.util.Optional<String> traces =
         otlpEndpoint != null
-            ? java.util.Optional.of(Tracing.tracesUrl(otlpEndpoint))
+            ? java.util.Optional.of(
+                Tracing.tracesUrl(Tracing.requireUrl("--otlp-endpoint", otlpEndpoint)))
             : Tracing.otlpEndpoint(System.getenv());
     Narrator narrator = new Narrator(System.out, verbose);
     try (LocalCairn cairn =

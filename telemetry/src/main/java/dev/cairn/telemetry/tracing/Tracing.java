@@ -51,11 +51,11 @@ public final class Tracing {
   public static Optional<String> otlpEndpoint(Map<String, String> environment) {
     String traces = environment.get(OTLP_TRACES_ENDPOINT);
     if (traces != null && !traces.isBlank()) {
-      return Optional.of(checkedUrl(OTLP_TRACES_ENDPOINT, traces.strip()));
+      return Optional.of(requireUrl(OTLP_TRACES_ENDPOINT, traces.strip()));
     }
     String base = environment.get(OTLP_ENDPOINT);
     if (base != null && !base.isBlank()) {
-      return Optional.of(checkedUrl(OTLP_ENDPOINT, tracesUrl(base.strip())));
+      return Optional.of(tracesUrl(requireUrl(OTLP_ENDPOINT, base.strip())));
     }
     return Optional.empty();
   }
@@ -73,11 +73,18 @@ public final class Tracing {
    */
   public static SpanExporter otlpExporter(String url) {
     OtlpHttpSpanExporterBuilder builder =
-        OtlpHttpSpanExporter.builder().setEndpoint(checkedUrl("the OTLP endpoint", url));
+        OtlpHttpSpanExporter.builder().setEndpoint(requireUrl("the OTLP endpoint", url));
     return builder.build();
   }
 
-  private static String checkedUrl(String what, String url) {
+  /**
+   * Returns {@code url} when it is an http(s) URL with a host.
+   *
+   * @param what where the value came from, for the message (e.g. an option's name)
+   * @throws IllegalArgumentException otherwise, naming {@code what} and the URL (credentials
+   *     masked)
+   */
+  public static String requireUrl(String what, String url) {
     try {
       URI uri = URI.create(url);
       if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
