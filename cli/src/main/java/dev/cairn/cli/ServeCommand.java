@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.cli.loop.LocalCairn;
 import dev.cairn.cli.loop.Narrator;
+import dev.cairn.telemetry.tracing.Tracing;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -90,6 +91,16 @@ public final class ServeCommand implements Callable<Integer> {
               + " every commit's code can then change it. Repeatable.")
   java.util.List<Path> sandboxShares = new java.util.ArrayList<>();
 
+  @Option(
+      names = "--otlp-endpoint",
+      paramLabel = "URL",
+      description =
+          "Export each run's trace with OTLP over HTTP to this base URL, e.g."
+              + " http://localhost:4318 (traces go to URL/v1/traces). Default: the"
+              + " OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT variable;"
+              + " without either, no traces.")
+  String otlpEndpoint;
+
   @Option(names = "--verbose", description = "Also print build output.")
   boolean verbose;
 
@@ -126,6 +137,11 @@ public final class ServeCommand implements Callable<Integer> {
       environment.putAll(RepositoryArgument.readEnvFile(buildEnvFile));
     }
     Path home = CairnHome.path();
+    java.util.Optional<String> traces =
+        otlpEndpoint != null
+            ? java.util.Optional.of(
+                Tracing.tracesUrl(Tracing.requireUrl("--otlp-endpoint", otlpEndpoint)))
+            : Tracing.otlpEndpoint(System.getenv());
     Narrator narrator = new Narrator(System.out, verbose);
     try (LocalCairn cairn =
         LocalCairn.start(
@@ -139,7 +155,8 @@ public final class ServeCommand implements Callable<Integer> {
                 environment,
                 narrator,
                 audit ? LocalCairn.AuditTrail.GIT : LocalCairn.AuditTrail.OFF,
-                new LocalCairn.Security(!insecureNoSandbox, allowHosts, sandboxShares)))) {
+                new LocalCairn.Security(!insecureNoSandbox, allowHosts, sandboxShares),
+                traces.map(Tracing::otlpExporter).orElse(null)))) {
       System.out.println(
           "cairn: watching "
               + repository
@@ -153,6 +170,8 @@ public final class ServeCommand implements Callable<Integer> {
               + cairn.httpPort());
       System.out.println("cairn: dashboard " + DemoCommand.dashboard(host, cairn.httpPort(), home));
       System.out.println("cairn: " + Narrator.describe(cairn.jobs().isolation()));
+      traces.ifPresent(
+          url -> System.out.println("cairn: each run's trace goes to " + Tracing.forDisplay(url)));
       if (insecureNoSandbox && !cairn.jobs().isolation().sandboxed()) {
         System.out.println(
             "cairn: WARNING: --insecure-no-sandbox: build steps run as plain processes of "

@@ -39,6 +39,8 @@ import org.eclipse.jetty.server.ServerConnector;
  *   <li>Both need {@code Authorization: Bearer <API token>} and {@code Content-Type:
  *       application/json}; the actor recorded is the token's, never one named in the body.
  *   <li>{@code GET /health}: 200 while Cairn runs.
+ *   <li>{@code GET /metrics}: the metrics in Prometheus' text format; needs the API token too (the
+ *       counts tell what runs where).
  *   <li>The dashboard ({@code GET /} and the pages below it), when the routes have one: see {@link
  *       DashboardRoutes}.
  * </ul>
@@ -55,6 +57,9 @@ public final class CairnServer implements AutoCloseable {
 
   /** The largest request header block: Host, cookies and a token fit many times over. */
   private static final int MAX_HEADER_BYTES = 16 * 1024;
+
+  /** Prometheus' text exposition format. */
+  private static final String METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private static final System.Logger LOG = System.getLogger(CairnServer.class.getName());
 
@@ -98,6 +103,7 @@ public final class CairnServer implements AutoCloseable {
    * @param extraHosts further host names clients reach this server by (e.g. a TLS proxy's), beside
    *     loopback and the bound address
    * @param dashboard what the dashboard shows, or null for no dashboard
+   * @param metrics the body of {@code GET /metrics} (Prometheus' text format), or null for none
    */
   public record Routes(
       Runnable onPush,
@@ -107,13 +113,14 @@ public final class CairnServer implements AutoCloseable {
       Actions actions,
       ApiToken apiToken,
       List<String> extraHosts,
-      DashboardData dashboard) {
+      DashboardData dashboard,
+      Supplier<String> metrics) {
     /** Copies. */
     public Routes {
       extraHosts = List.copyOf(extraHosts);
     }
 
-    /** Routes without a dashboard. */
+    /** Routes without a dashboard or metrics. */
     public Routes(
         Runnable onPush,
         Supplier<JsonNode> status,
@@ -122,7 +129,7 @@ public final class CairnServer implements AutoCloseable {
         Actions actions,
         ApiToken apiToken,
         List<String> extraHosts) {
-      this(onPush, status, runs, webhookSecret, actions, apiToken, extraHosts, null);
+      this(onPush, status, runs, webhookSecret, actions, apiToken, extraHosts, null, null);
     }
 
     @Override
@@ -133,6 +140,8 @@ public final class CairnServer implements AutoCloseable {
           + (apiToken == null ? "none" : "***")
           + ", dashboard="
           + (dashboard != null)
+          + ", metrics="
+          + (metrics != null)
           + "]";
     }
   }
@@ -206,6 +215,7 @@ public final class CairnServer implements AutoCloseable {
     api.post("/api/deploy", ctx -> action(ctx, "deploy", routes, guard.get()));
     api.post("/api/rollback", ctx -> action(ctx, "rollback", routes, guard.get()));
     api.get("/health", ctx -> respond(ctx, 200, "{\"status\":\"ok\"}"));
+    api.get("/metrics", ctx -> metrics(ctx, routes, guard.get()));
     for (String path : List.of("/hooks/push", "/api/deploy", "/api/rollback")) {
       api.addHttpHandler(HandlerType.GET, path, ctx -> respond(ctx, 405, errorJson("use POST")));
     }
@@ -282,6 +292,17 @@ public final class CairnServer implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, name + " failed", e);
       respond(ctx, 500, errorJson(name + " failed; Cairn's log has the details"));
+    }
+  }
+
+  private static void metrics(Context ctx, Routes routes, RequestGuard guard) {
+    if (!guard.authenticated(ctx::header)) {
+      ctx.header("WWW-Authenticate", "Bearer");
+      respond(ctx, 401, errorJson("missing or wrong API token (Authorization: Bearer)"));
+    } else if (routes.metrics() == null) {
+      respond(ctx, 404, errorJson("this Cairn serves no metrics"));
+    } else {
+      ctx.status(200).contentType(METRICS_TYPE).result(routes.metrics().get());
     }
   }
 

@@ -166,4 +166,45 @@ class CairnServerTest {
       assertThat(Json.parse(response.body())).isEqualTo(Json.parse("{\"environments\": []}"));
     }
   }
+
+  @Test
+  void metricsAreServedOnlyWithTheApiToken() throws Exception {
+    try (CairnServer server =
+        CairnServer.start(
+            "127.0.0.1",
+            0,
+            new CairnServer.Routes(
+                () -> {},
+                Json::object,
+                () -> Json.parse("[]"),
+                null,
+                (action, body, actor) -> Json.object(),
+                TOKEN,
+                java.util.List.of(),
+                null,
+                () -> "# TYPE cairn_runs_total counter\ncairn_runs_total 1.0\n"))) {
+      URI uri = URI.create("http://127.0.0.1:" + server.port() + "/metrics");
+      HttpResponse<String> anonymous =
+          client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(anonymous.statusCode()).isEqualTo(401);
+      assertThat(anonymous.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+      assertThat(anonymous.body()).doesNotContain("cairn_runs_total");
+      HttpResponse<String> wrong =
+          client.send(
+              HttpRequest.newBuilder(uri).header("Authorization", "Bearer nope").build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(wrong.statusCode()).isEqualTo(401);
+
+      HttpResponse<String> scraped =
+          client.send(
+              HttpRequest.newBuilder(uri)
+                  .header("Authorization", "Bearer " + TOKEN.secret())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(scraped.statusCode()).isEqualTo(200);
+      assertThat(scraped.headers().firstValue("Content-Type"))
+          .contains("text/plain; version=0.0.4; charset=utf-8");
+      assertThat(scraped.body()).contains("cairn_runs_total 1.0");
+    }
+  }
 }

@@ -47,7 +47,8 @@ class DashboardRoutesTest {
                 },
                 TOKEN,
                 List.of(),
-                new FakeData()));
+                new FakeData(),
+                null));
   }
 
   @AfterEach

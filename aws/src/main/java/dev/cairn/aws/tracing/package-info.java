@@ -1,5 +1,7 @@
 /**
- * Traces for AWS X-Ray through OpenTelemetry: {@link dev.cairn.aws.tracing.Tracing} and the X-Ray
- * trace id format ({@link dev.cairn.aws.tracing.XrayIdGenerator}).
+ * Traces for AWS X-Ray: {@link dev.cairn.aws.tracing.XrayTracing} configures the shared tracing
+ * ({@code dev.cairn.telemetry.tracing}) with the X-Ray trace id format ({@link
+ * dev.cairn.aws.tracing.XrayIdGenerator}) and header ({@link
+ * dev.cairn.aws.tracing.XrayPropagator}).
  */
 package dev.cairn.aws.tracing;

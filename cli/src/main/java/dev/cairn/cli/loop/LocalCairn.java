@@ -71,6 +71,7 @@ public final class LocalCairn implements AutoCloseable {
 
   private final ApiToken apiToken;
   private final ManualCommits commits;
+  private final LocalTelemetry telemetry;
 
   /** Whether Cairn keeps the audit trail in the application repository. */
   public enum AuditTrail {
@@ -93,6 +94,7 @@ public final class LocalCairn implements AutoCloseable {
    * @param listener hears what happens
    * @param auditTrail whether the audit trail is kept in the repository
    * @param security what the loop refuses to do without isolation, and who may call it
+   * @param traces where each run's trace goes (e.g. OTLP), or null for no traces
    */
   public record Options(
       Path home,
@@ -104,7 +106,8 @@ public final class LocalCairn implements AutoCloseable {
       Map<String, String> jobEnvironment,
       PipelineListener listener,
       AuditTrail auditTrail,
-      Security security) {
+      Security security,
+      io.opentelemetry.sdk.trace.export.SpanExporter traces) {
 
     /** Options with the default {@link Security}. */
     public Options(
@@ -127,7 +130,8 @@ public final class LocalCairn implements AutoCloseable {
           jobEnvironment,
           listener,
           auditTrail,
-          Security.DEFAULT);
+          Security.DEFAULT,
+          null);
     }
 
     /** Options with the audit trail kept in git. */
@@ -209,6 +213,7 @@ public final class LocalCairn implements AutoCloseable {
     // user's home invisible, their own PID namespace, loopback shared to reach their services.
     this.deployer = new ProcessDeployer(releaseOptions.build(), secrets);
     deployer.adopt();
+    this.telemetry = new LocalTelemetry(options.traces(), this::history, deployer);
     RepositoryMirror.Builder mirrorBuilder =
         RepositoryMirror.builder().directory(home.resolve("mirror")).branch(options.branch());
     Path localRepository = Path.of(options.repository());
@@ -259,6 +264,7 @@ public final class LocalCairn implements AutoCloseable {
               .build();
       // Delivers at once whatever an earlier process left in the outbox.
       audit.start();
+      telemetry.metrics().auditPending(() -> audit.status().pending());
     } else {
       this.audit = null;
     }
@@ -283,7 +289,7 @@ public final class LocalCairn implements AutoCloseable {
                   at.create(mirror.repository(), commitId, target.getFileName().toString());
                 })
             .target(new DeployTarget.Processes(deployer, services))
-            .listener(options.listener())
+            .listener(options.listener().andThen(telemetry.listener()))
             .audit(
                 audit == null
                     ? null
@@ -308,7 +314,10 @@ public final class LocalCairn implements AutoCloseable {
             options.httpHost(),
             options.httpPort(),
             new CairnServer.Routes(
-                this::notifyPush,
+                () -> {
+                  telemetry.metrics().webhookDelivered();
+                  notifyPush();
+                },
                 this::status,
                 this::runs,
                 // `cairn secrets set cairn-webhook-secret`: then pushes must be signed.
@@ -323,7 +332,8 @@ public final class LocalCairn implements AutoCloseable {
                     pipelines,
                     executions,
                     deployer,
-                    audit == null ? null : home.resolve("audit").resolve("repository.git"))));
+                    audit == null ? null : home.resolve("audit").resolve("repository.git")),
+                telemetry::scrape));
     if (Files.isDirectory(localRepository)) {
       new HookInstaller(server.port()).install(localRepository.toAbsolutePath());
     }
@@ -424,6 +434,11 @@ public final class LocalCairn implements AutoCloseable {
       notifyPush();
     }
     return reverted;
+  }
+
+  private List<dev.cairn.engine.execution.HistoryEvent> history(String run) {
+    // Runs resumed at start may end before the pipeline service is assigned.
+    return pipelines == null ? List.of() : pipelines.history(run);
   }
 
   /** Checks the repository now (what a push notification does). */
@@ -571,6 +586,7 @@ public final class LocalCairn implements AutoCloseable {
     watcher.close();
     server.close();
     pipelines.close();
+    telemetry.close();
     auditStatusWriter.shutdownNow();
     if (audit != null) {
       writeAuditStatus();

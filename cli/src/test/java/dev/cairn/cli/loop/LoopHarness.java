@@ -6,6 +6,7 @@ import dev.cairn.engine.execution.ExecutionDescription;
 import dev.cairn.engine.execution.HistoryEvent;
 import dev.cairn.pipeline.json.Json;
 import dev.cairn.pipeline.port.RunEvent;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -56,6 +57,10 @@ final class LoopHarness implements AutoCloseable {
   final Path home;
   final int appPort;
   final ConcurrentLinkedQueue<Event> events = new ConcurrentLinkedQueue<>();
+
+  /** The runs' traces, as Cairn exports them. */
+  final InMemorySpanExporter spans = InMemorySpanExporter.create();
+
   private final Git git;
   private final Map<String, CompletableFuture<String>> runIdByCommit = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<String>> startedByCommit = new ConcurrentHashMap<>();
@@ -223,12 +228,28 @@ final class LoopHarness implements AutoCloseable {
                 Map.of(),
                 this::heard,
                 LocalCairn.AuditTrail.GIT,
-                security));
+                security,
+                spans));
     return cairn;
   }
 
   LocalCairn cairn() {
     return cairn;
+  }
+
+  /** GETs Cairn's {@code /metrics}, as Prometheus scrapes it when {@code authenticated}. */
+  HttpResponse<String> metrics(boolean authenticated) throws IOException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cairn.httpPort() + "/metrics"));
+    if (authenticated) {
+      request.header("Authorization", "Bearer " + cairn.apiToken().secret());
+    }
+    try {
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
   }
 
   /** POSTs a JSON body to Cairn's API as the CLI does: with the API token. */

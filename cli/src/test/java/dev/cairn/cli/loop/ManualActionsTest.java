@@ -1,10 +1,17 @@
 package dev.cairn.cli.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.cairn.cli.loop.LoopHarness.Outcome;
 import dev.cairn.pipeline.port.Release;
+import dev.cairn.telemetry.metrics.PrometheusText;
+import dev.cairn.telemetry.tracing.RunTracer;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,10 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An automatic rollback whose last good release is no longer running: it is restarted from its
- * stored artifact. (Manual rollback and deploy through the HTTP API are scenarios of the behaviour
- * suite, {@link LocalBehaviourTest}.)
+ * stored artifact; {@code /metrics} and the runs' traces show both runs. (Manual rollback and
+ * deploy through the HTTP API are scenarios of the behaviour suite, {@link LocalBehaviourTest}.)
  */
 class ManualActionsTest {
+  private static final String PRODUCTION = "production";
+  private static final String PROXY = "cairn_proxy_connections_total";
   @TempDir Path dir;
   private LoopHarness loop;
 
@@ -80,5 +89,83 @@ class ManualActionsTest {
     assertThat(loop.cairn().deployer().live("production").orElseThrow().id())
         .as("a new release of the good commit, started from its artifact")
         .isNotEqualTo(live.id());
+
+    assertMetrics();
+    assertTrace(outcome.runId());
+  }
+
+  /** What Prometheus scrapes after the two runs: a deploy, then a rollback. */
+  private void assertMetrics() throws Exception {
+    assertThat(loop.metrics(false).statusCode()).as("a scrape without the token").isEqualTo(401);
+    // The proxy writes its counts at most once a second: the requests above show up by then.
+    PrometheusText scrape =
+        await("the proxy's connections are counted")
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> PrometheusText.parse(loop.metrics(true).body()),
+                s ->
+                    s.has(PROXY, "environment", PRODUCTION)
+                        && s.value(PROXY, "environment", PRODUCTION) >= 1);
+    assertThat(scrape.value("cairn_runs_total", "outcome", "succeeded")).isEqualTo(1);
+    assertThat(scrape.value("cairn_runs_total", "outcome", "failed")).isEqualTo(1);
+    assertThat(scrape.value("cairn_build_seconds_count", "outcome", "succeeded")).isEqualTo(2);
+    assertThat(deployments(scrape, "deployed")).isEqualTo(1);
+    assertThat(deployments(scrape, "rolled_back")).isEqualTo(1);
+    assertThat(phases(scrape, "queue_wait")).isEqualTo(2);
+    assertThat(phases(scrape, "switch")).isEqualTo(2);
+    assertThat(phases(scrape, "bake")).as("the failed bake was cut short").isEqualTo(1);
+    assertThat(scrape.value("cairn_webhook_deliveries_total"))
+        .as("the second push's hook")
+        .isGreaterThanOrEqualTo(1);
+    assertThat(scrape.has("cairn_audit_pending")).isTrue();
+    assertThat(scrape.value("cairn_proxy_errors_total", "environment", PRODUCTION)).isNotNegative();
+  }
+
+  /** The rolled-back run's trace: one root span, a span per state, the failed bake in error. */
+  private void assertTrace(String runId) {
+    List<SpanData> spans =
+        await("the run's trace is exported")
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    loop.spans.getFinishedSpanItems().stream()
+                        .filter(s -> runId.equals(s.getAttributes().get(RunTracer.RUN_ID)))
+                        .toList(),
+                found -> found.stream().anyMatch(s -> s.getName().equals(RunTracer.RUN_SPAN)));
+    SpanData root =
+        spans.stream()
+            .filter(s -> s.getName().equals(RunTracer.RUN_SPAN))
+            .findFirst()
+            .orElseThrow();
+    assertThat(root.getAttributes().get(RunTracer.STATUS)).isEqualTo("FAILED");
+    assertThat(root.getStatus().getDescription()).isEqualTo("Cairn.RolledBack");
+    assertThat(spans)
+        .allSatisfy(s -> assertThat(s.getTraceId()).isEqualTo(root.getTraceId()))
+        .extracting(SpanData::getName)
+        .containsSubsequence(
+            "Validate",
+            "Build",
+            "production: queue",
+            "production: plan",
+            "production: apply",
+            "production: verify",
+            "production: rollback");
+    SpanData verify =
+        spans.stream()
+            .filter(s -> s.getName().equals("production: verify"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(verify.getParentSpanId()).isEqualTo(root.getSpanId());
+    assertThat(verify.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(verify.getStatus().getDescription()).isEqualTo("Cairn.VerifyFailed");
+  }
+
+  private static double deployments(PrometheusText scrape, String outcome) {
+    return scrape.value("cairn_deployments_total", "outcome", outcome, "environment", PRODUCTION);
+  }
+
+  private static double phases(PrometheusText scrape, String phase) {
+    return scrape.value(
+        "cairn_deploy_phase_seconds_count", "phase", phase, "environment", PRODUCTION);
   }
 }

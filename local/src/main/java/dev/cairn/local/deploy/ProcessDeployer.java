@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cairn.local.job.Bubblewrap;
+import dev.cairn.local.proxy.ProxyCounters;
 import dev.cairn.local.proxy.ProxyMain;
 import dev.cairn.local.proxy.TcpProxy;
 import dev.cairn.pipeline.file.HealthSpec;
@@ -52,6 +53,7 @@ import java.util.stream.Stream;
  * ENV/releases/ID.log        a release's stdout and stderr
  * ENV/proxy/target           control file: the port new connections go to (replaced atomically)
  * ENV/proxy/target.active    written by the proxy: the port it applied
+ * ENV/proxy/counters         written by the proxy: connections and errors since it started
  * ENV/proxy/proxy.pid        the proxy's pid while it runs
  * ENV/proxy/proxy.log        the proxy's output
  * </pre>
@@ -499,6 +501,11 @@ public final class ProcessDeployer implements Deployer {
 
   private Path envDir(String env) {
     return options.root().resolve(env);
+  }
+
+  /** What the environment's proxy counted, as it last wrote it (see {@link ProxyCounters}). */
+  public Optional<ProxyCounters> proxyCounters(String env) {
+    return ProxyCounters.read(ProxyCounters.fileOf(proxyDir(env).resolve("target")));
   }
 
   private Path proxyDir(String env) {

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A protocol-agnostic TCP proxy on {@code 127.0.0.1}: every accepted connection is piped byte for
@@ -39,12 +40,20 @@ public final class TcpProxy {
 
   private static final int BUFFER_SIZE = 16 * 1024;
 
+  /** How often at most the counters file is rewritten. */
+  private static final Duration COUNTERS_INTERVAL = Duration.ofSeconds(1);
+
   private final int listenPort;
   private final Path controlFile;
   private final Path ackFile;
   private final PrintStream log;
   private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicLong connections = new AtomicLong();
+  private final AtomicLong errors = new AtomicLong();
+  private final Path countersFile;
+  private ProxyCounters written = new ProxyCounters(0, 0);
+  private Instant writtenAt = Instant.EPOCH;
   private volatile int target;
   private volatile boolean stopping;
   private ServerSocketChannel server;
@@ -60,6 +69,7 @@ public final class TcpProxy {
     this.listenPort = listenPort;
     this.controlFile = controlFile;
     this.ackFile = ackFileOf(controlFile);
+    this.countersFile = ProxyCounters.fileOf(controlFile);
     this.log = log;
   }
 
@@ -83,6 +93,7 @@ public final class TcpProxy {
     server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
     server.bind(new InetSocketAddress("127.0.0.1", listenPort), 512);
     acknowledge(target);
+    writeCounters(true);
     say("listening on 127.0.0.1:" + listenPort + ", forwarding to port " + target);
     Thread.ofPlatform().name("proxy-accept").start(this::acceptLoop);
     Thread.ofVirtual().name("proxy-control").start(this::watchControl);
@@ -119,6 +130,7 @@ public final class TcpProxy {
     for (SocketChannel channel : open) {
       closeQuietly(channel);
     }
+    writeCounters(true);
     say("stopped");
     stopped.countDown();
   }
@@ -141,6 +153,7 @@ public final class TcpProxy {
         }
         continue;
       }
+      connections.incrementAndGet();
       // The target is fixed at accept time: a switch after this instant affects later
       // connections only.
       int port = target;
@@ -159,6 +172,7 @@ public final class TcpProxy {
       pipe(client, upstream);
       back.join();
     } catch (IOException e) {
+      errors.incrementAndGet();
       say("connection to port " + port + " failed: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -208,6 +222,7 @@ public final class TcpProxy {
   private void watchControl() {
     while (!stopping) {
       pause(CONTROL_POLL);
+      writeCounters(false);
       Optional<Integer> next;
       try {
         next = readTarget();
@@ -248,6 +263,25 @@ public final class TcpProxy {
       return Optional.of(port);
     } catch (NumberFormatException e) {
       throw new IOException("control file " + controlFile + " holds no port number: " + text);
+    }
+  }
+
+  /**
+   * Writes the counters when they changed, at most once a second unless {@code now}: a busy proxy
+   * writes one small file a second, an idle one none.
+   */
+  private synchronized void writeCounters(boolean now) {
+    ProxyCounters current = new ProxyCounters(connections.get(), errors.get());
+    Instant at = Instant.now();
+    if (!now && (current.equals(written) || at.isBefore(writtenAt.plus(COUNTERS_INTERVAL)))) {
+      return;
+    }
+    try {
+      writeAtomically(countersFile, current.text());
+      written = current;
+      writtenAt = at;
+    } catch (IOException e) {
+      say("cannot write " + countersFile + ": " + e.getMessage());
     }
   }
 

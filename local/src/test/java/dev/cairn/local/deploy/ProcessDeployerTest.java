@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.cairn.local.proxy.ProxyCounters;
 import dev.cairn.local.service.TestSecrets;
 import dev.cairn.pipeline.file.HealthSpec;
 import dev.cairn.pipeline.port.Release;
@@ -109,6 +110,32 @@ class ProcessDeployerTest {
     assertThat(ProcessHandle.of(a.pid()).filter(ProcessHandle::isAlive)).isEmpty();
     assertThat(deployer.running(ENV)).containsExactly(b);
     assertThat(get(stablePort)).isEqualTo("B");
+    // Every request above was one connection through the proxy, which counts them for /metrics.
+    long connections = done.get() + 2L;
+    await("the proxy writes its counters")
+        .until(
+            () -> deployer.proxyCounters(ENV).map(ProxyCounters::connections),
+            c -> c.equals(java.util.Optional.of(connections)));
+    assertThat(deployer.proxyCounters(ENV).orElseThrow().errors()).isZero();
+  }
+
+  @Test
+  void theProxyCountsConnectionsItCouldNotForward() throws Exception {
+    Release a = startApp("A");
+    assertThat(deployer.awaitHealthy(a, HEALTH, START)).isTrue();
+    deployer.switchTraffic(a);
+    assertThat(get(stablePort)).isEqualTo("A");
+    ProcessHandle process = ProcessHandle.of(a.pid()).orElseThrow();
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    await().until(() -> !process.isAlive());
+
+    assertThatThrownBy(() -> get(stablePort)).isInstanceOf(IOException.class);
+
+    await("the proxy writes its counters")
+        .until(
+            () -> deployer.proxyCounters(ENV),
+            c -> c.equals(java.util.Optional.of(new ProxyCounters(2, 1))));
   }
 
   @Test

@@ -26,10 +26,16 @@ public record RunEvent(String run, Kind kind, String environment, String message
     BUILD_SUCCEEDED,
     /** The pipeline file was invalid or a build step failed. */
     BUILD_FAILED,
+    /** The run waits for the environment's deploy slot (its queue wait starts). */
+    QUEUED,
     /** The deployment to an environment started (its plan). */
     DEPLOY_STARTED,
+    /** The environment's migration started. */
+    MIGRATE_STARTED,
     /** A line of migration output. */
     MIGRATE_OUTPUT,
+    /** The environment's migration ended (the message says how). */
+    MIGRATED,
     /** Traffic now goes to the new release; the bake starts. */
     SWITCHED,
     /** The release passed its bake: the environment's last good release. */

@@ -203,6 +203,12 @@ public final class PipelineService implements AutoCloseable {
     return engine;
   }
 
+  /** The engine's history of a run's execution, oldest first; empty for a run it does not know. */
+  public List<dev.cairn.engine.execution.HistoryEvent> history(String runId) {
+    String arn = executions.get(runId);
+    return arn == null ? List.of() : engine.history(arn);
+  }
+
   /** What Cairn knows of an environment: last good release, bad commits, deploy queue. */
   public EnvironmentState ledger(String environment) {
     return ports.environments().read(environment);

@@ -48,7 +48,7 @@ public final class DeployQueue {
    * @param environments where each environment's queue is kept
    * @param runs the runs' facts (commit, number, trigger; superseded runs get {@code supersededBy})
    * @param tokens answers the waiting tasks
-   * @param listener told of superseded and skipped runs
+   * @param listener told of arriving, superseded and skipped runs
    * @param badCommits bad commits beyond the environment's state
    * @param runEnded true for a run whose execution has ended: a slot it still holds is free (it
    *     ended between taking the slot and releasing it, e.g. Cairn stopped)
@@ -80,6 +80,8 @@ public final class DeployQueue {
         new EnvironmentState.Slot(run, facts.sequence(), facts.commit(), token);
     boolean bad =
         !facts.manual() && badCommits.isBad(facts.repository(), environment, facts.commit());
+    // Before the decision: a grant's deployment-started must follow it (the queue wait's end).
+    listener.event(new RunEvent(run, RunEvent.Kind.QUEUED, environment, "waiting for the slot"));
     return apply(environment, state -> QueueRules.enqueue(state, arriving, facts.manual(), bad));
   }
 

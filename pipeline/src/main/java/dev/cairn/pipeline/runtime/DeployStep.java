@@ -169,6 +169,7 @@ final class DeployStep {
   private void migrate(
       String run, EnvironmentSpec spec, Path directory, Variables.Resolved variables) {
     var migrate = spec.migrate();
+    support.event(run, RunEvent.Kind.MIGRATE_STARTED, spec.name(), "the migration runs");
     JobResult migration =
         ports
             .jobs()
@@ -188,6 +189,11 @@ final class DeployStep {
     } catch (java.io.IOException | RuntimeException e) {
       // Where the log is kept does not decide the deployment.
     }
+    support.event(
+        run,
+        RunEvent.Kind.MIGRATED,
+        spec.name(),
+        migration.outcome() == JobResult.Outcome.SUCCEEDED ? "succeeded" : migration.message());
     if (migration.outcome() == JobResult.Outcome.KILLED) {
       throw BuildStep.killed("migration", migration);
     }

@@ -104,5 +104,9 @@ class KilledJobTest {
                   .isEqualTo("the migration was killed from outside (signal 9); retrying");
             });
     assertThat(Files.exists(work)).isTrue();
+    // The events that bound the queue wait and the migration for the metrics.
+    assertThat(fixture.kinds())
+        .containsSubsequence("queued", "deploy-started", "migrate-started", "migrated")
+        .doesNotContain("switched");
   }
 }

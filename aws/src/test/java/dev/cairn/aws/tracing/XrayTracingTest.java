@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class TracingTest {
+class XrayTracingTest {
   private static final Instant NOW = Instant.parse("2026-11-26T06:00:00Z");
 
   private static final TextMapGetter<Map<String, String>> MAP_GETTER =
@@ -39,10 +39,9 @@ class TracingTest {
     InMemorySpanExporter exporter = InMemorySpanExporter.create();
     List<SpanData> spans;
     try (OpenTelemetrySdk sdk =
-        Tracing.builder()
+        XrayTracing.builder(Clock.fixed(NOW, ZoneOffset.UTC))
             .serviceName("cairn-runner")
             .exporter(exporter)
-            .clock(Clock.fixed(NOW, ZoneOffset.UTC))
             .exportEachSpan()
             .build()) {
       Tracer tracer = sdk.getTracer("test");
@@ -76,10 +75,9 @@ class TracingTest {
     Map<String, String> headers = new HashMap<>();
     String traceId;
     try (OpenTelemetrySdk sdk =
-        Tracing.builder()
+        XrayTracing.builder(Clock.fixed(NOW, ZoneOffset.UTC))
             .serviceName("cairn-webhook")
             .exporter(exporter)
-            .clock(Clock.fixed(NOW, ZoneOffset.UTC))
             .exportEachSpan()
             .build()) {
       Span span = sdk.getTracer("test").spanBuilder("receive").startSpan();
@@ -103,7 +101,7 @@ class TracingTest {
 
       // A downstream process continues the same trace from the X-Ray header alone.
       Map<String, String> incoming = Map.of("X-Amzn-Trace-Id", header);
-      Context extracted = Tracing.propagator().extract(Context.root(), incoming, MAP_GETTER);
+      Context extracted = XrayTracing.propagator().extract(Context.root(), incoming, MAP_GETTER);
       assertThat(Span.fromContext(extracted).getSpanContext().getTraceId()).isEqualTo(traceId);
     }
   }
