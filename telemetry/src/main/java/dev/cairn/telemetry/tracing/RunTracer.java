@@ -2,6 +2,7 @@ package dev.cairn.telemetry.tracing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.engine.execution.HistoryEvent;
+import dev.cairn.engine.execution.HistoryEventType;
 import dev.cairn.pipeline.port.PipelineListener;
 import dev.cairn.pipeline.port.RunEvent;
 import io.opentelemetry.api.common.AttributeKey;
@@ -83,7 +84,7 @@ public final class RunTracer implements PipelineListener {
   /** Makes the trace of a run from its execution's history (ignored when it has no start). */
   public void trace(String run, List<HistoryEvent> history) {
     HistoryEvent first = history.isEmpty() ? null : history.get(0);
-    if (first == null || !first.type().equals("ExecutionStarted")) {
+    if (first == null || first.type() != HistoryEventType.EXECUTION_STARTED) {
       return;
     }
     HistoryEvent last = history.get(history.size() - 1);
