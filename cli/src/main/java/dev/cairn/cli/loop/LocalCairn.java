@@ -71,6 +71,7 @@ public final class LocalCairn implements AutoCloseable {
 
   private final ApiToken apiToken;
   private final ManualCommits commits;
+  private final Supervisor supervisor;
 
   /** Whether Cairn keeps the audit trail in the application repository. */
   public enum AuditTrail {
@@ -338,6 +339,11 @@ public final class LocalCairn implements AutoCloseable {
               return thread;
             });
     auditStatusWriter.scheduleWithFixedDelay(this::writeAuditStatus, 0, 1, TimeUnit.SECONDS);
+    // Last: the runs in progress are resumed, so supervision leaves their environments alone.
+    this.supervisor =
+        new Supervisor(
+            deployer, services, pipelines, id -> commits.resolve(id).treeId(), options.listener());
+    supervisor.start();
   }
 
   /** Starts the loop. */
@@ -552,6 +558,7 @@ public final class LocalCairn implements AutoCloseable {
    * this, they keep serving after Cairn stops, as they should.
    */
   public void stopEverything() {
+    supervisor.close();
     for (String environment : deployer.environments()) {
       deployer.destroy(environment);
     }
@@ -560,6 +567,7 @@ public final class LocalCairn implements AutoCloseable {
 
   @Override
   public void close() {
+    supervisor.close();
     watcher.close();
     server.close();
     pipelines.close();

@@ -302,6 +302,33 @@ final class RuntimeFixture {
     }
 
     @Override
+    public Optional<Release> designated(String environment) {
+      return live(environment);
+    }
+
+    @Override
+    public boolean alive(Release release) {
+      return running.contains(release);
+    }
+
+    @Override
+    public Release restart(Release release, ReleaseSpec spec) {
+      running.remove(release);
+      Release again =
+          new Release(
+              release.environment(),
+              release.id(),
+              release.commit(),
+              release.artifactDigest(),
+              release.port(),
+              1000 + ids.incrementAndGet());
+      running.add(again);
+      started.add(spec);
+      live.computeIfPresent(release.environment(), (env, r) -> again);
+      return again;
+    }
+
+    @Override
     public void adopt() {}
   }
 
