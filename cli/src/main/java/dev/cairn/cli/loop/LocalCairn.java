@@ -342,7 +342,12 @@ public final class LocalCairn implements AutoCloseable {
     // Last: the runs in progress are resumed, so supervision leaves their environments alone.
     this.supervisor =
         new Supervisor(
-            deployer, services, pipelines, id -> commits.resolve(id).treeId(), options.listener());
+            home,
+            deployer,
+            services,
+            pipelines,
+            id -> commits.resolve(id).treeId(),
+            options.listener());
     supervisor.start();
   }
 
@@ -533,6 +538,8 @@ public final class LocalCairn implements AutoCloseable {
           .ifPresent(good -> node.put("lastGood", good.commit()));
     }
     status.set("audit", auditStatusJson());
+    // Why new commits are not picked up (remote unreachable, disk full), when they are not.
+    watcher.status().lastError().ifPresent(e -> status.putObject("watcher").put("lastError", e));
     status.set("isolation", isolationJson());
     return status;
   }

@@ -5,6 +5,9 @@ import dev.cairn.local.service.LocalServiceProvisioner;
 import dev.cairn.pipeline.port.PipelineListener;
 import dev.cairn.pipeline.port.RunEvent;
 import dev.cairn.pipeline.run.PipelineService;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +29,12 @@ final class Supervisor implements AutoCloseable {
   /** How often processes are checked: a dead proxy is back within about this long. */
   static final Duration TICK = Duration.ofMillis(200);
 
+  /** Below this much free space CAIRN_HOME is reported full: state files and runs would fail. */
+  static final long FULL_BELOW_BYTES = 1024 * 1024;
+
+  private final Path home;
+  private boolean full;
+
   private final ProcessDeployer deployer;
   private final LocalServiceProvisioner services;
   private final PipelineService pipelines;
@@ -45,11 +54,13 @@ final class Supervisor implements AutoCloseable {
   private final Map<String, String> reported = new ConcurrentHashMap<>();
 
   Supervisor(
+      Path home,
       ProcessDeployer deployer,
       LocalServiceProvisioner services,
       PipelineService pipelines,
       Function<String, String> treeOf,
       PipelineListener listener) {
+    this.home = home;
     this.deployer = deployer;
     this.services = services;
     this.pipelines = pipelines;
@@ -63,6 +74,7 @@ final class Supervisor implements AutoCloseable {
   }
 
   private void tick() {
+    checkSpace();
     try {
       for (String environment : deployer.restartDeadProxies()) {
         event(RunEvent.Kind.PROXY_RESTARTED, environment, "the proxy was gone; started again");
@@ -88,6 +100,34 @@ final class Supervisor implements AutoCloseable {
       if (checking.add(environment)) {
         checks.execute(() -> check(environment));
       }
+    }
+  }
+
+  /**
+   * Says once when CAIRN_HOME's disk fills up (again after space returned): meanwhile runs cannot
+   * start or fail with "No space left on device", while releases, proxies and services (which write
+   * elsewhere or nothing) keep serving.
+   */
+  private void checkSpace() {
+    long free;
+    try {
+      free = Files.getFileStore(home).getUsableSpace();
+    } catch (IOException e) {
+      return;
+    }
+    if (free < FULL_BELOW_BYTES && !full) {
+      full = true;
+      event(
+          RunEvent.Kind.ERROR,
+          null,
+          "the disk of CAIRN_HOME ("
+              + home
+              + ") is full ("
+              + free / 1024
+              + " KiB free): new commits cannot be fetched or run until space is freed; the"
+              + " environments keep serving their releases");
+    } else if (free >= FULL_BELOW_BYTES) {
+      full = false;
     }
   }
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cairn.local.proxy.ProxyMain;
-import dev.cairn.local.proxy.TcpProxy;
+import dev.cairn.local.state.DurableFiles;
 import dev.cairn.pipeline.file.HealthSpec;
 import dev.cairn.pipeline.port.Deployer;
 import dev.cairn.pipeline.port.Release;
@@ -534,9 +534,10 @@ public final class ProcessDeployer implements Deployer {
     Path file = envDir(state.environment()).resolve("state.json");
     try {
       Files.createDirectories(file.getParent());
-      TcpProxy.writeAtomically(file, json.writeValueAsString(state));
+      DurableFiles.write(file, json.writeValueAsString(state));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
+      throw new UncheckedIOException(
+          "cannot write " + file + " (is the disk full?): " + e.getMessage(), e);
     }
   }
 
