@@ -396,12 +396,9 @@ public final class ProcessDeployer implements Deployer {
     }
     record.process().handle().ifPresent(p -> ProcessTrees.killTree(p, options.stopGrace()));
     // What the dead release left behind still holds its port.
-    trees.getOrDefault(release.id(), List.of()).stream()
-        .filter(ProcessHandle::isAlive)
-        .forEach(ProcessHandle::destroyForcibly);
-    trees
-        .getOrDefault(release.id(), List.of())
-        .forEach(p -> ProcessTrees.waitForExit(p, options.stopGrace()));
+    List<ProcessHandle> left = trees.getOrDefault(release.id(), List.of());
+    left.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    left.forEach(p -> ProcessTrees.waitForExit(p, options.stopGrace()));
     trees.remove(release.id());
     Process process = launcher.launch(spec, record.port(), Path.of(record.log()));
     ReleaseRecord again = record.withProcess(ProcessRef.of(process.toHandle()));
