@@ -61,6 +61,15 @@ class SupervisionTest {
     killProxy();
     await("the stable port answers again").atMost(HEAL).until(loop::version, v -> v.isPresent());
     assertThat(loop.version()).contains(good.getName());
+    await("the serve log says so")
+        .atMost(HEAL)
+        .until(
+            () ->
+                loop.events.stream()
+                    .anyMatch(
+                        e ->
+                            e.kind().equals("proxy-restarted")
+                                && "production".equals(e.environment())));
 
     // The release dies: it is started again from its artifact, on its port, as the same release.
     kill(live);
