@@ -3,6 +3,9 @@ package dev.cairn.cli.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.cairn.git.audit.AuditTipFile;
+import dev.cairn.git.audit.AuditTrail;
+import dev.cairn.git.audit.AuditVerifier;
 import dev.cairn.pipeline.audit.AuditEvent;
 import dev.cairn.pipeline.audit.AuditRecord;
 import dev.cairn.pipeline.audit.AuditTrigger;
@@ -171,6 +174,21 @@ class SupervisionTest {
         .filteredOn(r -> r.event() == AuditEvent.MARKED_BAD)
         .singleElement()
         .satisfies(r -> assertThat(r.commit()).isEqualTo(second.getName()));
+    // Records outside any run and the rollback's records keep the trail whole.
+    try (AuditTrail trail = AuditTrail.open(loop.origin, null, null)) {
+      AuditVerifier.Report report =
+          AuditVerifier.builder()
+              .grace(Duration.ZERO)
+              .build()
+              .verify(
+                  trail.repository(),
+                  trail.ref(),
+                  List.of(
+                      new AuditVerifier.KnownTip(
+                          AuditTipFile.read(loop.home.resolve("audit/delivered-tip")).orElseThrow(),
+                          "delivered by Cairn")));
+      assertThat(report.problems()).isEmpty();
+    }
   }
 
   /** True when {@code now} is {@code before} started again: same release, another process. */
