@@ -72,6 +72,7 @@ public final class LocalCairn implements AutoCloseable {
   private final ApiToken apiToken;
   private final ManualCommits commits;
   private final LocalTelemetry telemetry;
+  private final Supervisor supervisor;
 
   /** Whether Cairn keeps the audit trail in the application repository. */
   public enum AuditTrail {
@@ -355,6 +356,16 @@ public final class LocalCairn implements AutoCloseable {
               return thread;
             });
     auditStatusWriter.scheduleWithFixedDelay(this::writeAuditStatus, 0, 1, TimeUnit.SECONDS);
+    // Last: the runs in progress are resumed, so supervision leaves their environments alone.
+    this.supervisor =
+        new Supervisor(
+            home,
+            deployer,
+            services,
+            pipelines,
+            id -> commits.resolve(id).treeId(),
+            options.listener());
+    supervisor.start();
   }
 
   /** Starts the loop. */
@@ -550,6 +561,8 @@ public final class LocalCairn implements AutoCloseable {
           .ifPresent(good -> node.put("lastGood", good.commit()));
     }
     status.set("audit", auditStatusJson());
+    // Why new commits are not picked up (remote unreachable, disk full), when they are not.
+    watcher.status().lastError().ifPresent(e -> status.putObject("watcher").put("lastError", e));
     status.set("isolation", isolationJson());
     return status;
   }
@@ -575,6 +588,7 @@ public final class LocalCairn implements AutoCloseable {
    * this, they keep serving after Cairn stops, as they should.
    */
   public void stopEverything() {
+    supervisor.close();
     for (String environment : deployer.environments()) {
       deployer.destroy(environment);
     }
@@ -583,6 +597,7 @@ public final class LocalCairn implements AutoCloseable {
 
   @Override
   public void close() {
+    supervisor.close();
     watcher.close();
     server.close();
     pipelines.close();

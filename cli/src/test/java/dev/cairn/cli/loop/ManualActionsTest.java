@@ -65,12 +65,6 @@ class ManualActionsTest {
     loop.start();
     assertThat(loop.awaitRun(good).production()).isEqualTo("deployed");
     Release live = loop.cairn().deployer().live("production").orElseThrow();
-    ProcessHandle.of(live.pid())
-        .ifPresent(
-            process -> {
-              process.descendants().forEach(ProcessHandle::destroyForcibly);
-              process.destroyForcibly();
-            });
 
     loop.write("app.py", appFailingAfterStart());
     loop.write(
@@ -80,6 +74,19 @@ class ManualActionsTest {
             "",
             "FAIL_AFTER_SECONDS=1 python3 app.py",
             "5s"));
+    // The good release dies as soon as the bad one takes traffic, while the deployment holds
+    // production: outside a deployment, supervision would restart it in place.
+    loop.onEvent(
+        e -> {
+          if (e.kind().equals("switched")) {
+            ProcessHandle.of(live.pid())
+                .ifPresent(
+                    process -> {
+                      process.descendants().forEach(ProcessHandle::destroyForcibly);
+                      process.destroyForcibly();
+                    });
+          }
+        });
     RevCommit bad = loop.commit("tiny: fails after a second");
     loop.push(bad);
     Outcome outcome = loop.awaitRun(bad);

@@ -55,6 +55,12 @@ record EnvironmentState(
         .withLive(id.equals(liveRelease) ? null : liveRelease);
   }
 
+  /** A copy with the release of the same id replaced by {@code release}. */
+  EnvironmentState replacing(ReleaseRecord release) {
+    return withReleases(
+        releases.stream().map(r -> r.id().equals(release.id()) ? release : r).toList());
+  }
+
   ReleaseRecord release(String id) {
     return releases.stream().filter(r -> r.id().equals(id)).findFirst().orElse(null);
   }

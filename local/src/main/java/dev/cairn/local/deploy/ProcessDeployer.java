@@ -6,13 +6,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cairn.local.job.Bubblewrap;
 import dev.cairn.local.proxy.ProxyCounters;
 import dev.cairn.local.proxy.ProxyMain;
-import dev.cairn.local.proxy.TcpProxy;
+import dev.cairn.local.state.DurableFiles;
 import dev.cairn.pipeline.file.HealthSpec;
 import dev.cairn.pipeline.port.Deployer;
 import dev.cairn.pipeline.port.Release;
 import dev.cairn.pipeline.port.ReleaseSpec;
 import dev.cairn.pipeline.port.SecretStore;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -29,7 +28,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -37,6 +35,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -65,7 +64,6 @@ import java.util.stream.Stream;
  */
 public final class ProcessDeployer implements Deployer {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
-  private static final List<String> BASE_ENV = List.of("PATH", "HOME", "LANG", "JAVA_HOME", "TZ");
 
   private final Options options;
   private final SecretStore secrets;
@@ -80,10 +78,14 @@ public final class ProcessDeployer implements Deployer {
           .build();
   private final SecureRandom random = new SecureRandom();
   private final ProxyLauncher proxies;
-  private Optional<Bubblewrap> sandbox;
+  private final ReleaseLauncher launcher;
 
-  /** The size of a sandboxed release's private /tmp. */
-  private static final long RELEASE_TMP_BYTES = 512L * 1024 * 1024;
+  /**
+   * The process trees of releases as last seen running: a release whose first process was killed
+   * may leave processes behind (holding its port), which a restart must stop first. The handles
+   * carry their start times, so a reused pid is never mistaken for one of them.
+   */
+  private final Map<String, List<ProcessHandle>> trees = new ConcurrentHashMap<>();
 
   /**
    * Creates a deployer with default options.
@@ -105,31 +107,15 @@ public final class ProcessDeployer implements Deployer {
     this.options = Objects.requireNonNull(options);
     this.secrets = Objects.requireNonNull(secrets);
     this.proxies = new ProxyLauncher(options, log -> tail(log, 20));
+    this.launcher = new ReleaseLauncher(options);
   }
 
   /**
    * Whether releases run sandboxed: probed once. Without bubblewrap they run as plain processes of
    * Cairn's user ({@code cairn status} and the start banner say so).
    */
-  public synchronized boolean releasesIsolated() {
-    if (sandbox == null) {
-      sandbox =
-          options.isolated()
-              ? Bubblewrap.forReleases(options.hidden(), options.shared(), RELEASE_TMP_BYTES)
-              : Optional.empty();
-    }
-    return sandbox.isPresent();
-  }
-
-  /** The release's command, sandboxed when it can be. */
-  private List<String> releaseCommand(ReleaseSpec spec, Map<String, String> environment) {
-    List<String> command = List.of("/bin/sh", "-c", spec.command());
-    if (!releasesIsolated()) {
-      return command;
-    }
-    // Its home is hidden: what it writes there goes to its private /tmp.
-    environment.put("HOME", "/tmp");
-    return sandbox.get().wrapRelease(spec.directory(), environment.get("PATH"), command);
+  public boolean releasesIsolated() {
+    return launcher.isolated();
   }
 
   /**
@@ -260,32 +246,7 @@ public final class ProcessDeployer implements Deployer {
     String id = newId(spec.commit());
     Path log = envDir(env).resolve("releases").resolve(id + ".log");
 
-    Map<String, String> environment = new HashMap<>();
-    for (String name : BASE_ENV) {
-      String value = System.getenv(name);
-      if (value != null) {
-        environment.put(name, value);
-      }
-    }
-    environment.putAll(spec.env());
-    environment.put("PORT", Integer.toString(port));
-    List<String> command = releaseCommand(spec, environment);
-
-    Process process;
-    try {
-      Files.createDirectories(log.getParent());
-      ProcessBuilder builder =
-          new ProcessBuilder(ProcessTrees.detached(command))
-              .directory(spec.directory().toFile())
-              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-              .redirectErrorStream(true);
-      builder.environment().clear();
-      builder.environment().putAll(environment);
-      process = builder.start();
-    } catch (IOException e) {
-      throw new DeploymentException("cannot start " + spec + ": " + e.getMessage(), e);
-    }
+    Process process = launcher.launch(spec, port, log);
     ReleaseRecord record =
         new ReleaseRecord(
             id,
@@ -379,6 +340,7 @@ public final class ProcessDeployer implements Deployer {
     ReleaseRecord record = state.release(release.id());
     ProcessRef process = record != null ? record.process() : new ProcessRef(release.pid(), null);
     process.handle().ifPresent(p -> ProcessTrees.killTree(p, options.stopGrace()));
+    trees.remove(release.id());
     if (record != null) {
       save(state.minus(record.id()));
     }
@@ -396,6 +358,81 @@ public final class ProcessDeployer implements Deployer {
   }
 
   @Override
+  public synchronized Optional<Release> designated(String environment) {
+    EnvironmentState state = load(checkName(environment));
+    return Optional.ofNullable(state.liveRelease())
+        .map(state::release)
+        .map(r -> r.toRelease(environment));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Also remembers the release's process tree, so that a restart after its first process died
+   * can stop what it left behind.
+   */
+  @Override
+  public boolean alive(Release release) {
+    EnvironmentState state = load(checkName(release.environment()));
+    ReleaseRecord record = state.release(release.id());
+    Optional<ProcessHandle> process =
+        record != null && record.process().pid() == release.pid()
+            ? record.process().handle()
+            : Optional.empty();
+    process.ifPresent(
+        p -> {
+          List<ProcessHandle> tree = new ArrayList<>();
+          tree.add(p);
+          p.descendants().forEach(tree::add);
+          trees.put(release.id(), List.copyOf(tree));
+        });
+    return process.isPresent();
+  }
+
+  @Override
+  public synchronized Release restart(Release release, ReleaseSpec spec) {
+    String env = checkName(release.environment());
+    ReleaseRecord record = load(env).release(release.id());
+    if (record == null) {
+      throw new DeploymentException(
+          "cannot restart release " + release.id() + " of " + env + ": it is not recorded");
+    }
+    record.process().handle().ifPresent(p -> ProcessTrees.killTree(p, options.stopGrace()));
+    // What the dead release left behind still holds its port.
+    List<ProcessHandle> left = trees.getOrDefault(release.id(), List.of());
+    left.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    left.forEach(p -> ProcessTrees.waitForExit(p, options.stopGrace()));
+    trees.remove(release.id());
+    Process process = launcher.launch(spec, record.port(), Path.of(record.log()));
+    ReleaseRecord again = record.withProcess(ProcessRef.of(process.toHandle()));
+    save(load(env).replacing(again));
+    return again.toRelease(env);
+  }
+
+  /**
+   * Starts again, on its stable port, the proxy of every environment whose proxy process is gone,
+   * pointed at the live release (running or not: supervision restarts that one).
+   *
+   * @return the environments whose proxy was started
+   */
+  public synchronized List<String> restartDeadProxies() {
+    List<String> restarted = new ArrayList<>();
+    for (String env : environments()) {
+      EnvironmentState state = load(env);
+      if (proxyProcess(state).isPresent() || state.stablePort() == 0) {
+        continue;
+      }
+      ReleaseRecord live = state.liveRelease() == null ? null : state.release(state.liveRelease());
+      if (live == null) {
+        continue;
+      }
+      save(state.withProxy(proxies.start(env, proxyDir(env), state.stablePort(), live.port())));
+      restarted.add(env);
+    }
+    return restarted;
+  }
+
+  @Override
   public synchronized List<Release> running(String environment) {
     return load(checkName(environment)).releases().stream()
         .filter(r -> r.process().alive())
@@ -404,16 +441,20 @@ public final class ProcessDeployer implements Deployer {
   }
 
   /**
-   * Re-reads every environment's state file: keeps the releases that still run, forgets the dead
+   * Re-reads every environment's state file: keeps the releases that still run and the live one
+   * (which supervision restarts from its artifact when its process is gone), forgets the other dead
    * ones, and restarts a dead proxy pointing at the live release.
    */
   @Override
   public synchronized void adopt() {
     for (String env : environments()) {
       EnvironmentState state = load(env);
-      List<ReleaseRecord> alive =
-          state.releases().stream().filter(r -> r.process().alive()).toList();
-      state = state.withReleases(alive);
+      String liveId = state.liveRelease();
+      List<ReleaseRecord> kept =
+          state.releases().stream()
+              .filter(r -> r.id().equals(liveId) || r.process().alive())
+              .toList();
+      state = state.withReleases(kept);
       ReleaseRecord live = state.liveRelease() == null ? null : state.release(state.liveRelease());
       if (live == null) {
         state = state.withLive(null);
@@ -493,9 +534,10 @@ public final class ProcessDeployer implements Deployer {
     Path file = envDir(state.environment()).resolve("state.json");
     try {
       Files.createDirectories(file.getParent());
-      TcpProxy.writeAtomically(file, json.writeValueAsString(state));
+      DurableFiles.write(file, json.writeValueAsString(state));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
+      throw new UncheckedIOException(
+          "cannot write " + file + " (is the disk full?): " + e.getMessage(), e);
     }
   }
 

@@ -23,6 +23,12 @@ record ReleaseRecord(
     ProcessRef process,
     String log,
     String startedAt) {
+  /** The same release run by another process, started now. */
+  ReleaseRecord withProcess(ProcessRef again) {
+    return new ReleaseRecord(
+        id, commit, artifactDigest, port, again, log, java.time.Instant.now().toString());
+  }
+
   Release toRelease(String environment) {
     return new Release(environment, id, commit, artifactDigest, port, process.pid());
   }

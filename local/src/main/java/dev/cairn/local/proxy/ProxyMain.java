@@ -56,7 +56,8 @@ public final class ProxyMain {
     TcpProxy proxy = new TcpProxy(port, control, System.out);
     try {
       proxy.start();
-      Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
+      // Atomically: whoever sees the file (the launcher waits for it) reads a whole pid.
+      TcpProxy.writeAtomically(pidFile, Long.toString(ProcessHandle.current().pid()));
     } catch (IOException e) {
       System.err.println("proxy: cannot start on 127.0.0.1:" + port + ": " + e.getMessage());
       System.exit(1);

@@ -292,7 +292,13 @@ public final class TcpProxy {
   /** Writes a small file so that readers see either the old or the new content, never a mix. */
   public static void writeAtomically(Path file, String content) throws IOException {
     Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(temp, content + "\n", StandardCharsets.UTF_8);
+    try {
+      Files.writeString(temp, content + "\n", StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      // A full disk: the file keeps its content; no partial temporary file is left behind.
+      Files.deleteIfExists(temp);
+      throw e;
+    }
     try {
       Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -46,6 +47,18 @@ public final class LocalServiceProvisioner implements ServiceProvisioner {
   private final Optional<Path> redisServer;
   private final Duration startTimeout;
   private final Map<String, Runnable> stoppers = new LinkedHashMap<>();
+  private final Map<String, Supervised> supervised = new LinkedHashMap<>();
+
+  /** A server this provisioner ensured: how to tell it runs and how to start it again. */
+  private record Supervised(String label, BooleanSupplier alive, Runnable start) {}
+
+  /**
+   * What {@link #restartStopped} did for one service.
+   *
+   * @param service the service, e.g. {@code PostgreSQL service db of production}
+   * @param error why it could not be started again, or empty when it was
+   */
+  public record Restart(String service, Optional<String> error) {}
 
   private LocalServiceProvisioner(Builder builder) {
     this.root = builder.root.toAbsolutePath().normalize();
@@ -155,6 +168,8 @@ public final class LocalServiceProvisioner implements ServiceProvisioner {
                 startTimeout);
         instance.ensureRunning();
         stoppers.put(key, instance::stop);
+        supervised.put(
+            key, new Supervised(instance.label(), instance::alive, instance::ensureRunning));
         instance.ensureDatabase(user, password, database);
         yield instance.endpoint(user, password, database);
       }
@@ -182,9 +197,33 @@ public final class LocalServiceProvisioner implements ServiceProvisioner {
                 startTimeout);
         instance.ensureRunning();
         stoppers.put(key, instance::stop);
+        supervised.put(
+            key, new Supervised(instance.label(), instance::alive, instance::ensureRunning));
         yield instance.endpoint();
       }
     };
+  }
+
+  /**
+   * Starts again, with their data, the services this provisioner ensured whose server process is
+   * gone (killed, crashed): what supervision calls periodically. A cheap check when all run.
+   *
+   * @return one entry per service found stopped
+   */
+  public synchronized List<Restart> restartStopped() {
+    List<Restart> restarts = new ArrayList<>();
+    for (Supervised service : supervised.values()) {
+      if (service.alive().getAsBoolean()) {
+        continue;
+      }
+      try {
+        service.start().run();
+        restarts.add(new Restart(service.label(), Optional.empty()));
+      } catch (RuntimeException e) {
+        restarts.add(new Restart(service.label(), Optional.of(String.valueOf(e.getMessage()))));
+      }
+    }
+    return restarts;
   }
 
   /**
@@ -201,6 +240,7 @@ public final class LocalServiceProvisioner implements ServiceProvisioner {
       }
     }
     stoppers.clear();
+    supervised.clear();
     if (!failures.isEmpty()) {
       ServiceProvisioningException error =
           new ServiceProvisioningException(

@@ -177,6 +177,16 @@ final class PostgresInstance {
     }
   }
 
+  /** The service's name for people, e.g. {@code PostgreSQL service db of production}. */
+  String label() {
+    return label;
+  }
+
+  /** True while the server's process runs: a cheap check of its pid file. */
+  boolean alive() {
+    return postmaster().map(ProcessHandle::isAlive).orElse(false);
+  }
+
   boolean running() {
     if (!Files.exists(data.resolve("postmaster.pid"))) {
       return false;

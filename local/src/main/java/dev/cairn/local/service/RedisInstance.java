@@ -121,6 +121,16 @@ final class RedisInstance {
     }
   }
 
+  /** The service's name for people, e.g. {@code Redis service cache of production}. */
+  String label() {
+    return label;
+  }
+
+  /** True while the server's process runs: a cheap check of its pid file. */
+  boolean alive() {
+    return process().isPresent();
+  }
+
   ServiceEndpoint endpoint() {
     return new ServiceEndpoint(
         "127.0.0.1", port, null, password, null, "redis://127.0.0.1:" + port);

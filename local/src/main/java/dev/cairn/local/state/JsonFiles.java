@@ -5,17 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
- * Small JSON state files, written atomically (temp file, fsync, rename) so a crash never tears one.
+ * Small JSON state files, written atomically and durably ({@link DurableFiles}) so that neither a
+ * crash nor a full disk tears one.
  */
 final class JsonFiles {
   private JsonFiles() {}
@@ -46,15 +44,7 @@ final class JsonFiles {
   static void write(Path file, JsonNode value) {
     try {
       Files.createDirectories(file.getParent());
-      Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.writeString(
-          temp,
-          MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value),
-          StandardCharsets.UTF_8);
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        channel.force(true);
-      }
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      DurableFiles.write(file, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value));
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot write " + file + " (is the disk full?): " + e.getMessage(), e);

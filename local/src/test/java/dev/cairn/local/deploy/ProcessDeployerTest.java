@@ -188,6 +188,50 @@ class ProcessDeployerTest {
   }
 
   @Test
+  void aKilledLiveReleaseIsKeptByAdoptAndRestartedOnItsPortBehindTheSameProxy() throws Exception {
+    Release a = startApp("A");
+    assertThat(deployer.awaitHealthy(a, HEALTH, START)).isTrue();
+    deployer.switchTraffic(a);
+    assertThat(deployer.alive(a)).isTrue();
+    long proxyPid = proxyPid();
+    // Only the release's first process: what it started may live on and hold the port.
+    ProcessHandle first = ProcessHandle.of(a.pid()).orElseThrow();
+    first.destroyForcibly();
+    await().until(() -> !first.isAlive());
+    assertThat(deployer.alive(a)).isFalse();
+
+    ProcessDeployer restarted = new ProcessDeployer(root, secrets);
+    restarted.adopt();
+    assertThat(restarted.designated(ENV)).contains(a);
+    assertThat(restarted.live(ENV)).isEmpty();
+
+    Release again = deployer.restart(a, startSpec("A2"));
+    assertThat(again.id()).isEqualTo(a.id());
+    assertThat(again.port()).isEqualTo(a.port());
+    assertThat(again.pid()).isNotEqualTo(a.pid());
+    assertThat(deployer.awaitHealthy(again, HEALTH, START)).isTrue();
+    assertThat(get(stablePort)).isEqualTo("A2");
+    assertThat(proxyPid()).isEqualTo(proxyPid);
+    assertThat(deployer.live(ENV)).contains(again);
+  }
+
+  @Test
+  void aDeadProxyIsStartedAgainOnItsPort() throws Exception {
+    Release a = startApp("A");
+    assertThat(deployer.awaitHealthy(a, HEALTH, START)).isTrue();
+    deployer.switchTraffic(a);
+    assertThat(deployer.restartDeadProxies()).isEmpty();
+    ProcessHandle proxy = ProcessHandle.of(proxyPid()).orElseThrow();
+    proxy.destroyForcibly();
+    await().until(() -> !proxy.isAlive());
+
+    assertThat(deployer.restartDeadProxies()).containsExactly(ENV);
+
+    assertThat(proxyPid()).isNotEqualTo(proxy.pid());
+    assertThat(get(stablePort)).isEqualTo("A");
+  }
+
+  @Test
   void adoptForgetsReleasesThatDied() {
     Release gone = deployer.start(spec("exec sleep 600", Map.of()));
     ProcessHandle process = ProcessHandle.of(gone.pid()).orElseThrow();
@@ -244,14 +288,17 @@ class ProcessDeployerTest {
   }
 
   private Release startApp(String name) {
+    return deployer.start(startSpec(name));
+  }
+
+  private ReleaseSpec startSpec(String name) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     // The release's own directory holds its code, as an artifact would: a sandboxed release sees
     // nothing else of this checkout.
     copyTestApp(app.resolve("classes"));
-    return deployer.start(
-        spec(
-            "exec '" + java + "' -cp classes " + TestHttpApp.class.getName(),
-            Map.of("RELEASE_NAME", name)));
+    return spec(
+        "exec '" + java + "' -cp classes " + TestHttpApp.class.getName(),
+        Map.of("RELEASE_NAME", name));
   }
 
   /** Copies TestHttpApp's class files into {@code classes}. */

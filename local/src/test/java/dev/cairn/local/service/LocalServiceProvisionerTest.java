@@ -2,6 +2,7 @@ package dev.cairn.local.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.cairn.pipeline.file.ServiceSpec;
 import dev.cairn.pipeline.file.ServiceSpec.ServiceType;
@@ -22,6 +23,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +61,8 @@ class LocalServiceProvisionerTest {
   }
 
   @Test
-  void provisionsPostgresAdoptsItAndRestartsItWithTheDataKept() throws Exception {
+  void provisionsPostgresAdoptsItRestartsItAndBringsItBackAfterAKillWithTheDataKept()
+      throws Exception {
     assumePostgres();
     ServiceEndpoint first = provisioner().ensure("test", DB);
 
@@ -95,6 +98,27 @@ class LocalServiceProvisionerTest {
     ServiceEndpoint restarted = second.ensure("test", DB);
     assertThat(restarted.port()).isEqualTo(first.port());
     assertThat(postmasterPid()).isNotEqualTo(firstPid);
+    assertThat(notes(restarted)).containsExactly("kept");
+
+    // Killed (SIGKILL, as the OOM killer does): supervision starts it again with its data.
+    assertThat(second.restartStopped()).as("nothing to do while it runs").isEmpty();
+    long killedPid = postmasterPid();
+    ProcessHandle postmaster = ProcessHandle.of(killedPid).orElseThrow();
+    postmaster.destroyForcibly();
+    await().atMost(Duration.ofSeconds(60)).until(() -> !postmaster.isAlive());
+    // Its server processes may hold its shared memory a moment longer: tried until it starts.
+    List<LocalServiceProvisioner.Restart> seen = new ArrayList<>();
+    await("PostgreSQL runs again")
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              seen.addAll(second.restartStopped());
+              return seen.stream().anyMatch(r -> r.error().isEmpty());
+            });
+    assertThat(seen)
+        .extracting(LocalServiceProvisioner.Restart::service)
+        .containsOnly("PostgreSQL service db of test");
+    assertThat(postmasterPid()).isNotEqualTo(killedPid);
     assertThat(notes(restarted)).containsExactly("kept");
   }
 

@@ -243,6 +243,27 @@ public sealed interface AuditDetails {
     }
   }
 
+  /**
+   * The live release (of {@code artifact}) failed outside a deployment because of {@code error} and
+   * was started again from its artifact; {@code restarts} counts the restarts of this release
+   * within the environment's {@code rollback.restart-window}, this one included.
+   */
+  record ReleaseRestarted(AuditError error, String artifact, Integer restarts)
+      implements AuditDetails, WithError, WithArtifact {
+    /** Checks and normalises the fields. */
+    public ReleaseRestarted {
+      artifact = oneLine(artifact);
+      if (restarts != null) {
+        require(restarts > 0, "restarts must be at least 1");
+      }
+    }
+
+    @Override
+    public AuditEvent event() {
+      return AuditEvent.RELEASE_RESTARTED;
+    }
+  }
+
   private static void checkDuration(Duration duration) {
     if (duration != null) {
       require(!duration.isNegative(), "duration must not be negative");

@@ -34,7 +34,12 @@ public enum AuditEvent {
   /** A person did something by hand ({@code action}, by the trigger's actor). */
   MANUAL_ACTION("manual-action"),
   /** A person approved the commit for the environment. */
-  APPROVED("approved");
+  APPROVED("approved"),
+  /**
+   * Outside any deployment, the environment's live release exited or stopped answering its health
+   * check ({@code error} says which) and Cairn started it again from its stored artifact.
+   */
+  RELEASE_RESTARTED("release-restarted");
 
   private final String wireName;
 

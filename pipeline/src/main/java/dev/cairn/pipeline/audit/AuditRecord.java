@@ -170,6 +170,11 @@ public record AuditRecord(
     return details instanceof AuditDetails.Deployed d ? d.releaseTag() : null;
   }
 
+  /** For {@link AuditEvent#RELEASE_RESTARTED}: its restarts within the window, or null. */
+  public Integer restarts() {
+    return details instanceof AuditDetails.ReleaseRestarted r ? r.restarts() : null;
+  }
+
   /** For {@link AuditEvent#REVERTED}: the revert commit Cairn pushed, or null. */
   public String revertCommit() {
     return details instanceof AuditDetails.Reverted r ? r.revertCommit() : null;
@@ -251,6 +256,11 @@ public record AuditRecord(
           case AuditDetails.ManualAction d ->
               (d.action() == null ? "manual action" : d.action()) + " " + what + by;
           case AuditDetails.Approved d -> "approved " + what + by;
+          case AuditDetails.ReleaseRestarted d ->
+              "restarted "
+                  + what
+                  + (d.restarts() == null ? "" : " (restart " + d.restarts() + ")")
+                  + why;
         };
     return environment == null ? text : environment + ": " + text;
   }
@@ -329,6 +339,7 @@ public record AuditRecord(
     private String revertBranch;
     private String cairnVersion;
     private Instant committedAt;
+    private Integer restarts;
 
     private Builder() {}
 
@@ -348,6 +359,7 @@ public record AuditRecord(
       m.put(AuditEvent.REVERTED, Set.of("revertCommit", "revertBranch"));
       m.put(AuditEvent.MANUAL_ACTION, Set.of("action", "rolledBackTo"));
       m.put(AuditEvent.APPROVED, Set.of());
+      m.put(AuditEvent.RELEASE_RESTARTED, Set.of("error", "artifact", "restarts"));
       return m;
     }
 
@@ -483,6 +495,12 @@ public record AuditRecord(
       return this;
     }
 
+    /** For {@link AuditEvent#RELEASE_RESTARTED}: the restarts within the window, this one too. */
+    public Builder restarts(Integer restarts) {
+      this.restarts = restarts;
+      return this;
+    }
+
     /** The version of Cairn writing the record. */
     public Builder cairnVersion(String cairnVersion) {
       this.cairnVersion = cairnVersion;
@@ -547,6 +565,7 @@ public record AuditRecord(
       m.put("releaseTag", releaseTag);
       m.put("revertCommit", revertCommit);
       m.put("revertBranch", revertBranch);
+      m.put("restarts", restarts);
       return m;
     }
 
@@ -568,6 +587,7 @@ public record AuditRecord(
         case REVERTED -> new AuditDetails.Reverted(revertCommit, revertBranch);
         case MANUAL_ACTION -> new AuditDetails.ManualAction(action, rolledBackTo);
         case APPROVED -> new AuditDetails.Approved();
+        case RELEASE_RESTARTED -> new AuditDetails.ReleaseRestarted(error, artifact, restarts);
       };
     }
   }

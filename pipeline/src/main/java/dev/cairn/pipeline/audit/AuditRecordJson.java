@@ -49,6 +49,9 @@ final class AuditRecordJson {
     putIf(o, "releaseTag", r.releaseTag());
     putIf(o, "revertCommit", r.revertCommit());
     putIf(o, "revertBranch", r.revertBranch());
+    if (r.restarts() != null) {
+      o.put("restarts", r.restarts().intValue());
+    }
     o.put("cairnVersion", r.cairnVersion());
     return o;
   }
@@ -76,6 +79,8 @@ final class AuditRecordJson {
     String event = text(o, "event");
     JsonNode e = o.path("error");
     JsonNode duration = o.path("durationMillis");
+    JsonNode restarts = o.path("restarts");
+    require(restarts.isMissingNode() || restarts.canConvertToInt(), "restarts: not a number");
     require(
         duration.isMissingNode() || duration.canConvertToLong(), "durationMillis: not a number");
     try {
@@ -102,6 +107,7 @@ final class AuditRecordJson {
           .releaseTag(text(o, "releaseTag"))
           .revertCommit(text(o, "revertCommit"))
           .revertBranch(text(o, "revertBranch"))
+          .restarts(restarts.isMissingNode() ? null : restarts.asInt())
           .cairnVersion(text(o, "cairnVersion"))
           .committedAt(instant(o, "committedAt"))
           .build(false);

@@ -33,6 +33,24 @@ public interface Deployer {
   /** The release the environment's traffic goes to, if any. */
   Optional<Release> live(String environment);
 
+  /**
+   * The release the environment's traffic is meant to go to, whether or not its process still runs
+   * (supervision restarts it when it does not).
+   */
+  Optional<Release> designated(String environment);
+
+  /** True while the release's process runs. */
+  boolean alive(Release release);
+
+  /**
+   * Starts a release's command again as the same release, on the same private port behind the same
+   * proxy, after its process exited or stopped answering (what is left of it is killed first).
+   *
+   * @param spec what to start: the release's artifact, directory, command and variables
+   * @return the release with its new process
+   */
+  Release restart(Release release, ReleaseSpec spec);
+
   /** Every release process still running for the environment. */
   List<Release> running(String environment);
 

@@ -56,6 +56,17 @@ public record RunEvent(String run, Kind kind, String environment, String message
     RUN_ENDED,
     /** An environment's state was rebuilt from the audit trail (run {@code -}). */
     RECOVERED,
+    /**
+     * Outside a deployment, the live release exited or stopped answering and was started again (run
+     * {@code -}).
+     */
+    RELEASE_RESTARTED,
+    /**
+     * An environment's proxy process was gone and was started again on its port (run {@code -}).
+     */
+    PROXY_RESTARTED,
+    /** A PostgreSQL or Redis service was not running and was started again (run {@code -}). */
+    SERVICE_RESTARTED,
     /** Cairn could not do something outside any run's steps (run {@code -} when no run). */
     ERROR;
 

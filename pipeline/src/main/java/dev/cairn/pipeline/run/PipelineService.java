@@ -182,6 +182,38 @@ public final class PipelineService implements AutoCloseable {
         runId -> runtime.recordManualRollback(runId, environment, rollback));
   }
 
+  /**
+   * One supervision check of an environment's live release between deployments: restarted from its
+   * artifact when it exited or stopped answering, or rolled back by a run when it kept failing (see
+   * {@link dev.cairn.pipeline.runtime.ReleaseSupervision}).
+   *
+   * @param treeOf the tree of a commit (so the rollback run reuses its artifact)
+   */
+  public dev.cairn.pipeline.runtime.ReleaseSupervision.Outcome supervise(
+      String environment, Function<String, String> treeOf) {
+    return runtime
+        .supervision()
+        .check(environment, (env, cause) -> rollBackFailing(env, cause, treeOf));
+  }
+
+  /**
+   * The rollback supervision decided: the live commit is marked bad and a run deploys the previous
+   * good release from its artifact, started by Cairn ({@code actor: cairn}).
+   */
+  private String rollBackFailing(String environment, String cause, Function<String, String> treeOf)
+      throws IOException {
+    PipelineRuntime.ManualRollback rollback = runtime.manualRollback(environment, null);
+    return submit(
+        new RunRequest(
+            rollback.target(),
+            treeOf.apply(rollback.target()),
+            "rollback of " + environment + ": the live release kept failing",
+            "manual",
+            environment,
+            "cairn"),
+        runId -> runtime.recordSupervisedRollback(runId, environment, rollback, cause));
+  }
+
   /** The pipeline limited to the one environment a request names. */
   private static PipelineDefinition onlyEnvironment(
       PipelineDefinition pipeline, RunRequest request) {

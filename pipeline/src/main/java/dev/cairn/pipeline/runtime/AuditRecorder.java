@@ -159,6 +159,44 @@ public final class AuditRecorder {
     }
   }
 
+  /**
+   * Appends the record of an event that belongs to no run (supervision restarting a live release):
+   * a new time-ordered id, Cairn's own trigger. Failures are reported to the listener, never
+   * thrown.
+   *
+   * @param about the run that deployed the commit: its commit, tree and subject go in the record
+   */
+  void recordOutsideRun(
+      AuditEvent event, Run about, String environment, UnaryOperator<AuditRecord.Builder> details) {
+    if (log == null) {
+      return;
+    }
+    try {
+      AuditRecord.Builder builder =
+          AuditRecord.builder()
+              .id(AuditRecord.newId(clock))
+              .event(event)
+              .occurredAt(clock.instant())
+              .trigger(AUTOMATIC)
+              .commit(about.commit())
+              .tree(about.tree())
+              .commitSubject(about.subject())
+              .environment(environment)
+              .cairnVersion(cairnVersion);
+      log.append(details.apply(builder).build());
+    } catch (Exception e) {
+      listener.event(
+          new RunEvent(
+              "-",
+              RunEvent.Kind.AUDIT_FAILED,
+              environment,
+              "the "
+                  + event.wireName()
+                  + " record could not be stored: "
+                  + redact(e.getMessage())));
+    }
+  }
+
   /** The time from {@code start} to now, or null when the start is unknown. */
   Duration since(Instant start) {
     if (start == null) {

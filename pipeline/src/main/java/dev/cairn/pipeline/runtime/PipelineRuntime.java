@@ -32,6 +32,7 @@ public final class PipelineRuntime {
   private final RollbackStep rollback;
   private final RecordStep record;
   private final DeployQueue queue;
+  private final ReleaseSupervision supervision;
 
   /**
    * A runtime whose deploy queue answers through {@code tokens}.
@@ -55,6 +56,7 @@ public final class PipelineRuntime {
     this.deploy = new DeployStep(support, templates, duration -> Thread.sleep(duration.toMillis()));
     this.rollback = new RollbackStep(support, templates);
     this.record = new RecordStep(support);
+    this.supervision = new ReleaseSupervision(support, runEnded);
     this.queue =
         tokens == null
             ? null
@@ -126,6 +128,51 @@ public final class PipelineRuntime {
         state.lastGood().map(EnvironmentState.LastGood::commit).filter(c -> !c.equals(target));
     from.ifPresent(c -> ports.environments().update(environment, s -> s.withBad(c)));
     return new ManualRollback(target, from);
+  }
+
+  /** The supervision of the environments' live releases between deployments. */
+  public ReleaseSupervision supervision() {
+    return supervision;
+  }
+
+  /**
+   * Records the rollback supervision decided (the live release kept failing), whose run {@code run}
+   * redeploys the target: {@code rolled-back} and {@code marked-bad} of the failing commit, both
+   * Cairn's own ({@code automatic}).
+   *
+   * @param cause why, for people
+   */
+  public void recordSupervisedRollback(
+      String run, String environment, ManualRollback rollback, String cause) {
+    AuditRecorder.Run facts = AuditRecorder.Run.of(ports.runs().get(run));
+    AuditRecorder.Run from = rollback.from().map(facts::about).orElse(facts);
+    var error = support.audit.error(ReleaseSupervision.KEPT_FAILING, cause);
+    support.audit.record(
+        AuditEvent.ROLLED_BACK,
+        from,
+        environment,
+        AuditRecorder.AUTOMATIC,
+        "supervision",
+        b -> b.error(error).rolledBackTo(rollback.target()));
+    if (rollback.from().isPresent()) {
+      support.audit.record(
+          AuditEvent.MARKED_BAD,
+          from,
+          environment,
+          AuditRecorder.AUTOMATIC,
+          "supervision",
+          b -> b.error(error));
+    }
+    support.event(
+        run,
+        RunEvent.Kind.ROLLED_BACK,
+        environment,
+        "back to "
+            + RunFacts.shortId(rollback.target())
+            + rollback.from().map(c -> "; " + RunFacts.shortId(c) + " marked bad").orElse("")
+            + " ("
+            + cause
+            + ")");
   }
 
   /** Records a rollback by hand, whose run {@code run} redeploys the target. */

@@ -57,6 +57,8 @@ class PipelineFileParserTest {
     assertThat(production.bake()).isEqualTo(Duration.ofSeconds(10));
     assertThat(production.rollback().automatic()).isTrue();
     assertThat(production.rollback().revert()).isEqualTo(RollbackSpec.Revert.BRANCH);
+    assertThat(production.rollback().maxRestarts()).isEqualTo(5);
+    assertThat(production.rollback().restartWindow()).isEqualTo(java.time.Duration.ofMinutes(30));
     assertThat(pipeline.audit()).isEqualTo(new AuditSpec(true));
   }
 

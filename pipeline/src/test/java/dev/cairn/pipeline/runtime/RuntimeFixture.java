@@ -53,6 +53,10 @@ final class RuntimeFixture {
   final RecordingTokens tokens = new RecordingTokens();
   final List<JobSpec> jobs = new CopyOnWriteArrayList<>();
 
+  /** The runtime's clock: the system's, moved forward by what a test adds here. */
+  final java.util.concurrent.atomic.AtomicReference<Duration> ahead =
+      new java.util.concurrent.atomic.AtomicReference<>(Duration.ZERO);
+
   /** How many times a step {@code killed} is killed from outside before it succeeds. */
   final AtomicInteger kills = new AtomicInteger();
 
@@ -75,6 +79,23 @@ final class RuntimeFixture {
             .audit(audit)
             .workDirectory(work)
             .cairnVersion("test")
+            .clock(
+                new java.time.Clock() {
+                  @Override
+                  public java.time.ZoneId getZone() {
+                    return java.time.ZoneOffset.UTC;
+                  }
+
+                  @Override
+                  public java.time.Clock withZone(java.time.ZoneId zone) {
+                    return this;
+                  }
+
+                  @Override
+                  public Instant instant() {
+                    return Instant.now().plus(ahead.get());
+                  }
+                })
             .build();
     runtime = new PipelineRuntime(ports, tokens, DeployQueue.BadCommits.NONE, run -> false);
   }
@@ -299,6 +320,33 @@ final class RuntimeFixture {
     @Override
     public List<Release> running(String environment) {
       return running.stream().filter(r -> r.environment().equals(environment)).toList();
+    }
+
+    @Override
+    public Optional<Release> designated(String environment) {
+      return live(environment);
+    }
+
+    @Override
+    public boolean alive(Release release) {
+      return running.contains(release);
+    }
+
+    @Override
+    public Release restart(Release release, ReleaseSpec spec) {
+      running.remove(release);
+      Release again =
+          new Release(
+              release.environment(),
+              release.id(),
+              release.commit(),
+              release.artifactDigest(),
+              release.port(),
+              1000 + ids.incrementAndGet());
+      running.add(again);
+      started.add(spec);
+      live.computeIfPresent(release.environment(), (env, r) -> again);
+      return again;
     }
 
     @Override
