@@ -41,9 +41,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -63,10 +60,7 @@ public final class LocalCairn implements AutoCloseable {
   private final CommitWatcher watcher;
   private final GitAuditLog audit;
   private final GitReverter reverter;
-  private final ScheduledExecutorService auditStatusWriter;
-  private final Object auditStatusLock = new Object();
-  // The last content written to audit/status.json, so an unchanged status is not rewritten.
-  private String auditStatusWritten;
+  private final AuditStatusFile auditStatus;
   private final AtomicReference<Instant> lastPushNotice = new AtomicReference<>();
 
   private final ApiToken apiToken;
@@ -346,16 +340,7 @@ public final class LocalCairn implements AutoCloseable {
             .pollInterval(options.pollInterval())
             .build();
     watcher.start();
-    // `cairn status` reads the delivery status from CAIRN_HOME while this process runs; checked
-    // every second, the file is rewritten only when the status changed.
-    this.auditStatusWriter =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread thread = new Thread(r, "cairn-audit-status");
-              thread.setDaemon(true);
-              return thread;
-            });
-    auditStatusWriter.scheduleWithFixedDelay(this::writeAuditStatus, 0, 1, TimeUnit.SECONDS);
+    this.auditStatus = new AuditStatusFile(audit, home);
     // Last: the runs in progress are resumed, so supervision leaves their environments alone.
     this.supervisor =
         new Supervisor(
@@ -468,50 +453,6 @@ public final class LocalCairn implements AutoCloseable {
     return audit == null ? java.util.Optional.empty() : java.util.Optional.of(audit.flush());
   }
 
-  /** The audit status as JSON: what {@code GET /api/status} and {@code cairn status} show. */
-  private ObjectNode auditStatusJson() {
-    ObjectNode node = Json.object();
-    node.put("enabled", audit != null);
-    if (audit != null) {
-      AuditDeliveryStatus s = audit.status();
-      node.put("branch", "cairn/audit");
-      node.put("pending", s.pending());
-      node.put("consecutiveFailures", s.consecutiveFailures());
-      // Already redacted by the audit log: no credentials.
-      s.lastError().ifPresent(e -> node.put("lastError", e));
-      s.lastDelivered().ifPresent(t -> node.put("lastDelivered", t.toString()));
-      s.nextAttempt().ifPresent(t -> node.put("nextAttempt", t.toString()));
-    }
-    return node;
-  }
-
-  /**
-   * Writes {@code audit/status.json} when the status changed since the last write: it changes only
-   * when a delivery is queued, succeeds or fails, so most checks write nothing.
-   */
-  private void writeAuditStatus() {
-    synchronized (auditStatusLock) {
-      try {
-        String text = Json.write(auditStatusJson());
-        if (text.equals(auditStatusWritten)) {
-          return;
-        }
-        Path file = options.home().resolve("audit").resolve("status.json");
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling("status.json.tmp");
-        Files.writeString(tmp, text);
-        Files.move(
-            tmp,
-            file,
-            java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        auditStatusWritten = text;
-      } catch (IOException | RuntimeException e) {
-        // Only `cairn status` reads it; the next check (a second later) tries again.
-      }
-    }
-  }
-
   /** The credential of the HTTP API ({@code Authorization: Bearer}), as the CLI sends it. */
   public ApiToken apiToken() {
     return apiToken;
@@ -560,7 +501,7 @@ public final class LocalCairn implements AutoCloseable {
           .lastGood()
           .ifPresent(good -> node.put("lastGood", good.commit()));
     }
-    status.set("audit", auditStatusJson());
+    status.set("audit", auditStatus.json());
     // Why new commits are not picked up (remote unreachable, disk full), when they are not.
     watcher.status().lastError().ifPresent(e -> status.putObject("watcher").put("lastError", e));
     status.set("isolation", isolationJson());
@@ -602,9 +543,8 @@ public final class LocalCairn implements AutoCloseable {
     server.close();
     pipelines.close();
     telemetry.close();
-    auditStatusWriter.shutdownNow();
+    auditStatus.close();
     if (audit != null) {
-      writeAuditStatus();
       // Queued records stay in the outbox for the next start.
       audit.close();
     }

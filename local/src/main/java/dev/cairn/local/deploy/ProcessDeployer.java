@@ -3,10 +3,10 @@ package dev.cairn.local.deploy;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.cairn.local.job.Bubblewrap;
 import dev.cairn.local.proxy.ProxyCounters;
 import dev.cairn.local.proxy.ProxyMain;
 import dev.cairn.local.state.DurableFiles;
+import dev.cairn.pipeline.file.EnvironmentNames;
 import dev.cairn.pipeline.file.HealthSpec;
 import dev.cairn.pipeline.port.Deployer;
 import dev.cairn.pipeline.port.Release;
@@ -21,7 +21,6 @@ import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -39,7 +38,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -63,7 +61,6 @@ import java.util.stream.Stream;
  * {@code PORT}; Cairn's other variables (which may hold credentials) are not passed on.
  */
 public final class ProcessDeployer implements Deployer {
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
 
   private final Options options;
   private final SecretStore secrets;
@@ -233,7 +230,7 @@ public final class ProcessDeployer implements Deployer {
 
   @Override
   public synchronized Release start(ReleaseSpec spec) {
-    String env = checkName(spec.environment());
+    String env = EnvironmentNames.require(spec.environment());
     if (!Files.isDirectory(spec.directory())) {
       throw new DeploymentException(
           "cannot start " + spec + ": directory " + spec.directory() + " does not exist");
@@ -312,7 +309,7 @@ public final class ProcessDeployer implements Deployer {
 
   @Override
   public synchronized void switchTraffic(Release release) {
-    String env = checkName(release.environment());
+    String env = EnvironmentNames.require(release.environment());
     EnvironmentState state = load(env);
     ReleaseRecord record = state.release(release.id());
     if (record == null || !record.process().alive()) {
@@ -335,7 +332,7 @@ public final class ProcessDeployer implements Deployer {
 
   @Override
   public synchronized void stop(Release release) {
-    String env = checkName(release.environment());
+    String env = EnvironmentNames.require(release.environment());
     EnvironmentState state = load(env);
     ReleaseRecord record = state.release(release.id());
     ProcessRef process = record != null ? record.process() : new ProcessRef(release.pid(), null);
@@ -348,7 +345,7 @@ public final class ProcessDeployer implements Deployer {
 
   @Override
   public synchronized Optional<Release> live(String environment) {
-    EnvironmentState state = load(checkName(environment));
+    EnvironmentState state = load(EnvironmentNames.require(environment));
     if (state.liveRelease() == null) {
       return Optional.empty();
     }
@@ -359,7 +356,7 @@ public final class ProcessDeployer implements Deployer {
 
   @Override
   public synchronized Optional<Release> designated(String environment) {
-    EnvironmentState state = load(checkName(environment));
+    EnvironmentState state = load(EnvironmentNames.require(environment));
     return Optional.ofNullable(state.liveRelease())
         .map(state::release)
         .map(r -> r.toRelease(environment));
@@ -373,7 +370,7 @@ public final class ProcessDeployer implements Deployer {
    */
   @Override
   public boolean alive(Release release) {
-    EnvironmentState state = load(checkName(release.environment()));
+    EnvironmentState state = load(EnvironmentNames.require(release.environment()));
     ReleaseRecord record = state.release(release.id());
     Optional<ProcessHandle> process =
         record != null && record.process().pid() == release.pid()
@@ -391,7 +388,7 @@ public final class ProcessDeployer implements Deployer {
 
   @Override
   public synchronized Release restart(Release release, ReleaseSpec spec) {
-    String env = checkName(release.environment());
+    String env = EnvironmentNames.require(release.environment());
     ReleaseRecord record = load(env).release(release.id());
     if (record == null) {
       throw new DeploymentException(
@@ -434,7 +431,7 @@ public final class ProcessDeployer implements Deployer {
 
   @Override
   public synchronized List<Release> running(String environment) {
-    return load(checkName(environment)).releases().stream()
+    return load(EnvironmentNames.require(environment)).releases().stream()
         .filter(r -> r.process().alive())
         .map(r -> r.toRelease(environment))
         .toList();
@@ -475,7 +472,7 @@ public final class ProcessDeployer implements Deployer {
    * kept). For preview environments and tests.
    */
   public synchronized void destroy(String environment) {
-    String env = checkName(environment);
+    String env = EnvironmentNames.require(environment);
     EnvironmentState state = load(env);
     for (ReleaseRecord release : state.releases()) {
       release.process().handle().ifPresent(p -> ProcessTrees.killTree(p, options.stopGrace()));
@@ -498,7 +495,7 @@ public final class ProcessDeployer implements Deployer {
     try (Stream<Path> dirs = Files.list(options.root())) {
       return dirs.filter(d -> Files.isRegularFile(d.resolve("state.json")))
           .map(d -> d.getFileName().toString())
-          .filter(n -> NAME.matcher(n).matches())
+          .filter(EnvironmentNames::isValid)
           .sorted()
           .toList();
     } catch (IOException e) {
@@ -511,7 +508,7 @@ public final class ProcessDeployer implements Deployer {
   }
 
   private Optional<ProcessHandle> processOf(Release release) {
-    EnvironmentState state = load(checkName(release.environment()));
+    EnvironmentState state = load(EnvironmentNames.require(release.environment()));
     ReleaseRecord record = state.release(release.id());
     return record != null ? record.process().handle() : ProcessHandle.of(release.pid());
   }
@@ -576,19 +573,9 @@ public final class ProcessDeployer implements Deployer {
     throw new DeploymentException("cannot find a free port on 127.0.0.1");
   }
 
-  private static String checkName(String environment) {
-    if (environment == null || !NAME.matcher(environment).matches()) {
-      throw new IllegalArgumentException("invalid environment name: " + environment);
-    }
-    return environment;
-  }
-
   private String tail(Path log, int count) {
     try {
-      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      String text =
-          String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
-      return new dev.cairn.local.job.Masker(secrets.values()).maskText(text);
+      return new dev.cairn.local.job.Masker(secrets.values()).tail(log, count);
     } catch (IOException | UncheckedIOException e) {
       return "(unreadable: " + e.getMessage() + ")";
     }
@@ -600,7 +587,10 @@ public final class ProcessDeployer implements Deployer {
     if (releaseId == null || !releaseId.matches("[A-Za-z0-9._-]+")) {
       return Optional.empty();
     }
-    Path log = envDir(checkName(environment)).resolve("releases").resolve(releaseId + ".log");
+    Path log =
+        envDir(EnvironmentNames.require(environment))
+            .resolve("releases")
+            .resolve(releaseId + ".log");
     return Files.isRegularFile(log) ? Optional.of(tail(log, OUTPUT_LINES)) : Optional.empty();
   }
 

@@ -1,7 +1,10 @@
 package dev.cairn.local.job;
 
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -107,5 +110,17 @@ public final class Masker {
       out.append(mask(line));
     }
     return out.toString();
+  }
+
+  /**
+   * The last {@code count} lines of a log file, masked: what error messages and {@code cairn logs}
+   * quote of a release's, a proxy's or a service's output.
+   *
+   * @throws IOException when the file cannot be read
+   */
+  public String tail(Path log, int count) throws IOException {
+    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+    return maskText(
+        String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size())));
   }
 }

@@ -1,12 +1,12 @@
 package dev.cairn.local.service;
 
+import dev.cairn.local.job.Masker;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -100,10 +100,8 @@ final class Exec {
   /** The last lines of a log file, masked; empty when it cannot be read. */
   static String tail(Path log, int lines, Set<String> secrets) {
     try {
-      List<String> all = new ArrayList<>(Files.readAllLines(log, StandardCharsets.UTF_8));
-      return masked(
-          String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size())), secrets);
-    } catch (IOException e) {
+      return new Masker(secrets).tail(log, lines).strip();
+    } catch (IOException | java.io.UncheckedIOException e) {
       return "";
     }
   }
