@@ -2,6 +2,7 @@ package dev.cairn.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.cli.loop.LocalCairn;
+import dev.cairn.cli.loop.LoopOptions;
 import dev.cairn.engine.execution.ExecutionDescription;
 import dev.cairn.engine.execution.ExecutionStatus;
 import dev.cairn.engine.store.SqliteExecutionStore;
@@ -482,7 +483,7 @@ public final class ChaosBenchmark {
     // Releases, proxies and services outlive serve by design: adopt them and stop them.
     try (LocalCairn cleanup =
         LocalCairn.start(
-            new LocalCairn.Options(
+            new LoopOptions(
                 home,
                 origin.toString(),
                 "main",

@@ -2,6 +2,7 @@ package dev.cairn.bench;
 
 import dev.cairn.cli.SampleApp;
 import dev.cairn.cli.loop.LocalCairn;
+import dev.cairn.cli.loop.LoopOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -562,7 +563,7 @@ public final class LoopBenchmark {
 
     LocalCairn startCairn(Path home, Duration poll) throws IOException {
       return LocalCairn.start(
-          new LocalCairn.Options(
+          new LoopOptions(
               home,
               origin.toString(),
               "main",

@@ -3,6 +3,7 @@ package dev.cairn.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.cli.loop.AuditTrailView;
 import dev.cairn.cli.loop.LocalCairn;
+import dev.cairn.cli.loop.LoopOptions;
 import dev.cairn.cli.loop.Narrator;
 import dev.cairn.pipeline.port.AuditDeliveryStatus;
 import dev.cairn.pipeline.port.RunEvent;
@@ -111,7 +112,7 @@ public final class DemoCommand implements Callable<Integer> {
     Narrator narrator = new Narrator(out, verbose);
     cairn =
         LocalCairn.start(
-            new LocalCairn.Options(
+            new LoopOptions(
                 home,
                 origin.toString(),
                 "main",

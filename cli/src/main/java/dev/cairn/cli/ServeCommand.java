@@ -1,6 +1,8 @@
 package dev.cairn.cli;
 
+import dev.cairn.cli.loop.GitHubStatuses;
 import dev.cairn.cli.loop.LocalCairn;
+import dev.cairn.cli.loop.LoopOptions;
 import dev.cairn.cli.loop.Narrator;
 import dev.cairn.telemetry.tracing.Tracing;
 import java.nio.file.Path;
@@ -101,6 +103,29 @@ public final class ServeCommand implements Callable<Integer> {
               + " without either, no traces.")
   String otlpEndpoint;
 
+  @Option(
+      names = "--github",
+      paramLabel = "OWNER/REPO",
+      description =
+          "Post commit statuses and deployments to this GitHub repository (default: the"
+              + " repository of a https://github.com/OWNER/REPO --repo; see docs/github.md).")
+  String github;
+
+  @Option(
+      names = "--github-api",
+      paramLabel = "URL",
+      description =
+          "GitHub's API (default: https://api.github.com; GitHub Enterprise: its /api/v3).")
+  java.net.URI githubApi;
+
+  @Option(
+      names = "--dashboard-url",
+      paramLabel = "URL",
+      description =
+          "The address people reach this port by (e.g. behind a TLS proxy), for links from GitHub"
+              + " (default: http://HOST:PORT).")
+  String dashboardUrl;
+
   @Option(names = "--verbose", description = "Also print build output.")
   boolean verbose;
 
@@ -145,18 +170,21 @@ public final class ServeCommand implements Callable<Integer> {
     Narrator narrator = new Narrator(System.out, verbose);
     try (LocalCairn cairn =
         LocalCairn.start(
-            new LocalCairn.Options(
-                home,
-                repository,
-                branch,
-                pollInterval,
-                host,
-                port,
-                environment,
-                narrator,
-                audit ? LocalCairn.AuditTrail.GIT : LocalCairn.AuditTrail.OFF,
-                new LocalCairn.Security(!insecureNoSandbox, allowHosts, sandboxShares),
-                traces.map(Tracing::otlpExporter).orElse(null)))) {
+            new LoopOptions(
+                    home,
+                    repository,
+                    branch,
+                    pollInterval,
+                    host,
+                    port,
+                    environment,
+                    narrator,
+                    audit ? LoopOptions.AuditTrail.GIT : LoopOptions.AuditTrail.OFF,
+                    new LoopOptions.Security(!insecureNoSandbox, allowHosts, sandboxShares),
+                    traces.map(Tracing::otlpExporter).orElse(null))
+                .withGitHub(
+                    GitHubStatuses.Target.of(github, repository, githubApi, dashboardUrl)
+                        .orElse(null)))) {
       System.out.println(
           "cairn: watching "
               + repository
@@ -170,6 +198,11 @@ public final class ServeCommand implements Callable<Integer> {
               + cairn.httpPort());
       System.out.println("cairn: dashboard " + DemoCommand.dashboard(host, cairn.httpPort(), home));
       System.out.println("cairn: " + Narrator.describe(cairn.jobs().isolation()));
+      GitHubStatuses.Target.of(github, repository, githubApi, dashboardUrl)
+          .ifPresent(
+              t ->
+                  System.out.println(
+                      "cairn: commit statuses and deployments go to GitHub " + t.repository()));
       traces.ifPresent(
           url -> System.out.println("cairn: each run's trace goes to " + Tracing.forDisplay(url)));
       if (insecureNoSandbox && !cairn.jobs().isolation().sandboxed()) {

@@ -24,7 +24,6 @@ import dev.cairn.local.state.FileRunStore;
 import dev.cairn.pipeline.file.EnvironmentNames;
 import dev.cairn.pipeline.json.Json;
 import dev.cairn.pipeline.port.AuditDeliveryStatus;
-import dev.cairn.pipeline.port.PipelineListener;
 import dev.cairn.pipeline.port.RunEvent;
 import dev.cairn.pipeline.run.PipelineService;
 import dev.cairn.pipeline.run.RunRequest;
@@ -37,10 +36,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -50,7 +47,7 @@ import java.util.function.Supplier;
  * artifact and secret stores, managed services and releases behind proxies, and the HTTP port.
  */
 public final class LocalCairn implements AutoCloseable {
-  private final Options options;
+  private final LoopOptions options;
   private final RepositoryMirror mirror;
   private final PipelineService pipelines;
   private final ProcessDeployer deployer;
@@ -67,117 +64,9 @@ public final class LocalCairn implements AutoCloseable {
   private final ManualCommits commits;
   private final LocalTelemetry telemetry;
   private final Supervisor supervisor;
+  private final GitHubStatuses gitHub;
 
-  /** Whether Cairn keeps the audit trail in the application repository. */
-  public enum AuditTrail {
-    /** Records on {@code cairn/audit}, notes on {@code refs/notes/cairn}, pushed to the remote. */
-    GIT,
-    /** No records at all (e.g. a remote Cairn must not push to). */
-    OFF
-  }
-
-  /**
-   * How the loop runs.
-   *
-   * @param home CAIRN_HOME
-   * @param repository the application repository: a local path or a URL
-   * @param branch the branch to deploy
-   * @param pollInterval how often the remote is checked without a notification
-   * @param httpHost the address of Cairn's HTTP port
-   * @param httpPort the HTTP port (0 for any free one)
-   * @param jobEnvironment environment variables every build, migration and release gets
-   * @param listener hears what happens
-   * @param auditTrail whether the audit trail is kept in the repository
-   * @param security what the loop refuses to do without isolation, and who may call it
-   * @param traces where each run's trace goes (e.g. OTLP), or null for no traces
-   */
-  public record Options(
-      Path home,
-      String repository,
-      String branch,
-      Duration pollInterval,
-      String httpHost,
-      int httpPort,
-      Map<String, String> jobEnvironment,
-      PipelineListener listener,
-      AuditTrail auditTrail,
-      Security security,
-      io.opentelemetry.sdk.trace.export.SpanExporter traces) {
-
-    /** Options with the default {@link Security}. */
-    public Options(
-        Path home,
-        String repository,
-        String branch,
-        Duration pollInterval,
-        String httpHost,
-        int httpPort,
-        Map<String, String> jobEnvironment,
-        PipelineListener listener,
-        AuditTrail auditTrail) {
-      this(
-          home,
-          repository,
-          branch,
-          pollInterval,
-          httpHost,
-          httpPort,
-          jobEnvironment,
-          listener,
-          auditTrail,
-          Security.DEFAULT,
-          null);
-    }
-
-    /** Options with the audit trail kept in git. */
-    public Options(
-        Path home,
-        String repository,
-        String branch,
-        Duration pollInterval,
-        String httpHost,
-        int httpPort,
-        Map<String, String> jobEnvironment,
-        PipelineListener listener) {
-      this(
-          home,
-          repository,
-          branch,
-          pollInterval,
-          httpHost,
-          httpPort,
-          jobEnvironment,
-          listener,
-          AuditTrail.GIT);
-    }
-  }
-
-  /**
-   * The loop's security settings.
-   *
-   * @param requireSandbox refuse to start when build jobs cannot be sandboxed ({@code cairn serve}
-   *     unless {@code --insecure-no-sandbox})
-   * @param extraHosts host names clients reach the HTTP port by beside loopback and the bound
-   *     address (e.g. a TLS proxy in front)
-   * @param sandboxShares directories builds, migrations and releases may read and write (the
-   *     operator's choice, e.g. a shared cache: every commit's code can change them)
-   */
-  public record Security(
-      boolean requireSandbox,
-      java.util.List<String> extraHosts,
-      java.util.List<Path> sandboxShares) {
-    /** No sandbox required (tests and the demo decide for themselves), loopback names only. */
-    public static final Security DEFAULT =
-        new Security(false, java.util.List.of(), java.util.List.of());
-
-    /** Copies. */
-    public Security {
-      extraHosts = java.util.List.copyOf(extraHosts);
-      sandboxShares = java.util.List.copyOf(sandboxShares);
-    }
-  }
-
-  private LocalCairn(Options options) throws IOException {
+  private LocalCairn(LoopOptions options) throws IOException {
     this.options = options;
     Path home = options.home();
     Files.createDirectories(home);
@@ -246,7 +135,7 @@ public final class LocalCairn implements AutoCloseable {
         credentials,
         signer == null ? List.of() : List.of(signer.verifier()),
         options.listener());
-    if (options.auditTrail() == AuditTrail.GIT) {
+    if (options.auditTrail() == LoopOptions.AuditTrail.GIT) {
       this.audit =
           GitAuditLog.builder()
               .remote(remote)
@@ -270,9 +159,20 @@ public final class LocalCairn implements AutoCloseable {
             .credentials(credentials)
             .repository(home.resolve("revert").resolve("repository.git"))
             .build();
+    FileRunStore runStore = new FileRunStore(home.resolve("runs"));
+    this.gitHub =
+        options.gitHub() == null
+            ? null
+            : GitHubStatuses.start(
+                options.gitHub(),
+                credentialStore,
+                runStore,
+                () -> "http://" + options.httpHost() + ":" + httpPort(),
+                line ->
+                    options.listener().event(new RunEvent("-", RunEvent.Kind.ERROR, null, line)));
     RuntimePorts ports =
         RuntimePorts.builder()
-            .runs(new FileRunStore(home.resolve("runs")))
+            .runs(runStore)
             .environments(environments)
             .jobs(jobs)
             .logs(new dev.cairn.local.job.LogDirectory(home.resolve("logs")))
@@ -284,7 +184,11 @@ public final class LocalCairn implements AutoCloseable {
                   at.create(mirror.repository(), commitId, target.getFileName().toString());
                 })
             .target(new DeployTarget.Processes(deployer, services))
-            .listener(options.listener().andThen(telemetry.listener()))
+            .listener(
+                options
+                    .listener()
+                    .andThen(telemetry.listener())
+                    .andThen(gitHub == null ? event -> {} : gitHub.listener()))
             .audit(
                 audit == null
                     ? null
@@ -354,7 +258,7 @@ public final class LocalCairn implements AutoCloseable {
   }
 
   /** Starts the loop. */
-  public static LocalCairn start(Options options) throws IOException {
+  public static LocalCairn start(LoopOptions options) throws IOException {
     return new LocalCairn(options);
   }
 
@@ -543,6 +447,9 @@ public final class LocalCairn implements AutoCloseable {
     server.close();
     pipelines.close();
     telemetry.close();
+    if (gitHub != null) {
+      gitHub.close();
+    }
     auditStatus.close();
     if (audit != null) {
       // Queued records stay in the outbox for the next start.

@@ -79,7 +79,7 @@ class DashboardBrowserTest {
             "1s"));
     first = loop.commit("first version");
     loop.push(first);
-    loop.start(new LocalCairn.Security(false, List.of(), List.of(gate)));
+    loop.start(new LoopOptions.Security(false, List.of(), List.of(gate)));
     ChromeOptions options = new ChromeOptions();
     options.setBinary(chromium.get().toFile());
     options.addArguments(

@@ -211,14 +211,22 @@ final class LoopHarness implements AutoCloseable {
 
   /** Starts Cairn on origin (after the first push, like a user would). */
   LocalCairn start() throws IOException {
-    return start(LocalCairn.Security.DEFAULT);
+    return start(LoopOptions.Security.DEFAULT);
   }
 
   /** Starts Cairn on origin with these security settings (e.g. a directory shared with jobs). */
-  LocalCairn start(LocalCairn.Security security) throws IOException {
+  LocalCairn start(LoopOptions.Security security) throws IOException {
+    return start(security, null);
+  }
+
+  /**
+   * Starts Cairn on origin, posting commit statuses to {@code gitHub} (null: nowhere) with {@code
+   * git-token} from its credentials.
+   */
+  LocalCairn start(LoopOptions.Security security, GitHubStatuses.Target gitHub) throws IOException {
     cairn =
         LocalCairn.start(
-            new LocalCairn.Options(
+            new LoopOptions(
                 home,
                 origin.toString(),
                 "main",
@@ -227,9 +235,10 @@ final class LoopHarness implements AutoCloseable {
                 0,
                 Map.of(),
                 this::heard,
-                LocalCairn.AuditTrail.GIT,
+                LoopOptions.AuditTrail.GIT,
                 security,
-                spans));
+                spans,
+                gitHub));
     return cairn;
   }
 

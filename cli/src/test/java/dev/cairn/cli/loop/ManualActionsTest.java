@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cairn.cli.loop.LoopHarness.Outcome;
+import dev.cairn.git.host.FakeGitHub;
+import dev.cairn.local.secret.CairnCredentials;
 import dev.cairn.pipeline.port.Release;
 import dev.cairn.telemetry.metrics.PrometheusText;
 import dev.cairn.telemetry.tracing.RunTracer;
@@ -26,17 +28,21 @@ import org.junit.jupiter.api.io.TempDir;
 class ManualActionsTest {
   private static final String PRODUCTION = "production";
   private static final String PROXY = "cairn_proxy_connections_total";
+  private static final String GITHUB_TOKEN = "ghp_manual-actions-test-token";
   @TempDir Path dir;
   private LoopHarness loop;
+  private FakeGitHub github;
 
   @BeforeEach
   void setUp() throws Exception {
     loop = LoopHarness.create(dir);
+    github = FakeGitHub.start("acme/tiny", GITHUB_TOKEN);
   }
 
   @AfterEach
   void tearDown() {
     loop.close();
+    github.close();
   }
 
   /** The tiny app, whose /health fails once it has run longer than FAIL_AFTER_SECONDS. */
@@ -62,7 +68,12 @@ class ManualActionsTest {
     loop.write("cairn.yml", loop.pipeline("0s"));
     RevCommit good = loop.commit("tiny: good");
     loop.push(good);
-    loop.start();
+    CairnCredentials.open(loop.home).put(CairnCredentials.GIT_TOKEN, GITHUB_TOKEN);
+    // A GitHub that limits the first request: statuses are retried and never hold up the run.
+    github.failNext(429, java.util.Map.of("Retry-After", "0"));
+    loop.start(
+        LoopOptions.Security.DEFAULT,
+        new GitHubStatuses.Target("acme/tiny", github.uri(), "http://cairn.example.test:7070"));
     assertThat(loop.awaitRun(good).production()).isEqualTo("deployed");
     Release live = loop.cairn().deployer().live("production").orElseThrow();
 
@@ -99,6 +110,43 @@ class ManualActionsTest {
 
     assertMetrics();
     assertTrace(outcome.runId());
+    assertGitHub(good.getName(), bad.getName(), outcome.runId());
+  }
+
+  /** What GitHub was told: statuses per stage, a deployment per run, the rollback's failure. */
+  private void assertGitHub(String good, String bad, String badRun) {
+    await("the statuses of both runs reach GitHub")
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                github.deployments().stream()
+                    .anyMatch(d -> d.sha().equals(bad) && d.states().contains("failure")));
+    assertThat(github.requests())
+        .allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer " + GITHUB_TOKEN));
+    assertThat(statesOf(good, "cairn/build")).containsExactly("pending", "success");
+    assertThat(statesOf(good, "cairn/production")).endsWith("success");
+    assertThat(statesOf(bad, "cairn/production")).endsWith("failure");
+    FakeGitHub.Deployment deployed =
+        github.deployments().stream().filter(d -> d.sha().equals(good)).findFirst().orElseThrow();
+    assertThat(deployed.states()).endsWith("success");
+    assertThat(deployed.environmentUrls().getLast())
+        .as("the environment's stable port on the dashboard's host")
+        .isEqualTo("http://cairn.example.test:" + loop.appPort + "/");
+    FakeGitHub.Deployment rolledBack =
+        github.deployments().stream().filter(d -> d.sha().equals(bad)).findFirst().orElseThrow();
+    assertThat(rolledBack.run()).isEqualTo(badRun);
+    assertThat(rolledBack.states()).startsWith("in_progress").endsWith("failure");
+    assertThat(github.statuses())
+        .filteredOn(st -> st.sha().equals(bad) && st.state().equals("failure"))
+        .extracting(FakeGitHub.Status::targetUrl)
+        .containsOnly("http://cairn.example.test:7070/runs/" + badRun);
+  }
+
+  private java.util.List<String> statesOf(String sha, String context) {
+    return github.statuses().stream()
+        .filter(st -> st.sha().equals(sha) && st.context().equals(context))
+        .map(FakeGitHub.Status::state)
+        .toList();
   }
 
   /** What Prometheus scrapes after the two runs: a deploy, then a rollback. */

@@ -72,7 +72,9 @@ public final class GitHubApi {
    */
   public GitHubApi(
       URI apiBase, String repository, Supplier<String> token, Retry retry, Waiter waiter) {
-    if (repository == null || !REPOSITORY.matcher(repository).matches()) {
+    if (repository == null
+        || !REPOSITORY.matcher(repository).matches()
+        || java.util.Arrays.stream(repository.split("/")).anyMatch(p -> p.matches("\\.+"))) {
       throw new IllegalArgumentException("not a GitHub repository (owner/name): " + repository);
     }
     this.apiBase = URI.create(apiBase.toString().replaceAll("/+$", ""));
