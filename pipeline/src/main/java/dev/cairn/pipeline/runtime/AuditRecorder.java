@@ -129,34 +129,23 @@ public final class AuditRecorder {
       AuditTrigger trigger,
       String discriminator,
       UnaryOperator<AuditRecord.Builder> details) {
-    if (log == null) {
-      return;
-    }
-    try {
-      AuditRecord.Builder builder =
-          AuditRecord.builder()
-              .id(recordId(run.id(), run.submittedAt(), event, environment, discriminator))
-              .event(event)
-              .occurredAt(clock.instant())
-              .run(run.id())
-              .trigger(trigger != null ? trigger : run.trigger())
-              .commit(run.commit())
-              .tree(run.tree())
-              .commitSubject(run.subject())
-              .environment(environment)
-              .cairnVersion(cairnVersion);
-      log.append(details.apply(builder).build());
-    } catch (Exception e) {
-      listener.event(
-          new RunEvent(
-              run.id(),
-              RunEvent.Kind.AUDIT_FAILED,
-              environment,
-              "the "
-                  + event.wireName()
-                  + " record could not be stored: "
-                  + redact(e.getMessage())));
-    }
+    append(
+        run.id(),
+        event,
+        environment,
+        () ->
+            details.apply(
+                AuditRecord.builder()
+                    .id(recordId(run.id(), run.submittedAt(), event, environment, discriminator))
+                    .event(event)
+                    .occurredAt(clock.instant())
+                    .run(run.id())
+                    .trigger(trigger != null ? trigger : run.trigger())
+                    .commit(run.commit())
+                    .tree(run.tree())
+                    .commitSubject(run.subject())
+                    .environment(environment)
+                    .cairnVersion(cairnVersion)));
   }
 
   /**
@@ -168,26 +157,41 @@ public final class AuditRecorder {
    */
   void recordOutsideRun(
       AuditEvent event, Run about, String environment, UnaryOperator<AuditRecord.Builder> details) {
+    append(
+        "-",
+        event,
+        environment,
+        () ->
+            details.apply(
+                AuditRecord.builder()
+                    .id(AuditRecord.newId(clock))
+                    .event(event)
+                    .occurredAt(clock.instant())
+                    .trigger(AUTOMATIC)
+                    .commit(about.commit())
+                    .tree(about.tree())
+                    .commitSubject(about.subject())
+                    .environment(environment)
+                    .cairnVersion(cairnVersion)));
+  }
+
+  /**
+   * Appends the record; a failure is reported to the listener (for run {@code run}), not thrown.
+   */
+  private void append(
+      String run,
+      AuditEvent event,
+      String environment,
+      java.util.function.Supplier<AuditRecord.Builder> record) {
     if (log == null) {
       return;
     }
     try {
-      AuditRecord.Builder builder =
-          AuditRecord.builder()
-              .id(AuditRecord.newId(clock))
-              .event(event)
-              .occurredAt(clock.instant())
-              .trigger(AUTOMATIC)
-              .commit(about.commit())
-              .tree(about.tree())
-              .commitSubject(about.subject())
-              .environment(environment)
-              .cairnVersion(cairnVersion);
-      log.append(details.apply(builder).build());
+      log.append(record.get().build());
     } catch (Exception e) {
       listener.event(
           new RunEvent(
-              "-",
+              run,
               RunEvent.Kind.AUDIT_FAILED,
               environment,
               "the "
