@@ -1,9 +1,9 @@
 package dev.cairn.cli.loop;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.pipeline.port.AuditDeliveryStatus;
 import dev.cairn.git.audit.GitAuditLog;
 import dev.cairn.pipeline.json.Json;
+import dev.cairn.pipeline.port.AuditDeliveryStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
