@@ -105,6 +105,16 @@ class HostileManualActionsTest {
         .doesNotContain("unmerged");
     assertThat(action.toJsonNode().path("allowUnmerged").asBoolean()).isTrue();
     assertThat(action.subject()).endsWith("(allow-unmerged)");
+    // Every run says whether it ran sandboxed, as `cairn status` does (bubblewrap here or not).
+    var isolation = loop.cairn().isolationJson();
+    String expected =
+        isolation.path("sandboxed").asBoolean() && isolation.path("releasesSandboxed").asBoolean()
+            ? null
+            : "none";
+    assertThat(AuditTrails.records(loop.origin))
+        .filteredOn(r -> r.event() == AuditEvent.RUN_STARTED)
+        .hasSizeGreaterThanOrEqualTo(3)
+        .allSatisfy(r -> assertThat(r.isolation()).isEqualTo(expected));
     // Records of the other commits carry no such field.
     assertThat(AuditTrails.records(loop.origin))
         .filteredOn(r -> !r.commit().equals(unreviewed.getName()))
