@@ -198,6 +198,8 @@ public final class LocalCairn implements AutoCloseable {
             .jobEnvironment(options.jobEnvironment())
             .workDirectory(home)
             .cairnVersion(dev.cairn.cli.CairnVersion.current())
+            // The trail says when a run's jobs or releases run as plain processes (no bubblewrap).
+            .isolation(jobs.isolation().sandboxed() && deployer.releasesIsolated() ? null : "none")
             .build();
     SqliteExecutionStore executions =
         SqliteExecutionStore.open(home.resolve("engine").resolve("runs.db"));
@@ -287,7 +289,7 @@ public final class LocalCairn implements AutoCloseable {
   /**
    * Performs a manual deploy or rollback asked for over HTTP by {@code actor} (the API token's
    * holder). Only commits of the watched branch, unless the request says {@code "allowUnmerged":
-   * true}, which the audit trail records with the actor.
+   * true}, which the manual action's audit record says ({@code allowUnmerged}).
    */
   private JsonNode act(String action, JsonNode request, String actor) {
     JsonNode name = request.path("environment");
@@ -297,7 +299,6 @@ public final class LocalCairn implements AutoCloseable {
     // Before any use: environment names become file names.
     String environment = EnvironmentNames.require(name.asText());
     boolean allowUnmerged = request.path("allowUnmerged").asBoolean(false);
-    String recordedActor = allowUnmerged ? actor + " (allow-unmerged)" : actor;
     try {
       String runId;
       if (action.equals("deploy")) {
@@ -305,14 +306,20 @@ public final class LocalCairn implements AutoCloseable {
             commits.onBranch(commits.resolve(request.path("commit").asText(null)), allowUnmerged);
         runId =
             pipelines.deploy(
-                environment, commit.id(), commit.treeId(), commit.shortMessage(), recordedActor);
+                environment,
+                commit.id(),
+                commit.treeId(),
+                commit.shortMessage(),
+                actor,
+                allowUnmerged);
       } else {
         String to =
             request.hasNonNull("to")
                 ? commits.onBranch(commits.resolve(request.get("to").asText()), allowUnmerged).id()
                 : null;
         runId =
-            pipelines.rollback(environment, to, id -> commits.resolve(id).treeId(), recordedActor);
+            pipelines.rollback(
+                environment, to, id -> commits.resolve(id).treeId(), actor, allowUnmerged);
       }
       ObjectNode result = Json.object();
       result.put("run", runId);

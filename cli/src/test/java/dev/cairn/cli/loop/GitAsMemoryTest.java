@@ -119,7 +119,7 @@ class GitAsMemoryTest {
 
     // A rollback by hand goes to the good release before it, known only from the trail.
     String back =
-        loop.cairn().pipelines().rollback(ENV, null, c -> first.getTree().getName(), "ada");
+        loop.cairn().pipelines().rollback(ENV, null, c -> first.getTree().getName(), "ada", false);
     await("the rollback run ends")
         .atMost(Duration.ofMinutes(2))
         .until(() -> !loop.outcome(back).status().equals("RUNNING"));

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cairn.local.secret.CairnCredentials;
+import dev.cairn.pipeline.audit.AuditEvent;
+import dev.cairn.pipeline.audit.AuditRecord;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,9 +83,42 @@ class HostileManualActionsTest {
     await()
         .atMost(Duration.ofSeconds(120))
         .until(() -> !loop.outcome(run).status().equals("RUNNING"));
-    // The audit trail and the run name who did it and that it was not on the branch.
-    assertThat(loop.outcome(run).facts().path("actor").asText()).endsWith("(allow-unmerged)");
     assertThat(loop.version()).contains(unreviewed.getName());
+    // The manual action's record says who did it and, as a field of its own, that the commit was
+    // not on the branch; the actor stays the plain actor.
+    loop.cairn().flushAudit();
+    AuditRecord action =
+        await("the manual action's record")
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    AuditTrails.records(loop.origin).stream()
+                        .filter(r -> r.event() == AuditEvent.MANUAL_ACTION)
+                        .filter(r -> r.commit().equals(unreviewed.getName()))
+                        .findFirst(),
+                java.util.Optional::isPresent)
+            .orElseThrow();
+    assertThat(action.allowUnmerged()).isTrue();
+    assertThat(action.action()).isEqualTo("deploy");
+    assertThat(action.trigger().actor())
+        .isEqualTo(loop.outcome(run).facts().path("actor").asText())
+        .doesNotContain("unmerged");
+    assertThat(action.toJsonNode().path("allowUnmerged").asBoolean()).isTrue();
+    assertThat(action.subject()).endsWith("(allow-unmerged)");
+    // Every run says whether it ran sandboxed, as `cairn status` does (bubblewrap here or not).
+    var isolation = loop.cairn().isolationJson();
+    String expected =
+        isolation.path("sandboxed").asBoolean() && isolation.path("releasesSandboxed").asBoolean()
+            ? null
+            : "none";
+    assertThat(AuditTrails.records(loop.origin))
+        .filteredOn(r -> r.event() == AuditEvent.RUN_STARTED)
+        .hasSizeGreaterThanOrEqualTo(3)
+        .allSatisfy(r -> assertThat(r.isolation()).isEqualTo(expected));
+    // Records of the other commits carry no such field.
+    assertThat(AuditTrails.records(loop.origin))
+        .filteredOn(r -> !r.commit().equals(unreviewed.getName()))
+        .noneMatch(AuditRecord::allowUnmerged);
   }
 
   @Test

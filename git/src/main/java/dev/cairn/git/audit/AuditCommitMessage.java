@@ -47,6 +47,12 @@ final class AuditCommitMessage {
     if (r.action() != null) {
       t.put("Cairn-Action", r.action());
     }
+    if (r.allowUnmerged()) {
+      t.put("Cairn-Allow-Unmerged", "true");
+    }
+    if (r.isolation() != null) {
+      t.put("Cairn-Isolation", r.isolation());
+    }
     if (r.committedAt() != null) {
       t.put("Cairn-Committed-At", r.committedAt().toString());
     }

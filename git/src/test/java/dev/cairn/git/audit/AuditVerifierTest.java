@@ -157,6 +157,56 @@ class AuditVerifierTest {
   }
 
   @Test
+  void anUnmergedActionAndAnUnsandboxedRunCarryTrailersThatMustMatchTheirRecords()
+      throws Exception {
+    AuditRecord unsandboxed = record(AuditEvent.RUN_STARTED, "r1", null).isolation("none").build();
+    AuditRecord unmerged =
+        record(AuditEvent.MANUAL_ACTION, "r1", "production")
+            .trigger(AuditTrigger.manual("ada"))
+            .action("deploy")
+            .allowUnmerged(true)
+            .build();
+    deliver(null, null, unsandboxed, unmerged);
+    assertThat(AuditTrail.trailersOf(lastCommit()))
+        .containsEntry("cairn-allow-unmerged", "true")
+        .containsEntry("cairn-actor", "ada")
+        .doesNotContainKey("cairn-isolation");
+    assertThat(verifier().verify(origin, GitAuditLog.BRANCH, List.of()).problems())
+        .extracting(AuditVerifier.Problem::message)
+        .noneMatch(m -> m.contains("trailer"));
+
+    // The same records with the trailers dropped (someone hiding how they ran) do not pass.
+    AuditRecord hiddenRun = record(AuditEvent.RUN_STARTED, "r2", null).isolation("none").build();
+    commit(
+        Map.of(hiddenRun.path(), hiddenRun.toJson()),
+        AuditCommitMessage.of(hiddenRun).replace("Cairn-Isolation: none\n", ""),
+        hiddenRun.occurredAt());
+    AuditRecord hiddenAction =
+        record(AuditEvent.MANUAL_ACTION, "r2", "production")
+            .trigger(AuditTrigger.manual("ada"))
+            .action("deploy")
+            .allowUnmerged(true)
+            .build();
+    commit(
+        Map.of(hiddenAction.path(), hiddenAction.toJson()),
+        AuditCommitMessage.of(hiddenAction).replace("Cairn-Allow-Unmerged: true\n", ""),
+        hiddenAction.occurredAt());
+
+    assertThat(verifier().verify(origin, GitAuditLog.BRANCH, List.of()).problems())
+        .extracting(AuditVerifier.Problem::toString)
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .contains(hiddenRun.id())
+                    .contains("the trailer Cairn-Isolation is missing"))
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .contains(hiddenAction.id())
+                    .contains("the trailer Cairn-Allow-Unmerged is missing"));
+  }
+
+  @Test
   void aRunWithoutItsOutcomeRecordsIsReportedOnceItIsNoLongerRunning() throws Exception {
     deliver(
         null,

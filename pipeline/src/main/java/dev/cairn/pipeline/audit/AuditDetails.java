@@ -48,8 +48,19 @@ public sealed interface AuditDetails {
     String previousRelease();
   }
 
-  /** A run began for the commit. */
-  record RunStarted() implements AuditDetails {
+  /**
+   * A run began for the commit.
+   *
+   * @param isolation {@code none} when the run's builds, migrations and releases run as plain
+   *     processes without a sandbox ({@code cairn serve --insecure-no-sandbox}); null when they run
+   *     sandboxed or the driver does not say (AWS, whose jobs run in their own containers)
+   */
+  record RunStarted(String isolation) implements AuditDetails {
+    /** Checks and normalises the fields. */
+    public RunStarted {
+      isolation = oneLine(isolation);
+    }
+
     @Override
     public AuditEvent event() {
       return AuditEvent.RUN_STARTED;
@@ -221,8 +232,12 @@ public sealed interface AuditDetails {
   /**
    * A person did {@code action} by hand (who is the trigger's actor); for a rollback, the commit
    * running again is {@code rolledBackTo}.
+   *
+   * @param allowUnmerged true when the person allowed a commit that is not on the watched branch
+   *     ({@code --allow-unmerged}); whether it was is not checked here
    */
-  record ManualAction(String action, String rolledBackTo) implements AuditDetails {
+  record ManualAction(String action, String rolledBackTo, boolean allowUnmerged)
+      implements AuditDetails {
     /** Checks and normalises the fields. */
     public ManualAction {
       action = oneLine(action);

@@ -165,6 +165,16 @@ public record AuditRecord(
     return details instanceof AuditDetails.ManualAction m ? m.action() : null;
   }
 
+  /** For {@link AuditEvent#MANUAL_ACTION}: true when the person allowed an unmerged commit. */
+  public boolean allowUnmerged() {
+    return details instanceof AuditDetails.ManualAction m && m.allowUnmerged();
+  }
+
+  /** For {@link AuditEvent#RUN_STARTED}: {@code none} when the run is not sandboxed, or null. */
+  public String isolation() {
+    return details instanceof AuditDetails.RunStarted r ? r.isolation() : null;
+  }
+
   /** For {@link AuditEvent#DEPLOYED}: the release tag delivery creates, or null. */
   public String releaseTag() {
     return details instanceof AuditDetails.Deployed d ? d.releaseTag() : null;
@@ -221,48 +231,7 @@ public record AuditRecord(
    * 4.2s}. It contains only this record's fields.
    */
   public String subject() {
-    String what = shortCommit() + (commitSubject == null ? "" : " (" + commitSubject + ")");
-    Duration duration = duration();
-    String in = duration == null ? "" : " in " + formatDuration(duration);
-    String after = duration == null ? "" : " after " + formatDuration(duration);
-    String why = error() == null ? "" : ": " + error().name();
-    String by = trigger.actor() == null ? "" : " by " + trigger.actor();
-    String text =
-        switch (details) {
-          case AuditDetails.RunStarted d -> "run started for " + what + by;
-          case AuditDetails.BuildSucceeded d -> "built " + what + in;
-          case AuditDetails.BuildFailed d -> "build of " + what + " failed" + after + why;
-          case AuditDetails.DeploymentStarted d -> "deploying " + what + by;
-          case AuditDetails.Deployed d -> "deployed " + what + in;
-          case AuditDetails.DeploymentFailed d -> "deployment of " + what + " failed" + after + why;
-          case AuditDetails.RolledBack d ->
-              "rolled back "
-                  + what
-                  + (d.rolledBackTo() == null ? "" : " to " + d.rolledBackTo().substring(0, 7))
-                  + why;
-          case AuditDetails.Superseded d ->
-              "skipped "
-                  + what
-                  + (d.supersededBy() == null
-                      ? ""
-                      : ", superseded by " + d.supersededBy().substring(0, 7));
-          case AuditDetails.MarkedBad d -> "marked " + what + " bad" + by + why;
-          case AuditDetails.SkippedBad d -> "skipped " + what + ", marked bad";
-          case AuditDetails.Reverted d ->
-              "reverted "
-                  + what
-                  + (d.revertBranch() == null ? "" : " on " + d.revertBranch())
-                  + (d.revertCommit() == null ? "" : " as " + d.revertCommit().substring(0, 7));
-          case AuditDetails.ManualAction d ->
-              (d.action() == null ? "manual action" : d.action()) + " " + what + by;
-          case AuditDetails.Approved d -> "approved " + what + by;
-          case AuditDetails.ReleaseRestarted d ->
-              "restarted "
-                  + what
-                  + (d.restarts() == null ? "" : " (restart " + d.restarts() + ")")
-                  + why;
-        };
-    return environment == null ? text : environment + ": " + text;
+    return AuditSubject.of(this);
   }
 
   /** Formats a duration as people read it: {@code 850ms}, {@code 4.2s}, {@code 3m07s}. */
@@ -340,13 +309,15 @@ public record AuditRecord(
     private String cairnVersion;
     private Instant committedAt;
     private Integer restarts;
+    private boolean allowUnmerged;
+    private String isolation;
 
     private Builder() {}
 
     private static Map<AuditEvent, Set<String>> carried() {
       Map<AuditEvent, Set<String>> m = new EnumMap<>(AuditEvent.class);
       Set<String> timed = Set.of("startedAt", "duration");
-      m.put(AuditEvent.RUN_STARTED, Set.of());
+      m.put(AuditEvent.RUN_STARTED, Set.of("isolation"));
       m.put(AuditEvent.BUILD_SUCCEEDED, union(timed, "artifact"));
       m.put(AuditEvent.BUILD_FAILED, union(timed, "error", "artifact"));
       m.put(AuditEvent.DEPLOYMENT_STARTED, Set.of("previousRelease", "artifact"));
@@ -357,7 +328,7 @@ public record AuditRecord(
       m.put(AuditEvent.MARKED_BAD, Set.of("error"));
       m.put(AuditEvent.SKIPPED_BAD, Set.of("error", "artifact"));
       m.put(AuditEvent.REVERTED, Set.of("revertCommit", "revertBranch"));
-      m.put(AuditEvent.MANUAL_ACTION, Set.of("action", "rolledBackTo"));
+      m.put(AuditEvent.MANUAL_ACTION, Set.of("action", "rolledBackTo", "allowUnmerged"));
       m.put(AuditEvent.APPROVED, Set.of());
       m.put(AuditEvent.RELEASE_RESTARTED, Set.of("error", "artifact", "restarts"));
       return m;
@@ -471,6 +442,18 @@ public record AuditRecord(
       return this;
     }
 
+    /** For {@link AuditEvent#MANUAL_ACTION}: the person allowed a commit off the branch. */
+    public Builder allowUnmerged(boolean allowUnmerged) {
+      this.allowUnmerged = allowUnmerged;
+      return this;
+    }
+
+    /** For {@link AuditEvent#RUN_STARTED}: {@code none} when the run is not sandboxed. */
+    public Builder isolation(String isolation) {
+      this.isolation = isolation;
+      return this;
+    }
+
     /** When the application commit was made (its committer time): lead time starts there. */
     public Builder committedAt(Instant committedAt) {
       this.committedAt = committedAt;
@@ -566,12 +549,14 @@ public record AuditRecord(
       m.put("revertCommit", revertCommit);
       m.put("revertBranch", revertBranch);
       m.put("restarts", restarts);
+      m.put("allowUnmerged", allowUnmerged ? Boolean.TRUE : null);
+      m.put("isolation", isolation);
       return m;
     }
 
     private AuditDetails details() {
       return switch (event) {
-        case RUN_STARTED -> new AuditDetails.RunStarted();
+        case RUN_STARTED -> new AuditDetails.RunStarted(isolation);
         case BUILD_SUCCEEDED -> new AuditDetails.BuildSucceeded(startedAt, duration, artifact);
         case BUILD_FAILED -> new AuditDetails.BuildFailed(startedAt, duration, error, artifact);
         case DEPLOYMENT_STARTED -> new AuditDetails.DeploymentStarted(previousRelease, artifact);
@@ -585,7 +570,7 @@ public record AuditRecord(
         case MARKED_BAD -> new AuditDetails.MarkedBad(error);
         case SKIPPED_BAD -> new AuditDetails.SkippedBad(error, artifact);
         case REVERTED -> new AuditDetails.Reverted(revertCommit, revertBranch);
-        case MANUAL_ACTION -> new AuditDetails.ManualAction(action, rolledBackTo);
+        case MANUAL_ACTION -> new AuditDetails.ManualAction(action, rolledBackTo, allowUnmerged);
         case APPROVED -> new AuditDetails.Approved();
         case RELEASE_RESTARTED -> new AuditDetails.ReleaseRestarted(error, artifact, restarts);
       };

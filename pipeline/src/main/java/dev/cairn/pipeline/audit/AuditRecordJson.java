@@ -46,6 +46,10 @@ final class AuditRecordJson {
     putIf(o, "supersededBy", r.supersededBy());
     putIf(o, "rolledBackTo", r.rolledBackTo());
     putIf(o, "action", r.action());
+    if (r.allowUnmerged()) {
+      o.put("allowUnmerged", true);
+    }
+    putIf(o, "isolation", r.isolation());
     putIf(o, "releaseTag", r.releaseTag());
     putIf(o, "revertCommit", r.revertCommit());
     putIf(o, "revertBranch", r.revertBranch());
@@ -81,6 +85,10 @@ final class AuditRecordJson {
     JsonNode duration = o.path("durationMillis");
     JsonNode restarts = o.path("restarts");
     require(restarts.isMissingNode() || restarts.canConvertToInt(), "restarts: not a number");
+    JsonNode allowUnmerged = o.path("allowUnmerged");
+    require(
+        allowUnmerged.isMissingNode() || allowUnmerged.isBoolean(),
+        "allowUnmerged: not true or false");
     require(
         duration.isMissingNode() || duration.canConvertToLong(), "durationMillis: not a number");
     try {
@@ -104,6 +112,8 @@ final class AuditRecordJson {
           .supersededBy(text(o, "supersededBy"))
           .rolledBackTo(text(o, "rolledBackTo"))
           .action(text(o, "action"))
+          .allowUnmerged(allowUnmerged.asBoolean(false))
+          .isolation(text(o, "isolation"))
           .releaseTag(text(o, "releaseTag"))
           .revertCommit(text(o, "revertCommit"))
           .revertBranch(text(o, "revertBranch"))

@@ -147,13 +147,21 @@ public final class PipelineService implements AutoCloseable {
    * in the audit trail as a manual action of {@code actor}.
    *
    * @param actor who asked for it, or null when unknown
+   * @param allowUnmerged the commit may be off the watched branch (the caller checked the rest);
+   *     the manual action's record says so
    * @throws IllegalArgumentException when the commit's pipeline has no such environment
    */
-  public String deploy(String environment, String commit, String tree, String message, String actor)
+  public String deploy(
+      String environment,
+      String commit,
+      String tree,
+      String message,
+      String actor,
+      boolean allowUnmerged)
       throws IOException {
     return submit(
         new RunRequest(commit, tree, message, "manual", environment, actor),
-        runId -> runtime.manualDeploy(runId, environment));
+        runId -> runtime.manualDeploy(runId, environment, allowUnmerged));
   }
 
   /**
@@ -163,11 +171,16 @@ public final class PipelineService implements AutoCloseable {
    * @param toCommit the commit to return to, or null for the good release before the current one
    * @param treeOf the tree of a commit
    * @param actor who asked for it, or null when unknown
+   * @param allowUnmerged {@code toCommit} may be off the watched branch; the record says so
    * @return the id of the run that redeploys it
    * @throws IllegalArgumentException when there is nothing to roll back to
    */
   public String rollback(
-      String environment, String toCommit, Function<String, String> treeOf, String actor)
+      String environment,
+      String toCommit,
+      Function<String, String> treeOf,
+      String actor,
+      boolean allowUnmerged)
       throws IOException {
     PipelineRuntime.ManualRollback rollback =
         runtime.manualRollback(EnvironmentNames.require(environment), toCommit);
@@ -179,7 +192,7 @@ public final class PipelineService implements AutoCloseable {
             "manual",
             environment,
             actor),
-        runId -> runtime.recordManualRollback(runId, environment, rollback));
+        runId -> runtime.recordManualRollback(runId, environment, rollback, allowUnmerged));
   }
 
   /**

@@ -74,11 +74,19 @@ public final class PipelineRuntime {
     return ports;
   }
 
-  /** Stores a new run's facts and records that it started. */
+  /**
+   * Stores a new run's facts and records that it started, saying when its jobs and releases run
+   * unsandboxed ({@link RuntimePorts#isolation()}).
+   */
   public void started(RunFacts facts) {
     ports.runs().create(facts);
     support.audit.record(
-        AuditEvent.RUN_STARTED, AuditRecorder.Run.of(facts), null, null, null, b -> b);
+        AuditEvent.RUN_STARTED,
+        AuditRecorder.Run.of(facts),
+        null,
+        null,
+        null,
+        b -> b.isolation(ports.isolation()));
     support.event(
         facts.id(),
         RunEvent.Kind.RUN_STARTED,
@@ -86,15 +94,24 @@ public final class PipelineRuntime {
         RunFacts.shortId(facts.commit()) + " " + (facts.message() == null ? "" : facts.message()));
   }
 
-  /** Records that the run is a deploy by hand to {@code environment}. */
+  /** Records that the run is a deploy by hand to {@code environment} of a merged commit. */
   public void manualDeploy(String run, String environment) {
+    manualDeploy(run, environment, false);
+  }
+
+  /**
+   * Records that the run is a deploy by hand to {@code environment}.
+   *
+   * @param allowUnmerged the person allowed a commit that is not on the watched branch
+   */
+  public void manualDeploy(String run, String environment, boolean allowUnmerged) {
     support.audit.record(
         AuditEvent.MANUAL_ACTION,
         AuditRecorder.Run.of(ports.runs().get(run)),
         environment,
         null,
         "deploy",
-        b -> b.action("deploy"));
+        b -> b.action("deploy").allowUnmerged(allowUnmerged));
   }
 
   /**
@@ -175,8 +192,18 @@ public final class PipelineRuntime {
             + ")");
   }
 
-  /** Records a rollback by hand, whose run {@code run} redeploys the target. */
+  /** Records a rollback by hand to a merged commit, whose run {@code run} redeploys the target. */
   public void recordManualRollback(String run, String environment, ManualRollback rollback) {
+    recordManualRollback(run, environment, rollback, false);
+  }
+
+  /**
+   * Records a rollback by hand, whose run {@code run} redeploys the target.
+   *
+   * @param allowUnmerged the person allowed a target that is not on the watched branch
+   */
+  public void recordManualRollback(
+      String run, String environment, ManualRollback rollback, boolean allowUnmerged) {
     AuditRecorder.Run facts = AuditRecorder.Run.of(ports.runs().get(run));
     // The records are about the commit rolled back from; the run's own are about the target.
     AuditRecorder.Run from = rollback.from().map(facts::about).orElse(facts);
@@ -188,6 +215,7 @@ public final class PipelineRuntime {
         "rollback",
         b ->
             b.action("rollback")
+                .allowUnmerged(allowUnmerged)
                 .rolledBackTo(rollback.target().equals(from.commit()) ? null : rollback.target()));
     // Last, so that the commit's note says what it is now: bad in this environment.
     if (rollback.from().isPresent()) {

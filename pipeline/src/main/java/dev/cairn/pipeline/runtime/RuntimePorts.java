@@ -34,6 +34,9 @@ import java.util.Objects;
  *     {@code releases/<environment>/<run>})
  * @param clock the time
  * @param cairnVersion written into every audit record
+ * @param isolation written into every {@code run-started} record: {@code none} when this driver
+ *     runs builds, migrations and releases without a sandbox; null when they are sandboxed (or run
+ *     in their own containers, on AWS)
  */
 public record RuntimePorts(
     RunStore runs,
@@ -50,7 +53,8 @@ public record RuntimePorts(
     Map<String, String> jobEnvironment,
     Path workDirectory,
     Clock clock,
-    String cairnVersion) {
+    String cairnVersion,
+    String isolation) {
 
   /** Requires what every driver has; copies the map. */
   public RuntimePorts {
@@ -123,6 +127,7 @@ public record RuntimePorts(
     private Path workDirectory;
     private Clock clock = Clock.systemUTC();
     private String cairnVersion;
+    private String isolation;
 
     private Builder() {}
 
@@ -216,6 +221,14 @@ public record RuntimePorts(
       return this;
     }
 
+    /**
+     * How runs are isolated, for their records: {@code none} when not sandboxed (default: null).
+     */
+    public Builder isolation(String value) {
+      isolation = value;
+      return this;
+    }
+
     /** The ports. */
     public RuntimePorts build() {
       return new RuntimePorts(
@@ -233,7 +246,8 @@ public record RuntimePorts(
           jobEnvironment,
           workDirectory,
           clock,
-          cairnVersion);
+          cairnVersion,
+          isolation);
     }
   }
 }

@@ -131,9 +131,56 @@ class AuditRecordTest {
             .action("rollback")
             .rolledBackTo(C0)
             .build();
-    assertThat(manual.details()).isEqualTo(new AuditDetails.ManualAction("rollback", C0));
+    assertThat(manual.details()).isEqualTo(new AuditDetails.ManualAction("rollback", C0, false));
     assertThat(manual.rolledBackTo()).isEqualTo(C0);
     assertThat(manual.error()).isNull();
+  }
+
+  @Test
+  void anUnmergedManualActionAndAnUnsandboxedRunSayItInFieldsOfTheirOwn() {
+    AuditRecord manual =
+        base(AuditEvent.MANUAL_ACTION)
+            .environment("production")
+            .action("deploy")
+            .trigger(AuditTrigger.manual("ada"))
+            .allowUnmerged(true)
+            .build();
+    AuditRecord run = base(AuditEvent.RUN_STARTED).isolation("none").build();
+
+    var manualJson = Json.parse(manual.toJson());
+    assertThat(manualJson.get("allowUnmerged").isBoolean()).isTrue();
+    assertThat(manualJson.get("allowUnmerged").asBoolean()).isTrue();
+    assertThat(manualJson.get("trigger").get("actor").asText()).isEqualTo("ada");
+    assertThat(AuditRecord.fromJson(manual.toJson())).isEqualTo(manual);
+    assertThat(manual.details()).isEqualTo(new AuditDetails.ManualAction("deploy", null, true));
+    assertThat(manual.subject())
+        .isEqualTo("production: deploy 3f2a91c (notes: add search) by ada (allow-unmerged)");
+    assertThat(Json.parse(run.toJson()).get("isolation").asText()).isEqualTo("none");
+    assertThat(AuditRecord.fromJson(run.toJson())).isEqualTo(run);
+    assertThat(run.isolation()).isEqualTo("none");
+    assertThat(run.subject())
+        .isEqualTo("run started for 3f2a91c (notes: add search) (unsandboxed)");
+
+    // Absent otherwise: merged actions and sandboxed runs keep the shape they always had.
+    AuditRecord merged = base(AuditEvent.MANUAL_ACTION).action("deploy").build();
+    assertThat(Json.parse(merged.toJson()).has("allowUnmerged")).isFalse();
+    assertThat(merged.allowUnmerged()).isFalse();
+    AuditRecord sandboxed = base(AuditEvent.RUN_STARTED).build();
+    assertThat(Json.parse(sandboxed.toJson()).has("isolation")).isFalse();
+    assertThat(sandboxed.subject()).isEqualTo("run started for 3f2a91c (notes: add search)");
+    // Each belongs to its own event only.
+    assertThatThrownBy(() -> base(AuditEvent.DEPLOYED).allowUnmerged(true).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("allowUnmerged is not a field of a deployed record");
+    assertThatThrownBy(() -> base(AuditEvent.MANUAL_ACTION).isolation("none").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("isolation is not a field of a manual-action record");
+    assertThatThrownBy(
+            () ->
+                AuditRecord.fromJson(
+                    manual.toJson().replace("\"allowUnmerged\" : true", "\"allowUnmerged\" : 1")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("allowUnmerged");
   }
 
   @Test

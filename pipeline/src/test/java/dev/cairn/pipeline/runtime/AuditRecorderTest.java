@@ -157,6 +157,53 @@ class AuditRecorderTest {
         .doesNotContain(CANARY);
   }
 
+  @Test
+  void anUnsandboxedDriversRunsAndUnmergedManualActionsSaySoInTheirRecords() {
+    PipelineRuntime unsandboxed = runtime("none");
+    PipelineRuntime sandboxed = runtime(null);
+
+    unsandboxed.started(run("manual", "ada"));
+    unsandboxed.manualDeploy("000001-3f2a91c", "production", true);
+    // Another run: records of one run and event share an id, and the log keeps the first.
+    sandboxed.started(
+        RunFacts.submitted(
+            "000002-3f2a91c",
+            COMMIT,
+            TREE,
+            "notes: add search",
+            RunFacts.Trigger.MANUAL,
+            "ada",
+            null,
+            2,
+            SUBMITTED));
+    sandboxed.manualDeploy("000002-3f2a91c", "production");
+
+    List<AuditRecord> records = log.records();
+    assertThat(records)
+        .extracting(r -> r.event().wireName() + " " + r.isolation() + " " + r.allowUnmerged())
+        .containsExactly(
+            "run-started none false",
+            "manual-action null true",
+            "run-started null false",
+            "manual-action null false");
+    // The person is recorded as who they are; the flag is a field of its own.
+    assertThat(records.get(1).trigger().actor()).isEqualTo("ada");
+  }
+
+  /** A runtime over in-memory stores recording into {@link #log}, as a driver builds it. */
+  private PipelineRuntime runtime(String isolation) {
+    return PipelineRuntime.withoutQueue(
+        RuntimePorts.builder()
+            .runs(new dev.cairn.pipeline.runtime.memory.InMemoryRunStore())
+            .environments(new dev.cairn.pipeline.runtime.memory.InMemoryEnvironmentStore())
+            .secrets(secrets(Map.of()))
+            .audit(log)
+            .workDirectory(java.nio.file.Path.of("unused"))
+            .cairnVersion("1.2.3")
+            .isolation(isolation)
+            .build());
+  }
+
   private static RunFacts run(String trigger, String actor) {
     return RunFacts.submitted(
         "000001-3f2a91c",
