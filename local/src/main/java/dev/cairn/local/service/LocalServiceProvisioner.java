@@ -1,6 +1,7 @@
 package dev.cairn.local.service;
 
 import dev.cairn.pipeline.file.ServiceSpec;
+import dev.cairn.pipeline.file.ServiceSpec.ServiceType;
 import dev.cairn.pipeline.port.SecretStore;
 import dev.cairn.pipeline.port.ServiceEndpoint;
 import dev.cairn.pipeline.port.ServiceProvisioner;
@@ -227,12 +228,17 @@ public final class LocalServiceProvisioner implements ServiceProvisioner {
   }
 
   /**
-   * Stops every service this provisioner ensured, whether it started or adopted it (data is kept).
+   * Stops every service under the root (data is kept): those this provisioner ensured, whether it
+   * started or adopted them, and those a previous Cairn process left running that this one has not
+   * ensured yet (a new {@code serve} knows an environment's services only once it checks the live
+   * release, so stopping right after a start would otherwise leave them running).
    */
   @Override
   public synchronized void stopAll() {
     List<RuntimeException> failures = new ArrayList<>();
-    for (Runnable stopper : stoppers.values()) {
+    Map<String, Runnable> all = new LinkedHashMap<>(stoppers);
+    found().forEach(all::putIfAbsent);
+    for (Runnable stopper : all.values()) {
       try {
         stopper.run();
       } catch (RuntimeException e) {
@@ -248,6 +254,59 @@ public final class LocalServiceProvisioner implements ServiceProvisioner {
       failures.forEach(error::addSuppressed);
       throw error;
     }
+  }
+
+  /** How to stop each service whose directory ({@code ROOT/ENV/NAME/service.json}) exists. */
+  private Map<String, Runnable> found() {
+    Map<String, Runnable> found = new LinkedHashMap<>();
+    try (var environments = Files.newDirectoryStream(root, Files::isDirectory)) {
+      for (Path environment : environments) {
+        try (var services = Files.newDirectoryStream(environment, Files::isDirectory)) {
+          for (Path service : services) {
+            Path file = service.resolve("service.json");
+            String env = environment.getFileName().toString();
+            String name = service.getFileName().toString();
+            if (!Files.isRegularFile(file)
+                || !NAME.matcher(env).matches()
+                || !NAME.matcher(name).matches()) {
+              continue;
+            }
+            stopperOf(ServiceState.typeOf(file), env, name)
+                .ifPresent(stop -> found.put(env + "/" + name, stop));
+          }
+        }
+      }
+    } catch (java.nio.file.NoSuchFileException e) {
+      // No service was ever provisioned.
+    } catch (java.io.IOException e) {
+      throw new ServiceProvisioningException("cannot list " + root + ": " + e.getMessage(), e);
+    }
+    return found;
+  }
+
+  private Optional<Runnable> stopperOf(ServiceType type, String environment, String name) {
+    // Stopping needs no password: an empty one stands in, it is never used.
+    return switch (type) {
+      case POSTGRES ->
+          postgres
+              .filter(b -> PostgresBinaries.complete(b.bin()))
+              .map(
+                  bin ->
+                      new PostgresInstance(
+                              bin, root, environment, name, "", secrets.values(), startTimeout)
+                          ::stop);
+      case REDIS ->
+          Optional.of(
+              new RedisInstance(
+                      redisServer.orElse(null),
+                      root,
+                      environment,
+                      name,
+                      "",
+                      secrets.values(),
+                      startTimeout)
+                  ::stop);
+    };
   }
 
   private static void check(String what, String value, Pattern pattern) {

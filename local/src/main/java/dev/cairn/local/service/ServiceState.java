@@ -53,6 +53,15 @@ record ServiceState(ServiceType type, int port) {
     }
   }
 
+  /** The kind of service a state file records. */
+  static ServiceType typeOf(Path file) {
+    try {
+      return JSON.readValue(file.toFile(), ServiceState.class).type();
+    } catch (IOException e) {
+      throw new ServiceProvisioningException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   /** True when nothing listens on the port of 127.0.0.1 (it can be bound). */
   static boolean portFree(int port) {
     try (ServerSocket socket = new ServerSocket()) {

@@ -123,6 +123,19 @@ class LocalServiceProvisionerTest {
   }
 
   @Test
+  void aNewProcessStopsTheServicesAnEarlierOneLeftRunning() throws Exception {
+    assumePostgres();
+    ServiceEndpoint endpoint = provisioner().ensure("test", DB);
+    long pid = postmasterPid();
+
+    // A Cairn started afterwards has not ensured the service yet, and stops it all the same.
+    provisioner().stopAll();
+
+    assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
+    assertThatThrownBy(() -> connect(endpoint)).isInstanceOf(SQLException.class);
+  }
+
+  @Test
   void aBusyPortIsReportedClearly() throws Exception {
     assumePostgres();
     LocalServiceProvisioner provisioner = provisioner();

@@ -13,6 +13,9 @@ public interface ServiceProvisioner {
    */
   ServiceEndpoint ensure(String environment, ServiceSpec service);
 
-  /** Stops every service this provisioner started (data is kept). */
+  /**
+   * Stops every service of this Cairn (data is kept): those this provisioner started or adopted,
+   * and those an earlier Cairn process left running.
+   */
   void stopAll();
 }
