@@ -362,11 +362,9 @@ public final class ChaosBenchmark {
       }
       case REDIS -> {
         String environment = randomEnvironment();
-        yield killAll(
-            p ->
-                commandLine(p).contains("redis-server")
-                    && commandLine(p).contains(home.toString())
-                    && commandLine(p).contains(environment));
+        // Redis rewrites its command line ("redis-server 127.0.0.1:PORT"): found by its directory.
+        String data = home.resolve("services").resolve(environment) + "/";
+        yield killAll(p -> commandLine(p).contains("redis-server") && cwdOf(p).startsWith(data));
       }
     };
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -31,9 +32,21 @@ public interface DashboardData {
 
   /**
    * The run's log files (build, migrations, release), in the order they are shown; the ones that do
-   * not exist yet may be left out.
+   * not exist yet may be left out. Their text is already masked.
    */
   List<Path> logFiles(String runId);
+
+  /**
+   * The own output (stdout and stderr) of the releases the run started, as their processes write
+   * it: not masked, so the page shows it only a whole line at a time through {@link #mask}. Empty
+   * where releases are not local processes.
+   *
+   * @return the output files by environment, in promotion order
+   */
+  Map<String, Path> releaseOutputs(String runId);
+
+  /** {@code lines} (whole lines of a release's output) with every secret in them masked. */
+  String mask(String lines);
 
   /**
    * The audit trail, newest first: objects with {@code record}, {@code event}, {@code occurredAt},

@@ -55,11 +55,19 @@ final class RunEvents {
       }
       for (Path file : data.logFiles(runId)) {
         String text;
-        while (!(text = readFrom(file, offsets)).isEmpty()) {
-          var chunk = Json.object();
-          chunk.put("file", file.getFileName().toString());
-          chunk.put("text", text);
-          client.sendEvent("log", Json.write(chunk));
+        while (!(text = readFrom(file, offsets, false)).isEmpty()) {
+          sendLog(client, file.getFileName().toString(), text);
+          sent = true;
+        }
+      }
+      for (Map.Entry<String, Path> release : data.releaseOutputs(runId).entrySet()) {
+        Path file = release.getValue();
+        boolean first = !offsets.containsKey(file);
+        String text;
+        while (!(text = readFrom(file, offsets, true)).isEmpty()) {
+          String heading = first ? "--- release output (" + release.getKey() + ")\n" : "";
+          sendLog(client, "release-" + release.getKey(), heading + data.mask(text));
+          first = false;
           sent = true;
         }
       }
@@ -77,8 +85,19 @@ final class RunEvents {
     }
   }
 
-  /** The text of {@code file} after what was sent, up to {@link #MAX_CHUNK} bytes. */
-  private static String readFrom(Path file, Map<Path, Long> offsets) {
+  private static void sendLog(SseClient client, String name, String text) {
+    var chunk = Json.object();
+    chunk.put("file", name);
+    chunk.put("text", text);
+    client.sendEvent("log", Json.write(chunk));
+  }
+
+  /**
+   * The text of {@code file} after what was sent, up to {@link #MAX_CHUNK} bytes; with {@code
+   * wholeLines}, only up to its last complete line (masking works on whole lines: a secret cut in
+   * two would pass), unless a single line fills a whole chunk.
+   */
+  private static String readFrom(Path file, Map<Path, Long> offsets, boolean wholeLines) {
     long offset = offsets.getOrDefault(file, 0L);
     if (!Files.isRegularFile(file)) {
       return "";
@@ -93,7 +112,10 @@ final class RunEvents {
       in.seek(offset);
       in.readFully(bytes);
       // Never cut a UTF-8 character in two: stop before an incomplete one at the end.
-      int end = completeUtf8(bytes);
+      int end = wholeLines ? lastLineEnd(bytes) : completeUtf8(bytes);
+      if (end == 0 && length == MAX_CHUNK) {
+        end = completeUtf8(bytes);
+      }
       if (end == 0) {
         return "";
       }
@@ -102,6 +124,16 @@ final class RunEvents {
     } catch (IOException e) {
       return "";
     }
+  }
+
+  /** How many leading bytes form whole lines (0 while the first line is not complete). */
+  static int lastLineEnd(byte[] bytes) {
+    for (int i = bytes.length - 1; i >= 0; i--) {
+      if (bytes[i] == '\n') {
+        return i + 1;
+      }
+    }
+    return 0;
   }
 
   /** How many leading bytes form whole UTF-8 characters (a cut one at the end is left out). */

@@ -8,14 +8,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The dashboard's authentication and cross-site protection over plain HTTP (the browser tests in
@@ -26,6 +29,7 @@ import org.junit.jupiter.api.Test;
 class DashboardRoutesTest {
   private static final ApiToken TOKEN = new ApiToken("alice", "s3cret-token-0123456789");
 
+  @TempDir Path temp;
   private final List<String> performed = new CopyOnWriteArrayList<>();
   private final HttpClient client = HttpClient.newHttpClient();
   private CairnServer server;
@@ -47,7 +51,7 @@ class DashboardRoutesTest {
                 },
                 TOKEN,
                 List.of(),
-                new FakeData(),
+                new FakeData(temp.resolve("release.log")),
                 null));
   }
 
@@ -68,6 +72,34 @@ class DashboardRoutesTest {
     assertThat(events.statusCode()).isEqualTo(401);
     assertThat(events.body()).doesNotContain("build output");
     assertThat(get("/login", null).body()).contains("name=\"token\"");
+  }
+
+  @Test
+  void aRunPageStreamsTheReleasesOwnOutputAWholeLineAtATimeAndMasked() throws Exception {
+    Files.writeString(
+        temp.resolve("release.log"), "listening on 8080\nkey=hunter2-secret\nhalf a li");
+    String cookie =
+        session(logIn(TOKEN.secret(), origin()).headers().firstValue("Set-Cookie").get());
+
+    // As a browser's EventSource asks for it.
+    String events =
+        client
+            .send(
+                HttpRequest.newBuilder(URI.create(base() + "/runs/000002-abcdef1/events"))
+                    .header("Cookie", cookie)
+                    .header("Accept", "text/event-stream")
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+
+    assertThat(events)
+        .contains("--- release output (production)")
+        .contains("listening on 8080")
+        .contains("key=***")
+        .doesNotContain("hunter2-secret")
+        .as("an unfinished line is not sent: masking needs whole lines")
+        .doesNotContain("half a li")
+        .contains("event: end");
   }
 
   @Test
@@ -213,6 +245,12 @@ class DashboardRoutesTest {
 
   /** One environment and one run that is building. */
   private static final class FakeData implements DashboardData {
+    private final Path releaseLog;
+
+    FakeData(Path releaseLog) {
+      this.releaseLog = releaseLog;
+    }
+
     private static final String DEFINITION =
         "{\"StartAt\": \"Build\", \"States\": {"
             + "\"Build\": {\"Type\": \"Task\", \"Next\": \"Done\","
@@ -232,6 +270,13 @@ class DashboardRoutesTest {
 
     @Override
     public Optional<RunDetail> run(String runId) {
+      if (runId.equals("000002-abcdef1")) {
+        return Optional.of(
+            new RunDetail(
+                Json.parse("{\"id\": \"000002-abcdef1\", \"status\": \"SUCCEEDED\"}"),
+                DEFINITION,
+                List.of()));
+      }
       if (!runId.equals("000001-abcdef0")) {
         return Optional.empty();
       }
@@ -243,6 +288,16 @@ class DashboardRoutesTest {
     @Override
     public List<Path> logFiles(String runId) {
       return List.of();
+    }
+
+    @Override
+    public Map<String, Path> releaseOutputs(String runId) {
+      return runId.equals("000002-abcdef1") ? Map.of("production", releaseLog) : Map.of();
+    }
+
+    @Override
+    public String mask(String lines) {
+      return lines.replace("hunter2-secret", "***");
     }
 
     @Override

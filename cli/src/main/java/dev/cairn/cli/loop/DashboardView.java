@@ -211,6 +211,31 @@ final class DashboardView implements DashboardData {
   }
 
   @Override
+  public Map<String, Path> releaseOutputs(String runId) {
+    Map<String, Path> outputs = new java.util.LinkedHashMap<>();
+    dev.cairn.pipeline.runtime.RunFacts facts;
+    try {
+      facts = pipelines.run(runId);
+    } catch (RuntimeException e) {
+      return outputs; // no facts (yet): nothing deployed
+    }
+    // The run's deployments are kept in the order they started: promotion order.
+    facts
+        .deployments()
+        .forEach(
+            (environment, deployment) ->
+                deployer
+                    .outputFile(environment, deployment.releaseId())
+                    .ifPresent(f -> outputs.put(environment, f)));
+    return outputs;
+  }
+
+  @Override
+  public String mask(String lines) {
+    return deployer.mask(lines);
+  }
+
+  @Override
   public JsonNode history(HistoryFilter filter) {
     ArrayNode entries = Json.array();
     if (auditRepository == null || !Files.isDirectory(auditRepository)) {

@@ -75,7 +75,7 @@ class DashboardBrowserTest {
                 + " ]; do sleep 0.05; done; echo second-output-line\n"
                 + "- run: mkdir -p out && cp app.py out/",
             "",
-            "python3 app.py",
+            "echo release-output-line && exec python3 app.py",
             "1s"));
     first = loop.commit("first version");
     loop.push(first);
@@ -168,6 +168,7 @@ class DashboardBrowserTest {
                 text("run-status").equals("SUCCEEDED")
                     && mark("Done").equals("done")
                     && browser.findElement(By.id("log")).getAttribute("data-ended") != null);
+    assertThat(text("log")).as("the release's own output").contains("release-output-line");
     assertThat(mark("Build")).isEqualTo("done");
     assertThat(graphNodes("done")).isGreaterThan(3);
     assertThat(graphNodes("active")).isZero();

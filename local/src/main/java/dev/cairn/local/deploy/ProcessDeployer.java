@@ -584,6 +584,14 @@ public final class ProcessDeployer implements Deployer {
   /** The release's log (its stdout and stderr): the last lines, secrets masked. */
   @Override
   public Optional<String> output(String environment, String releaseId) {
+    return outputFile(environment, releaseId).map(log -> tail(log, OUTPUT_LINES));
+  }
+
+  /**
+   * The file a release writes its stdout and stderr to, as written (not masked: see {@link #mask}),
+   * or empty when there is none.
+   */
+  public Optional<Path> outputFile(String environment, String releaseId) {
     if (releaseId == null || !releaseId.matches("[A-Za-z0-9._-]+")) {
       return Optional.empty();
     }
@@ -591,7 +599,12 @@ public final class ProcessDeployer implements Deployer {
         envDir(EnvironmentNames.require(environment))
             .resolve("releases")
             .resolve(releaseId + ".log");
-    return Files.isRegularFile(log) ? Optional.of(tail(log, OUTPUT_LINES)) : Optional.empty();
+    return Files.isRegularFile(log) ? Optional.of(log) : Optional.empty();
+  }
+
+  /** Whole lines of a release's output with the secrets releases can see masked. */
+  public String mask(String lines) {
+    return new dev.cairn.local.job.Masker(secrets.values()).maskText(lines);
   }
 
   /** How many of a release's last output lines {@link #output} gives. */
