@@ -20,9 +20,10 @@ import java.util.stream.Stream;
 
 /**
  * Git as memory at startup: when CAIRN_HOME has no environment ledger at all (a new or lost state
- * directory), the ledgers are rebuilt from the repository's audit trail, so Cairn still knows each
- * environment's last good release (the rollback target) and the commits it must not deploy again.
- * It also records which remote the trail is read from, for {@code cairn history} and friends.
+ * directory), or a ledger cannot be read (it is moved aside), the ledgers are rebuilt from the
+ * repository's audit trail, so Cairn still knows each environment's last good release (the rollback
+ * target) and the commits it must not deploy again. It also records which remote the trail is read
+ * from, for {@code cairn history} and friends.
  *
  * <p>When audit commits are signed, only records whose commits verify against the signing key are
  * used: a record someone with push access appended without the key (a forged {@code deployed} would
@@ -38,7 +39,7 @@ final class TrailRecovery {
   private TrailRecovery() {}
 
   /**
-   * Seeds missing ledgers from the trail when no ledger exists.
+   * Seeds missing ledgers from the trail when no ledger exists or one was corrupt.
    *
    * @param home CAIRN_HOME
    * @param environments where the environments' states are kept
@@ -61,7 +62,8 @@ final class TrailRecovery {
     try {
       Files.createDirectories(home.resolve("audit"));
       Files.writeString(home.resolve(REMOTE_FILE), shownRemote + "\n", StandardCharsets.UTF_8);
-      if (hasLedgers(home)) {
+      List<String> corrupt = quarantineCorrupt(home, environments, listener);
+      if (corrupt.isEmpty() && hasLedgers(home)) {
         return List.of();
       }
       try (AuditTrail trail =
@@ -102,6 +104,50 @@ final class TrailRecovery {
               "could not recover environments from the audit trail: " + e.getMessage()));
       return List.of();
     }
+  }
+
+  /**
+   * Moves each ledger that cannot be read (truncated, not JSON: a disk or a person broke it) aside
+   * as {@code ENV.json.corrupt-MILLIS}, so that it is rebuilt from the trail instead of failing
+   * every later run of its environment; the file is kept for a person to look at.
+   *
+   * @return the environments whose ledgers were moved
+   */
+  static List<String> quarantineCorrupt(
+      Path home, EnvironmentStore environments, PipelineListener listener) throws IOException {
+    Path directory = home.resolve("environments");
+    if (!Files.isDirectory(directory)) {
+      return List.of();
+    }
+    List<Path> ledgers;
+    try (Stream<Path> files = Files.list(directory)) {
+      ledgers = files.filter(f -> f.getFileName().toString().endsWith(".json")).toList();
+    }
+    List<String> moved = new java.util.ArrayList<>();
+    for (Path ledger : ledgers) {
+      String environment = ledger.getFileName().toString().replaceFirst("\\.json$", "");
+      try {
+        environments.read(environment);
+      } catch (java.io.UncheckedIOException e) {
+        Path aside =
+            ledger.resolveSibling(ledger.getFileName() + ".corrupt-" + System.currentTimeMillis());
+        Files.move(ledger, aside);
+        moved.add(environment);
+        listener.event(
+            new RunEvent(
+                "-",
+                RunEvent.Kind.ERROR,
+                environment,
+                "its ledger could not be read ("
+                    + e.getCause().getMessage()
+                    + "); moved to "
+                    + aside.getFileName()
+                    + " and rebuilt from the audit trail"));
+      } catch (IllegalArgumentException e) {
+        // Not an environment's name: not a ledger Cairn wrote, left alone.
+      }
+    }
+    return moved;
   }
 
   private static boolean hasLedgers(Path home) throws IOException {

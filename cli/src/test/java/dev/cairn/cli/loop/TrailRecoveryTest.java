@@ -136,6 +136,34 @@ class TrailRecoveryTest {
         .isEqualTo(later);
   }
 
+  @Test
+  void aTruncatedLedgerIsMovedAsideReportedAndRebuiltFromTheTrailTheOthersKept() throws Exception {
+    Path remote = home.resolve("remote.git");
+    Git.init().setBare(true).setDirectory(remote.toFile()).call().close();
+    String good = "3333333333333333333333333333333333333333";
+    deliver(remote, "a", null, deployed(good, Instant.parse("2026-12-01T11:00:00Z")));
+    Path state = home.resolve("cairn-home");
+    FileEnvironmentStore store = new FileEnvironmentStore(state.resolve("environments"));
+    store.update("staging", s -> s.withBad("4444444444444444444444444444444444444444"));
+    // A write cut short by a crash of the machine, or a person's edit.
+    Files.writeString(state.resolve("environments/production.json"), "{\"environment\": \"prod");
+
+    List<String> seeded =
+        TrailRecovery.recover(
+            state, store, remote.toString(), remote.toString(), null, List.of(), this::heard);
+
+    assertThat(seeded).containsExactly("production");
+    assertThat(store.read("production").lastGood().orElseThrow().commit()).isEqualTo(good);
+    assertThat(store.read("staging").bad()).hasSize(1);
+    try (var files = Files.list(state.resolve("environments"))) {
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .anyMatch(name -> name.startsWith("production.json.corrupt-"));
+    }
+    assertThat(events.getFirst())
+        .startsWith("error: its ledger could not be read (")
+        .contains("rebuilt from the audit trail");
+  }
+
   private static AuditRecord deployed(String commit, Instant at) {
     return AuditRecord.builder()
         .id(AuditRecord.newId(java.time.Clock.fixed(at, java.time.ZoneOffset.UTC)))

@@ -190,6 +190,10 @@ public final class ReleaseSupervision {
       return EXITED;
     }
     Instant now = ports.clock().instant();
+    if (tracker.nextHealthCheck.isAfter(now.plus(tracker.spec.health().interval()))) {
+      // The clock was set back: without this the next check would wait for the time it lost.
+      tracker.nextHealthCheck = now;
+    }
     if (now.isBefore(tracker.nextHealthCheck)) {
       return null;
     }
@@ -240,6 +244,10 @@ public final class ReleaseSupervision {
             "the rollback could not start: " + support.audit.redact(e.getMessage()));
         // Keep it serving meanwhile: restart it below.
       }
+    }
+    if (tracker.lastRestart != null && tracker.lastRestart.isAfter(now)) {
+      // The clock was set back: the back-off counts from now, not from a time still to come.
+      tracker.lastRestart = now;
     }
     if (tracker.lastRestart != null && now.isBefore(tracker.lastRestart.plus(backoff(tracker)))) {
       return Outcome.WAITING;

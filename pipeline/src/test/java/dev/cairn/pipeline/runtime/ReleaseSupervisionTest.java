@@ -141,6 +141,35 @@ class ReleaseSupervisionTest {
   }
 
   @Test
+  void aClockSetBackDoesNotHoldRestartsBack() {
+    fixture.deploy(commit("v1", 10, true), ENV);
+    later(Duration.ofHours(2));
+    kill();
+    assertThat(check()).isEqualTo(Outcome.RESTARTED);
+    // NTP or a person sets the clock back an hour.
+    later(Duration.ofHours(-1));
+
+    kill();
+    assertThat(check()).as("the back-off counts from now").isEqualTo(Outcome.WAITING);
+    later(Duration.ofSeconds(1));
+    assertThat(check()).isEqualTo(Outcome.RESTARTED);
+  }
+
+  @Test
+  void aClockSetBackDoesNotStopHealthChecks() {
+    String commit = commit("v1", 10, true);
+    fixture.deploy(commit, ENV);
+    later(Duration.ofHours(2));
+    assertThat(check()).isEqualTo(Outcome.NOTHING);
+    later(Duration.ofHours(-1));
+    fixture.deployer.unhealthy.add(commit);
+
+    assertThat(check()).as("one failed check of two").isEqualTo(Outcome.NOTHING);
+    later(Duration.ofSeconds(1));
+    assertThat(check()).as("the second, an interval later").isEqualTo(Outcome.RESTART_FAILED);
+  }
+
+  @Test
   void aReleaseThatStopsAnsweringIsRestartedAfterTheFailureThreshold() {
     String commit = commit("v1", 3, true);
     fixture.deploy(commit, ENV);
