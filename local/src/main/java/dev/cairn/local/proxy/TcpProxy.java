@@ -2,6 +2,7 @@ package dev.cairn.local.proxy;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -21,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -40,10 +42,21 @@ public final class TcpProxy {
 
   private static final int BUFFER_SIZE = 16 * 1024;
 
+  /**
+   * How long a new connection waits while the release refuses connections (it died and supervision
+   * is starting it again, within about a second) before the proxy gives up on it: the client sees a
+   * slower answer instead of an error. Nothing was sent upstream, so any request can wait.
+   */
+  static final Duration UPSTREAM_HOLD = Duration.ofSeconds(10);
+
+  /** How often a held connection tries the release again. */
+  private static final Duration UPSTREAM_RETRY = Duration.ofMillis(25);
+
   /** How often at most the counters file is rewritten. */
   private static final Duration COUNTERS_INTERVAL = Duration.ofSeconds(1);
 
   private final int listenPort;
+  private final Duration hold;
   private final Path controlFile;
   private final Path ackFile;
   private final PrintStream log;
@@ -51,6 +64,7 @@ public final class TcpProxy {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicLong connections = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
+  private final AtomicBoolean holding = new AtomicBoolean();
   private final Path countersFile;
   private ProxyCounters written = new ProxyCounters(0, 0);
   private Instant writtenAt = Instant.EPOCH;
@@ -66,6 +80,12 @@ public final class TcpProxy {
    * @param log where to report switches and errors
    */
   public TcpProxy(int listenPort, Path controlFile, PrintStream log) {
+    this(listenPort, controlFile, log, UPSTREAM_HOLD);
+  }
+
+  /** A proxy whose connections wait {@code hold} at most for a release that refuses them. */
+  TcpProxy(int listenPort, Path controlFile, PrintStream log, Duration hold) {
+    this.hold = hold;
     this.listenPort = listenPort;
     this.controlFile = controlFile;
     this.ackFile = ackFileOf(controlFile);
@@ -187,15 +207,26 @@ public final class TcpProxy {
   }
 
   private SocketChannel connect(int port) throws IOException {
-    try {
-      return SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
-    } catch (IOException e) {
-      // If the target changed since this connection was accepted, the new one is the better bet.
-      int now = target;
-      if (now != port) {
-        return SocketChannel.open(new InetSocketAddress("127.0.0.1", now));
+    long deadline = System.nanoTime() + hold.toNanos();
+    int attempt = port;
+    while (true) {
+      try {
+        SocketChannel upstream = SocketChannel.open(new InetSocketAddress("127.0.0.1", attempt));
+        if (holding.compareAndSet(true, false)) {
+          say("port " + attempt + " answers again");
+        }
+        return upstream;
+      } catch (ConnectException e) {
+        if (stopping || System.nanoTime() - deadline >= 0) {
+          throw e;
+        }
+        if (holding.compareAndSet(false, true)) {
+          say("port " + attempt + " refuses connections: holding new ones for up to " + hold);
+        }
+        pause(UPSTREAM_RETRY);
+        // If the target changed since this connection was accepted, the new one is the better bet.
+        attempt = target;
       }
-      throw e;
     }
   }
 

@@ -1,0 +1,96 @@
+package dev.cairn.local.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The proxy in front of a release that died: new connections wait for it instead of failing. */
+class TcpProxyTest {
+  @TempDir Path dir;
+  private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+  private TcpProxy proxy;
+
+  @AfterEach
+  void stop() {
+    if (proxy != null) {
+      proxy.stop(Duration.ZERO);
+    }
+  }
+
+  private int start(int target, Duration hold) throws IOException {
+    Path control = dir.resolve("control");
+    Files.writeString(control, target + "\n");
+    int port = freePort();
+    proxy = new TcpProxy(port, control, new PrintStream(log, true, StandardCharsets.UTF_8), hold);
+    proxy.start();
+    return port;
+  }
+
+  private String logText() {
+    return log.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aConnectionMadeWhileTheReleaseIsDownIsServedOnceItIsBack() throws Exception {
+    int release = freePort();
+    int port = start(release, Duration.ofMinutes(1));
+
+    try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      client.getOutputStream().write("ping\n".getBytes(StandardCharsets.UTF_8));
+      CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> readAll(client));
+      await().until(() -> logText().contains("port " + release + " refuses connections"));
+
+      // Supervision starts the release again on its port.
+      try (ServerSocket restarted =
+          new ServerSocket(release, 1, InetAddress.getLoopbackAddress())) {
+        try (Socket upstream = restarted.accept()) {
+          byte[] request = upstream.getInputStream().readNBytes(5);
+          assertThat(new String(request, StandardCharsets.UTF_8)).isEqualTo("ping\n");
+          upstream.getOutputStream().write("pong\n".getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(answer.get()).isEqualTo("pong\n");
+      }
+    }
+    assertThat(logText()).contains("port " + release + " answers again");
+  }
+
+  @Test
+  void aReleaseThatStaysDownFailsTheConnectionAfterTheHold() throws Exception {
+    int release = freePort();
+    int port = start(release, Duration.ofMillis(100));
+
+    try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      assertThat(readAll(client)).as("closed without an answer").isEmpty();
+    }
+    assertThat(logText()).contains("connection to port " + release + " failed");
+  }
+
+  private static String readAll(Socket socket) {
+    try (InputStream in = socket.getInputStream()) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+}
