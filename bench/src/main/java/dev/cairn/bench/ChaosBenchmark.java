@@ -97,6 +97,9 @@ public final class ChaosBenchmark {
   private int generation;
   private volatile String proxyVictim;
 
+  /** The victim of the iteration from its kill until every environment serves again, or null. */
+  private volatile Victim currentVictim;
+
   private ChaosBenchmark(int iterations, int burst, long seed, Path workspace, Path cairnRoot)
       throws IOException {
     this.iterations = iterations;
@@ -278,6 +281,7 @@ public final class ChaosBenchmark {
     // A random moment in the run: during the build, the deploys or the bakes.
     sleepMillis(random.nextInt(9000));
     long killedAt = System.nanoTime();
+    currentVictim = victim;
     boolean found = kill(victim);
     if (found) {
       victimsFound.merge(victim, 1, Integer::sum);
@@ -294,6 +298,7 @@ public final class ChaosBenchmark {
       }
     }
     proxyVictim = null;
+    currentVictim = null;
     if (found) {
       healSeconds
           .computeIfAbsent(victim, v -> new ArrayList<>())
@@ -681,6 +686,13 @@ public final class ChaosBenchmark {
     out.append("| invariant violations | ").append(violations.size()).append(" |\n");
     out.append("| requests on stable ports | ").append(load.total.get()).append(" |\n");
     out.append("| failed, proxy not the victim | ").append(load.failedOther.get()).append(" |\n");
+    load.failedBy.forEach(
+        (when, count) ->
+            out.append("| … of which while the victim was ")
+                .append(when)
+                .append(" | ")
+                .append(count.get())
+                .append(" |\n"));
     out.append("| failed, while its proxy was the victim | ")
         .append(load.failedProxy.get())
         .append(" |\n\n");
@@ -718,6 +730,10 @@ public final class ChaosBenchmark {
     final AtomicLong total = new AtomicLong();
     final AtomicLong failedProxy = new AtomicLong();
     final AtomicLong failedOther = new AtomicLong();
+
+    /** Failures with the proxy not the victim, by the victim of the moment ("no fault" between). */
+    final Map<String, AtomicLong> failedBy = new java.util.concurrent.ConcurrentSkipListMap<>();
+
     private final AtomicBoolean running = new AtomicBoolean();
     private final List<Thread> threads = new ArrayList<>();
 
@@ -730,8 +746,17 @@ public final class ChaosBenchmark {
                   while (running.get()) {
                     total.incrementAndGet();
                     if (get(ports.get(environment), "/version") == null) {
-                      (environment.equals(proxyVictim) ? failedProxy : failedOther)
-                          .incrementAndGet();
+                      if (environment.equals(proxyVictim)) {
+                        failedProxy.incrementAndGet();
+                      } else {
+                        failedOther.incrementAndGet();
+                        Victim now = currentVictim;
+                        String when =
+                            now == null
+                                ? "no fault"
+                                : now.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+                        failedBy.computeIfAbsent(when, w -> new AtomicLong()).incrementAndGet();
+                      }
                     }
                     sleepMillis(20);
                   }
