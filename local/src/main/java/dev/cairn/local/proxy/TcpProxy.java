@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -35,12 +34,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * applied the proxy writes the port to the acknowledgement file ({@code <control>.active}), so the
  * deployer knows when new connections reach the new release. When the control file disappears the
  * proxy stops.
+ *
+ * <p>A release that died is covered while supervision starts it again: new connections wait for it
+ * ({@link #UPSTREAM_HOLD}), and an unanswered request that is safe to repeat is sent again ({@link
+ * ProxiedConnection}).
  */
 public final class TcpProxy {
   /** How often the control file is read; a switch takes effect within this delay. */
   static final Duration CONTROL_POLL = Duration.ofMillis(20);
-
-  private static final int BUFFER_SIZE = 16 * 1024;
 
   /**
    * How long a new connection waits while the release refuses connections (it died and supervision
@@ -183,14 +184,8 @@ public final class TcpProxy {
 
   private void serve(SocketChannel client, int port) {
     open.add(client);
-    SocketChannel upstream = null;
     try {
-      upstream = connect(port);
-      open.add(upstream);
-      SocketChannel up = upstream;
-      Thread back = Thread.ofVirtual().start(() -> pipe(up, client));
-      pipe(client, upstream);
-      back.join();
+      new ProxiedConnection(client, this::connect, () -> target, open).run(port);
     } catch (IOException e) {
       errors.incrementAndGet();
       say("connection to port " + port + " failed: " + e.getMessage());
@@ -199,10 +194,6 @@ public final class TcpProxy {
     } finally {
       closeQuietly(client);
       open.remove(client);
-      if (upstream != null) {
-        closeQuietly(upstream);
-        open.remove(upstream);
-      }
     }
   }
 
@@ -227,26 +218,6 @@ public final class TcpProxy {
         // If the target changed since this connection was accepted, the new one is the better bet.
         attempt = target;
       }
-    }
-  }
-
-  /** Copies bytes from one side to the other until end of stream, then half-closes. */
-  private static void pipe(SocketChannel from, SocketChannel to) {
-    ByteBuffer buffer = ByteBuffer.allocate(BUFFER_SIZE);
-    try {
-      while (from.read(buffer) >= 0) {
-        buffer.flip();
-        while (buffer.hasRemaining()) {
-          to.write(buffer);
-        }
-        buffer.clear();
-      }
-      // Half-close keeps the other direction open: the peer may still be answering.
-      to.shutdownOutput();
-    } catch (IOException e) {
-      // One side went away: the whole connection is over.
-      closeQuietly(from);
-      closeQuietly(to);
     }
   }
 

@@ -80,6 +80,65 @@ class TcpProxyTest {
     assertThat(logText()).contains("connection to port " + release + " failed");
   }
 
+  @Test
+  void aGetWhoseReleaseDiesBeforeAnsweringIsSentAgainToTheReleaseThatComesBack() throws Exception {
+    int release = freePort();
+    int port = start(release, Duration.ofMinutes(1));
+    String request = "GET /version HTTP/1.1\r\nHost: x\r\n\r\n";
+
+    try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      CompletableFuture<String> answer;
+      try (ServerSocket dying = new ServerSocket(release, 1, InetAddress.getLoopbackAddress())) {
+        client.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+        answer = CompletableFuture.supplyAsync(() -> readAll(client));
+        try (Socket upstream = dying.accept()) {
+          // The request arrived; the release is killed before it answers a byte.
+          upstream.getInputStream().readNBytes(request.length());
+          upstream.setSoLinger(true, 0);
+        }
+      }
+      try (ServerSocket restarted = new ServerSocket(release, 1, InetAddress.getLoopbackAddress());
+          Socket upstream = restarted.accept()) {
+        assertThat(
+                new String(
+                    upstream.getInputStream().readNBytes(request.length()),
+                    StandardCharsets.US_ASCII))
+            .as("the same request, again")
+            .isEqualTo(request);
+        upstream.getOutputStream().write("HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.US_ASCII));
+        upstream.shutdownOutput();
+        assertThat(answer.get()).isEqualTo("HTTP/1.1 200 OK\r\n");
+      }
+    }
+  }
+
+  @Test
+  void aPostWhoseReleaseDiesBeforeAnsweringIsNeverSentTwice() throws Exception {
+    int release = freePort();
+    int port = start(release, Duration.ofMinutes(1));
+    String request = "POST /orders HTTP/1.1\r\nContent-Length: 0\r\n\r\n";
+
+    try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port);
+        ServerSocket dying = new ServerSocket(release, 1, InetAddress.getLoopbackAddress())) {
+      client.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      try (Socket upstream = dying.accept()) {
+        upstream.getInputStream().readNBytes(request.length());
+        upstream.setSoLinger(true, 0);
+      }
+      assertThat(readAll(client)).as("the client sees the connection end").isEmpty();
+      dying.setSoTimeout(200);
+      assertThat(accepted(dying)).as("the POST is not sent again").isFalse();
+    }
+  }
+
+  private static boolean accepted(ServerSocket server) {
+    try (Socket again = server.accept()) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   private static String readAll(Socket socket) {
     try (InputStream in = socket.getInputStream()) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
