@@ -1,6 +1,7 @@
 package dev.cairn.aws.runner;
 
 import dev.cairn.aws.batch.BatchJobExecutor;
+import dev.cairn.aws.batch.BuildHandOff;
 import dev.cairn.aws.cloudformation.CloudFormationDeployer;
 import dev.cairn.aws.config.AwsClients;
 import dev.cairn.aws.config.LambdaSettings;
@@ -66,20 +67,20 @@ public final class RunnerSetup {
    * the privileged runner hands over ({@link #fromEnvironment}), with no git token, no status queue
    * and no Secrets Manager.
    */
-  public static final String JOB_ROLE = "CAIRN_JOB_ROLE";
+  public static final String JOB_ROLE = BuildHandOff.JOB_ROLE_VARIABLE;
 
   /**
    * The build job definition: when set, the privileged runner runs every build (and any other job)
    * as a Batch job with it, through {@link IsolatedBuildExecutor}; unset (trials on one machine),
    * the steps run in the runner's own container.
    */
-  public static final String BUILD_JOB_DEFINITION = "CAIRN_BUILD_JOB_DEFINITION";
+  public static final String BUILD_JOB_DEFINITION = BuildHandOff.BUILD_JOB_DEFINITION_VARIABLE;
 
   /** The Batch job queue the build jobs are submitted to. */
-  public static final String JOB_QUEUE = "CAIRN_JOB_QUEUE";
+  public static final String JOB_QUEUE = BuildHandOff.JOB_QUEUE_VARIABLE;
 
   /** The CloudWatch Logs group the build jobs log to (their output is read back from it). */
-  public static final String JOB_LOG_GROUP = "CAIRN_JOB_LOG_GROUP";
+  public static final String JOB_LOG_GROUP = BuildHandOff.JOB_LOG_GROUP_VARIABLE;
 
   private RunnerSetup() {}
 
@@ -103,7 +104,7 @@ public final class RunnerSetup {
    */
   public static Runner fromEnvironment(
       Map<String, String> environment, PrintStream out, Machine machine) throws IOException {
-    if ("build".equals(environment.get(JOB_ROLE))) {
+    if (BuildHandOff.BUILD_JOB_ROLE.equals(environment.get(JOB_ROLE))) {
       return buildJob(environment, out, machine);
     }
     Settings settings = Settings.read(environment);

@@ -153,6 +153,7 @@ final class EmulatedAws implements AutoCloseable {
     buildJobs =
         new InProcessBuildJobs(
             bucket,
+            "",
             new LocalJobExecutor(LocalJobExecutor.Options.builder(dir.resolve("logs")).build()),
             dir.resolve("build-jobs"));
     RunnerFixture jobs =

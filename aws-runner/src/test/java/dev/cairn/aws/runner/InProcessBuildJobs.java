@@ -44,13 +44,21 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  */
 final class InProcessBuildJobs implements JobExecutor {
   private final String bucket;
+  private final String prefix;
   private final JobExecutor steps;
   private final Path work;
   private final S3Client confined;
   private final List<String> refused = new CopyOnWriteArrayList<>();
 
-  InProcessBuildJobs(String bucket, JobExecutor steps, Path work) {
+  /**
+   * Build jobs.
+   *
+   * @param prefix the repository's key prefix: the role covers {@code <prefix>sources/*} and {@code
+   *     <prefix>uploads/*}
+   */
+  InProcessBuildJobs(String bucket, String prefix, JobExecutor steps, Path work) {
     this.bucket = bucket;
+    this.prefix = prefix;
     this.steps = steps;
     this.work = work;
     this.confined =
@@ -161,11 +169,11 @@ final class InProcessBuildJobs implements JobExecutor {
       Object request = context.request();
       String refusal = null;
       if (request instanceof GetObjectRequest get) {
-        if (!get.key().startsWith(BuildHandOff.SOURCES)) {
+        if (!get.key().startsWith(prefix + BuildHandOff.SOURCES)) {
           refusal = "s3:GetObject " + get.key();
         }
       } else if (request instanceof PutObjectRequest put) {
-        if (!put.key().startsWith(BuildHandOff.UPLOADS)) {
+        if (!put.key().startsWith(prefix + BuildHandOff.UPLOADS)) {
           refusal = "s3:PutObject " + put.key();
         }
       } else if (request instanceof DeleteObjectRequest delete) {

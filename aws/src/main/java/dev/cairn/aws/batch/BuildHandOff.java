@@ -39,6 +39,24 @@ public final class BuildHandOff {
   public static final String RESULT_VARIABLE = "CAIRN_RESULT_KEY";
 
   /**
+   * Container variable of the build job definition: {@value #BUILD_JOB_ROLE} makes the runner the
+   * unprivileged build job (it runs handed-over build steps and nothing else).
+   */
+  public static final String JOB_ROLE_VARIABLE = "CAIRN_JOB_ROLE";
+
+  /** The value of {@link #JOB_ROLE_VARIABLE} in the build job definition. */
+  public static final String BUILD_JOB_ROLE = "build";
+
+  /** Container variable of the privileged runner: the build job definition to submit builds to. */
+  public static final String BUILD_JOB_DEFINITION_VARIABLE = "CAIRN_BUILD_JOB_DEFINITION";
+
+  /** Container variable of the privileged runner: the job queue of the build jobs. */
+  public static final String JOB_QUEUE_VARIABLE = "CAIRN_JOB_QUEUE";
+
+  /** Container variable of the privileged runner: the log group the build jobs log to. */
+  public static final String JOB_LOG_GROUP_VARIABLE = "CAIRN_JOB_LOG_GROUP";
+
+  /**
    * Object metadata of an upload: {@code file} or {@code directory}, what the output was (the
    * archive format stores a file under its name, a directory as its content).
    */
