@@ -75,9 +75,11 @@ import software.constructs.Construct;
  * and its dead-letter queue, the EventBridge bus, the secrets, the VPC and Batch compute
  * environment and job queue, the webhook receiver (with a function URL) and the status notifier,
  * the alarm topic. Per repository: the ECR repository of the application's release images, the
- * runner job definition and job role, the four functions the compiled state machine calls
- * (validate, queue = deploy queue, plan = last-good lookup, record = audit record and queue
- * release), the state machine itself, the EventBridge rule that starts it on a push, and its alarm.
+ * privileged runner's job definition and job role, the build job's job definition and role (the
+ * untrusted build steps: its build's source and upload only), the four functions the compiled state
+ * machine calls (validate, queue = deploy queue, plan = last-good lookup, record = audit record and
+ * queue release), the state machine itself, the EventBridge rule that starts it on a push, and its
+ * alarm.
  *
  * <p>The state machine's definition is {@link PipelineCompiler#compile(PipelineDefinition,
  * CompileTarget)} of the repository's pipeline file with {@link #placeholders()} as names; the
