@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 
 /**
  * {@code cairn runner JOB}: one job of one run in a Batch container — a shell over the {@link
@@ -204,7 +205,19 @@ public final class Runner {
   private RunnerResult keep(RunnerJob job, Work work) {
     RunnerResult result;
     try {
-      result = work.run();
+      try {
+        result = work.run();
+      } catch (CompletionException e) {
+        // A job executor's future failed (the build job could not be submitted or followed, the
+        // hand-off could not be stored): judged by its cause, like the step's own failures.
+        if (e.getCause() instanceof RuntimeException cause) {
+          throw cause;
+        }
+        if (e.getCause() instanceof IOException cause) {
+          throw cause;
+        }
+        throw e;
+      }
     } catch (StepFailure failure) {
       result =
           failed(
