@@ -163,7 +163,6 @@ final class RepositoryPipeline {
     EcsJobDefinition buildDefinition =
         jobDefinition(
             stack,
-            repository,
             id + "Build",
             name + "-build",
             buildEnvironment(stack, repository),
@@ -171,8 +170,7 @@ final class RepositoryPipeline {
             repository.name() + "-build");
     // The privileged runner submits each build to the build job definition, follows it
     // (DescribeJobs has no resource-level permissions; TerminateJob is scoped to jobs) and reads
-    // its
-    // output back from the job log group.
+    // its output back from the job log group.
     PipelineStack.allowIn(jobRole, List.of("batch:SubmitJob"), stack.jobQueue.getJobQueueArn());
     PipelineStack.allowIn(
         jobRole, List.of("batch:SubmitJob"), buildDefinition.getJobDefinitionArn());
@@ -214,13 +212,7 @@ final class RepositoryPipeline {
     runnerEnvironment.put(BuildHandOff.JOB_LOG_GROUP_VARIABLE, stack.jobLogs.getLogGroupName());
     EcsJobDefinition jobDefinition =
         jobDefinition(
-            stack,
-            repository,
-            id + "Runner",
-            name + "-runner",
-            runnerEnvironment,
-            jobRole,
-            repository.name());
+            stack, id + "Runner", name + "-runner", runnerEnvironment, jobRole, repository.name());
 
     Map<String, DockerImageFunction> functions = new LinkedHashMap<>();
     for (String role : List.of("validate", "queue", "plan", "record")) {
@@ -408,7 +400,6 @@ final class RepositoryPipeline {
    */
   private static EcsJobDefinition jobDefinition(
       PipelineStack stack,
-      RepositoryConfig repository,
       String id,
       String name,
       Map<String, String> environment,
