@@ -2,10 +2,12 @@ package dev.cairn.aws.runner;
 
 import dev.cairn.aws.batch.BuildHandOff;
 import dev.cairn.pipeline.artifact.Archive;
+import dev.cairn.pipeline.json.Json;
 import dev.cairn.pipeline.port.JobExecutor;
 import dev.cairn.pipeline.port.JobOutput;
 import dev.cairn.pipeline.port.JobResult;
 import dev.cairn.pipeline.port.JobSpec;
+import dev.cairn.pipeline.runtime.CairnError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -180,29 +182,39 @@ public final class IsolatedBuildExecutor implements JobExecutor {
     if (result.outcome() == JobResult.Outcome.SUCCEEDED) {
       return result;
     }
-    Path file = dir.resolve("result.json");
+    com.fasterxml.jackson.databind.JsonNode reported;
     try {
+      Path file = dir.resolve("result.json");
       store.get(resultKey, file);
-      String cause =
-          dev.cairn.pipeline.json.Json.parse(Files.readString(file)).path("cause").asText("");
-      cause = cause.replaceAll("[\\r\\n]+", " ").strip();
-      if (cause.isEmpty()) {
-        return result;
-      }
-      if (cause.length() > 500) {
-        cause = cause.substring(0, 500) + "…";
-      }
-      for (String secret : job.masked()) {
-        if (secret.isEmpty()) {
-          continue;
-        }
-        cause = cause.replace(secret, "***");
-      }
-      return new JobResult(
-          result.outcome(), result.failedStep(), result.exitCode(), result.log(), cause);
+      reported = Json.parse(Files.readString(file));
     } catch (IOException | RuntimeException e) {
       return result; // no result (the job died before writing it): Batch's reason stays
     }
+    String cause = mask(job, reported.path("cause").asText("").replaceAll("[\\r\\n]+", " "));
+    if (cause.length() > 500) {
+      cause = cause.substring(0, 500) + "…";
+    }
+    if (CairnError.TRANSIENT.errorName().equals(reported.path("error").asText())) {
+      // S3 or the network failed the build job after Batch's retries: not the commit's failure.
+      // The privileged job ends as retryable (exit 3) and Batch retries it, with a fresh build.
+      throw new UncheckedIOException(
+          new IOException("the build job could not do its work for now: " + cause));
+    }
+    if (cause.isBlank()) {
+      return result;
+    }
+    return new JobResult(
+        result.outcome(), result.failedStep(), result.exitCode(), result.log(), cause.strip());
+  }
+
+  private static String mask(JobSpec job, String text) {
+    String masked = text;
+    for (String secret : job.masked()) {
+      if (!secret.isEmpty()) {
+        masked = masked.replace(secret, "***");
+      }
+    }
+    return masked;
   }
 
   private static JobResult failed(JobResult result, String message) {

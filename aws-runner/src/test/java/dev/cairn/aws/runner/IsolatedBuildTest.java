@@ -1,6 +1,7 @@
 package dev.cairn.aws.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.aws.batch.BuildHandOff;
 import dev.cairn.aws.testing.EmulatorClients;
@@ -185,6 +186,34 @@ class IsolatedBuildTest {
     try (var files = Files.walk(dir)) {
       assertThat(files.filter(p -> p.getFileName().toString().equals("escaped.txt"))).isEmpty();
     }
+    assertThat(keys()).isEmpty();
+  }
+
+  @Test
+  void aBuildJobThatCouldNotWorkForNowIsRetriedNotTheCommitsFailure() {
+    // The build job's S3 was unreachable (after Batch's retries): it reports Cairn.Transient.
+    JobExecutor unlucky =
+        new JobExecutor() {
+          @Override
+          public CompletableFuture<JobResult> run(JobSpec spec, JobOutput output) {
+            String key = spec.env().get(BuildHandOff.RESULT_VARIABLE);
+            s3.putObject(
+                b -> b.bucket(bucket).key(key),
+                RequestBody.fromString(
+                    "{\"status\":\"FAILED\",\"error\":\"Cairn.Transient\","
+                        + "\"cause\":\"S3 unreachable\"}"));
+            return CompletableFuture.completedFuture(
+                new JobResult(JobResult.Outcome.FAILED, null, 3, null, "exit code 3"));
+          }
+
+          @Override
+          public void cancel(String jobId) {}
+        };
+
+    assertThatThrownBy(() -> build(unlucky, "true", "out"))
+        .isInstanceOf(java.util.concurrent.CompletionException.class)
+        .hasCauseInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessageContaining("could not do its work for now: S3 unreachable");
     assertThat(keys()).isEmpty();
   }
 
