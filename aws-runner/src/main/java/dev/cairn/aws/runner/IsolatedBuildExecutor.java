@@ -149,9 +149,22 @@ public final class IsolatedBuildExecutor implements JobExecutor {
         // Files and directories only, inside the directory: a crafted upload cannot escape.
         Archive.read(in, unpacked);
       }
-      Path target = job.workspace().resolve(job.output()).normalize();
-      if (!target.startsWith(job.workspace().normalize()) || target.equals(job.workspace())) {
+      Path workspace = job.workspace().normalize();
+      Path target = workspace.resolve(job.output()).normalize();
+      if (!target.startsWith(workspace)) {
         return failed(result, "the artifact path " + job.output() + " is not inside the workspace");
+      }
+      if (target.equals(workspace)) {
+        // `artifact: .`: the whole workspace is the artifact, so it becomes the upload's content.
+        try (Stream<Path> list = Files.list(workspace)) {
+          list.toList().forEach(Archive::deleteTreeQuietly);
+        }
+        try (Stream<Path> list = Files.list(unpacked)) {
+          for (Path entry : list.toList()) {
+            Files.move(entry, workspace.resolve(entry.getFileName().toString()));
+          }
+        }
+        return result;
       }
       Archive.deleteTreeQuietly(target);
       Files.createDirectories(target.getParent());

@@ -109,6 +109,19 @@ class IsolatedBuildTest {
   }
 
   @Test
+  void aSingleFileOrTheWholeWorkspaceComeBackAsBuilt() throws IOException {
+    JobResult file = build(buildJobs(), "mkdir -p dist && echo jar > dist/app.jar", "dist/app.jar");
+    assertThat(file.outcome()).as(file.message()).isEqualTo(JobResult.Outcome.SUCCEEDED);
+    assertThat(workspace.resolve("dist/app.jar")).hasContent("jar");
+
+    JobResult whole = build(buildJobs(), "rm current && echo built > built.txt", ".");
+    assertThat(whole.outcome()).as(whole.message()).isEqualTo(JobResult.Outcome.SUCCEEDED);
+    assertThat(workspace.resolve("built.txt")).hasContent("built");
+    assertThat(workspace.resolve("src/a.txt")).hasContent("from the commit");
+    assertThat(workspace.resolve("current")).doesNotExist();
+  }
+
+  @Test
   void aFailedBuildSaysWhyNotBatchsExitCode() {
     JobResult result = build(buildJobs(), "echo compiling; exit 7", "out");
 
