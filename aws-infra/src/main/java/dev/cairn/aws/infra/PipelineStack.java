@@ -75,9 +75,11 @@ import software.constructs.Construct;
  * and its dead-letter queue, the EventBridge bus, the secrets, the VPC and Batch compute
  * environment and job queue, the webhook receiver (with a function URL) and the status notifier,
  * the alarm topic. Per repository: the ECR repository of the application's release images, the
- * runner job definition and job role, the four functions the compiled state machine calls
- * (validate, queue = deploy queue, plan = last-good lookup, record = audit record and queue
- * release), the state machine itself, the EventBridge rule that starts it on a push, and its alarm.
+ * privileged runner's job definition and job role, the build job's job definition and role (the
+ * untrusted build steps: its build's source and upload only), the four functions the compiled state
+ * machine calls (validate, queue = deploy queue, plan = last-good lookup, record = audit record and
+ * queue release), the state machine itself, the EventBridge rule that starts it on a push, and its
+ * alarm.
  *
  * <p>The state machine's definition is {@link PipelineCompiler#compile(PipelineDefinition,
  * CompileTarget)} of the repository's pipeline file with {@link #placeholders()} as names; the
@@ -130,13 +132,19 @@ public final class PipelineStack extends Stack {
   final LogGroup jobLogs;
   private final Map<String, Pipeline> pipelines = new LinkedHashMap<>();
 
-  /** What was made for one repository. */
+  /**
+   * What was made for one repository: {@code jobDefinition} and {@code jobRole} are the privileged
+   * runner's (build hand-off, apply, verify, rollback), {@code buildDefinition} and {@code
+   * buildRole} the unprivileged build job's.
+   */
   public record Pipeline(
       RepositoryConfig repository,
       ObjectNode definition,
       StateMachine stateMachine,
       EcsJobDefinition jobDefinition,
       Role jobRole,
+      EcsJobDefinition buildDefinition,
+      Role buildRole,
       Repository imageRepository,
       Map<String, DockerImageFunction> functions,
       Rule rule,
@@ -518,10 +526,11 @@ public final class PipelineStack extends Stack {
     Nag.suppressIam5(
         this,
         "Object ARNs under one key prefix: a repository's own objects (<name>/*), the audit"
-            + " records its record function delivers and deletes (<name>/audit/outbox/*) and the"
-            + " webhook receiver's delivery markers (deliveries/*); object keys are not known in"
-            + " advance.",
-        "^Resource::<Artifacts[A-Za-z0-9]+\\.Arn>/[a-z][a-z0-9-]*/(audit/outbox/)?\\*$");
+            + " records its record function delivers and deletes (<name>/audit/outbox/*), the"
+            + " build hand-offs (<name>/sources/*, read by the build job; <name>/uploads/*,"
+            + " written by it; each build's keys carry a random ticket) and the webhook"
+            + " receiver's delivery markers (deliveries/*); object keys are not known in advance.",
+        "^Resource::<Artifacts[A-Za-z0-9]+\\.Arn>/[a-z][a-z0-9-]*/(audit/outbox/|sources/|uploads/)?\\*$");
     Nag.suppressIam5(
         this,
         "The apply job changes only the application's own stacks, named <repository>-<environment>;"

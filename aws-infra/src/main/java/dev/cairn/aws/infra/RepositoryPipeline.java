@@ -1,6 +1,7 @@
 package dev.cairn.aws.infra;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.aws.batch.BuildHandOff;
 import dev.cairn.engine.json.Json;
 import dev.cairn.pipeline.compile.PipelineCompiler;
 import dev.cairn.pipeline.file.PipelineDefinition;
@@ -62,7 +63,9 @@ final class RepositoryPipeline {
     String name = stack.config.prefix() + "-" + repository.name();
     String id = Names.camel(repository.name());
 
-    // The job role: what the runner may touch for this repository, nothing else.
+    // The privileged job role (build hand-off, apply, verify, rollback): what the runner may touch
+    // for this repository. It runs no build step: those run in the build job below, whose role has
+    // none of Cairn's credentials (docs/security.md, "AWS").
     Role jobRole =
         Role.Builder.create(stack, id + "JobRole")
             .assumedBy(new ServicePrincipal("ecs-tasks.amazonaws.com"))
@@ -156,65 +159,60 @@ final class RepositoryPipeline {
       PipelineStack.allowIn(jobRole, List.of("iam:PassRole"), repository.deployRoleArn());
     }
 
+    Role buildRole = buildRole(stack, repository, id);
+    EcsJobDefinition buildDefinition =
+        jobDefinition(
+            stack,
+            id + "Build",
+            name + "-build",
+            buildEnvironment(stack, repository),
+            buildRole,
+            repository.name() + "-build");
+    // The privileged runner submits each build to the build job definition, follows it
+    // (DescribeJobs has no resource-level permissions; TerminateJob is scoped to jobs) and reads
+    // its output back from the job log group.
+    PipelineStack.allowIn(jobRole, List.of("batch:SubmitJob"), stack.jobQueue.getJobQueueArn());
+    PipelineStack.allowIn(
+        jobRole, List.of("batch:SubmitJob"), buildDefinition.getJobDefinitionArn());
+    jobRole.addToPrincipalPolicy(
+        PolicyStatement.Builder.create()
+            .actions(List.of("batch:DescribeJobs"))
+            .resources(List.of("*"))
+            .build());
+    PipelineStack.allowIn(
+        jobRole,
+        List.of("batch:TerminateJob"),
+        stack.formatArn(
+            ArnComponents.builder().service("batch").resource("job").resourceName("*").build()));
+    PipelineStack.allowIn(jobRole, List.of("logs:GetLogEvents"), stack.jobLogs.getLogGroupArn());
+    // It removes a build's hand-off once the build ended.
+    PipelineStack.allowIn(
+        jobRole,
+        List.of("s3:DeleteObject"),
+        stack.artifacts.arnForObjects(repository.name() + "/" + BuildHandOff.SOURCES + "*"));
+    PipelineStack.allowIn(
+        jobRole,
+        List.of("s3:DeleteObject"),
+        stack.artifacts.arnForObjects(repository.name() + "/" + BuildHandOff.UPLOADS + "*"));
+    // Hand-offs left behind (a runner that died mid-build) expire.
+    for (String handOff : List.of(BuildHandOff.SOURCES, BuildHandOff.UPLOADS)) {
+      stack.artifacts.addLifecycleRule(
+          software.amazon.awscdk.services.s3.LifecycleRule.builder()
+              .id(repository.name() + "-" + handOff.replace("/", ""))
+              .prefix(repository.name() + "/" + handOff)
+              .expiration(Duration.days(1))
+              .noncurrentVersionExpiration(Duration.days(1))
+              .build());
+    }
+    Map<String, String> runnerEnvironment =
+        runnerEnvironment(stack, repository, applicationImages, statusQueue);
+    runnerEnvironment.put(
+        BuildHandOff.BUILD_JOB_DEFINITION_VARIABLE, buildDefinition.getJobDefinitionArn());
+    runnerEnvironment.put(BuildHandOff.JOB_QUEUE_VARIABLE, stack.jobQueue.getJobQueueArn());
+    runnerEnvironment.put(BuildHandOff.JOB_LOG_GROUP_VARIABLE, stack.jobLogs.getLogGroupName());
     EcsJobDefinition jobDefinition =
-        EcsJobDefinition.Builder.create(stack, id + "Runner")
-            .jobDefinitionName(name + "-runner")
-            .container(
-                EcsFargateContainerDefinition.Builder.create(stack, id + "RunnerContainer")
-                    .image(
-                        ContainerImage.fromEcrRepository(
-                            stack.runnerRepository, stack.imageTag.getValueAsString()))
-                    .cpu(1)
-                    .memory(Size.gibibytes(2))
-                    .fargateCpuArchitecture(CpuArchitecture.X86_64)
-                    .assignPublicIp(true)
-                    .command(
-                        // The image's entrypoint is `cairn runner`: these are its arguments.
-                        List.of(
-                            "Ref::job",
-                            "--run",
-                            "Ref::run",
-                            "--environment",
-                            "Ref::environment",
-                            "--reason",
-                            "Ref::reason"))
-                    .environment(
-                        runnerEnvironment(stack, repository, applicationImages, statusQueue))
-                    .jobRole(jobRole)
-                    .executionRole(stack.executionRole)
-                    .logging(
-                        LogDriver.awsLogs(
-                            AwsLogDriverProps.builder()
-                                .logGroup(stack.jobLogs)
-                                .streamPrefix(repository.name())
-                                .build()))
-                    .build())
-            // Batch substitutes Ref::name from these defaults when the state machine omits one.
-            .parameters(Map.of("environment", "", "reason", ""))
-            .timeout(Duration.hours(2))
-            // Batch retries only what is not the job's fault: a reclaimed Spot task, an image pull
-            // that failed, or the runner's "unavailable" exit code. A job that fails on its own is
-            // not retried here (a failed build
-            // would just fail again); the state machine decides what happens next.
-            .retryAttempts(3)
-            .retryStrategies(
-                List.of(
-                    RetryStrategy.of(
-                        Action.RETRY,
-                        Reason.custom(
-                            CustomReason.builder()
-                                .onStatusReason("Your Spot Task was interrupted*")
-                                .build())),
-                    RetryStrategy.of(Action.RETRY, Reason.SPOT_INSTANCE_RECLAIMED),
-                    RetryStrategy.of(Action.RETRY, Reason.CANNOT_PULL_CONTAINER),
-                    // The runner exits 3 when AWS or the git host was unavailable.
-                    RetryStrategy.of(
-                        Action.RETRY,
-                        Reason.custom(CustomReason.builder().onExitCode("3").build())),
-                    RetryStrategy.of(
-                        Action.EXIT, Reason.custom(CustomReason.builder().onReason("*").build()))))
-            .propagateTags(true)
-            .build();
+        jobDefinition(
+            stack, id + "Runner", name + "-runner", runnerEnvironment, jobRole, repository.name());
 
     Map<String, DockerImageFunction> functions = new LinkedHashMap<>();
     for (String role : List.of("validate", "queue", "plan", "record")) {
@@ -387,11 +385,120 @@ final class RepositoryPipeline {
         machine,
         jobDefinition,
         jobRole,
+        buildDefinition,
+        buildRole,
         applicationImages,
         functions,
         rule,
         failed,
         statusQueue);
+  }
+
+  /**
+   * A job definition of the runner image: the privileged runner's ({@code <name>-runner}) or the
+   * build job's ({@code <name>-build}), which differ in their role and environment only.
+   */
+  private static EcsJobDefinition jobDefinition(
+      PipelineStack stack,
+      String id,
+      String name,
+      Map<String, String> environment,
+      Role role,
+      String streamPrefix) {
+    return EcsJobDefinition.Builder.create(stack, id)
+        .jobDefinitionName(name)
+        .container(
+            EcsFargateContainerDefinition.Builder.create(stack, id + "Container")
+                .image(
+                    ContainerImage.fromEcrRepository(
+                        stack.runnerRepository, stack.imageTag.getValueAsString()))
+                .cpu(1)
+                .memory(Size.gibibytes(2))
+                .fargateCpuArchitecture(CpuArchitecture.X86_64)
+                .assignPublicIp(true)
+                .command(
+                    // The image's entrypoint is `cairn runner`: these are its arguments.
+                    List.of(
+                        "Ref::job",
+                        "--run",
+                        "Ref::run",
+                        "--environment",
+                        "Ref::environment",
+                        "--reason",
+                        "Ref::reason"))
+                .environment(environment)
+                .jobRole(role)
+                .executionRole(stack.executionRole)
+                .logging(
+                    LogDriver.awsLogs(
+                        AwsLogDriverProps.builder()
+                            .logGroup(stack.jobLogs)
+                            .streamPrefix(streamPrefix)
+                            .build()))
+                .build())
+        // Batch substitutes Ref::name from these defaults when the state machine omits one.
+        .parameters(Map.of("environment", "", "reason", ""))
+        .timeout(Duration.hours(2))
+        // Batch retries only what is not the job's fault: a reclaimed Spot task, an image pull that
+        // failed, or the runner's "unavailable" exit code. A job that fails on its own is not
+        // retried here (a failed build would just fail again); the state machine decides what
+        // happens next.
+        .retryAttempts(3)
+        .retryStrategies(
+            List.of(
+                RetryStrategy.of(
+                    Action.RETRY,
+                    Reason.custom(
+                        CustomReason.builder()
+                            .onStatusReason("Your Spot Task was interrupted*")
+                            .build())),
+                RetryStrategy.of(Action.RETRY, Reason.SPOT_INSTANCE_RECLAIMED),
+                RetryStrategy.of(Action.RETRY, Reason.CANNOT_PULL_CONTAINER),
+                // The runner exits 3 when AWS or the git host was unavailable.
+                RetryStrategy.of(
+                    Action.RETRY, Reason.custom(CustomReason.builder().onExitCode("3").build())),
+                RetryStrategy.of(
+                    Action.EXIT, Reason.custom(CustomReason.builder().onReason("*").build()))))
+        .propagateTags(true)
+        .build();
+  }
+
+  /**
+   * The build job's role: the untrusted build steps run with it, and on Fargate they can read its
+   * credentials. So it may read its build's source and write its build's upload in the artifact
+   * bucket ({@link BuildHandOff}: {@code <repo>/sources/*} read, {@code <repo>/uploads/*} write,
+   * the bucket key to do both) and nothing else: no git token or other secret (the build's
+   * secret-valued variables come with its source), no other object of the repository (not {@code
+   * trees/}, {@code objects/}, {@code runs/} or the queue), no status queue, no ECR, no
+   * CloudFormation, no PassRole, no Batch.
+   */
+  private static Role buildRole(PipelineStack stack, RepositoryConfig repository, String id) {
+    Role role =
+        Role.Builder.create(stack, id + "BuildRole")
+            .assumedBy(new ServicePrincipal("ecs-tasks.amazonaws.com"))
+            .description("The untrusted build steps of " + repository.github())
+            .build();
+    PipelineStack.allowIn(
+        role,
+        List.of("s3:GetObject"),
+        stack.artifacts.arnForObjects(repository.name() + "/" + BuildHandOff.SOURCES + "*"));
+    PipelineStack.allowIn(
+        role,
+        List.of("s3:PutObject"),
+        stack.artifacts.arnForObjects(repository.name() + "/" + BuildHandOff.UPLOADS + "*"));
+    PipelineStack.allowIn(
+        role, List.of("kms:GenerateDataKey", "kms:Decrypt"), stack.key.getKeyArn());
+    return role;
+  }
+
+  /** The build job's settings: the bucket, and that it is the build job. */
+  private static Map<String, String> buildEnvironment(
+      PipelineStack stack, RepositoryConfig repository) {
+    Map<String, String> environment = new LinkedHashMap<>();
+    environment.put(BuildHandOff.JOB_ROLE_VARIABLE, BuildHandOff.BUILD_JOB_ROLE);
+    environment.put("CAIRN_ARTIFACT_BUCKET", stack.artifacts.getBucketName());
+    environment.put("CAIRN_ARTIFACT_PREFIX", repository.name() + "/");
+    return environment;
   }
 
   private static PipelineDefinition readPipeline(RepositoryConfig repository) {

@@ -160,7 +160,11 @@ class PipelineStackTest {
         .isEqualTo("aws:kms");
     assertThat(properties.path("VersioningConfiguration").path("Status").asText())
         .isEqualTo("Enabled");
-    assertThat(properties.path("LifecycleConfiguration").path("Rules").size()).isEqualTo(3);
+    // Old versions, delivery markers, job logs, and each repository's build hand-offs (sources/
+    // and uploads/ of the two repositories), which expire after a day.
+    assertThat(properties.path("LifecycleConfiguration").path("Rules").size()).isEqualTo(3 + 4);
+    assertThat(properties.path("LifecycleConfiguration").path("Rules").toString())
+        .contains("\"Prefix\":\"notes/sources/\"", "\"Prefix\":\"notes-eu/uploads/\"");
     assertThat(properties.path("LoggingConfiguration").path("DestinationBucketName"))
         .isEqualTo(ref(logicalId("AWS::S3::Bucket", "AccessLogs")));
 
@@ -342,7 +346,8 @@ class PipelineStackTest {
   @Test
   void eachRepositoryHasItsOwnMachineRuleJobDefinitionAndAlarmOnSharedInfrastructure() {
     assertThat(resources(pipeline, "AWS::StepFunctions::StateMachine")).hasSize(2);
-    assertThat(resources(pipeline, "AWS::Batch::JobDefinition")).hasSize(2);
+    // Per repository: the privileged runner's and the build job's.
+    assertThat(resources(pipeline, "AWS::Batch::JobDefinition")).hasSize(2 * 2);
     assertThat(resources(pipeline, "AWS::Batch::JobQueue")).hasSize(1);
     assertThat(resources(pipeline, "AWS::S3::Bucket")).hasSize(2); // artifacts + access logs
     assertThat(resources(pipeline, "AWS::CloudWatch::Alarm")).hasSize(1 + 2);

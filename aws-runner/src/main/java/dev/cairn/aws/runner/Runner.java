@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 
 /**
  * {@code cairn runner JOB}: one job of one run in a Batch container — a shell over the {@link
@@ -43,6 +44,8 @@ public final class Runner {
    * @param results keeps each job's result (S3, {@code runs/<run>/results/<job>.json})
    * @param trees the git tree of a commit (a run started by hand names only its commit)
    * @param work the job's scratch directory (the container's disk)
+   * @param handOff the artifact bucket's hand-off objects, for a build job handed over by the
+   *     privileged runner ({@link StepsJob.HandOff}); null where none is expected
    */
   public record Ports(
       PipelineRuntime runtime,
@@ -51,16 +54,39 @@ public final class Runner {
       JobLogs logs,
       ResultSink results,
       TreeLookup trees,
-      Path work) {
-    /** Requires every port. */
+      Path work,
+      S3HandOff handOff) {
+    /**
+     * Requires every port but the runtime (null in the unprivileged build job, which runs only
+     * steps) and the hand-off.
+     */
     public Ports {
-      Objects.requireNonNull(runtime, "runtime");
       Objects.requireNonNull(secrets, "secrets");
       Objects.requireNonNull(jobs, "jobs");
       Objects.requireNonNull(logs, "logs");
       Objects.requireNonNull(results, "results");
       Objects.requireNonNull(trees, "trees");
       Objects.requireNonNull(work, "work");
+    }
+
+    /** The privileged runner's ports: the runtime, no hand-off to read. */
+    public Ports(
+        PipelineRuntime runtime,
+        SecretStore secrets,
+        JobExecutor jobs,
+        JobLogs logs,
+        ResultSink results,
+        TreeLookup trees,
+        Path work) {
+      this(
+          Objects.requireNonNull(runtime, "runtime"),
+          secrets,
+          jobs,
+          logs,
+          results,
+          trees,
+          work,
+          null);
     }
   }
 
@@ -99,6 +125,12 @@ public final class Runner {
         job,
         () -> {
           PipelineRuntime runtime = ports.runtime();
+          if (runtime == null) {
+            throw new StepFailure(
+                CairnError.INVALID_JOB,
+                "this job definition runs only build steps (the unprivileged build job), not "
+                    + job.kind().wireName());
+          }
           String artifact = null;
           switch (job.kind()) {
             case BUILD -> {
@@ -134,7 +166,13 @@ public final class Runner {
     if (job.kind() != JobKind.STEPS) {
       throw new IllegalArgumentException("runSteps runs steps jobs, not " + job.kind().wireName());
     }
-    return keep(job, () -> steps(job, steps));
+    RunnerResult result = keep(job, () -> steps(job, steps));
+    if (steps.handOff() != null && steps.handOff().resultKey() != null) {
+      // The privileged runner reads why the build failed from here: this job's role may write
+      // nothing else of the run's.
+      new BuildHandOffs(handOff(), out).report(steps.handOff().resultKey(), result, ports.work());
+    }
+    return result;
   }
 
   /** A run started by hand ({@code cairn runner build --commit}) has no facts yet: make them. */
@@ -167,7 +205,19 @@ public final class Runner {
   private RunnerResult keep(RunnerJob job, Work work) {
     RunnerResult result;
     try {
-      result = work.run();
+      try {
+        result = work.run();
+      } catch (CompletionException e) {
+        // A job executor's future failed (the build job could not be submitted or followed, the
+        // hand-off could not be stored): judged by its cause, like the step's own failures.
+        if (e.getCause() instanceof RuntimeException cause) {
+          throw cause;
+        }
+        if (e.getCause() instanceof IOException cause) {
+          throw cause;
+        }
+        throw e;
+      }
     } catch (StepFailure failure) {
       result =
           failed(
@@ -227,9 +277,18 @@ public final class Runner {
       masked.add(value);
       env.put(variable, value);
     }
-    Path workspace =
-        ports.work().resolve("jobs").resolve(job.run()).resolve(job.fileName()).resolve("work");
-    Files.createDirectories(workspace);
+    Path jobDirectory = ports.work().resolve("jobs").resolve(job.run()).resolve(job.fileName());
+    Path workspace = jobDirectory.resolve("work");
+    BuildHandOffs handOffs = steps.handOff() == null ? null : new BuildHandOffs(handOff(), out);
+    if (handOffs != null) {
+      // The privileged runner checked the commit out: start from its copy, with the secret
+      // variables its build.env resolved (this job's role reads no secrets itself).
+      Map<String, String> handed = handOffs.receive(steps.handOff(), jobDirectory, workspace);
+      masked.addAll(handed.values());
+      env.putAll(handed);
+    } else {
+      Files.createDirectories(workspace);
+    }
     JobResult result =
         ports
             .jobs()
@@ -249,6 +308,27 @@ public final class Runner {
           null,
           log);
     }
+    if (handOffs != null && steps.handOff().uploadKey() != null) {
+      String refused = handOffs.send(steps.handOff(), jobDirectory, workspace);
+      if (refused != null) {
+        return new RunnerResult(
+            job.fileName(),
+            job.run(),
+            RunnerResult.Outcome.FAILED,
+            CairnError.BUILD_FAILED.errorName(),
+            refused,
+            null,
+            log);
+      }
+    }
     return RunnerResult.succeeded(job, null, log);
+  }
+
+  private S3HandOff handOff() {
+    if (ports.handOff() == null) {
+      throw new StepFailure(
+          CairnError.INVALID_JOB, "this runner was given a build hand-off it cannot read");
+    }
+    return ports.handOff();
   }
 }

@@ -1,5 +1,7 @@
 package dev.cairn.aws.runner;
 
+import dev.cairn.aws.batch.BatchJobExecutor;
+import dev.cairn.aws.batch.BuildHandOff;
 import dev.cairn.aws.cloudformation.CloudFormationDeployer;
 import dev.cairn.aws.config.AwsClients;
 import dev.cairn.aws.config.LambdaSettings;
@@ -28,7 +30,9 @@ import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -58,6 +62,26 @@ public final class RunnerSetup {
   /** The default template path. */
   public static final String DEFAULT_STACK_TEMPLATE = "cairn.stack.json";
 
+  /**
+   * {@code build} in the unprivileged build job definition: the runner runs only the build steps
+   * the privileged runner hands over ({@link #fromEnvironment}), with no git token, no status queue
+   * and no Secrets Manager.
+   */
+  public static final String JOB_ROLE = BuildHandOff.JOB_ROLE_VARIABLE;
+
+  /**
+   * The build job definition: when set, the privileged runner runs every build (and any other job)
+   * as a Batch job with it, through {@link IsolatedBuildExecutor}; unset (trials on one machine),
+   * the steps run in the runner's own container.
+   */
+  public static final String BUILD_JOB_DEFINITION = BuildHandOff.BUILD_JOB_DEFINITION_VARIABLE;
+
+  /** The Batch job queue the build jobs are submitted to. */
+  public static final String JOB_QUEUE = BuildHandOff.JOB_QUEUE_VARIABLE;
+
+  /** The CloudWatch Logs group the build jobs log to (their output is read back from it). */
+  public static final String JOB_LOG_GROUP = BuildHandOff.JOB_LOG_GROUP_VARIABLE;
+
   private RunnerSetup() {}
 
   /**
@@ -80,6 +104,9 @@ public final class RunnerSetup {
    */
   public static Runner fromEnvironment(
       Map<String, String> environment, PrintStream out, Machine machine) throws IOException {
+    if (BuildHandOff.BUILD_JOB_ROLE.equals(environment.get(JOB_ROLE))) {
+      return buildJob(environment, out, machine);
+    }
     Settings settings = Settings.read(environment);
     Path work = settings.work();
     Files.createDirectories(work);
@@ -118,7 +145,23 @@ public final class RunnerSetup {
     S3RunStore runs = new S3RunStore(s3, settings.bucket(), settings.prefix());
     GitSource source =
         new GitSource(settings.remote(), settings.branch(), credentials, work.resolve("git"));
-    JobExecutor jobs = machine.jobs().apply(work.resolve("logs"));
+    JobExecutor jobs =
+        settings.buildJobDefinition() == null
+            ? machine.jobs().apply(work.resolve("logs"))
+            // Untrusted steps never run here, where the git token and the repository's objects
+            // are: they run in the build job, whose role has neither.
+            : new IsolatedBuildExecutor(
+                new S3HandOff(s3, settings.bucket()),
+                settings.prefix(),
+                BatchJobExecutor.builder()
+                    .batch(BatchClient.create())
+                    .logs(CloudWatchLogsClient.create())
+                    .jobQueue(settings.jobQueue())
+                    .jobDefinition(settings.buildJobDefinition())
+                    .logGroup(settings.jobLogGroup())
+                    .logDirectory(work.resolve("logs"))
+                    .build(),
+                work.resolve("handoff"));
     PipelineListener printed =
         event ->
             out.println(
@@ -182,6 +225,58 @@ public final class RunnerSetup {
   }
 
   /**
+   * The unprivileged build job's runner: it runs the steps of a build handed over in the bucket and
+   * nothing else. It reads only the bucket and the work directory's settings: its role has no
+   * secret, no queue and no other object to give it.
+   */
+  private static Runner buildJob(Map<String, String> environment, PrintStream out, Machine machine)
+      throws IOException {
+    LambdaSettings s = new LambdaSettings(environment);
+    String bucket = s.require(LambdaSettings.ARTIFACT_BUCKET);
+    Path work = s.workDirectory();
+    Files.createDirectories(work);
+    return new Runner(
+        new Runner.Ports(
+            null,
+            NO_SECRETS,
+            machine.jobs().apply(work.resolve("logs")),
+            // The log is read from CloudWatch Logs by the privileged runner, which keeps it.
+            dev.cairn.pipeline.runtime.JobLogs.IN_PLACE,
+            result -> {},
+            commit -> {
+              throw new IOException("the build job looks up no commit");
+            },
+            work,
+            new S3HandOff(S3Client.create(), bucket)),
+        Clock.systemUTC(),
+        out);
+  }
+
+  /** The build job's secrets: none; what its build needs comes with the hand-off. */
+  static final SecretStore NO_SECRETS =
+      new SecretStore() {
+        @Override
+        public java.util.Optional<String> get(String name) {
+          return java.util.Optional.empty();
+        }
+
+        @Override
+        public void put(String name, String value) {
+          throw new UnsupportedOperationException("the build job stores no secret");
+        }
+
+        @Override
+        public String getOrGenerate(String name) {
+          throw new UnsupportedOperationException("the build job stores no secret");
+        }
+
+        @Override
+        public java.util.Set<String> values() {
+          return java.util.Set.of();
+        }
+      };
+
+  /**
    * The runner's settings, all read and checked before any AWS client is made, so that a
    * misconfigured job definition fails with the variable's name, not with an SDK error.
    *
@@ -196,6 +291,9 @@ public final class RunnerSetup {
    * @param stackPrefix for {@code cloudformation}: the stacks' prefix; null for {@code process}
    * @param stackTemplate for {@code cloudformation}: the template's path
    * @param repository the repository ({@code owner/name}) named in status messages, or null
+   * @param buildJobDefinition the build job definition, or null to run steps in this container
+   * @param jobQueue the job queue of the build jobs (with {@code buildJobDefinition})
+   * @param jobLogGroup the build jobs' log group (with {@code buildJobDefinition})
    */
   public record Settings(
       Path work,
@@ -208,7 +306,10 @@ public final class RunnerSetup {
       String statusQueueUrl,
       String stackPrefix,
       String stackTemplate,
-      String repository) {
+      String repository,
+      String buildJobDefinition,
+      String jobQueue,
+      String jobLogGroup) {
 
     /**
      * Reads the settings.
@@ -222,6 +323,7 @@ public final class RunnerSetup {
         throw new IllegalStateException(
             DEPLOYER + "=" + deployer + " is not known (use cloudformation or process)");
       }
+      boolean buildJobs = s.optional(BUILD_JOB_DEFINITION).isPresent();
       return new Settings(
           s.workDirectory(),
           s.require(LambdaSettings.ARTIFACT_BUCKET),
@@ -233,7 +335,10 @@ public final class RunnerSetup {
           s.require(STATUS_QUEUE_URL),
           deployer.equals("cloudformation") ? s.require(STACK_PREFIX) : null,
           s.orDefault(STACK_TEMPLATE, DEFAULT_STACK_TEMPLATE),
-          s.optional(LambdaSettings.REPOSITORY).orElse(null));
+          s.optional(LambdaSettings.REPOSITORY).orElse(null),
+          buildJobs ? s.require(BUILD_JOB_DEFINITION) : null,
+          buildJobs ? s.require(JOB_QUEUE) : null,
+          buildJobs ? s.require(JOB_LOG_GROUP) : null);
     }
   }
 }

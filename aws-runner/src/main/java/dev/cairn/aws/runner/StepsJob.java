@@ -2,6 +2,7 @@ package dev.cairn.aws.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.aws.batch.BatchJobRequest;
+import dev.cairn.aws.batch.BuildHandOff;
 import dev.cairn.pipeline.file.StepSpec;
 import dev.cairn.pipeline.json.Json;
 import java.util.ArrayList;
@@ -22,16 +23,44 @@ import java.util.regex.Pattern;
  * @param env the steps' variables, without the two above and without the secret ones
  * @param secretVariables the variables to fill from Secrets Manager, each from the secret of the
  *     same name
+ * @param handOff for a build handed over by the privileged runner ({@link BuildHandOff}): where its
+ *     source is and where its output goes; null for plain steps
  */
 public record StepsJob(
-    List<StepSpec> steps, Map<String, String> env, List<String> secretVariables) {
+    List<StepSpec> steps, Map<String, String> env, List<String> secretVariables, HandOff handOff) {
   private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  /**
+   * The keys of a build's hand-off, as {@link IsolatedBuildExecutor} sets them.
+   *
+   * @param sourceKey the source (workspace and secret variables) to start from
+   * @param uploadKey where the output goes, or null when nothing is read back
+   * @param outputPath the output's path relative to the workspace, or null with {@code uploadKey}
+   * @param resultKey where the job's result goes (why it failed), or null
+   */
+  public record HandOff(String sourceKey, String uploadKey, String outputPath, String resultKey) {
+    /** Requires the source, and the upload key and the output path together. */
+    public HandOff {
+      if (sourceKey == null || sourceKey.isBlank()) {
+        throw new IllegalArgumentException(BuildHandOff.SOURCE_VARIABLE + " is empty");
+      }
+      if ((uploadKey == null) != (outputPath == null)) {
+        throw new IllegalArgumentException(
+            BuildHandOff.UPLOAD_VARIABLE + " and " + BuildHandOff.OUTPUT_VARIABLE + " go together");
+      }
+    }
+  }
 
   /** Copies the fields. */
   public StepsJob {
     steps = List.copyOf(steps);
     env = Map.copyOf(env);
     secretVariables = List.copyOf(secretVariables);
+  }
+
+  /** Plain steps, without a hand-off. */
+  public StepsJob(List<StepSpec> steps, Map<String, String> env, List<String> secretVariables) {
+    this(steps, env, secretVariables, null);
   }
 
   /**
@@ -87,7 +116,15 @@ public record StepsJob(
     env.remove(BatchJobRequest.STEPS_VARIABLE);
     env.remove(BatchJobRequest.SECRET_VARIABLES);
     secrets.forEach(env::remove);
-    return new StepsJob(steps, env, secrets);
+    HandOff handOff = null;
+    String source = env.remove(BuildHandOff.SOURCE_VARIABLE);
+    String upload = env.remove(BuildHandOff.UPLOAD_VARIABLE);
+    String output = env.remove(BuildHandOff.OUTPUT_VARIABLE);
+    String result = env.remove(BuildHandOff.RESULT_VARIABLE);
+    if (source != null || upload != null || output != null || result != null) {
+      handOff = new HandOff(source, upload, output, result);
+    }
+    return new StepsJob(steps, env, secrets, handOff);
   }
 
   private static IllegalArgumentException malformed(String why) {
@@ -107,6 +144,7 @@ public record StepsJob(
         + new java.util.TreeSet<>(env.keySet())
         + ", secretVariables="
         + secretVariables
+        + (handOff == null ? "" : ", handOff=" + handOff)
         + "]";
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.aws.batch.BuildHandOff;
 import dev.cairn.aws.sqs.SqsStatusPublisher;
 import dev.cairn.aws.testing.MotoExtension;
 import dev.cairn.engine.execution.ExecutionDescription;
@@ -189,6 +190,12 @@ class AwsStateMachineEndToEndTest {
     return trail.entries(aws.remote);
   }
 
+  private List<String> keys(String prefix) {
+    return aws.s3.listObjectsV2(b -> b.bucket(aws.bucket).prefix(prefix)).contents().stream()
+        .map(o -> o.key())
+        .toList();
+  }
+
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
@@ -213,6 +220,14 @@ class AwsStateMachineEndToEndTest {
     aws.s3.headObject(b -> b.bucket(aws.bucket).key(aws.artifacts.objectKey(artifact)));
     aws.s3.headObject(b -> b.bucket(aws.bucket).key("logs/" + runId(good, 1) + "/build.log"));
     assertThat(served()).isEqualTo(good.getName());
+    // The build ran in a build job of its own: the privileged runner stored what it uploaded by
+    // digest (above), the hand-off is gone, and the build job used only what its role allows.
+    assertThat(keys(BuildHandOff.SOURCES)).isEmpty();
+    assertThat(keys(BuildHandOff.UPLOADS)).isEmpty();
+    assertThat(aws.buildJobs.refused()).isEmpty();
+    // The build job's output, read back as Batch's log stream would be.
+    assertThat(aws.output.toString(StandardCharsets.UTF_8))
+        .contains("[build-output] [cairn] 1 step succeeded");
     awaitStatus(
         s ->
             s.commit().equals(good.getName())
@@ -237,7 +252,9 @@ class AwsStateMachineEndToEndTest {
         awaitStatus(
             s -> s.commit().equals(broken.getName()) && s.state() == StatusMessage.State.FAILURE);
     assertThat(buildFailed.environment()).isNull();
+    // The build job's own reason, handed back through its result, not Batch's exit code.
     assertThat(buildFailed.description()).contains("exited with 1");
+    assertThat(keys(BuildHandOff.UPLOADS)).isEmpty();
     assertThat(aws.runs.get(runId(broken, 2)).artifact()).isNull();
     // Every record the steps wrote reached the trail through the outbox, in order, once.
     assertThat(trailRecords())

@@ -60,7 +60,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  *   <li>{@code arn:aws:states:::batch:submitJob.sync} runs the runner in-process, as AWS Batch
  *       would run the runner image with the task's Parameters: artifacts, logs and run facts in S3
  *       (S3Mock), secrets in Secrets Manager (moto), status messages on SQS (ElasticMQ), the commit
- *       fetched over smart HTTP with the token from Secrets Manager;
+ *       fetched over smart HTTP with the token from Secrets Manager; the build's steps run in a
+ *       separate build job ({@link InProcessBuildJobs}) handed over through the bucket, as the
+ *       pipeline stack splits them;
  *   <li>{@code arn:aws:states:::lambda:invoke} invokes the Lambda handlers in-process: {@code
  *       cairn-validate}, {@code cairn-plan}, {@code cairn-record} (which delivers the audit outbox
  *       to the git host through the audit writer) and {@code cairn-queue}, the deploy queue (state
@@ -100,6 +102,10 @@ final class EmulatedAws implements AutoCloseable {
   final Supplier<RemoteCredentials> credentials;
   final S3ArtifactStore artifacts;
   final ProcessDeployer deployer;
+
+  /** The build jobs (the build job definition's containers), with the build role's S3 access. */
+  final InProcessBuildJobs buildJobs;
+
   final Runner runner;
 
   /** The runs' facts and job results in the bucket. */
@@ -144,6 +150,12 @@ final class EmulatedAws implements AutoCloseable {
     artifacts =
         S3ArtifactStore.builder().s3(s3).bucket(bucket).scratch(dir.resolve("s3-scratch")).build();
     deployer = new ProcessDeployer(dir.resolve("deployments"), secrets);
+    buildJobs =
+        new InProcessBuildJobs(
+            bucket,
+            "",
+            new LocalJobExecutor(LocalJobExecutor.Options.builder(dir.resolve("logs")).build()),
+            dir.resolve("build-jobs"));
     RunnerFixture jobs =
         RunnerFixture.of(
             s3,
@@ -152,7 +164,10 @@ final class EmulatedAws implements AutoCloseable {
             secrets,
             remote,
             credentials,
-            new LocalJobExecutor(LocalJobExecutor.Options.builder(dir.resolve("logs")).build()),
+            // As the pipeline stack deploys it: the privileged runner checks out and collects,
+            // the build steps run in a build job of their own, with the build role's access.
+            new IsolatedBuildExecutor(
+                new S3HandOff(s3, bucket), "", buildJobs, dir.resolve("handoff")),
             new DeployTarget.Processes(deployer, null),
             new SqsStatusPublisher(sqs, queueUrl),
             dir.resolve("runner"),

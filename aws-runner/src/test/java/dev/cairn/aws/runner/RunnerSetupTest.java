@@ -31,6 +31,53 @@ class RunnerSetupTest {
     assertThat(settings.stackPrefix()).isEqualTo("notes-");
     assertThat(settings.stackTemplate()).isEqualTo("cairn.stack.json");
     assertThat(settings.repository()).isNull();
+    // Without a build job definition (trials on one machine) the steps run in this container.
+    assertThat(settings.buildJobDefinition()).isNull();
+  }
+
+  @Test
+  void aBuildJobDefinitionNeedsItsQueueAndLogGroup() {
+    Map<String, String> env = complete();
+    env.put(
+        "CAIRN_BUILD_JOB_DEFINITION", "arn:aws:batch:eu-west-1:1:job-definition/cairn-notes-build");
+    env.put("CAIRN_JOB_QUEUE", "arn:aws:batch:eu-west-1:1:job-queue/cairn");
+    env.put("CAIRN_JOB_LOG_GROUP", "/cairn/jobs");
+    RunnerSetup.Settings settings = RunnerSetup.Settings.read(env);
+    assertThat(settings.buildJobDefinition()).endsWith("/cairn-notes-build");
+    assertThat(settings.jobQueue()).endsWith("/cairn");
+    assertThat(settings.jobLogGroup()).isEqualTo("/cairn/jobs");
+
+    for (String name : new String[] {"CAIRN_JOB_QUEUE", "CAIRN_JOB_LOG_GROUP"}) {
+      Map<String, String> missing = new HashMap<>(env);
+      missing.remove(name);
+      assertThatThrownBy(() -> RunnerSetup.Settings.read(missing))
+          .as(name)
+          .hasMessage("the environment variable " + name + " is not set (see docs/aws.md)");
+    }
+  }
+
+  @Test
+  void theBuildJobRefusesEveryJobButHandedOverSteps() throws Exception {
+    // What the build job definition's runner is: no runtime behind it.
+    Runner runner =
+        new Runner(
+            new Runner.Ports(
+                null,
+                RunnerSetup.NO_SECRETS,
+                new dev.cairn.local.job.LocalJobExecutor(
+                    dev.cairn.local.job.LocalJobExecutor.Options.builder(Path.of("/tmp/unused"))
+                        .build()),
+                dev.cairn.pipeline.runtime.JobLogs.IN_PLACE,
+                result -> {},
+                commit -> "",
+                Path.of("/tmp/unused"),
+                null),
+            java.time.Clock.systemUTC(),
+            new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+    RunnerResult result = runner.run(new RunnerJob(JobKind.APPLY, "r1", "production", null, null));
+    assertThat(result.outcome()).isEqualTo(RunnerResult.Outcome.FAILED);
+    assertThat(result.error()).isEqualTo("Cairn.InvalidJob");
+    assertThat(result.cause()).contains("runs only build steps");
   }
 
   @Test

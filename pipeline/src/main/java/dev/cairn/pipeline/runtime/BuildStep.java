@@ -118,7 +118,8 @@ final class BuildStep {
             env,
             pipeline.build().timeout(),
             pipeline.build().network(),
-            variables.masked());
+            variables.masked(),
+            pipeline.build().artifact());
     JobResult result =
         ports
             .jobs()
