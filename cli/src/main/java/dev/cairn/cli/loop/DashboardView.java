@@ -225,14 +225,15 @@ final class DashboardView implements DashboardData {
         .forEach(
             (environment, deployment) ->
                 deployer
-                    .outputFile(environment, deployment.releaseId())
+                    .logs()
+                    .file(environment, deployment.releaseId())
                     .ifPresent(f -> outputs.put(environment, f)));
     return outputs;
   }
 
   @Override
   public String mask(String lines) {
-    return deployer.mask(lines);
+    return deployer.logs().mask(lines);
   }
 
   @Override

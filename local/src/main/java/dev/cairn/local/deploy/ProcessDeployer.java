@@ -63,7 +63,7 @@ import java.util.stream.Stream;
 public final class ProcessDeployer implements Deployer {
 
   private final Options options;
-  private final SecretStore secrets;
+  private final ReleaseLogs logs;
   private final ObjectMapper json =
       new ObjectMapper()
           .enable(SerializationFeature.INDENT_OUTPUT)
@@ -102,8 +102,8 @@ public final class ProcessDeployer implements Deployer {
    */
   public ProcessDeployer(Options options, SecretStore secrets) {
     this.options = Objects.requireNonNull(options);
-    this.secrets = Objects.requireNonNull(secrets);
-    this.proxies = new ProxyLauncher(options, log -> tail(log, 20));
+    this.logs = new ReleaseLogs(options.root(), Objects.requireNonNull(secrets));
+    this.proxies = new ProxyLauncher(options, log -> logs.tail(log, 20));
     this.launcher = new ReleaseLauncher(options);
   }
 
@@ -573,40 +573,14 @@ public final class ProcessDeployer implements Deployer {
     throw new DeploymentException("cannot find a free port on 127.0.0.1");
   }
 
-  private String tail(Path log, int count) {
-    try {
-      return new dev.cairn.local.job.Masker(secrets.values()).tail(log, count);
-    } catch (IOException | UncheckedIOException e) {
-      return "(unreadable: " + e.getMessage() + ")";
-    }
-  }
-
   /** The release's log (its stdout and stderr): the last lines, secrets masked. */
   @Override
   public Optional<String> output(String environment, String releaseId) {
-    return outputFile(environment, releaseId).map(log -> tail(log, OUTPUT_LINES));
+    return logs.output(environment, releaseId);
   }
 
-  /**
-   * The file a release writes its stdout and stderr to, as written (not masked: see {@link #mask}),
-   * or empty when there is none.
-   */
-  public Optional<Path> outputFile(String environment, String releaseId) {
-    if (releaseId == null || !releaseId.matches("[A-Za-z0-9._-]+")) {
-      return Optional.empty();
-    }
-    Path log =
-        envDir(EnvironmentNames.require(environment))
-            .resolve("releases")
-            .resolve(releaseId + ".log");
-    return Files.isRegularFile(log) ? Optional.of(log) : Optional.empty();
+  /** The releases' own output files, and masking for what is read of them. */
+  public ReleaseLogs logs() {
+    return logs;
   }
-
-  /** Whole lines of a release's output with the secrets releases can see masked. */
-  public String mask(String lines) {
-    return new dev.cairn.local.job.Masker(secrets.values()).maskText(lines);
-  }
-
-  /** How many of a release's last output lines {@link #output} gives. */
-  static final int OUTPUT_LINES = 200;
 }
