@@ -600,8 +600,9 @@ public final class ChaosBenchmark {
   }
 
   /**
-   * Every run has exactly one outcome per environment it reached, in the delivered trail ({@code
-   * deployment-failed} is not one: it comes with the {@code rolled-back} that ends the deployment).
+   * Every run has exactly one outcome per environment it reached and commit, in the delivered trail
+   * ({@code deployment-failed} is not one: it comes with the {@code rolled-back} that ends the
+   * deployment).
    */
   private void checkTrail() throws IOException {
     Set<String> outcomes = Set.of("deployed", "rolled-back", "superseded", "skipped-bad");
@@ -612,7 +613,9 @@ public final class ChaosBenchmark {
         if (entry.run() == null || entry.environment() == null) {
           continue;
         }
-        String key = entry.run() + " " + entry.environment();
+        // Per commit too: a rollback run records the rolled-back commit's outcome, then its own
+        // deployment of the good one.
+        String key = entry.run() + " " + entry.environment() + " " + entry.commit();
         String event = entry.event().wireName();
         if (outcomes.contains(event)) {
           perRunAndEnvironment.merge(key, 1, Integer::sum);

@@ -337,10 +337,28 @@ public final class ProcessDeployer implements Deployer {
     ReleaseRecord record = state.release(release.id());
     ProcessRef process = record != null ? record.process() : new ProcessRef(release.pid(), null);
     process.handle().ifPresent(p -> ProcessTrees.killTree(p, options.stopGrace()));
-    trees.remove(release.id());
+    killLeftovers(release.id());
     if (record != null) {
       save(state.minus(record.id()));
     }
+  }
+
+  /**
+   * Kills what a release's first process left behind when it died (its children live on, holding
+   * the port, when only the sandbox's first process was killed), as last seen by {@link #alive}.
+   */
+  private void killLeftovers(String releaseId) {
+    List<ProcessHandle> left = trees.getOrDefault(releaseId, List.of());
+    left.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    left.forEach(p -> ProcessTrees.waitForExit(p, options.stopGrace()));
+    trees.remove(releaseId);
+  }
+
+  @Override
+  public synchronized Optional<Release> recorded(String environment, String releaseId) {
+    String env = EnvironmentNames.require(environment);
+    return Optional.ofNullable(releaseId == null ? null : load(env).release(releaseId))
+        .map(r -> r.toRelease(env));
   }
 
   @Override
@@ -396,10 +414,7 @@ public final class ProcessDeployer implements Deployer {
     }
     record.process().handle().ifPresent(p -> ProcessTrees.killTree(p, options.stopGrace()));
     // What the dead release left behind still holds its port.
-    List<ProcessHandle> left = trees.getOrDefault(release.id(), List.of());
-    left.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-    left.forEach(p -> ProcessTrees.waitForExit(p, options.stopGrace()));
-    trees.remove(release.id());
+    killLeftovers(release.id());
     Process process = launcher.launch(spec, record.port(), Path.of(record.log()));
     ReleaseRecord again = record.withProcess(ProcessRef.of(process.toHandle()));
     save(load(env).replacing(again));
@@ -476,6 +491,7 @@ public final class ProcessDeployer implements Deployer {
     EnvironmentState state = load(env);
     for (ReleaseRecord release : state.releases()) {
       release.process().handle().ifPresent(p -> ProcessTrees.killTree(p, options.stopGrace()));
+      killLeftovers(release.id());
     }
     proxyProcess(state).ifPresent(p -> ProcessTrees.killTree(p, options.stopGrace()));
     try {

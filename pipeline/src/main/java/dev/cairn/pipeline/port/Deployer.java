@@ -51,6 +51,12 @@ public interface Deployer {
    */
   Release restart(Release release, ReleaseSpec spec);
 
+  /**
+   * A release started and not stopped, whether or not its process still runs: a rollback to a last
+   * good release that died starts it again as itself.
+   */
+  Optional<Release> recorded(String environment, String releaseId);
+
   /** Every release process still running for the environment. */
   List<Release> running(String environment);
 

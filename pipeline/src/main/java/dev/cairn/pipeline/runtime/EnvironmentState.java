@@ -105,6 +105,19 @@ public record EnvironmentState(
         Math.max(deployedSequence, number));
   }
 
+  /** A copy whose last good release (same commit) now runs as the release {@code releaseId}. */
+  public EnvironmentState withLastGoodRelease(String releaseId) {
+    return new EnvironmentState(
+        environment,
+        lastGood.map(g -> new LastGood(g.commit(), g.artifact(), releaseId, g.runId())),
+        goodHistory,
+        bad,
+        holder,
+        waiting,
+        grantedSequence,
+        deployedSequence);
+  }
+
   /** A copy with the commit marked bad (unchanged if it is already). */
   public EnvironmentState withBad(String commit) {
     if (commit == null || isBad(commit)) {

@@ -4,9 +4,7 @@ import dev.cairn.pipeline.audit.AuditEvent;
 import dev.cairn.pipeline.file.EnvironmentSpec;
 import dev.cairn.pipeline.file.RollbackSpec;
 import dev.cairn.pipeline.port.Release;
-import dev.cairn.pipeline.port.ReleaseSpec;
 import dev.cairn.pipeline.port.RunEvent;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -257,7 +255,7 @@ public final class ReleaseSupervision {
     tracker.healthFailures = 0;
     int restarts = tracker.restarts.size();
     try {
-      Release again = restart(target, good, live, tracker.spec);
+      Release again = support.restartAsItself(target, tracker.spec, good, live);
       support.audit.recordOutsideRun(
           AuditEvent.RELEASE_RESTARTED,
           aboutCommit(good),
@@ -298,29 +296,6 @@ public final class ReleaseSupervision {
     }
     Duration wait = FIRST_BACKOFF.multipliedBy(1L << Math.min(earlier - 1, 16));
     return wait.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait;
-  }
-
-  /** Starts the release again from its stored artifact: no rebuild, same port, same proxy. */
-  private Release restart(
-      DeployTarget.Processes target,
-      EnvironmentState.LastGood good,
-      Release live,
-      EnvironmentSpec spec) {
-    Path directory = support.unpack(good.artifact(), spec.name(), good.runId());
-    Variables.Resolved variables =
-        support.releaseVariables(spec, good.commit(), good.artifact(), support.services(spec));
-    return target
-        .deployer()
-        .restart(
-            live,
-            new ReleaseSpec(
-                spec.name(),
-                good.commit(),
-                good.artifact(),
-                directory,
-                spec.app().start(),
-                variables.env(),
-                spec.app().port()));
   }
 
   private AuditRecorder.Run aboutCommit(EnvironmentState.LastGood good) {

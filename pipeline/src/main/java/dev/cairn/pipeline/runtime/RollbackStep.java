@@ -72,7 +72,7 @@ final class RollbackStep {
             target.deployer().running(environment).stream()
                 .filter(r -> r.id().equals(good.releaseId()))
                 .findFirst()
-                .orElseGet(() -> restart(spec, good));
+                .orElseGet(() -> restart(target, spec, good));
         target.deployer().switchTraffic(back);
       }
       failed.ifPresent(target.deployer()::stop);
@@ -133,9 +133,27 @@ final class RollbackStep {
     revertIfAsked(run, environment, spec.rollback().revert(), recordRun);
   }
 
-  /** Starts the last good release again from its stored artifact: no rebuild. */
-  private Release restart(EnvironmentSpec spec, EnvironmentState.LastGood good) {
+  /**
+   * Starts the last good release, which no longer runs, again from its stored artifact: no rebuild.
+   * As itself when it is still recorded (same id and port; what is left of its processes is killed
+   * first), otherwise (recovered from the trail) as a new release the ledger then names, so that a
+   * later rollback finds it running instead of starting yet another one.
+   */
+  private Release restart(
+      DeployTarget.Processes target, EnvironmentSpec spec, EnvironmentState.LastGood good) {
     requireArtifact(good);
+    Optional<Release> recorded = target.deployer().recorded(spec.name(), good.releaseId());
+    if (recorded.isPresent()) {
+      Release again = support.restartAsItself(target, spec, good, recorded.get());
+      support.awaitHealthy(target, again, spec, good.commit(), CairnError.ROLLBACK_FAILED);
+      return again;
+    }
+    Release started = startNew(spec, good);
+    ports.environments().update(spec.name(), state -> state.withLastGoodRelease(started.id()));
+    return started;
+  }
+
+  private Release startNew(EnvironmentSpec spec, EnvironmentState.LastGood good) {
     Path directory = support.unpack(good.artifact(), spec.name(), good.runId());
     Variables.Resolved variables =
         support.releaseVariables(spec, good.commit(), good.artifact(), support.services(spec));

@@ -181,6 +181,33 @@ final class StepSupport {
     return release;
   }
 
+  /**
+   * Starts the last good release again as itself, from its stored artifact: no rebuild, same id,
+   * port and proxy; what is left of its old process is killed first. What supervision does to a
+   * live release that died, and a rollback to one.
+   */
+  Release restartAsItself(
+      DeployTarget.Processes target,
+      EnvironmentSpec spec,
+      EnvironmentState.LastGood good,
+      Release release) {
+    Path directory = unpack(good.artifact(), spec.name(), good.runId());
+    Variables.Resolved variables =
+        releaseVariables(spec, good.commit(), good.artifact(), services(spec));
+    return target
+        .deployer()
+        .restart(
+            release,
+            new ReleaseSpec(
+                spec.name(),
+                good.commit(),
+                good.artifact(),
+                directory,
+                spec.app().start(),
+                variables.env(),
+                spec.app().port()));
+  }
+
   void awaitHealthy(
       DeployTarget.Processes target,
       Release release,

@@ -1,6 +1,7 @@
 package dev.cairn.pipeline.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.pipeline.audit.AuditEvent;
 import dev.cairn.pipeline.audit.AuditRecord;
@@ -138,6 +139,49 @@ class ReleaseSupervisionTest {
     assertThat(check()).as("the third after 2s").isEqualTo(Outcome.RESTARTED);
 
     assertThat(restartRecords()).extracting(AuditRecord::restarts).containsExactly(1, 2, 3);
+  }
+
+  /** A pushed commit's run up to its bake, with every release process dying meanwhile. */
+  private String deployedUntilEverythingDies(String commit) {
+    String run = fixture.submit(commit, RunFacts.Trigger.PUSH, null);
+    fixture.runtime.validate(run);
+    fixture.runtime.build(run);
+    fixture.runtime.enqueue(run, ENV, "token-" + run);
+    fixture.runtime.plan(run, ENV);
+    fixture.runtime.apply(run, ENV);
+    // The last good release killed from outside, the new one crashing in its bake.
+    fixture.deployer.running.clear();
+    assertThatThrownBy(() -> fixture.runtime.verify(run, ENV)).isInstanceOf(StepFailure.class);
+    fixture.runtime.rollback(run, ENV, "{\"Error\":\"Cairn.VerifyFailed\",\"Cause\":\"gone\"}");
+    return run;
+  }
+
+  @Test
+  void aRollbackToALastGoodReleaseThatDiedStartsItAgainAsItselfAndOnlyOnce() {
+    fixture.deploy(commit("v1", 3, true), ENV);
+    Release good = live();
+
+    deployedUntilEverythingDies(commit("v2", 3, true));
+
+    assertThat(live().id()).as("the same release, started again").isEqualTo(good.id());
+    assertThat(live().port()).isEqualTo(good.port());
+    assertThat(fixture.deployer.running(ENV)).extracting(Release::id).containsExactly(good.id());
+    int started = fixture.deployer.started.size();
+
+    // The next failed deployment finds it running: nothing else is started for it.
+    String v3 = commit("v3", 3, true);
+    String run = fixture.submit(v3, RunFacts.Trigger.PUSH, null);
+    fixture.runtime.validate(run);
+    fixture.runtime.build(run);
+    fixture.runtime.enqueue(run, ENV, "token-" + run);
+    fixture.runtime.plan(run, ENV);
+    fixture.runtime.apply(run, ENV);
+    fixture.deployer.running.removeIf(r -> r.commit().equals(v3));
+    assertThatThrownBy(() -> fixture.runtime.verify(run, ENV)).isInstanceOf(StepFailure.class);
+    fixture.runtime.rollback(run, ENV, "{\"Error\":\"Cairn.VerifyFailed\",\"Cause\":\"gone\"}");
+
+    assertThat(fixture.deployer.started).hasSize(started + 1);
+    assertThat(fixture.deployer.running(ENV)).extracting(Release::id).containsExactly(good.id());
   }
 
   @Test

@@ -275,6 +275,7 @@ final class RuntimeFixture {
     final Map<String, Release> live = new ConcurrentHashMap<>();
     final List<Release> running = new CopyOnWriteArrayList<>();
     final List<ReleaseSpec> started = new CopyOnWriteArrayList<>();
+    final Map<String, Release> recorded = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
 
     @Override
@@ -288,6 +289,7 @@ final class RuntimeFixture {
               9000 + ids.get(),
               1000 + ids.get());
       running.add(release);
+      recorded.put(release.id(), release);
       started.add(spec);
       return release;
     }
@@ -310,6 +312,13 @@ final class RuntimeFixture {
     @Override
     public void stop(Release release) {
       running.remove(release);
+      recorded.remove(release.id());
+    }
+
+    @Override
+    public Optional<Release> recorded(String environment, String releaseId) {
+      return Optional.ofNullable(releaseId == null ? null : recorded.get(releaseId))
+          .filter(r -> r.environment().equals(environment));
     }
 
     @Override
@@ -344,6 +353,7 @@ final class RuntimeFixture {
               release.port(),
               1000 + ids.incrementAndGet());
       running.add(again);
+      recorded.put(again.id(), again);
       started.add(spec);
       live.computeIfPresent(release.environment(), (env, r) -> again);
       return again;
