@@ -759,6 +759,7 @@ public final class ChaosBenchmark {
                                 ? "no fault"
                                 : now.name().toLowerCase(Locale.ROOT).replace('_', ' ');
                         failedBy.computeIfAbsent(when, w -> new AtomicLong()).incrementAndGet();
+                        log("request to " + environment + " failed (" + when + "): " + WHY.get());
                       }
                     }
                     sleepMillis(20);
@@ -823,7 +824,11 @@ public final class ChaosBenchmark {
     }
   }
 
+  /** Why this thread's last {@link #get} answered null. */
+  private static final ThreadLocal<String> WHY = new ThreadLocal<>();
+
   private static String get(int port, String path) {
+    WHY.remove();
     try {
       HttpURLConnection connection =
           (HttpURLConnection)
@@ -832,10 +837,12 @@ public final class ChaosBenchmark {
       connection.setReadTimeout(5000);
       int status = connection.getResponseCode();
       if (status / 100 != 2) {
+        WHY.set("HTTP " + status);
         return null;
       }
       return new String(connection.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
+      WHY.set(e.toString());
       return null;
     }
   }
