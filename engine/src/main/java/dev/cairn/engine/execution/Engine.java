@@ -143,7 +143,28 @@ public final class Engine implements AutoCloseable {
    */
   public String start(
       String definition, String stateMachineName, String executionName, JsonNode input) {
-    StateMachine machine = DefinitionParser.parse(definition);
+    return start(
+        DefinitionParser.parse(definition), definition, stateMachineName, executionName, input);
+  }
+
+  /**
+   * Starts an execution of a definition the caller has parsed already, so that it is not parsed and
+   * validated a second time (for a machine of thousands of states that is a large part of a
+   * short-lived process's time).
+   *
+   * @param machine the result of {@link DefinitionParser#parse(String)} on {@code definition}
+   * @param definition the same definition as JSON text, as the store keeps it
+   * @param stateMachineName the state machine's name, used in ARNs and the context object
+   * @param executionName the execution's name, or null for a random one
+   * @param input the execution input
+   * @return the execution's id (its ARN)
+   */
+  public String start(
+      StateMachine machine,
+      String definition,
+      String stateMachineName,
+      String executionName,
+      JsonNode input) {
     String name = executionName == null ? UUID.randomUUID().toString() : executionName;
     String id = "arn:aws:states:local:000000000000:execution:" + stateMachineName + ":" + name;
     Interpreter interpreter = new Interpreter(id, name, stateMachineName, machine, input, clock);
