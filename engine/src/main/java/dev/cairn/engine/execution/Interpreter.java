@@ -61,6 +61,29 @@ final class Interpreter {
 
   private static final String ROOT = "";
 
+  // Looked up by class rather than by a type switch: each switch's bootstrap generates a class at
+  // run time, which a short-lived process (cairn states run) pays for at start-up.
+  private static final Map<Class<?>, HistoryEventType> ENTERED =
+      Map.of(
+          PassState.class, HistoryEventType.PASS_STATE_ENTERED,
+          TaskState.class, HistoryEventType.TASK_STATE_ENTERED,
+          ChoiceState.class, HistoryEventType.CHOICE_STATE_ENTERED,
+          WaitState.class, HistoryEventType.WAIT_STATE_ENTERED,
+          SucceedState.class, HistoryEventType.SUCCEED_STATE_ENTERED,
+          FailState.class, HistoryEventType.FAIL_STATE_ENTERED,
+          ParallelState.class, HistoryEventType.PARALLEL_STATE_ENTERED,
+          MapState.class, HistoryEventType.MAP_STATE_ENTERED);
+  private static final Map<Class<?>, HistoryEventType> EXITED =
+      Map.of(
+          PassState.class, HistoryEventType.PASS_STATE_EXITED,
+          TaskState.class, HistoryEventType.TASK_STATE_EXITED,
+          ChoiceState.class, HistoryEventType.CHOICE_STATE_EXITED,
+          WaitState.class, HistoryEventType.WAIT_STATE_EXITED,
+          SucceedState.class, HistoryEventType.SUCCEED_STATE_EXITED,
+          FailState.class, HistoryEventType.FAIL_STATE_EXITED,
+          ParallelState.class, HistoryEventType.PARALLEL_STATE_EXITED,
+          MapState.class, HistoryEventType.MAP_STATE_EXITED);
+
   private final String executionId;
   private final String executionName;
   private final String stateMachineName;
@@ -1371,30 +1394,12 @@ final class Interpreter {
 
   /** The event of entering {@code state}, without building its name from the type's text. */
   private static HistoryEventType enteredEvent(State state) {
-    return switch (state) {
-      case PassState s -> HistoryEventType.PASS_STATE_ENTERED;
-      case TaskState s -> HistoryEventType.TASK_STATE_ENTERED;
-      case ChoiceState s -> HistoryEventType.CHOICE_STATE_ENTERED;
-      case WaitState s -> HistoryEventType.WAIT_STATE_ENTERED;
-      case SucceedState s -> HistoryEventType.SUCCEED_STATE_ENTERED;
-      case FailState s -> HistoryEventType.FAIL_STATE_ENTERED;
-      case ParallelState s -> HistoryEventType.PARALLEL_STATE_ENTERED;
-      case MapState s -> HistoryEventType.MAP_STATE_ENTERED;
-    };
+    return ENTERED.get(state.getClass());
   }
 
   /** The event of leaving {@code state}. */
   private static HistoryEventType exitedEvent(State state) {
-    return switch (state) {
-      case PassState s -> HistoryEventType.PASS_STATE_EXITED;
-      case TaskState s -> HistoryEventType.TASK_STATE_EXITED;
-      case ChoiceState s -> HistoryEventType.CHOICE_STATE_EXITED;
-      case WaitState s -> HistoryEventType.WAIT_STATE_EXITED;
-      case SucceedState s -> HistoryEventType.SUCCEED_STATE_EXITED;
-      case FailState s -> HistoryEventType.FAIL_STATE_EXITED;
-      case ParallelState s -> HistoryEventType.PARALLEL_STATE_EXITED;
-      case MapState s -> HistoryEventType.MAP_STATE_EXITED;
-    };
+    return EXITED.get(state.getClass());
   }
 
   // ---------------------------------------------------------------- recovery and queries
