@@ -122,11 +122,15 @@ async function countEntered(shape) {
   return entered;
 }
 
+// Wall seconds, and the process's CPU milliseconds (user + system, all threads) over the run.
 async function timedRun(shape) {
+  const cpuBegin = process.cpuUsage();
   const begin = process.hrtime.bigint();
   const machine = new StateMachine(shape.definition);
   await machine.run(shape.input, shape.options).result;
-  return Number(process.hrtime.bigint() - begin) / 1e9;
+  const seconds = Number(process.hrtime.bigint() - begin) / 1e9;
+  const cpu = process.cpuUsage(cpuBegin);
+  return { seconds, cpuMillis: (cpu.user + cpu.system) / 1000 };
 }
 
 // The interpreter's best case: the machine constructed (and its definition validated) once, outside
@@ -142,6 +146,10 @@ async function warm(run) {
   const until = process.hrtime.bigint() + 3_000_000_000n;
   for (let i = 0; i < warmup || process.hrtime.bigint() < until; i++) await run();
 }
+
+// The npm tool's mean CPU time per execution over Cairn's; "n/a" for Java results without them.
+const cpuRatio = (r, java) =>
+  java.meanCpuMillis > 0 ? `${(r.meanCpuMillis / java.meanCpuMillis).toFixed(1)}x` : 'n/a';
 
 const median = (values) => {
   const s = [...values].sort((a, b) => a - b);
@@ -163,10 +171,12 @@ for (const shape of shapes) {
   await warm(() => timedRun(shape));
   const perSecond = [];
   const millis = [];
+  const cpuMillis = [];
   for (let i = 0; i < runs; i++) {
-    const seconds = await timedRun(shape);
+    const { seconds, cpuMillis: cpu } = await timedRun(shape);
     perSecond.push(transitions / seconds);
     millis.push(seconds * 1000);
+    cpuMillis.push(cpu);
   }
   const machine = new StateMachine(shape.definition);
   await warm(() => timedRunOnly(machine, shape));
@@ -181,6 +191,7 @@ for (const shape of shapes) {
     min: Math.min(...perSecond),
     max: Math.max(...perSecond),
     medianMillis: median(millis),
+    meanCpuMillis: cpuMillis.reduce((a, b) => a + b, 0) / cpuMillis.length,
   };
   results.push(row);
   console.error(`${shape.label}: median ${fmt(row.median)} transitions/s`);
@@ -189,12 +200,12 @@ for (const shape of shapes) {
 console.log('## Throughput (state transitions per second)');
 console.log();
 console.log(
-  '| shape | transitions per execution | median transitions/s | min | max | median ms per execution | median transitions/s, run only |',
+  '| shape | transitions per execution | median transitions/s | min | max | median ms per execution | mean CPU ms per execution | median transitions/s, run only |',
 );
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of results) {
   console.log(
-    `| ${r.label} | ${fmt(r.transitions)} | ${fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${r.medianMillis.toFixed(2)} | ${fmt(r.runOnlyMedian)} |`,
+    `| ${r.label} | ${fmt(r.transitions)} | ${fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${r.medianMillis.toFixed(2)} | ${r.meanCpuMillis.toFixed(2)} | ${fmt(r.runOnlyMedian)} |`,
   );
 }
 console.log();
@@ -213,9 +224,9 @@ if (javaResults) {
   console.log('## Cairn versus aws-local-stepfunctions (medians, transitions/s)');
   console.log();
   console.log(
-    '| shape | Cairn memory-only | Cairn durable | aws-local-stepfunctions | ratio memory-only | ratio durable | npm run only | ratio memory-only / npm run only |',
+    '| shape | Cairn memory-only | Cairn durable | aws-local-stepfunctions | ratio memory-only | ratio durable | ratio durable, CPU time | npm run only | ratio memory-only / npm run only |',
   );
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of results) {
     const memory = java.throughput.find((t) => t.shape === r.shape && t.mode === 'MEMORY');
     const durable = java.throughput.find((t) => t.shape === r.shape && t.mode === 'DURABLE');
@@ -226,12 +237,12 @@ if (javaResults) {
       );
     }
     console.log(
-      `| ${r.label} | ${fmt(memory.median)} | ${fmt(durable.median)} | ${fmt(r.median)} | ${(memory.median / r.median).toFixed(1)}x | ${(durable.median / r.median).toFixed(1)}x | ${fmt(r.runOnlyMedian)} | ${(memory.median / r.runOnlyMedian).toFixed(2)}x |`,
+      `| ${r.label} | ${fmt(memory.median)} | ${fmt(durable.median)} | ${fmt(r.median)} | ${(memory.median / r.median).toFixed(1)}x | ${(durable.median / r.median).toFixed(1)}x | ${cpuRatio(r, durable)} | ${fmt(r.runOnlyMedian)} | ${(memory.median / r.runOnlyMedian).toFixed(2)}x |`,
     );
   }
   console.log();
   console.log(
-    'Ratios are Cairn / aws-local-stepfunctions. "npm run only" leaves out the validation that the other columns include (Cairn\'s Engine.start always parses and validates).',
+    'Ratios are Cairn / aws-local-stepfunctions. "ratio durable, CPU time": the npm tool\'s mean CPU ms per execution over Cairn durable\'s (both the whole process\'s CPU time over the timed section), steadier than wall time on a loaded machine. "npm run only" leaves out the validation that the other columns include (Cairn\'s Engine.start always parses and validates).',
   );
   console.log();
 }

@@ -3,10 +3,28 @@
 # prefixed by NAME.
 
 java_major() { # prints the major version of the JDK at $1, or nothing
-  local release="$1/release"
   [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] || return 0
-  [ -f "$release" ] || return 0
-  sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release"
+  local version
+  version="$(release_value "$1" JAVA_VERSION)"
+  version="${version%%.*}"
+  [ -z "$version" ] || echo "${version%%[!0-9]*}"
+}
+
+# release_value JDK KEY: prints KEY's value in the JDK's release file, or nothing. Bash builtins
+# only: the launcher calls this on every command, and each sed it replaced was a process of its own.
+release_value() {
+  local line
+  [ -f "$1/release" ] || return 0
+  while IFS= read -r line; do
+    case "$line" in
+      "$2="*)
+        line="${line#"$2="}"
+        line="${line#\"}"
+        echo "${line%\"}"
+        return 0
+        ;;
+    esac
+  done < "$1/release"
 }
 
 select_jdk() {

@@ -92,6 +92,7 @@ public final class EngineBenchmark {
       long events,
       double[] perSecond,
       double[] millis,
+      double[] cpuMillis,
       double parseMillis) {
 
     double median() {
@@ -108,6 +109,14 @@ public final class EngineBenchmark {
 
     double medianMillis() {
       return EngineBenchmark.median(millis);
+    }
+
+    /**
+     * The mean, not the median: the operating system counts a process's CPU time in ticks of 10 ms,
+     * so one run's figure is coarse, but the mean over the runs is not biased by it.
+     */
+    double meanCpuMillis() {
+      return Arrays.stream(cpuMillis).average().orElse(0);
     }
   }
 
@@ -170,12 +179,13 @@ public final class EngineBenchmark {
       System.out.println();
       System.out.println(
           "| shape | mode | transitions (events) per execution | median transitions/s | min | max |"
-              + " median ms per execution | parse + validate alone (ms) |");
-      System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+              + " median ms per execution | mean CPU ms per execution |"
+              + " parse + validate alone (ms) |");
+      System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
       for (Result r : results) {
         System.out.printf(
             Locale.ROOT,
-            "| %s | %s | %,d (%,d) | %,.0f | %,.0f | %,.0f | %.2f | %.3f |%n",
+            "| %s | %s | %,d (%,d) | %,.0f | %,.0f | %,.0f | %.2f | %.2f | %.3f |%n",
             r.shape().label(),
             r.mode().label,
             r.transitions(),
@@ -184,12 +194,16 @@ public final class EngineBenchmark {
             r.min(),
             r.max(),
             r.medianMillis(),
+            r.meanCpuMillis(),
             r.parseMillis());
       }
       System.out.println();
       System.out.println(
           "The timed section includes Engine.start parsing and validating the definition; the last"
-              + " column is DefinitionParser.parse timed on its own, after its own warm-up.");
+              + " column is DefinitionParser.parse timed on its own, after its own warm-up. CPU ms:"
+              + " the process's CPU time (all threads, garbage collection and compilation included)"
+              + " over the timed section, averaged over the runs; steadier than wall time on a"
+              + " loaded machine.");
       System.out.println();
 
       System.out.println("## Memory per running execution");
@@ -361,6 +375,11 @@ public final class EngineBenchmark {
 
   // ---------------------------------------------------------------- throughput
 
+  /** The process's CPU time, all threads (the engine runs executions on threads of its own). */
+  private static final com.sun.management.OperatingSystemMXBean PROCESS =
+      (com.sun.management.OperatingSystemMXBean)
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
   static Result measure(Shape shape, Mode mode, int warmup, int runs, Path temp, double parse)
       throws Exception {
     JsonNode input = shape.input() == null ? Json.object() : shape.input();
@@ -368,6 +387,7 @@ public final class EngineBenchmark {
     long events = -1;
     double[] perSecond = new double[runs];
     double[] millis = new double[runs];
+    double[] cpuMillis = new double[runs];
     long warmupUntil = System.nanoTime() + WARMUP_NANOS;
     int warmed = 0;
     for (int run = -warmup; run < runs; run++) {
@@ -376,10 +396,12 @@ public final class EngineBenchmark {
       }
       ExecutionStore store = store(mode, temp, shape.key() + "-" + warmed++);
       try (Engine engine = Engine.builder().store(store).taskHandlers(instantHandlers()).build()) {
+        long cpuBegin = PROCESS.getProcessCpuTime();
         long begin = System.nanoTime();
         String id = engine.start(shape.definition(), "bench-" + shape.key(), null, input);
         ExecutionDescription done = engine.completion(id).get(5, TimeUnit.MINUTES);
         long elapsed = System.nanoTime() - begin;
+        long cpu = PROCESS.getProcessCpuTime() - cpuBegin;
         if (done.status() != ExecutionStatus.SUCCEEDED) {
           throw new IllegalStateException(
               shape.key() + " ended " + done.status() + ": " + done.error() + " " + done.cause());
@@ -393,11 +415,12 @@ public final class EngineBenchmark {
         transitions = entered;
         if (run >= 0) {
           millis[run] = elapsed / 1e6;
+          cpuMillis[run] = cpu / 1e6;
           perSecond[run] = entered / (elapsed / 1e9);
         }
       }
     }
-    return new Result(shape, mode, transitions, events, perSecond, millis, parse);
+    return new Result(shape, mode, transitions, events, perSecond, millis, cpuMillis, parse);
   }
 
   /** The median time DefinitionParser.parse (parse and validate) takes on the shape. */
@@ -503,13 +526,16 @@ public final class EngineBenchmark {
           String.format(
               Locale.ROOT,
               "    {\"shape\":\"%s\",\"mode\":\"%s\",\"transitions\":%d,"
-                  + "\"median\":%.1f,\"min\":%.1f,\"max\":%.1f,\"parseMillis\":%.3f}%s%n",
+                  + "\"median\":%.1f,\"min\":%.1f,\"max\":%.1f,\"medianMillis\":%.3f,"
+                  + "\"meanCpuMillis\":%.3f,\"parseMillis\":%.3f}%s%n",
               r.shape().key(),
               r.mode().name(),
               r.transitions(),
               r.median(),
               r.min(),
               r.max(),
+              r.medianMillis(),
+              r.meanCpuMillis(),
               r.parseMillis(),
               i + 1 < results.size() ? "," : ""));
     }

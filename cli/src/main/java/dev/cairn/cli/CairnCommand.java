@@ -41,6 +41,10 @@ public final class CairnCommand implements Runnable {
 
   /** Runs the CLI and returns its exit code; used by tests. */
   public static int run(String... args) {
+    StatesRunCommand plainRun = PlainStatesRun.parse(args);
+    if (plainRun != null) {
+      return PlainStatesRun.run(plainRun);
+    }
     CommandLine commandLine = commandLine(args);
     commandLine.setExecutionExceptionHandler(new ErrorHandler());
     commandLine.setExitCodeExceptionMapper(ErrorHandler::exitCodeOf);

@@ -12,7 +12,11 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
   @Override
   public int handleExecutionException(
       Exception exception, CommandLine commandLine, CommandLine.ParseResult parseResult) {
-    var err = commandLine.getErr();
+    return report(exception, commandLine.getErr());
+  }
+
+  /** Prints the message for {@code exception} on {@code err}; returns the exit code. */
+  static int report(Exception exception, java.io.PrintWriter err) {
     int code = exitCodeOf(exception);
     if (code == ExitCodes.INTERNAL_ERROR) {
       err.println("cairn: internal error: " + exception);

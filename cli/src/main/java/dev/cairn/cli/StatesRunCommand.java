@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.engine.definition.StateMachine;
 import dev.cairn.engine.execution.Engine;
 import dev.cairn.engine.execution.ExecutionDescription;
 import dev.cairn.engine.mock.MockConfig;
@@ -67,7 +68,9 @@ public final class StatesRunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     String text = CliFiles.read(definition, System.in);
-    CliFiles.parseDefinition(definition, text);
+    // Parsed and validated once, here, where an invalid definition gets the file's name in its
+    // message; the engine takes the parsed machine.
+    StateMachine machine = CliFiles.parseDefinition(definition, text);
     JsonNode executionInput =
         input == null
             ? CliFiles.parseInput("", null)
@@ -76,7 +79,8 @@ public final class StatesRunCommand implements Callable<Integer> {
     try (Engine engine =
         Engine.builder().taskHandlers(handlers).waitScale(waitScale).threads(1).build()) {
       String id =
-          engine.start(text, CliFiles.machineName(definition), executionName, executionInput);
+          engine.start(
+              machine, text, CliFiles.machineName(definition), executionName, executionInput);
       ExecutionDescription result = engine.completion(id).get();
       return ExecutionPrinter.printResult(result, json, System.out);
     }

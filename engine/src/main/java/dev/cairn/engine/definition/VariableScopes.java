@@ -15,6 +15,9 @@ import java.util.Set;
  * <p>Reads the raw definition, so that it also judges machines with other problems.
  */
 final class VariableScopes {
+  private static final List<String> PROCESSORS = List.of("ItemProcessor", "Iterator");
+  private static final List<String> RULE_ARRAYS = List.of("Choices", "Catch");
+
   private VariableScopes() {}
 
   /** Adds a problem for every Assign of an inner scope that names a variable of an outer one. */
@@ -31,8 +34,7 @@ final class VariableScopes {
     // Every name assigned anywhere in this scope, with where it is assigned.
     Map<String, String> own = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> state : states.properties()) {
-      String at = location + "/States/" + state.getKey();
-      assigned(state.getValue(), at, own);
+      assigned(state.getValue(), location, state.getKey(), own);
     }
     own.forEach(
         (name, at) -> {
@@ -50,42 +52,53 @@ final class VariableScopes {
     Set<String> visible = new HashSet<>(outer);
     visible.addAll(own.keySet());
     for (Map.Entry<String, JsonNode> state : states.properties()) {
-      String at = location + "/States/" + state.getKey();
       JsonNode branches = state.getValue().get("Branches");
       if (branches != null && branches.isArray()) {
+        String at = location + "/States/" + state.getKey();
         for (int i = 0; i < branches.size(); i++) {
           machine(branches.get(i), at + "/Branches/" + i, visible, problems);
         }
       }
-      for (String processor : List.of("ItemProcessor", "Iterator")) {
+      for (String processor : PROCESSORS) {
         JsonNode inner = state.getValue().get(processor);
         if (inner != null && inner.isObject()) {
-          machine(inner, at + "/" + processor, visible, problems);
+          machine(
+              inner, location + "/States/" + state.getKey() + "/" + processor, visible, problems);
         }
       }
     }
   }
 
-  /** The names a state assigns: its own Assign and those of its choice rules and catchers. */
-  private static void assigned(JsonNode state, String location, Map<String, String> names) {
+  /**
+   * The names a state assigns: its own Assign and those of its choice rules and catchers. Locations
+   * are built only where there is an Assign: a machine of thousands of states has few.
+   */
+  private static void assigned(
+      JsonNode state, String machineLocation, String stateName, Map<String, String> names) {
     if (!state.isObject()) {
       return;
     }
-    names(state.get("Assign"), location + "/Assign", names);
-    for (String array : List.of("Choices", "Catch")) {
+    JsonNode own = state.get("Assign");
+    if (own != null && own.isObject()) {
+      names(own, machineLocation + "/States/" + stateName + "/Assign", names);
+    }
+    for (String array : RULE_ARRAYS) {
       JsonNode elements = state.get(array);
       if (elements != null && elements.isArray()) {
         for (int i = 0; i < elements.size(); i++) {
-          names(elements.get(i).get("Assign"), location + "/" + array + "/" + i + "/Assign", names);
+          JsonNode assign = elements.get(i).get("Assign");
+          if (assign != null && assign.isObject()) {
+            names(
+                assign,
+                machineLocation + "/States/" + stateName + "/" + array + "/" + i + "/Assign",
+                names);
+          }
         }
       }
     }
   }
 
   private static void names(JsonNode assign, String location, Map<String, String> names) {
-    if (assign == null || !assign.isObject()) {
-      return;
-    }
     for (String key : (Iterable<String>) assign::fieldNames) {
       String name = key.endsWith(".$") ? key.substring(0, key.length() - 2) : key;
       names.putIfAbsent(name, location + "/" + key);

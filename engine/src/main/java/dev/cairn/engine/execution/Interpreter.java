@@ -61,6 +61,29 @@ final class Interpreter {
 
   private static final String ROOT = "";
 
+  // Looked up by class rather than by a type switch: each switch's bootstrap generates a class at
+  // run time, which a short-lived process (cairn states run) pays for at start-up.
+  private static final Map<Class<?>, HistoryEventType> ENTERED =
+      Map.of(
+          PassState.class, HistoryEventType.PASS_STATE_ENTERED,
+          TaskState.class, HistoryEventType.TASK_STATE_ENTERED,
+          ChoiceState.class, HistoryEventType.CHOICE_STATE_ENTERED,
+          WaitState.class, HistoryEventType.WAIT_STATE_ENTERED,
+          SucceedState.class, HistoryEventType.SUCCEED_STATE_ENTERED,
+          FailState.class, HistoryEventType.FAIL_STATE_ENTERED,
+          ParallelState.class, HistoryEventType.PARALLEL_STATE_ENTERED,
+          MapState.class, HistoryEventType.MAP_STATE_ENTERED);
+  private static final Map<Class<?>, HistoryEventType> EXITED =
+      Map.of(
+          PassState.class, HistoryEventType.PASS_STATE_EXITED,
+          TaskState.class, HistoryEventType.TASK_STATE_EXITED,
+          ChoiceState.class, HistoryEventType.CHOICE_STATE_EXITED,
+          WaitState.class, HistoryEventType.WAIT_STATE_EXITED,
+          SucceedState.class, HistoryEventType.SUCCEED_STATE_EXITED,
+          FailState.class, HistoryEventType.FAIL_STATE_EXITED,
+          ParallelState.class, HistoryEventType.PARALLEL_STATE_EXITED,
+          MapState.class, HistoryEventType.MAP_STATE_EXITED);
+
   private final String executionId;
   private final String executionName;
   private final String stateMachineName;
@@ -70,7 +93,10 @@ final class Interpreter {
 
   private final Map<String, Frame> frames = new HashMap<>();
   private final Deque<Runnable> agenda = new ArrayDeque<>();
-  private final List<HistoryEvent> history = new ArrayList<>();
+  // Only the count and the last event: the store keeps the history, and in durable mode keeping
+  // it here too would hold every event of a long execution in memory for nothing.
+  private long eventCount;
+  private HistoryEvent lastEvent;
   private List<HistoryEvent> batch = new ArrayList<>();
   private List<Command> commands = new ArrayList<>();
   private List<HistoryEvent> replaying = List.of();
@@ -206,7 +232,7 @@ final class Interpreter {
   // ---------------------------------------------------------------- events
 
   private HistoryEvent emit(HistoryEventType type, Frame frame, ObjectNode details) {
-    long id = history.size() + 1L;
+    long id = eventCount + 1L;
     HistoryEvent event;
     if (replayCursor < replaying.size()) {
       event = replaying.get(replayCursor++);
@@ -227,7 +253,8 @@ final class Interpreter {
               id, id - 1, clock.instant(), type, frame == null ? ROOT : frame.id, details);
       batch.add(event);
     }
-    history.add(event);
+    eventCount = id;
+    lastEvent = event;
     return event;
   }
 
@@ -270,7 +297,7 @@ final class Interpreter {
     }
     Frame root = new Frame(ROOT, null, machine, 0);
     frames.put(ROOT, root);
-    if (Json.sizeInBytes(input) > PAYLOAD_LIMIT_BYTES) {
+    if (!Json.fitsIn(input, PAYLOAD_LIMIT_BYTES)) {
       failExecution(
           StatesErrors.DATA_LIMIT_EXCEEDED,
           "The input to the execution exceeds the maximum number of bytes service limit.");
@@ -341,11 +368,7 @@ final class Interpreter {
       return;
     }
     State state = frame.machine.state(name);
-    HistoryEvent entered =
-        emit(
-            HistoryEventType.stateEntered(state.type()),
-            frame,
-            stateDetails(name, "input", rawInput));
+    HistoryEvent entered = emit(enteredEvent(state), frame, stateDetails(name, "input", rawInput));
     frame.state = state;
     frame.rawInput = entered.details().get("input");
     frame.enteredEventId = entered.id();
@@ -374,7 +397,7 @@ final class Interpreter {
   }
 
   private void exitState(Frame frame, JsonNode stateOutput, String next) {
-    if (Json.sizeInBytes(stateOutput) > PAYLOAD_LIMIT_BYTES) {
+    if (!Json.fitsIn(stateOutput, PAYLOAD_LIMIT_BYTES)) {
       stateFailed(
           frame,
           StatesErrors.DATA_LIMIT_EXCEEDED,
@@ -387,7 +410,7 @@ final class Interpreter {
     }
     HistoryEvent exited =
         emit(
-            HistoryEventType.stateExited(frame.state.type()),
+            exitedEvent(frame.state),
             frame,
             stateDetails(frame.state.name(), "output", stateOutput));
     JsonNode recordedOutput = exited.details().get("output");
@@ -641,7 +664,7 @@ final class Interpreter {
     EvaluationContext context = context(frame, frame.taskInput);
     if (IntegrationPattern.of(task.resource()) == IntegrationPattern.WAIT_FOR_TASK_TOKEN) {
       ObjectNode withToken = ((ObjectNode) context.context()).deepCopy();
-      withToken.putObject("Task").put("Token", taskToken(frame, history.size() + 1L));
+      withToken.putObject("Task").put("Token", taskToken(frame, eventCount + 1L));
       context =
           new EvaluationContext(
               frame.taskInput,
@@ -807,7 +830,7 @@ final class Interpreter {
     if (result == null) {
       result = Json.NODES.nullNode();
     }
-    if (Json.sizeInBytes(result) > PAYLOAD_LIMIT_BYTES) {
+    if (!Json.fitsIn(result, PAYLOAD_LIMIT_BYTES)) {
       String name = isLegacyLambda(task) ? task.name() : resourceType(task.resource());
       taskFailed(
           frame,
@@ -1225,10 +1248,10 @@ final class Interpreter {
     double delaySeconds = StateSemantics.retryDelaySeconds(retrier, retriesSoFar);
     if (retrier.jitter() == Retrier.Jitter.FULL) {
       // Seeded by the execution and the failure, so a replay computes the same delay.
-      long seed = executionId.hashCode() * 31L + history.size();
+      long seed = executionId.hashCode() * 31L + eventCount;
       delaySeconds = new SplittableRandom(seed).nextDouble() * delaySeconds;
     }
-    HistoryEvent last = history.get(history.size() - 1);
+    HistoryEvent last = lastEvent;
     Instant due = last.timestamp().plus(Duration.ofMillis(Math.round(delaySeconds * 1000)));
     frame.retryCount++;
     frame.context = null;
@@ -1315,7 +1338,7 @@ final class Interpreter {
    * context object, and the result or error output where there is one.
    */
   private EvaluationContext jsonata(Frame frame, JsonNode result, JsonNode errorOutput) {
-    JsonNode contextObject = context(frame, frame.rawInput).context();
+    JsonNode contextObject = contextObject(frame);
     return new EvaluationContext(
         frame.rawInput,
         contextObject,
@@ -1342,9 +1365,17 @@ final class Interpreter {
   }
 
   /**
-   * The evaluation context of a frame's current state; the context object is built once per state.
+   * The evaluation context of a frame's current state. The context object is built once per state
+   * and only when something reads it ({@code $$} in a path, a task token, JSONata's {@code
+   * $states.context}): most states never do, and building it for each was a large part of a Pass
+   * state's cost.
    */
   private EvaluationContext context(Frame frame, JsonNode value) {
+    return EvaluationContext.lazy(value, () -> contextObject(frame), frame.variables);
+  }
+
+  /** The context object {@code $$} of a frame's current state. */
+  private ObjectNode contextObject(Frame frame) {
     if (frame.context == null) {
       ObjectNode context = Json.object();
       context.set("Execution", executionContext);
@@ -1358,7 +1389,17 @@ final class Interpreter {
       }
       frame.context = context;
     }
-    return new EvaluationContext(value, frame.context, frame.variables, null, 0);
+    return frame.context;
+  }
+
+  /** The event of entering {@code state}, without building its name from the type's text. */
+  private static HistoryEventType enteredEvent(State state) {
+    return ENTERED.get(state.getClass());
+  }
+
+  /** The event of leaving {@code state}. */
+  private static HistoryEventType exitedEvent(State state) {
+    return EXITED.get(state.getClass());
   }
 
   // ---------------------------------------------------------------- recovery and queries
@@ -1403,11 +1444,6 @@ final class Interpreter {
         output,
         error,
         cause);
-  }
-
-  /** Every event so far. */
-  List<HistoryEvent> history() {
-    return history;
   }
 
   ExecutionStatus status() {

@@ -84,6 +84,67 @@ public final class Json {
     return (int) Math.min(Integer.MAX_VALUE, counter.count);
   }
 
+  /**
+   * Whether the value's compact UTF-8 encoding takes at most {@code limit} bytes. The same answer
+   * as comparing {@link #sizeInBytes} with the limit, but for values far below it (nearly all of
+   * them: every state's output is checked) only a walk of the tree adding an upper bound of each
+   * part's size, without encoding it.
+   */
+  public static boolean fitsIn(JsonNode node, int limit) {
+    return upperBound(node, limit) <= limit || sizeInBytes(node) <= limit;
+  }
+
+  /**
+   * At least the encoded size of {@code node}; stops early (returning more than {@code budget})
+   * once the bound passes the budget.
+   */
+  private static long upperBound(JsonNode node, long budget) {
+    switch (node.getNodeType()) {
+      case OBJECT -> {
+        long n = 2; // the braces
+        for (var entry : node.properties()) {
+          // A name's characters take at most 6 bytes each (an escape such as \u001f), plus its
+          // quotes, the colon and a comma.
+          n += 6L * entry.getKey().length() + 4;
+          n += upperBound(entry.getValue(), budget - n);
+          if (n > budget) {
+            return n;
+          }
+        }
+        return n;
+      }
+      case ARRAY -> {
+        long n = 2;
+        for (JsonNode element : node) {
+          n += 1 + upperBound(element, budget - n);
+          if (n > budget) {
+            return n;
+          }
+        }
+        return n;
+      }
+      case STRING -> {
+        return 6L * node.textValue().length() + 2;
+      }
+      case NUMBER -> {
+        if (node.isBigDecimal()) {
+          // toString: the digits, a sign, a point, up to six leading zeros and an exponent.
+          return node.decimalValue().precision() + 24L;
+        }
+        if (node.isBigInteger()) {
+          return node.bigIntegerValue().bitLength() / 3 + 2L;
+        }
+        return 32; // int, long, double, float
+      }
+      case BOOLEAN, NULL -> {
+        return 5;
+      }
+      default -> {
+        return Long.MAX_VALUE / 4; // binary or POJO nodes: measure them exactly
+      }
+    }
+  }
+
   /** Counts the bytes written to it, so sizes are measured without building strings. */
   private static final class CountingStream extends java.io.OutputStream {
     long count;

@@ -16,8 +16,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -61,14 +59,6 @@ public final class SqliteExecutionStore implements ExecutionStore {
   private static final int SQLITE_CANTOPEN = 14;
   private static final int SQLITE_NOTADB = 26;
 
-  /**
-   * Instants are stored as UTC text with all nine fraction digits: readable in the sqlite3 shell,
-   * and (unlike {@link Instant#toString()}, whose fraction length varies) they sort as text in time
-   * order, which {@link #list()} relies on.
-   */
-  private static final DateTimeFormatter INSTANT_TEXT =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
-
   private static final String EXECUTION_COLUMNS =
       "id, name, state_machine_name, status, start_date, stop_date, input, output, error, cause,"
           + " definition";
@@ -92,7 +82,7 @@ public final class SqliteExecutionStore implements ExecutionStore {
   private final PreparedStatement commit;
   private final PreparedStatement insertExecution;
   private final PreparedStatement updateExecution;
-  private final PreparedStatement lastEventId;
+  private final PreparedStatement appendState;
   private final PreparedStatement insertEvent;
   private final PreparedStatement selectExecution;
   private final PreparedStatement selectEvents;
@@ -118,8 +108,13 @@ public final class SqliteExecutionStore implements ExecutionStore {
         connection.prepareStatement(
             "UPDATE executions SET status = ?, stop_date = ?, output = ?, error = ?, cause = ?"
                 + " WHERE id = ?");
-    this.lastEventId =
-        connection.prepareStatement("SELECT max(id) FROM events WHERE execution_id = ?");
+    // What append needs to know before writing, in one read: whether the execution exists, whether
+    // its row would change, and the id of its last event.
+    this.appendState =
+        connection.prepareStatement(
+            "SELECT status, stop_date IS NULL AND output IS NULL AND error IS NULL AND cause IS NULL,"
+                + " (SELECT max(id) FROM events WHERE execution_id = ?1)"
+                + " FROM executions WHERE id = ?1");
     this.insertEvent =
         connection.prepareStatement(
             "INSERT INTO events (execution_id, id, previous_event_id, timestamp, type, frame,"
@@ -302,13 +297,14 @@ public final class SqliteExecutionStore implements ExecutionStore {
   @Override
   public void append(
       String executionId, List<HistoryEvent> events, ExecutionDescription description) {
-    // Serialized before taking the lock: JSON writing is the costliest part and needs no database.
-    String[] details = new String[events.size()];
+    // Encoded before taking the lock: it is the costliest part and needs no database.
+    String[] details;
     String[] timestamps = new String[events.size()];
-    for (int i = 0; i < details.length; i++) {
-      HistoryEvent event = events.get(i);
-      details[i] = jsonText(event.details());
-      timestamps[i] = instantText(event.timestamp());
+    try (EventEncoder encoder = new EventEncoder()) {
+      details = encoder.details(events);
+    }
+    for (int i = 0; i < timestamps.length; i++) {
+      timestamps[i] = InstantText.format(events.get(i).timestamp());
     }
     String output = jsonText(description.output());
     lock.lock();
@@ -319,17 +315,39 @@ public final class SqliteExecutionStore implements ExecutionStore {
       begin.executeUpdate();
       boolean committed = false;
       try {
-        updateExecution.setString(1, description.status().name());
-        updateExecution.setString(2, instantText(description.stopDate()));
-        updateExecution.setString(3, output);
-        updateExecution.setString(4, description.error());
-        updateExecution.setString(5, description.cause());
-        updateExecution.setString(6, executionId);
-        if (updateExecution.executeUpdate() == 0) {
-          throw new IllegalArgumentException("no execution with id " + executionId);
+        String storedStatus;
+        boolean storedBare;
+        long lastId;
+        appendState.setString(1, executionId);
+        try (ResultSet rs = appendState.executeQuery()) {
+          if (!rs.next()) {
+            throw new IllegalArgumentException("no execution with id " + executionId);
+          }
+          storedStatus = rs.getString(1);
+          storedBare = rs.getBoolean(2);
+          lastId = rs.getLong(3); // max() of no rows is NULL, which getLong reads as 0
+        }
+        // A running execution's row changes only when it stops: rewriting it on every append would
+        // add a page to every commit, which is most of the cost of a commit per task.
+        boolean unchanged =
+            description.status() == ExecutionStatus.RUNNING
+                && ExecutionStatus.RUNNING.name().equals(storedStatus)
+                && storedBare
+                && description.stopDate() == null
+                && output == null
+                && description.error() == null
+                && description.cause() == null;
+        if (!unchanged) {
+          updateExecution.setString(1, description.status().name());
+          updateExecution.setString(2, instantText(description.stopDate()));
+          updateExecution.setString(3, output);
+          updateExecution.setString(4, description.error());
+          updateExecution.setString(5, description.cause());
+          updateExecution.setString(6, executionId);
+          updateExecution.executeUpdate();
         }
         if (!events.isEmpty()) {
-          checkContinues(executionId, events, lastEventId(executionId));
+          checkContinues(executionId, events, lastId);
           for (int i = 0; i < details.length; i++) {
             HistoryEvent event = events.get(i);
             insertEvent.setString(1, executionId);
@@ -354,13 +372,6 @@ public final class SqliteExecutionStore implements ExecutionStore {
       throw failure("cannot append events to execution " + executionId, e);
     } finally {
       lock.unlock();
-    }
-  }
-
-  private long lastEventId(String executionId) throws SQLException {
-    lastEventId.setString(1, executionId);
-    try (ResultSet rs = lastEventId.executeQuery()) {
-      return rs.next() ? rs.getLong(1) : 0; // max() of no rows is NULL, which getLong reads as 0
     }
   }
 
@@ -519,7 +530,7 @@ public final class SqliteExecutionStore implements ExecutionStore {
   }
 
   private static String instantText(Instant instant) {
-    return instant == null ? null : INSTANT_TEXT.format(instant);
+    return instant == null ? null : InstantText.format(instant);
   }
 
   private static Instant instant(String text) {

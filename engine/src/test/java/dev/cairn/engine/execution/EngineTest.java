@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -52,6 +53,20 @@ class EngineTest {
 
   private static List<String> types(Engine engine, String id) {
     return engine.history(id).stream().map(e -> e.type().wireName()).toList();
+  }
+
+  @Test
+  void anExecutionStartedWithoutANameGetsADistinctVersionFourUuid() throws Exception {
+    Engine engine = engine(new TaskHandlers());
+    String definition = "{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"End\":true}}}";
+    String first = engine.start(definition, "m", null, Json.object());
+    String second = engine.start(definition, "m", null, Json.object());
+
+    UUID name = UUID.fromString(first.substring(first.lastIndexOf(':') + 1));
+    assertThat(name.version()).isEqualTo(4);
+    assertThat(name.variant()).isEqualTo(2);
+    assertThat(second).isNotEqualTo(first);
+    assertThat(finished(engine, first).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
   }
 
   @Test

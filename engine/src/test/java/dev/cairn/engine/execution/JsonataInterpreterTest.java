@@ -138,7 +138,8 @@ class JsonataInterpreterTest {
             .map(Command.Dispatch.class::cast)
             .findFirst()
             .orElseThrow();
-    List<HistoryEvent> beforeTheResult = List.copyOf(first.history());
+    // The start trigger's events are the whole history before the task's result.
+    List<HistoryEvent> beforeTheResult = List.copyOf(started.events());
     Trigger.TaskSucceeded result =
         new Trigger.TaskSucceeded(dispatch.frame(), dispatch.key(), Json.parse("{}"));
     first.handle(result);
