@@ -337,21 +337,10 @@ public final class ProcessDeployer implements Deployer {
     ReleaseRecord record = state.release(release.id());
     ProcessRef process = record != null ? record.process() : new ProcessRef(release.pid(), null);
     process.handle().ifPresent(p -> ProcessTrees.killTree(p, options.stopGrace()));
-    killLeftovers(release.id());
+    ProcessTrees.killLeftovers(trees.remove(release.id()), options.stopGrace());
     if (record != null) {
       save(state.minus(record.id()));
     }
-  }
-
-  /**
-   * Kills what a release's first process left behind when it died (its children live on, holding
-   * the port, when only the sandbox's first process was killed), as last seen by {@link #alive}.
-   */
-  private void killLeftovers(String releaseId) {
-    List<ProcessHandle> left = trees.getOrDefault(releaseId, List.of());
-    left.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-    left.forEach(p -> ProcessTrees.waitForExit(p, options.stopGrace()));
-    trees.remove(releaseId);
   }
 
   @Override
@@ -414,7 +403,7 @@ public final class ProcessDeployer implements Deployer {
     }
     record.process().handle().ifPresent(p -> ProcessTrees.killTree(p, options.stopGrace()));
     // What the dead release left behind still holds its port.
-    killLeftovers(release.id());
+    ProcessTrees.killLeftovers(trees.remove(release.id()), options.stopGrace());
     Process process = launcher.launch(spec, record.port(), Path.of(record.log()));
     ReleaseRecord again = record.withProcess(ProcessRef.of(process.toHandle()));
     save(load(env).replacing(again));
@@ -491,7 +480,7 @@ public final class ProcessDeployer implements Deployer {
     EnvironmentState state = load(env);
     for (ReleaseRecord release : state.releases()) {
       release.process().handle().ifPresent(p -> ProcessTrees.killTree(p, options.stopGrace()));
-      killLeftovers(release.id());
+      ProcessTrees.killLeftovers(trees.remove(release.id()), options.stopGrace());
     }
     proxyProcess(state).ifPresent(p -> ProcessTrees.killTree(p, options.stopGrace()));
     try {

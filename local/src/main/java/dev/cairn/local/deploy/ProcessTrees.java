@@ -54,4 +54,18 @@ final class ProcessTrees {
     result.addAll(command);
     return result;
   }
+
+  /**
+   * Kills what a release's first process left behind when it died (its children live on, holding
+   * the port, when only the sandbox's first process was killed), as last seen alive.
+   *
+   * @param left the processes last seen in the release's tree, or null when none were seen
+   */
+  static void killLeftovers(List<ProcessHandle> left, Duration grace) {
+    if (left == null) {
+      return;
+    }
+    left.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    left.forEach(p -> waitForExit(p, grace));
+  }
 }
