@@ -748,12 +748,15 @@ public final class ChaosBenchmark {
                 () -> {
                   while (running.get()) {
                     total.incrementAndGet();
+                    // A request held while a release restarts can end after the heal: it belongs
+                    // to the fault it began in.
+                    Victim began = currentVictim;
                     if (get(ports.get(environment), "/version") == null) {
                       if (environment.equals(proxyVictim)) {
                         failedProxy.incrementAndGet();
                       } else {
                         failedOther.incrementAndGet();
-                        Victim now = currentVictim;
+                        Victim now = began != null ? began : currentVictim;
                         String when =
                             now == null
                                 ? "no fault"
