@@ -104,9 +104,12 @@ class ManualActionsTest {
 
     assertThat(outcome.error()).isEqualTo("Cairn.RolledBack");
     assertThat(loop.version()).contains(good.getName());
-    assertThat(loop.cairn().deployer().live("production").orElseThrow().id())
-        .as("a new release of the good commit, started from its artifact")
-        .isNotEqualTo(live.id());
+    Release back = loop.cairn().deployer().live("production").orElseThrow();
+    assertThat(back.id())
+        .as("the good release, started again as itself from its artifact")
+        .isEqualTo(live.id());
+    assertThat(back.port()).isEqualTo(live.port());
+    assertThat(back.pid()).as("a new process").isNotEqualTo(live.pid());
 
     assertMetrics();
     assertTrace(outcome.runId());

@@ -243,7 +243,7 @@ public final class ProcessDeployer implements Deployer {
     String id = newId(spec.commit());
     Path log = envDir(env).resolve("releases").resolve(id + ".log");
 
-    Process process = launcher.launch(spec, port, log);
+    Process process = launcher.launch(spec, id, port, log);
     ReleaseRecord record =
         new ReleaseRecord(
             id,
@@ -337,7 +337,7 @@ public final class ProcessDeployer implements Deployer {
     ReleaseRecord record = state.release(release.id());
     ProcessRef process = record != null ? record.process() : new ProcessRef(release.pid(), null);
     process.handle().ifPresent(p -> ProcessTrees.killTree(p, options.stopGrace()));
-    ProcessTrees.killLeftovers(trees.remove(release.id()), options.stopGrace());
+    ProcessTrees.killLeftovers(release.id(), trees.remove(release.id()), options.stopGrace());
     if (record != null) {
       save(state.minus(record.id()));
     }
@@ -403,8 +403,8 @@ public final class ProcessDeployer implements Deployer {
     }
     record.process().handle().ifPresent(p -> ProcessTrees.killTree(p, options.stopGrace()));
     // What the dead release left behind still holds its port.
-    ProcessTrees.killLeftovers(trees.remove(release.id()), options.stopGrace());
-    Process process = launcher.launch(spec, record.port(), Path.of(record.log()));
+    ProcessTrees.killLeftovers(release.id(), trees.remove(release.id()), options.stopGrace());
+    Process process = launcher.launch(spec, record.id(), record.port(), Path.of(record.log()));
     ReleaseRecord again = record.withProcess(ProcessRef.of(process.toHandle()));
     save(load(env).replacing(again));
     return again.toRelease(env);
@@ -480,7 +480,7 @@ public final class ProcessDeployer implements Deployer {
     EnvironmentState state = load(env);
     for (ReleaseRecord release : state.releases()) {
       release.process().handle().ifPresent(p -> ProcessTrees.killTree(p, options.stopGrace()));
-      ProcessTrees.killLeftovers(trees.remove(release.id()), options.stopGrace());
+      ProcessTrees.killLeftovers(release.id(), trees.remove(release.id()), options.stopGrace());
     }
     proxyProcess(state).ifPresent(p -> ProcessTrees.killTree(p, options.stopGrace()));
     try {

@@ -1,5 +1,7 @@
 package dev.cairn.local.deploy;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,16 +58,61 @@ final class ProcessTrees {
   }
 
   /**
-   * Kills what a release's first process left behind when it died (its children live on, holding
-   * the port, when only the sandbox's first process was killed), as last seen alive.
-   *
-   * @param left the processes last seen in the release's tree, or null when none were seen
+   * The environment variable every process of a release carries, with the release's id: bubblewrap
+   * and the shell pass it down, so it survives a first process killed alone.
    */
-  static void killLeftovers(List<ProcessHandle> left, Duration grace) {
-    if (left == null) {
-      return;
+  static final String RELEASE_MARKER = "CAIRN_RELEASE_ID";
+
+  /**
+   * Kills what a release's first process left behind when it died (its children live on, holding
+   * the port, when only the sandbox's first process was killed): what was last seen in its tree and
+   * every process marked with its id, also when no Cairn process saw its tree (killed while {@code
+   * serve} was restarting).
+   *
+   * @param seen the processes last seen in the release's tree, or null when none were seen
+   */
+  static void killLeftovers(String releaseId, List<ProcessHandle> seen, Duration grace) {
+    List<ProcessHandle> left = new ArrayList<>(marked(releaseId));
+    if (seen != null) {
+      left.addAll(seen);
     }
     left.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     left.forEach(p -> waitForExit(p, grace));
+  }
+
+  /** The processes whose environment marks them as the release's (see {@link #RELEASE_MARKER}). */
+  static List<ProcessHandle> marked(String releaseId) {
+    byte[] marker = (RELEASE_MARKER + "=" + releaseId).getBytes(StandardCharsets.UTF_8);
+    List<ProcessHandle> found = new ArrayList<>();
+    ProcessHandle.allProcesses()
+        .filter(p -> p.pid() != ProcessHandle.current().pid())
+        .forEach(
+            p -> {
+              try {
+                byte[] environ =
+                    Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "environ"));
+                if (containsEntry(environ, marker)) {
+                  found.add(p);
+                }
+              } catch (IOException | RuntimeException e) {
+                // Gone meanwhile, or not ours to read: not a process of the release.
+              }
+            });
+    return found;
+  }
+
+  /** Whether the NUL-separated environment holds {@code entry} as a whole entry. */
+  static boolean containsEntry(byte[] environ, byte[] entry) {
+    int start = 0;
+    for (int i = 0; i <= environ.length; i++) {
+      if (i == environ.length || environ[i] == 0) {
+        if (i - start == entry.length
+            && java.util.Arrays.equals(environ, start, i, entry, 0, entry.length)) {
+          return true;
+        }
+        start = i + 1;
+      }
+    }
+    return false;
   }
 }

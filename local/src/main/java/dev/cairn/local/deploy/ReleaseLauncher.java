@@ -42,11 +42,12 @@ final class ReleaseLauncher {
   }
 
   /**
-   * Starts the spec's command listening on {@code port}, its output appended to {@code log}.
+   * Starts the spec's command listening on {@code port}, its output appended to {@code log}, every
+   * process of it marked with {@code releaseId} (see {@link ProcessTrees#marked}).
    *
    * @throws DeploymentException when it cannot start
    */
-  Process launch(ReleaseSpec spec, int port, Path log) {
+  Process launch(ReleaseSpec spec, String releaseId, int port, Path log) {
     Map<String, String> environment = new HashMap<>();
     for (String name : BASE_ENV) {
       String value = System.getenv(name);
@@ -56,6 +57,8 @@ final class ReleaseLauncher {
     }
     environment.putAll(spec.env());
     environment.put("PORT", Integer.toString(port));
+    // Marks every process of the release, so that what outlives its first process can be found.
+    environment.put(ProcessTrees.RELEASE_MARKER, releaseId);
     List<String> command = command(spec, environment);
     try {
       Files.createDirectories(log.getParent());

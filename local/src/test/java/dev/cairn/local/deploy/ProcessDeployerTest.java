@@ -196,6 +196,7 @@ class ProcessDeployerTest {
     long proxyPid = proxyPid();
     // Only the release's first process: what it started may live on and hold the port.
     ProcessHandle first = ProcessHandle.of(a.pid()).orElseThrow();
+    assertThat(ProcessTrees.marked(a.id())).contains(first);
     first.destroyForcibly();
     await().until(() -> !first.isAlive());
     assertThat(deployer.alive(a)).isFalse();
@@ -205,7 +206,9 @@ class ProcessDeployerTest {
     assertThat(restarted.designated(ENV)).contains(a);
     assertThat(restarted.live(ENV)).isEmpty();
 
-    Release again = deployer.restart(a, startSpec("A2"));
+    // By the new deployer, which never saw the release's process tree (a serve started after the
+    // kill): what outlives the first process is found by the release's mark.
+    Release again = restarted.restart(a, startSpec("A2"));
     assertThat(again.id()).isEqualTo(a.id());
     assertThat(again.port()).isEqualTo(a.port());
     assertThat(again.pid()).isNotEqualTo(a.pid());
