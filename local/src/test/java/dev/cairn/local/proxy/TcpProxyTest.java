@@ -58,7 +58,7 @@ class TcpProxyTest {
       // Supervision starts the release again on its port.
       try (ServerSocket restarted =
           new ServerSocket(release, 1, InetAddress.getLoopbackAddress())) {
-        try (Socket upstream = restarted.accept()) {
+        try (Socket upstream = accept(restarted)) {
           byte[] request = upstream.getInputStream().readNBytes(5);
           assertThat(new String(request, StandardCharsets.UTF_8)).isEqualTo("ping\n");
           upstream.getOutputStream().write("pong\n".getBytes(StandardCharsets.UTF_8));
@@ -98,7 +98,7 @@ class TcpProxyTest {
         }
       }
       try (ServerSocket restarted = new ServerSocket(release, 1, InetAddress.getLoopbackAddress());
-          Socket upstream = restarted.accept()) {
+          Socket upstream = accept(restarted)) {
         assertThat(
                 new String(
                     upstream.getInputStream().readNBytes(request.length()),
@@ -129,6 +129,14 @@ class TcpProxyTest {
       dying.setSoTimeout(200);
       assertThat(accepted(dying)).as("the POST is not sent again").isFalse();
     }
+  }
+
+  /** A proxy that never reconnects fails the test instead of hanging it. */
+  private static final int NO_HANG = 60_000;
+
+  private static Socket accept(ServerSocket server) throws IOException {
+    server.setSoTimeout(NO_HANG);
+    return server.accept();
   }
 
   private static boolean accepted(ServerSocket server) {
