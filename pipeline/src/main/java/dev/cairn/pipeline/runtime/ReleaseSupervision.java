@@ -174,6 +174,12 @@ public final class ReleaseSupervision {
     try {
       support.services(tracker.spec);
     } catch (RuntimeException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        // Cairn is stopping, not the services failing: no error for the user; the next pass
+        // (or the next start) ensures them again.
+        tracker.servicesEnsured = false;
+        return;
+      }
       support.event(
           "-",
           RunEvent.Kind.ERROR,

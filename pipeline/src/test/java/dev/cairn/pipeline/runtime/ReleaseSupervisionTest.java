@@ -7,6 +7,7 @@ import dev.cairn.pipeline.audit.AuditEvent;
 import dev.cairn.pipeline.audit.AuditRecord;
 import dev.cairn.pipeline.audit.AuditTrigger;
 import dev.cairn.pipeline.port.Release;
+import dev.cairn.pipeline.port.RunEvent;
 import dev.cairn.pipeline.runtime.ReleaseSupervision.Outcome;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -197,6 +198,53 @@ class ReleaseSupervisionTest {
     assertThat(check()).as("the back-off counts from now").isEqualTo(Outcome.WAITING);
     later(Duration.ofSeconds(1));
     assertThat(check()).isEqualTo(Outcome.RESTARTED);
+  }
+
+  @Test
+  void servicesInterruptedBecauseCairnStopsAreNoErrorAndAreEnsuredAgain() {
+    String commit =
+        fixture.commit(
+            """
+            name: app
+            build:
+              steps:
+                - run: write app.txt v1
+              artifact: app.txt
+            environments:
+              - name: production
+                services:
+                  db: {type: postgres}
+                app: {start: ./run, port: 8080}
+                health: {path: /health}
+                bake: 0s
+            """);
+    fixture.deploy(commit, ENV);
+    fixture.services =
+        service -> {
+          // What the local provisioner does when serve stops under it: flag kept, then throws.
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while running psql");
+        };
+    try {
+      assertThat(check()).isEqualTo(Outcome.NOTHING);
+    } finally {
+      assertThat(Thread.interrupted()).as("the interrupt is left for the stopping thread").isTrue();
+    }
+    assertThat(fixture.events).noneMatch(e -> e.kind() == RunEvent.Kind.ERROR);
+
+    fixture.services =
+        service -> {
+          throw new IllegalStateException("no space left on device");
+        };
+    check();
+    assertThat(fixture.events)
+        .as("ensured again on the next pass, and a real failure is reported")
+        .anySatisfy(
+            e -> {
+              assertThat(e.kind()).isEqualTo(RunEvent.Kind.ERROR);
+              assertThat(e.message())
+                  .isEqualTo("the services could not be started: no space left on device");
+            });
   }
 
   @Test

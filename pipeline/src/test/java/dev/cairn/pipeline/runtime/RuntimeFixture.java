@@ -3,6 +3,7 @@ package dev.cairn.pipeline.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.pipeline.audit.InMemoryAuditLog;
 import dev.cairn.pipeline.file.HealthSpec;
+import dev.cairn.pipeline.file.ServiceSpec;
 import dev.cairn.pipeline.port.ArtifactStore;
 import dev.cairn.pipeline.port.Deployer;
 import dev.cairn.pipeline.port.JobExecutor;
@@ -13,6 +14,8 @@ import dev.cairn.pipeline.port.Release;
 import dev.cairn.pipeline.port.ReleaseSpec;
 import dev.cairn.pipeline.port.RunEvent;
 import dev.cairn.pipeline.port.SecretStore;
+import dev.cairn.pipeline.port.ServiceEndpoint;
+import dev.cairn.pipeline.port.ServiceProvisioner;
 import dev.cairn.pipeline.port.SourceCheckout;
 import dev.cairn.pipeline.runtime.memory.InMemoryEnvironmentStore;
 import dev.cairn.pipeline.runtime.memory.InMemoryRunStore;
@@ -34,6 +37,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * The runtime over in-memory adapters: commits are maps of files, a build step {@code write FILE
@@ -60,6 +64,12 @@ final class RuntimeFixture {
   /** How many times a step {@code killed} is killed from outside before it succeeds. */
   final AtomicInteger kills = new AtomicInteger();
 
+  /** What the services port does when asked for a service; a test may make it fail. */
+  volatile Function<ServiceSpec, ServiceEndpoint> services =
+      service ->
+          new ServiceEndpoint(
+              "127.0.0.1", 5432, "app", "secret", "app", "postgres://127.0.0.1/app");
+
   final PipelineRuntime runtime;
   private final Path work;
   private int submitted;
@@ -74,7 +84,18 @@ final class RuntimeFixture {
             .artifacts(artifacts)
             .secrets(new MapSecrets())
             .source(checkout())
-            .target(new DeployTarget.Processes(deployer, null))
+            .target(
+                new DeployTarget.Processes(
+                    deployer,
+                    new ServiceProvisioner() {
+                      @Override
+                      public ServiceEndpoint ensure(String environment, ServiceSpec service) {
+                        return services.apply(service);
+                      }
+
+                      @Override
+                      public void stopAll() {}
+                    }))
             .listener(events::add)
             .audit(audit)
             .workDirectory(work)
