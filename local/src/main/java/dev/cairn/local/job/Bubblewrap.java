@@ -125,6 +125,11 @@ public final class Bubblewrap {
     for (String dir : SYSTEM) {
       args.addAll(List.of("--ro-bind-try", dir, dir));
     }
+    // The private /tmp first: later mounts go on top, so a toolchain or cache of a home that lives
+    // under /tmp stays visible instead of being covered by it.
+    args.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
+    args.addAll(List.of("--size", Long.toString(tmpBytes), "--tmpfs", "/tmp"));
+    args.addAll(List.of("--size", Long.toString(tmpBytes), "--tmpfs", "/var/tmp"));
     for (Path exposed : homeExposures(path)) {
       args.addAll(List.of("--ro-bind-try", exposed.toString(), exposed.toString()));
     }
@@ -134,9 +139,6 @@ public final class Bubblewrap {
         args.addAll(List.of("--ro-bind", "/dev/null", credential.toString()));
       }
     }
-    args.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
-    args.addAll(List.of("--size", Long.toString(tmpBytes), "--tmpfs", "/tmp"));
-    args.addAll(List.of("--size", Long.toString(tmpBytes), "--tmpfs", "/var/tmp"));
     if (network) {
       // /etc/resolv.conf may point into /run (systemd-resolved): only that file comes back.
       resolverOutsideEtc()

@@ -118,6 +118,31 @@ class HostileSandboxTest {
   }
 
   @Test
+  void aToolchainOfAHomeUnderTmpStillRunsAndItsSecretsStayHidden() throws Exception {
+    // The sandbox's private /tmp must not cover a home that lives under the real /tmp (a checkout
+    // or CI tool cache there): its toolchain runs, its credentials stay invisible.
+    Path tmpHome = Files.createTempDirectory(Path.of("/tmp"), "cairn-home-");
+    try {
+      Files.createDirectories(tmpHome.resolve(".toolchain/bin"));
+      Path tool = tmpHome.resolve(".toolchain/bin/tool");
+      Files.writeString(tool, "#!/bin/sh\necho tool-ran\n");
+      tool.toFile().setExecutable(true);
+      Files.createDirectories(tmpHome.resolve(".ssh"));
+      Files.writeString(tmpHome.resolve(".ssh/id_ed25519"), "SSH-PRIVATE-KEY");
+      home = tmpHome;
+      Result result =
+          run(sandbox(64L << 20), false, "tool; cat " + tmpHome + "/.ssh/id_ed25519 2>&1; true");
+      assertThat(result.output()).contains("tool-ran").doesNotContain("SSH-PRIVATE-KEY");
+    } finally {
+      try (var paths = Files.walk(tmpHome)) {
+        for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  @Test
   void runIsEmptyEvenWithTheNetwork() throws Exception {
     assumeTrue(Files.isDirectory(Path.of("/run")));
     Result result =
