@@ -7,7 +7,23 @@
 # bench/results/chaos.md (git-ignored); exits 1 when an invariant was violated.
 #
 #   bench/run-chaos.sh [--iterations N] [--seed S]
+#   bench/run-chaos.sh --burst N      (the load test: N pushes within 10 s, three environments)
 set -euo pipefail
+
+usage="usage: bench/run-chaos.sh [--iterations N] [--seed S] | --burst N"
+args=("$@")
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -h|--help) echo "$usage"; exit 0 ;;
+    --iterations|--seed|--burst)
+      if [ $# -lt 2 ] || ! [[ "$2" =~ ^-?[0-9]+$ ]]; then
+        echo "run-chaos: $1 needs a whole number" >&2; echo "$usage" >&2; exit 64
+      fi
+      shift 2 ;;
+    *) echo "run-chaos: unknown option $1" >&2; echo "$usage" >&2; exit 64 ;;
+  esac
+done
+set -- "${args[@]+"${args[@]}"}"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 results="$root/bench/results"
