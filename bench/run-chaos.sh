@@ -4,7 +4,8 @@
 # the bake, slow start) and SIGKILLs a random victim at a random moment (serve — restarted at once,
 # as its systemd unit would —, a build, the live release, a proxy, Redis, or nothing), then checks
 # the invariants. Not a test: CI never runs it. Prints a markdown report, kept in
-# bench/results/chaos.md (git-ignored); exits 1 when an invariant was violated.
+# bench/results/chaos-<time>-<pid>.md, the latest also as bench/results/chaos.md (git-ignored);
+# exits 1 when an invariant was violated.
 #
 #   bench/run-chaos.sh [--iterations N] [--seed S]
 #   bench/run-chaos.sh --burst N      (the load test: N pushes within 10 s, three environments)
@@ -35,9 +36,12 @@ echo "run-chaos: building ..." >&2
 . "$root/scripts/jdk.sh"
 select_jdk run-chaos
 mkdir -p "$results"
-workspace="/tmp/cairn-chaos-$(date +%Y%m%d-%H%M%S)"
+# The process id too: two runs started in the same second (two repositories at once) stay apart.
+stamp="$(date +%Y%m%d-%H%M%S)-$$"
+workspace="/tmp/cairn-chaos-$stamp"
+ln -sfn "chaos-$stamp.md" "$results/chaos.md"
 classpath="$root/bench/target/cairn-bench-0.1.0-SNAPSHOT.jar:$root/bench/target/lib/*"
 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
   -cp "$classpath" dev.cairn.bench.ChaosBenchmark \
   --workspace "$workspace" --cairn-root "$root" "$@" \
-  | tee "$results/chaos.md"
+  | tee "$results/chaos-$stamp.md"
