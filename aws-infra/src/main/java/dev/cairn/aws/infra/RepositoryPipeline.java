@@ -230,9 +230,11 @@ final class RepositoryPipeline {
       function.addEnvironment("CAIRN_STATUS_QUEUE_URL", statusQueue.getQueueUrl());
       function.addEnvironment("CAIRN_STACK_PREFIX", repository.name() + "-");
       PipelineStack.allow(function, List.of("sqs:SendMessage"), statusQueue.getQueueArn());
-      // Only the queue (bad commits in the trail) and the record function (delivers the audit
-      // outbox to the trail) read the git token; validate and plan work on S3 alone.
-      if (role.equals("queue") || role.equals("record")) {
+      // Only the record function (delivers the audit outbox to the trail) reads the git token;
+      // validate, queue and plan work on S3 alone. The queue learns bad commits from the states
+      // there: record writes each bad mark it delivers, and the privileged runner's build job
+      // brings the states up to date with the trail.
+      if (role.equals("record")) {
         function.addEnvironment("CAIRN_GIT_REMOTE", repository.cloneUrl());
         function.addEnvironment("CAIRN_GIT_TOKEN_SECRET_ID", stack.gitToken.getSecretArn());
         stack.allowRepositoryData(function.getRole(), repository);

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * <p>The build role's policy is evaluated (Allow statements, action and resource patterns as IAM
  * matches them, Deny statements winning) against the very keys the runner uses ({@link
  * BuildHandOff}), and against what a hostile build would try: poisoning {@code trees/} or {@code
- * objects/}, rewriting the run's facts or the deploy queue, reading the git token.
+ * objects/}, rewriting the run's facts or the deploy queue, reading the git token. And finding 13:
+ * of all the stack's roles, exactly which may read the git token.
  */
 class BuildRoleStackTest {
   private static final String TICKET = "0123456789abcdef0123456789abcdef";
@@ -278,18 +279,66 @@ class BuildRoleStackTest {
     assertThat(allowed(machine, "batch:SubmitJob", build)).isFalse();
   }
 
+  /**
+   * Finding 13: of every role in the stack, exactly these may read the git token — the record
+   * function (it pushes {@code cairn/audit}), the privileged runner (it fetches the repository and
+   * recovers the environments' states from the trail) and the status notifier (commit statuses).
+   * Not validate, queue or plan (the queue decides from the states in S3 alone), not the build.
+   */
   @Test
-  void onlyTheQueueAndRecordFunctionsMayReadTheGitToken() {
+  void exactlyTheRecordFunctionThePrivilegedRunnerAndTheNotifierMayReadTheGitToken() {
     String token = "<" + one(pipeline, "AWS::SecretsManager::Secret", "GitToken").getKey() + ">";
-    for (String function : List.of("Validate", "Plan")) {
-      List<JsonNode> statements = statements(policiesOf(role("Notes" + function + "Role")));
-      assertThat(allowed(statements, "secretsmanager:GetSecretValue", token))
-          .as(function)
-          .isFalse();
+    List<String> readers = new ArrayList<>();
+    for (String role : resources(pipeline, "AWS::IAM::Role").keySet()) {
+      if (allowed(statements(policiesOf(role)), "secretsmanager:GetSecretValue", token)) {
+        // CDK appends a hash of the construct's path to each logical id.
+        readers.add(role.replaceFirst("[0-9A-F]{8}$", ""));
+      }
     }
-    for (String function : List.of("Queue", "Record")) {
-      List<JsonNode> statements = statements(policiesOf(role("Notes" + function + "Role")));
-      assertThat(allowed(statements, "secretsmanager:GetSecretValue", token)).as(function).isTrue();
+    // The stack serves two repositories, notes and notes-eu: one record function and one
+    // privileged runner each, one notifier for both.
+    assertThat(readers)
+        .containsExactlyInAnyOrder(
+            "NotesRecordRole",
+            "NotesJobRole",
+            "NotesEuRecordRole",
+            "NotesEuJobRole",
+            "NotifierRole");
+    for (String repository : List.of("Notes", "NotesEu")) {
+      for (String job : List.of("Validate", "Queue", "Plan", "Build", "StateMachine")) {
+        String role = repository + job + "Role";
+        assertThat(
+                allowed(statements(policiesOf(role(role))), "secretsmanager:GetSecretValue", token))
+            .as(role)
+            .isFalse();
+      }
+      // Nor are validate, queue and plan told where the token or the trail is.
+      for (String function : List.of("Validate", "Queue", "Plan")) {
+        assertThat(variables(repository + function))
+            .as(repository + function)
+            .contains("CAIRN_ARTIFACT_BUCKET")
+            .doesNotContain("CAIRN_GIT_TOKEN_SECRET_ID", "CAIRN_GIT_REMOTE");
+      }
+      assertThat(variables(repository + "Record"))
+          .contains("CAIRN_GIT_TOKEN_SECRET_ID", "CAIRN_GIT_REMOTE");
     }
+  }
+
+  /** The names of the environment variables of the function {@code id} (CDK's hash after it). */
+  private static List<String> variables(String id) {
+    JsonNode function =
+        resources(pipeline, "AWS::Lambda::Function").entrySet().stream()
+            .filter(e -> e.getKey().matches(Pattern.quote(id) + "[0-9A-F]{8}"))
+            .map(java.util.Map.Entry::getValue)
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no function " + id));
+    List<String> names = new ArrayList<>();
+    function
+        .path("Properties")
+        .path("Environment")
+        .path("Variables")
+        .fieldNames()
+        .forEachRemaining(names::add);
+    return names;
   }
 }

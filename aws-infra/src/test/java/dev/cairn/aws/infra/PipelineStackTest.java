@@ -307,11 +307,15 @@ class PipelineStackTest {
                     p.toString().contains("secretsmanager:GetSecretValue")
                         && p.toString().contains("\"Ref\":\"" + token + "\""))
             .count();
-    // The notifier, and per repository the runner's job role, the queue and the record function.
-    assertThat(readers).isEqualTo(1 + 2 * 3);
-    // The plan and validate functions work on S3 alone.
+    // The notifier, and per repository the runner's job role and the record function
+    // (BuildRoleStackTest names them).
+    assertThat(readers).isEqualTo(1 + 2 * 2);
+    // The plan, validate and queue functions work on S3 alone.
     for (String function :
-        List.of("NotesPlanRoleDefaultPolicy", "NotesValidateRoleDefaultPolicy")) {
+        List.of(
+            "NotesPlanRoleDefaultPolicy",
+            "NotesValidateRoleDefaultPolicy",
+            "NotesQueueRoleDefaultPolicy")) {
       assertThat(document(one(pipeline, "AWS::IAM::Policy", function)))
           .as(function)
           .doesNotContain("\"Ref\":\"" + token + "\"");

@@ -3,7 +3,6 @@ package dev.cairn.aws.lambda;
 import dev.cairn.aws.config.AwsClients;
 import dev.cairn.aws.config.LambdaSettings;
 import dev.cairn.aws.lambda.audit.AuditWriterHandler;
-import dev.cairn.aws.lambda.queue.BadCommits;
 import dev.cairn.aws.secrets.SecretsManagerSecretStore;
 import dev.cairn.aws.sfn.StepFunctionsExecutionControl;
 import dev.cairn.aws.sfn.StepFunctionsTaskTokens;
@@ -11,13 +10,14 @@ import dev.cairn.aws.sqs.SqsStatusPublisher;
 import dev.cairn.aws.state.S3AuditOutbox;
 import dev.cairn.aws.state.S3EnvironmentStore;
 import dev.cairn.aws.state.S3RunStore;
-import dev.cairn.git.GitToken;
-import dev.cairn.git.audit.TrailLastGood;
+import dev.cairn.pipeline.audit.TrailEntry;
 import dev.cairn.pipeline.port.PipelineListener;
 import dev.cairn.pipeline.port.SecretStore;
 import dev.cairn.pipeline.runtime.CairnError;
 import dev.cairn.pipeline.runtime.DeployQueue;
 import dev.cairn.pipeline.runtime.DeployTarget;
+import dev.cairn.pipeline.runtime.EnvironmentRecovery;
+import dev.cairn.pipeline.runtime.EnvironmentStore;
 import dev.cairn.pipeline.runtime.PipelineRuntime;
 import dev.cairn.pipeline.runtime.RunStore;
 import dev.cairn.pipeline.runtime.RuntimePorts;
@@ -44,10 +44,15 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  *       bucket under the repository's prefix;
  *   <li>secrets: {@link SecretsManagerSecretStore} under the application's prefix;
  *   <li>audit: an {@link S3AuditOutbox} delivered by the {@link AuditWriterHandler} when the git
- *       token is configured (the record function); the others only append;
+ *       token is configured (the record function, the only one given it), which first writes the
+ *       bad marks of the records into the environments' states ({@link #markingBad}); the others
+ *       only append;
  *   <li>listener: status messages on the repository's queue, when one is configured;
  *   <li>target: the environments' stacks, when a stack prefix is configured (plan names the stack);
- *   <li>tokens: Step Functions; bad commits: the audit trail, when the git token is configured.
+ *   <li>tokens: Step Functions. The deploy queue decides from the environments' states alone: the
+ *       record function writes there every bad mark it delivers to the trail, and the runner's
+ *       build job brings the states up to date with the trail (a lost or stale state) before a run
+ *       reaches the queue. So {@code cairn-queue} needs no git token.
  * </ul>
  */
 public final class FunctionRuntime {
@@ -132,12 +137,12 @@ public final class FunctionRuntime {
     String prefix = settings.artifactPrefix();
     String repository = settings.optional(LambdaSettings.REPOSITORY).orElse(null);
     S3RunStore runs = new S3RunStore(s3, bucket, prefix);
-    // Only a function given the git token (queue, record) reads the trail or delivers to it.
+    EnvironmentStore environments = S3EnvironmentStore.forFunctions(s3, bucket, prefix);
+    // Only the function given the git token (record) delivers to the trail.
     boolean trail =
         settings.optional(LambdaSettings.GIT_REMOTE).isPresent()
             && settings.optional(LambdaSettings.GIT_TOKEN_SECRET).isPresent();
     S3AuditOutbox.Delivery delivery = S3AuditOutbox.Delivery.NONE;
-    DeployQueue.BadCommits badCommits = DeployQueue.BadCommits.NONE;
     if (trail) {
       AuditWriterHandler writer =
           new AuditWriterHandler(
@@ -148,20 +153,12 @@ public final class FunctionRuntime {
                   settings.workDirectory(),
                   GIT_TIMEOUT));
       String named = repository == null ? "" : repository;
-      delivery = records -> writer.writeAll(records, named);
-      badCommits =
-          BadCommits.fromTrail(
-              settings.require(LambdaSettings.GIT_REMOTE),
-              new TrailLastGood(
-                  settings.workDirectory().resolve("queue-trail-cache.git"),
-                  GitToken.credentials(
-                      ownSecrets, settings.require(LambdaSettings.GIT_TOKEN_SECRET)),
-                  GIT_TIMEOUT));
+      delivery = markingBad(environments, records -> writer.writeAll(records, named));
     }
     RuntimePorts ports =
         RuntimePorts.builder()
             .runs(runs)
-            .environments(S3EnvironmentStore.forFunctions(s3, bucket, prefix))
+            .environments(environments)
             .secrets(appSecrets)
             .audit(new S3AuditOutbox(s3, bucket, prefix, delivery, clock))
             .listener(listener(settings, sqs, runs, repository, clock))
@@ -172,7 +169,28 @@ public final class FunctionRuntime {
             .build();
     // A run whose execution ended while holding a slot: its token is gone, so the queue gives the
     // slot to the next run when it answers it (GoneTokenException); no execution lookup needed.
-    return new PipelineRuntime(ports, tokens, badCommits, run -> false);
+    return new PipelineRuntime(ports, tokens, DeployQueue.BadCommits.NONE, run -> false);
+  }
+
+  /**
+   * The record function's delivery: the bad marks the records make ({@link
+   * EnvironmentRecovery#markBad}: deployment failed, rolled back, marked bad) are written into the
+   * environments' states first, then the records go to the trail. So a commit the trail marks bad
+   * is one the deploy queue, which reads only the states, never deploys automatically. Marks first:
+   * when the push fails the records stay in the outbox and the retry writes the same marks again,
+   * which changes nothing.
+   *
+   * @param environments the environments' states the deploy queue reads
+   * @param delivery delivers the records to the trail
+   */
+  public static S3AuditOutbox.Delivery markingBad(
+      EnvironmentStore environments, S3AuditOutbox.Delivery delivery) {
+    return records -> {
+      // Not on the trail yet: no audit commit to name.
+      EnvironmentRecovery.markBad(
+          environments, records.stream().map(r -> TrailEntry.of(r, "")).toList());
+      delivery.deliver(records);
+    };
   }
 
   private static PipelineListener listener(

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -46,6 +47,9 @@ public final class Runner {
    * @param work the job's scratch directory (the container's disk)
    * @param handOff the artifact bucket's hand-off objects, for a build job handed over by the
    *     privileged runner ({@link StepsJob.HandOff}); null where none is expected
+   * @param recovery brings the environments' states up to date with the audit trail at the end of
+   *     each build job ({@link Recovery#NONE} in the unprivileged build job, which has no trail to
+   *     read)
    */
   public record Ports(
       PipelineRuntime runtime,
@@ -55,7 +59,8 @@ public final class Runner {
       ResultSink results,
       TreeLookup trees,
       Path work,
-      S3HandOff handOff) {
+      S3HandOff handOff,
+      Recovery recovery) {
     /**
      * Requires every port but the runtime (null in the unprivileged build job, which runs only
      * steps) and the hand-off.
@@ -67,9 +72,10 @@ public final class Runner {
       Objects.requireNonNull(results, "results");
       Objects.requireNonNull(trees, "trees");
       Objects.requireNonNull(work, "work");
+      Objects.requireNonNull(recovery, "recovery");
     }
 
-    /** The privileged runner's ports: the runtime, no hand-off to read. */
+    /** The privileged runner's ports: the runtime and the trail's recovery, no hand-off. */
     public Ports(
         PipelineRuntime runtime,
         SecretStore secrets,
@@ -77,7 +83,8 @@ public final class Runner {
         JobLogs logs,
         ResultSink results,
         TreeLookup trees,
-        Path work) {
+        Path work,
+        Recovery recovery) {
       this(
           Objects.requireNonNull(runtime, "runtime"),
           secrets,
@@ -86,8 +93,31 @@ public final class Runner {
           results,
           trees,
           work,
-          null);
+          null,
+          recovery);
     }
+  }
+
+  /**
+   * Brings the environments' states in the bucket up to date with the audit trail: seeds a lost
+   * one, adds the bad marks a stale one lacks ({@code TrailLastGood.recover}). The deploy queue
+   * decides from those states alone, without the git token; the privileged runner holds the token
+   * anyway, so it reads the trail, once per run, at the end of the build job that precedes every
+   * queue (a build retried reuses the artifact of its tree).
+   */
+  @FunctionalInterface
+  public interface Recovery {
+    /**
+     * Recovers.
+     *
+     * @return the environments whose states changed
+     * @throws IOException when the trail cannot be read (the build job is retried: a run never
+     *     reaches the queue with states the trail could not be compared with)
+     */
+    List<String> recover() throws IOException;
+
+    /** No trail to read (the unprivileged build job; tests of single jobs). */
+    Recovery NONE = List::of;
   }
 
   /** Keeps a job's result where the state machine and people find it. */
@@ -136,6 +166,13 @@ public final class Runner {
             case BUILD -> {
               ensureFacts(job);
               artifact = runtime.build(job.run());
+              // After the build, whose checkout from the same host already told a refused token
+              // (needs a person) from an unreachable host (retried); before the queue, the next
+              // state, which decides from the states alone.
+              for (String environment : ports.recovery().recover()) {
+                out.println(
+                    "[recovered " + environment + "] its state brought up to date from the trail");
+              }
             }
             case PLAN -> runtime.plan(job.run(), job.environment());
             case APPLY -> runtime.apply(job.run(), job.environment());

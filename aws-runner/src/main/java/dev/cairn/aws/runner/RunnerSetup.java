@@ -12,6 +12,7 @@ import dev.cairn.aws.state.S3AuditOutbox;
 import dev.cairn.aws.state.S3EnvironmentStore;
 import dev.cairn.aws.state.S3RunStore;
 import dev.cairn.git.RemoteCredentials;
+import dev.cairn.git.audit.TrailLastGood;
 import dev.cairn.git.revert.GitReverter;
 import dev.cairn.pipeline.port.Deployer;
 import dev.cairn.pipeline.port.JobExecutor;
@@ -26,6 +27,8 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -143,6 +146,8 @@ public final class RunnerSetup {
                 settings.stackPrefix(),
                 settings.stackTemplate());
     S3RunStore runs = new S3RunStore(s3, settings.bucket(), settings.prefix());
+    S3EnvironmentStore environments =
+        S3EnvironmentStore.forJobs(s3, settings.bucket(), settings.prefix());
     GitSource source =
         new GitSource(settings.remote(), settings.branch(), credentials, work.resolve("git"));
     JobExecutor jobs =
@@ -173,7 +178,7 @@ public final class RunnerSetup {
     RuntimePorts ports =
         RuntimePorts.builder()
             .runs(runs)
-            .environments(S3EnvironmentStore.forJobs(s3, settings.bucket(), settings.prefix()))
+            .environments(environments)
             .jobs(jobs)
             .artifacts(artifacts)
             .secrets(secrets)
@@ -219,9 +224,25 @@ public final class RunnerSetup {
             artifacts::uploadLog,
             result -> runs.keepResult(result.run(), result.job(), result.toJsonNode()),
             source::treeOf,
-            work),
+            work,
+            trailRecovery(settings.remote(), credentials, environments, work)),
         Clock.systemUTC(),
         out);
+  }
+
+  /**
+   * The privileged runner's recovery from the audit trail ({@link Runner.Recovery}), with the token
+   * it fetches the repository with. Records on AWS are not signed (the record function holds no
+   * signing key), so every record counts, as locally without a key.
+   */
+  static Runner.Recovery trailRecovery(
+      String remote,
+      Supplier<RemoteCredentials> credentials,
+      S3EnvironmentStore environments,
+      Path work) {
+    TrailLastGood trail =
+        new TrailLastGood(work.resolve("trail.git"), credentials, Duration.ofSeconds(20));
+    return () -> trail.recover(remote, environments, List.of());
   }
 
   /**
@@ -247,7 +268,8 @@ public final class RunnerSetup {
               throw new IOException("the build job looks up no commit");
             },
             work,
-            new S3HandOff(S3Client.create(), bucket)),
+            new S3HandOff(S3Client.create(), bucket),
+            Runner.Recovery.NONE),
         Clock.systemUTC(),
         out);
   }

@@ -5,12 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.aws.batch.BuildHandOff;
+import dev.cairn.aws.lambda.audit.AuditWriterHandler;
 import dev.cairn.aws.sqs.SqsStatusPublisher;
 import dev.cairn.aws.testing.MotoExtension;
 import dev.cairn.engine.execution.ExecutionDescription;
 import dev.cairn.engine.execution.ExecutionStatus;
 import dev.cairn.git.audit.TrailLastGood;
 import dev.cairn.pipeline.audit.AuditEvent;
+import dev.cairn.pipeline.audit.AuditRecord;
+import dev.cairn.pipeline.audit.AuditTrigger;
 import dev.cairn.pipeline.audit.TrailEntry;
 import dev.cairn.pipeline.compile.PipelineCompiler;
 import dev.cairn.pipeline.file.PipelineFileParser;
@@ -25,7 +28,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
@@ -272,5 +277,53 @@ class AwsStateMachineEndToEndTest {
     assertThat(aws.environments.read("production").holder()).isEmpty();
     // Secrets never reached the job output or the results.
     assertThat(aws.output.toString(StandardCharsets.UTF_8)).doesNotContain(EmulatedAws.TOKEN);
+  }
+
+  /**
+   * Finding 13: the queue function has no git token, yet a commit marked bad on the trail by
+   * another writer (a person's {@code mark-bad}, or a mark made while the bucket's state was lost)
+   * is never deployed: the privileged runner's build job brings the environment's state in S3 up to
+   * date with the trail, and the queue skips the commit from that state alone.
+   */
+  @Test
+  void aCommitMarkedBadOnlyOnTheTrailIsSkippedByTheQueue() throws Exception {
+    RevCommit marked = commit("marked bad elsewhere", GOOD_BUILD);
+    String older = "e".repeat(40);
+    // The bucket's state of production exists but is stale: it knows another bad commit only.
+    aws.environments.update("production", state -> state.withBad(older));
+    new AuditWriterHandler(
+            aws.secrets,
+            new AuditWriterHandler.Config(
+                aws.remote, "git-token", dir.resolve("another-writer"), Duration.ofSeconds(10)))
+        .writeAll(
+            List.of(
+                AuditRecord.builder()
+                    .id(AuditRecord.newId(Clock.systemUTC()))
+                    .event(AuditEvent.MARKED_BAD)
+                    .occurredAt(Instant.now())
+                    .run("elsewhere")
+                    .trigger(AuditTrigger.manual("ada"))
+                    .commit(marked.getName())
+                    .environment("production")
+                    .cairnVersion("test")
+                    .build()),
+            aws.repository);
+    assertThat(aws.environments.read("production").isBad(marked.getName())).isFalse();
+
+    ExecutionDescription run = runThrough(marked, 1);
+
+    assertThat(run.status()).as(String.valueOf(run.cause())).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(aws.output.toString(StandardCharsets.UTF_8))
+        .contains("[recovered production] its state brought up to date from the trail");
+    assertThat(aws.answered("granted")).isEmpty();
+    assertThat(aws.answered("Cairn.Skipped"))
+        .singleElement()
+        .satisfies(a -> assertThat(a[2]).contains("is marked bad in production"));
+    var production = aws.environments.read("production");
+    assertThat(production.bad()).containsExactly(older, marked.getName());
+    assertThat(production.lastGood()).isEmpty();
+    assertThat(trailRecords())
+        .extracting(r -> r.event().wireName())
+        .containsExactly("marked-bad", "run-started", "build-succeeded", "skipped-bad");
   }
 }

@@ -2,6 +2,7 @@ package dev.cairn.aws.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.aws.lambda.FunctionRuntime;
 import dev.cairn.aws.lambda.audit.AuditWriterHandler;
 import dev.cairn.aws.lambda.plan.PlanHandler;
 import dev.cairn.aws.lambda.queue.DeployQueueHandler;
@@ -189,7 +190,9 @@ final class EmulatedAws implements AutoCloseable {
             s3,
             bucket,
             "",
-            records -> auditWriter.writeAll(records, repository),
+            // As the record function delivers: the bad marks into the states first.
+            FunctionRuntime.markingBad(
+                environments, records -> auditWriter.writeAll(records, repository)),
             Clock.systemUTC());
     CompletableFuture<Engine> ready = new CompletableFuture<>();
     PipelineRuntime functions =

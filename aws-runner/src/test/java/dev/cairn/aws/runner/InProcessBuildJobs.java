@@ -102,7 +102,8 @@ final class InProcessBuildJobs implements JobExecutor {
                             throw new IOException("the build job looks up no commit");
                           },
                           directory,
-                          new S3HandOff(confined, bucket)),
+                          new S3HandOff(confined, bucket),
+                          Runner.Recovery.NONE),
                       Clock.systemUTC(),
                       out);
               result =

@@ -94,7 +94,9 @@ record RunnerFixture(
                 artifacts::uploadLog,
                 result -> runs.keepResult(result.run(), result.job(), result.toJsonNode()),
                 source::treeOf,
-                work),
+                work,
+                // As RunnerSetup: each build brings the states up to date with the trail.
+                RunnerSetup.trailRecovery(remote, credentials, environments, work)),
             Clock.systemUTC(),
             out);
     return new RunnerFixture(runner, runtime, runs, environments);

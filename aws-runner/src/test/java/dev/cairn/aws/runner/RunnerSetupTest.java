@@ -71,7 +71,8 @@ class RunnerSetupTest {
                 result -> {},
                 commit -> "",
                 Path.of("/tmp/unused"),
-                null),
+                null,
+                Runner.Recovery.NONE),
             java.time.Clock.systemUTC(),
             new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
     RunnerResult result = runner.run(new RunnerJob(JobKind.APPLY, "r1", "production", null, null));

@@ -3,6 +3,8 @@ package dev.cairn.git.audit;
 import dev.cairn.git.RemoteCredentials;
 import dev.cairn.pipeline.audit.ReleaseMemory;
 import dev.cairn.pipeline.audit.TrailEntry;
+import dev.cairn.pipeline.runtime.EnvironmentRecovery;
+import dev.cairn.pipeline.runtime.EnvironmentStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,10 +13,10 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The last good release of an environment, from the audit trail in git alone: fetches the remote's
- * {@code cairn/audit} branch into a cache repository (kept between warm invocations, so later
- * fetches are small) with {@link AuditTrail#fetch} and applies the same derivation as the local
- * runtime, {@link ReleaseMemory}.
+ * What the audit trail in git alone says of the environments (their last good releases, the commits
+ * marked bad): fetches the remote's {@code cairn/audit} branch into a cache repository (kept
+ * between calls, so later fetches are small) with {@link AuditTrail#fetch} and applies the same
+ * derivation as the local runtime, {@link ReleaseMemory} and {@link EnvironmentRecovery}.
  */
 public final class TrailLastGood {
   private final Path cache;
@@ -54,5 +56,26 @@ public final class TrailLastGood {
       throws IOException {
     ReleaseMemory.Environment derived = ReleaseMemory.derive(entries(remote)).get(environment);
     return derived == null ? Optional.empty() : derived.lastGood();
+  }
+
+  /**
+   * Brings the environments' states up to date with the remote's trail ({@link
+   * EnvironmentRecovery#recover}: empty states seeded, missing bad marks added). With signing keys,
+   * only the records whose audit commits verify count ({@link AuditTrail#trusting}), as in the
+   * local runtime's recovery.
+   *
+   * @param trusted the keys audit commits are signed with; empty when signing is off (then every
+   *     record counts)
+   * @return the environments changed
+   * @throws IOException when the remote cannot be read (nothing was written then; the message holds
+   *     no credentials)
+   */
+  public List<String> recover(
+      String remote, EnvironmentStore environments, List<AuditSignatureVerifier> trusted)
+      throws IOException {
+    try (AuditTrail trail = AuditTrail.fetch(remote, cache, credentials, timeout, null)) {
+      return EnvironmentRecovery.recover(
+          environments, trusted.isEmpty() ? trail : trail.trusting(trusted));
+    }
   }
 }

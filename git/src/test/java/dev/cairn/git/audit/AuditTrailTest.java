@@ -227,6 +227,64 @@ class AuditTrailTest {
     assertThat(store.read("staging").isBad(other)).isTrue();
   }
 
+  @Test
+  void recoveryAlsoGivesAStaleStateTheTrailsBadMarksAndKeepsItsLastGoodAndItsQueue()
+      throws Exception {
+    deliver(
+        record(AuditEvent.DEPLOYED, c1, "production").run("r1").artifact(digest('1')).build(),
+        record(AuditEvent.DEPLOYMENT_FAILED, c3, "production").run("r3").build(),
+        record(AuditEvent.DEPLOYED, c1, "staging").run("r1").artifact(digest('1')).build(),
+        record(AuditEvent.MARKED_BAD, c2, "staging").build());
+    InMemoryEnvironmentStore store = new InMemoryEnvironmentStore();
+    String other = "9".repeat(40);
+    EnvironmentState.LastGood newer = new EnvironmentState.LastGood(other, digest('9'), "", "r9");
+    // Staging's state exists (newer than the trail) but lacks c2's mark: another writer of the
+    // trail made it, or it was made while this state was lost.
+    store.update("staging", state -> state.withLastGood(newer, 9));
+    // Production's ledger was lost; its deploy queue was not.
+    EnvironmentState.Slot waiting = new EnvironmentState.Slot("r4", 4, c2, "token-4");
+    store.update(
+        "production", state -> state.withQueue(java.util.Optional.empty(), List.of(waiting), 3));
+
+    List<String> changed = EnvironmentRecovery.recover(store, fetch());
+
+    assertThat(changed).containsExactlyInAnyOrder("production", "staging");
+    EnvironmentState staging = store.read("staging");
+    assertThat(staging.isBad(c2)).isTrue();
+    assertThat(staging.lastGood()).contains(newer);
+    EnvironmentState production = store.read("production");
+    assertThat(production.lastGood().orElseThrow().commit()).isEqualTo(c1);
+    assertThat(production.isBad(c3)).isTrue();
+    assertThat(production.waiting()).containsExactly(waiting);
+    assertThat(production.grantedSequence()).isEqualTo(3);
+    // Up to date now: a second recovery changes nothing.
+    assertThat(EnvironmentRecovery.recover(store, fetch())).isEmpty();
+  }
+
+  @Test
+  void markBadWritesTheMarksOfRecordsNotDeliveredYetAndNeverClearsOne() {
+    InMemoryEnvironmentStore store = new InMemoryEnvironmentStore();
+    store.update("production", state -> state.withBad(c1));
+    List<TrailEntry> pending =
+        java.util.stream.Stream.of(
+                record(AuditEvent.DEPLOYED, c2, "staging").run("r2").artifact(digest('2')).build(),
+                record(AuditEvent.ROLLED_BACK, c3, "production").run("r3").rolledBackTo(c1).build(),
+                record(AuditEvent.MARKED_BAD, c2, "production").build(),
+                record(AuditEvent.MANUAL_ACTION, c1, "production")
+                    .action("mark-good")
+                    .trigger(AuditTrigger.manual("ada"))
+                    .build())
+            .map(r -> TrailEntry.of(r, ""))
+            .toList();
+
+    assertThat(EnvironmentRecovery.markBad(store, pending)).containsExactly("production");
+
+    assertThat(store.read("production").bad()).containsExactly(c1, c3, c2);
+    // A deployed record marks nothing: staging has no state made for it.
+    assertThat(store.read("staging")).isEqualTo(EnvironmentState.empty("staging"));
+    assertThat(EnvironmentRecovery.markBad(store, pending)).isEmpty();
+  }
+
   // ---- helpers
 
   static String digest(char c) {

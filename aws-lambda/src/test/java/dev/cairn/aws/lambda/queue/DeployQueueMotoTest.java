@@ -3,17 +3,26 @@ package dev.cairn.aws.lambda.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cairn.aws.config.LambdaSettings;
+import dev.cairn.aws.lambda.FunctionRuntime;
 import dev.cairn.aws.lambda.testing.FunctionRuntimes;
 import dev.cairn.aws.lambda.validate.ValidateHandler;
 import dev.cairn.aws.sfn.StepFunctionsExecutionControl;
 import dev.cairn.aws.sfn.StepFunctionsTaskTokens;
+import dev.cairn.aws.state.S3EnvironmentStore;
 import dev.cairn.aws.testing.EmulatorClients;
 import dev.cairn.aws.testing.MotoExtension;
+import dev.cairn.pipeline.audit.AuditEvent;
+import dev.cairn.pipeline.audit.AuditRecord;
+import dev.cairn.pipeline.audit.AuditTrigger;
 import dev.cairn.pipeline.json.Json;
 import dev.cairn.pipeline.runtime.PipelineRuntime;
 import dev.cairn.pipeline.runtime.TaskTokens;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +34,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
@@ -145,5 +155,53 @@ class DeployQueueMotoTest {
                             + "\"token\":\"token-secret-2\"}")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageNotContaining("token-secret-2");
+  }
+
+  /**
+   * The queue function wired as Lambda wires it ({@link FunctionRuntime#create(LambdaSettings,
+   * FunctionRuntime.Clients, Clock)}) from the variables the stack gives it — no git remote, no
+   * token — with a Secrets Manager client that reaches nothing: it grants a good commit and skips
+   * one the record function marked bad, answering through Step Functions, and never asks for a
+   * secret.
+   */
+  @Test
+  void theQueueFunctionAsTheStackConfiguresItDecidesWithoutSecretsManager() throws Exception {
+    PipelineRuntime validator = runtime(new RecordingTokens());
+    validated(validator, 1);
+    validated(validator, 3);
+    // What the record function does before it pushes a rollback's marked-bad record.
+    AuditRecord marked =
+        AuditRecord.builder()
+            .id(AuditRecord.newId(Clock.systemUTC()))
+            .event(AuditEvent.MARKED_BAD)
+            .occurredAt(Instant.now())
+            .run("r0")
+            .trigger(AuditTrigger.manual("ada"))
+            .commit("3".repeat(40))
+            .environment("staging")
+            .cairnVersion("test")
+            .build();
+    FunctionRuntime.markingBad(S3EnvironmentStore.forFunctions(s3, bucket, "notes/"), r -> {})
+        .deliver(List.of(marked));
+    SecretsManagerClient unreachable =
+        SecretsManagerClient.builder()
+            .endpointOverride(URI.create("http://127.0.0.1:9"))
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
+            .build();
+    PipelineRuntime queue =
+        FunctionRuntime.create(
+            FunctionRuntimes.settings(bucket, dir.resolve("queue"), null, Map.of()),
+            new FunctionRuntime.Clients(s3, sfn, unreachable, null),
+            Clock.systemUTC());
+    DeployQueueHandler handler = new DeployQueueHandler(queue);
+
+    var bad = handler.enqueue(Json.parse(queued(3)));
+    var good = handler.enqueue(Json.parse(queued(1)));
+
+    assertThat(bad.path("answered").toString()).contains("r3: skipped");
+    assertThat(good.path("answered").toString()).contains("r1: granted");
+    unreachable.close();
   }
 }

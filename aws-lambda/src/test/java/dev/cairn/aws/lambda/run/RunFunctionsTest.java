@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.aws.config.LambdaSettings;
+import dev.cairn.aws.lambda.FunctionRuntime;
 import dev.cairn.aws.lambda.audit.AuditNotDeliveredException;
 import dev.cairn.aws.lambda.plan.PlanHandler;
 import dev.cairn.aws.lambda.queue.DeployQueueHandler;
@@ -12,21 +13,28 @@ import dev.cairn.aws.lambda.testing.FunctionRuntimes;
 import dev.cairn.aws.lambda.testing.GitHttpServer;
 import dev.cairn.aws.lambda.testing.TestRepositories;
 import dev.cairn.aws.lambda.validate.ValidateHandler;
+import dev.cairn.aws.state.S3AuditOutbox;
 import dev.cairn.aws.state.S3EnvironmentStore;
 import dev.cairn.aws.state.S3RunStore;
 import dev.cairn.aws.testing.EmulatorClients;
 import dev.cairn.git.RemoteCredentials;
 import dev.cairn.git.audit.TrailLastGood;
 import dev.cairn.pipeline.audit.AuditEvent;
+import dev.cairn.pipeline.audit.AuditRecord;
+import dev.cairn.pipeline.audit.AuditTrigger;
 import dev.cairn.pipeline.audit.TrailEntry;
 import dev.cairn.pipeline.json.Json;
+import dev.cairn.pipeline.port.SecretStore;
 import dev.cairn.pipeline.runtime.EnvironmentState;
 import dev.cairn.pipeline.runtime.PipelineRuntime;
 import dev.cairn.pipeline.runtime.RunFacts;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,7 +99,46 @@ class RunFunctionsTest {
         FunctionRuntimes.settings(bucket, dir.resolve("plain"), null, extra), s3, tokens, null);
   }
 
-  /** A function with the git token (queue, record). */
+  /**
+   * The queue function as the stack configures it: no git remote, no token; every secret store it
+   * could reach fails the test (its role may read no secret).
+   */
+  private PipelineRuntime queueFunction() {
+    return FunctionRuntime.create(
+        FunctionRuntimes.settings(bucket, dir.resolve("queue"), null, Map.of()),
+        s3,
+        tokens,
+        NO_SECRET_ACCESS,
+        NO_SECRET_ACCESS,
+        null,
+        Clock.systemUTC());
+  }
+
+  /** What a role without {@code secretsmanager:GetSecretValue} gets: nothing, ever. */
+  private static final SecretStore NO_SECRET_ACCESS =
+      new SecretStore() {
+        @Override
+        public Optional<String> get(String name) {
+          throw new AssertionError("the queue function read the secret " + name);
+        }
+
+        @Override
+        public void put(String name, String value) {
+          throw new AssertionError("the queue function stored the secret " + name);
+        }
+
+        @Override
+        public String getOrGenerate(String name) {
+          throw new AssertionError("the queue function read the secret " + name);
+        }
+
+        @Override
+        public Set<String> values() {
+          throw new AssertionError("the queue function listed the secrets");
+        }
+      };
+
+  /** The record function: it alone has the git token. */
   private PipelineRuntime withTrail(String token) {
     return FunctionRuntimes.runtime(
         FunctionRuntimes.settings(bucket, dir.resolve("trail"), remote, Map.of()),
@@ -239,7 +286,7 @@ class RunFunctionsTest {
   void recordDeliversEveryRecordOfTheRunAndReleasesTheSlotToTheNextRun() throws Exception {
     built("d1", commit);
     built("d2", "f".repeat(40));
-    PipelineRuntime queue = withTrail(TOKEN);
+    PipelineRuntime queue = queueFunction();
     DeployQueueHandler handler = new DeployQueueHandler(queue);
     var first =
         handler.enqueue(
@@ -301,5 +348,65 @@ class RunFunctionsTest {
     assertThatThrownBy(
             () -> handler.record(Json.parse("{\"run\":{\"id\":\"d4\"},\"outcome\":\"exploded\"}")))
         .hasMessageContaining("unknown outcome 'exploded'");
+  }
+
+  /**
+   * Finding 13: the queue reads no git token. A commit marked bad on the trail is still never
+   * deployed: the record function writes every bad mark it delivers into the environment's state in
+   * S3 — before the push, so a mark the git host refused is in the state already — and the queue
+   * decides from that state alone.
+   */
+  @Test
+  void aCommitMarkedBadOnTheTrailIsSkippedByTheQueueWhichReadsNoSecret() throws Exception {
+    built("q0", commit);
+    // A mark on its way to the trail that the environment's state does not hold (here: written by
+    // no step of this bucket; on AWS, the runner's rollback job or a ledger lost meanwhile).
+    new S3AuditOutbox(s3, bucket, "notes/", S3AuditOutbox.Delivery.NONE, Clock.systemUTC())
+        .append(
+            AuditRecord.builder()
+                .id(AuditRecord.newId(Clock.systemUTC()))
+                .event(AuditEvent.MARKED_BAD)
+                .occurredAt(java.time.Instant.now())
+                .run("q0")
+                .trigger(AuditTrigger.manual("ada"))
+                .commit(commit)
+                .environment("production")
+                .cairnVersion("test")
+                .build());
+    S3EnvironmentStore states = S3EnvironmentStore.forFunctions(s3, bucket, "notes/");
+    assertThat(states.read("production").isBad(commit)).isFalse();
+    String payload =
+        "{\"run\":{\"id\":\"q0\"},\"environment\":\"production\",\"outcome\":\"skipped\"}";
+
+    // The git host refuses the push: the mark is in the state anyway, the records wait in S3.
+    PipelineRuntime refused = withTrail("ghp_wrong");
+    assertThatThrownBy(
+            () -> new RecordHandler(refused, refused.ports().audit()).record(Json.parse(payload)))
+        .isInstanceOf(AuditNotDeliveredException.class);
+    assertThat(states.read("production").isBad(commit)).isTrue();
+    assertThat(outbox()).isNotEmpty();
+    // The retry delivers them: state and trail agree.
+    PipelineRuntime record = withTrail(TOKEN);
+    new RecordHandler(record, record.ports().audit()).record(Json.parse(payload));
+    assertThat(outbox()).isEmpty();
+    assertThat(trail())
+        .anySatisfy(
+            e -> {
+              assertThat(e.event()).isEqualTo(AuditEvent.MARKED_BAD);
+              assertThat(e.commit()).isEqualTo(commit);
+            });
+
+    // A later push of the same commit reaches the queue, which has no token: skipped.
+    built("q1", commit);
+    var answered =
+        new DeployQueueHandler(queueFunction())
+            .enqueue(
+                Json.parse(
+                    "{\"run\":{\"id\":\"q1\"},\"environment\":\"production\","
+                        + "\"token\":\"token-q1\"}"));
+
+    assertThat(answered.path("answered").toString()).contains("q1: skipped");
+    assertThat(tokens.failed("Cairn.Skipped")).contains("token-q1");
+    assertThat(tokens.granted()).doesNotContain("token-q1");
   }
 }
