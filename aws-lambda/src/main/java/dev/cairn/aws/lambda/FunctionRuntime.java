@@ -14,7 +14,6 @@ import dev.cairn.pipeline.audit.TrailEntry;
 import dev.cairn.pipeline.port.PipelineListener;
 import dev.cairn.pipeline.port.SecretStore;
 import dev.cairn.pipeline.runtime.CairnError;
-import dev.cairn.pipeline.runtime.DeployQueue;
 import dev.cairn.pipeline.runtime.DeployTarget;
 import dev.cairn.pipeline.runtime.EnvironmentRecovery;
 import dev.cairn.pipeline.runtime.EnvironmentStore;
@@ -169,7 +168,7 @@ public final class FunctionRuntime {
             .build();
     // A run whose execution ended while holding a slot: its token is gone, so the queue gives the
     // slot to the next run when it answers it (GoneTokenException); no execution lookup needed.
-    return new PipelineRuntime(ports, tokens, DeployQueue.BadCommits.NONE, run -> false);
+    return new PipelineRuntime(ports, tokens, run -> false);
   }
 
   /**

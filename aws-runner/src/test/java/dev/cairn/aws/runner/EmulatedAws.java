@@ -28,7 +28,6 @@ import dev.cairn.local.deploy.ProcessDeployer;
 import dev.cairn.local.job.LocalJobExecutor;
 import dev.cairn.pipeline.compile.PipelineCompiler;
 import dev.cairn.pipeline.json.Json;
-import dev.cairn.pipeline.runtime.DeployQueue;
 import dev.cairn.pipeline.runtime.DeployTarget;
 import dev.cairn.pipeline.runtime.PipelineRuntime;
 import dev.cairn.pipeline.runtime.RuntimePorts;
@@ -209,7 +208,6 @@ final class EmulatedAws implements AutoCloseable {
                 .cairnVersion("test")
                 .build(),
             new EngineTaskTokens(ready, answers),
-            DeployQueue.BadCommits.NONE,
             run -> false);
     engine =
         engine(

@@ -186,7 +186,6 @@ class S3StoresMotoTest {
                                       new S3RunStore(s3(), BUCKET, prefix),
                                       tokens,
                                       PipelineListener.NONE,
-                                      DeployQueue.BadCommits.NONE,
                                       run -> false);
                               await(together);
                               return queue.enqueue("r" + n, "staging", "token-" + n);

@@ -27,7 +27,6 @@ import dev.cairn.pipeline.port.AuditDeliveryStatus;
 import dev.cairn.pipeline.port.RunEvent;
 import dev.cairn.pipeline.run.PipelineService;
 import dev.cairn.pipeline.run.RunRequest;
-import dev.cairn.pipeline.runtime.DeployQueue;
 import dev.cairn.pipeline.runtime.DeployTarget;
 import dev.cairn.pipeline.runtime.RuntimePorts;
 import dev.cairn.server.ApiToken;
@@ -203,7 +202,7 @@ public final class LocalCairn implements AutoCloseable {
             .build();
     SqliteExecutionStore executions =
         SqliteExecutionStore.open(home.resolve("engine").resolve("runs.db"));
-    this.pipelines = new PipelineService(executions, ports, DeployQueue.BadCommits.NONE);
+    this.pipelines = new PipelineService(executions, ports);
     this.apiToken =
         ApiToken.loadOrCreate(
             credentialStore,

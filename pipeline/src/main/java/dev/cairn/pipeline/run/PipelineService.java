@@ -16,7 +16,6 @@ import dev.cairn.pipeline.file.PipelineDefinition;
 import dev.cairn.pipeline.json.Json;
 import dev.cairn.pipeline.port.RunEvent;
 import dev.cairn.pipeline.runtime.CairnError;
-import dev.cairn.pipeline.runtime.DeployQueue;
 import dev.cairn.pipeline.runtime.EnvironmentState;
 import dev.cairn.pipeline.runtime.PipelineRuntime;
 import dev.cairn.pipeline.runtime.RecordedOutcome;
@@ -68,13 +67,10 @@ public final class PipelineService implements AutoCloseable {
    *
    * @param store where the engine keeps executions (the runs)
    * @param ports the adapters the runtime works through
-   * @param badCommits bad commits beyond the environments' states (the audit trail), or {@link
-   *     DeployQueue.BadCommits#NONE}
    */
-  public PipelineService(
-      ExecutionStore store, RuntimePorts ports, DeployQueue.BadCommits badCommits) {
+  public PipelineService(ExecutionStore store, RuntimePorts ports) {
     this.ports = ports;
-    this.runtime = new PipelineRuntime(ports, new EngineTokens(), badCommits, this::hasEnded);
+    this.runtime = new PipelineRuntime(ports, new EngineTokens(), this::hasEnded);
     this.engine = Engine.builder().store(store).taskHandlers(handlers()).build();
     engineReady.complete(engine);
     // Runs resumed after a restart end like the ones submitted here: slots released, run-ended.

@@ -24,23 +24,7 @@ public final class DeployQueue {
   private final RunStore runs;
   private final TaskTokens tokens;
   private final PipelineListener listener;
-  private final BadCommits badCommits;
   private final Predicate<String> runEnded;
-
-  /** Whether a commit is marked bad somewhere the environment's state does not know (the trail). */
-  @FunctionalInterface
-  public interface BadCommits {
-    /**
-     * True when {@code commit} must not be deployed to {@code environment} automatically.
-     *
-     * @param repository the run's repository ({@code owner/name}) when one driver serves several,
-     *     or null
-     */
-    boolean isBad(String repository, String environment, String commit);
-
-    /** Only the environment's state knows bad commits. */
-    BadCommits NONE = (repository, environment, commit) -> false;
-  }
 
   /**
    * A queue.
@@ -49,7 +33,6 @@ public final class DeployQueue {
    * @param runs the runs' facts (commit, number, trigger; superseded runs get {@code supersededBy})
    * @param tokens answers the waiting tasks
    * @param listener told of arriving, superseded and skipped runs
-   * @param badCommits bad commits beyond the environment's state
    * @param runEnded true for a run whose execution has ended: a slot it still holds is free (it
    *     ended between taking the slot and releasing it, e.g. Cairn stopped)
    */
@@ -58,13 +41,11 @@ public final class DeployQueue {
       RunStore runs,
       TaskTokens tokens,
       PipelineListener listener,
-      BadCommits badCommits,
       Predicate<String> runEnded) {
     this.environments = environments;
     this.runs = runs;
     this.tokens = tokens;
     this.listener = listener;
-    this.badCommits = badCommits;
     this.runEnded = runEnded;
   }
 
@@ -78,11 +59,9 @@ public final class DeployQueue {
     RunFacts facts = runs.get(run);
     EnvironmentState.Slot arriving =
         new EnvironmentState.Slot(run, facts.sequence(), facts.commit(), token);
-    boolean bad =
-        !facts.manual() && badCommits.isBad(facts.repository(), environment, facts.commit());
     // Before the decision: a grant's deployment-started must follow it (the queue wait's end).
     listener.event(new RunEvent(run, RunEvent.Kind.QUEUED, environment, "waiting for the slot"));
-    return apply(environment, state -> QueueRules.enqueue(state, arriving, facts.manual(), bad));
+    return apply(environment, state -> QueueRules.enqueue(state, arriving, facts.manual()));
   }
 
   /** A run's deployment to an environment ended: frees its slot and grants the next run. */

@@ -41,14 +41,9 @@ public final class PipelineRuntime {
    * @param tokens answers the deploy queue's waiting tasks, or null for a driver that serves no
    *     queue state (the AWS runner): {@link #enqueue} and the slot release of {@link #record} then
    *     fail
-   * @param badCommits bad commits beyond the environments' states (the audit trail)
    * @param runEnded true for a run whose execution ended (frees a slot it still holds)
    */
-  public PipelineRuntime(
-      RuntimePorts ports,
-      TaskTokens tokens,
-      DeployQueue.BadCommits badCommits,
-      Predicate<String> runEnded) {
+  public PipelineRuntime(RuntimePorts ports, TaskTokens tokens, Predicate<String> runEnded) {
     this.ports = ports;
     this.support = new StepSupport(ports);
     StackTemplates templates = new StackTemplates(ports);
@@ -61,12 +56,12 @@ public final class PipelineRuntime {
         tokens == null
             ? null
             : new DeployQueue(
-                ports.environments(), ports.runs(), tokens, ports.listener(), badCommits, runEnded);
+                ports.environments(), ports.runs(), tokens, ports.listener(), runEnded);
   }
 
   /** A runtime without a deploy queue (the AWS runner's jobs). */
   public static PipelineRuntime withoutQueue(RuntimePorts ports) {
-    return new PipelineRuntime(ports, null, DeployQueue.BadCommits.NONE, run -> false);
+    return new PipelineRuntime(ports, null, run -> false);
   }
 
   /** The ports. */

@@ -65,14 +65,12 @@ public final class QueueRules {
    * @param state the environment's state
    * @param arriving the run and its task token
    * @param manual a manual run: deployed even when marked bad or older than the newest granted
-   * @param badElsewhere the commit is marked bad where the state does not know it (the audit trail)
    */
   public static Decision enqueue(
-      EnvironmentState state,
-      EnvironmentState.Slot arriving,
-      boolean manual,
-      boolean badElsewhere) {
-    if (!manual && (badElsewhere || state.isBad(arriving.commit()))) {
+      EnvironmentState state, EnvironmentState.Slot arriving, boolean manual) {
+    // The state knows every bad mark: the record step writes them there on both drivers, and a
+    // lost or stale state is recovered from the audit trail before runs reach the queue.
+    if (!manual && state.isBad(arriving.commit())) {
       return new Decision(
           state,
           List.of(

@@ -45,13 +45,12 @@ class QueueRulesTest {
 
   static Stream<Arguments> enqueueTable() {
     return Stream.of(
-        // description, state, arriving, manual, bad in the trail, answers, holder after, waiting
+        // description, state, arriving, manual, answers, holder after, waiting
         // after, granted after
         Arguments.of(
             "free slot: granted",
             state(null, 0, List.of(), List.of()),
             run(1),
-            false,
             false,
             "r1 granted",
             "r1",
@@ -62,7 +61,6 @@ class QueueRulesTest {
             state(run(1), 1, List.of(), List.of()),
             run(2),
             false,
-            false,
             "",
             "r1",
             List.of("r2"),
@@ -71,7 +69,6 @@ class QueueRulesTest {
             "a newer run already granted: superseded at once",
             state(run(3), 3, List.of(), List.of()),
             run(2),
-            false,
             false,
             "r2 superseded",
             "r3",
@@ -82,7 +79,6 @@ class QueueRulesTest {
             state(null, 3, List.of(), List.of()),
             run(2),
             false,
-            false,
             "r2 superseded",
             null,
             List.of(),
@@ -92,7 +88,6 @@ class QueueRulesTest {
             state(run(3), 3, List.of(), List.of()),
             run(2),
             true,
-            false,
             "",
             "r3",
             List.of("r2"),
@@ -102,17 +97,6 @@ class QueueRulesTest {
             state(null, 0, List.of(), List.of("c40000000")),
             run(4),
             false,
-            false,
-            "r4 skipped",
-            null,
-            List.of(),
-            0L),
-        Arguments.of(
-            "commit marked bad in the trail: skipped",
-            state(null, 0, List.of(), List.of()),
-            run(4),
-            false,
-            true,
             "r4 skipped",
             null,
             List.of(),
@@ -121,7 +105,6 @@ class QueueRulesTest {
             "manual run of a bad commit: granted",
             state(null, 0, List.of(), List.of("c40000000")),
             run(4),
-            true,
             true,
             "r4 granted",
             "r4",
@@ -132,7 +115,6 @@ class QueueRulesTest {
             state(run(5), 5, List.of(run(6)), List.of()),
             new EnvironmentState.Slot("r5", 5, "c50000000", "t5-again"),
             false,
-            false,
             "r5 granted",
             "r5",
             List.of("r6"),
@@ -141,7 +123,6 @@ class QueueRulesTest {
             "a waiting run's queue task again: one entry, the new token",
             state(run(1), 1, List.of(run(2)), List.of()),
             new EnvironmentState.Slot("r2", 2, "c20000000", "t2-again"),
-            false,
             false,
             "",
             "r1",
@@ -156,12 +137,11 @@ class QueueRulesTest {
       EnvironmentState before,
       EnvironmentState.Slot arriving,
       boolean manual,
-      boolean badInTrail,
       String answers,
       String holderAfter,
       List<String> waitingAfter,
       long grantedAfter) {
-    Decision decision = QueueRules.enqueue(before, arriving, manual, badInTrail);
+    Decision decision = QueueRules.enqueue(before, arriving, manual);
 
     assertThat(answers(decision)).isEqualTo(answers);
     assertThat(decision.state().holder().map(EnvironmentState.Slot::run).orElse(null))
@@ -179,7 +159,6 @@ class QueueRulesTest {
         QueueRules.enqueue(
             state(run(5), 5, List.of(), List.of()),
             new EnvironmentState.Slot("r5", 5, "c50000000", "t5-again"),
-            false,
             false);
     assertThat(holder.replies()).extracting(r -> r.slot().token()).containsExactly("t5-again");
     assertThat(holder.state().holder().orElseThrow().token()).isEqualTo("t5-again");
@@ -188,7 +167,6 @@ class QueueRulesTest {
         QueueRules.enqueue(
             state(run(1), 1, List.of(run(2)), List.of()),
             new EnvironmentState.Slot("r2", 2, "c20000000", "t2-again"),
-            false,
             false);
     Decision released = QueueRules.release(waiting.state(), "r1");
     assertThat(released.replies())
@@ -268,7 +246,7 @@ class QueueRulesTest {
         EnvironmentState.empty(ENV)
             .withLastGood(new EnvironmentState.LastGood("c90000000", "", "", "r9"), 9);
 
-    Decision decision = QueueRules.enqueue(deployed, run(2), false, false);
+    Decision decision = QueueRules.enqueue(deployed, run(2), false);
 
     assertThat(answers(decision)).isEqualTo("r2 superseded");
     assertThat(decision.replies().get(0).by()).isEqualTo("c90000000");
@@ -277,14 +255,12 @@ class QueueRulesTest {
   @Test
   void failuresCarryThePipelinesErrorNames() {
     Reply superseded =
-        QueueRules.enqueue(state(run(3), 3, List.of(), List.of()), run(2), false, false)
-            .replies()
-            .get(0);
+        QueueRules.enqueue(state(run(3), 3, List.of(), List.of()), run(2), false).replies().get(0);
     assertThat(superseded.answer().error().errorName()).isEqualTo("Cairn.Superseded");
     assertThat(superseded.cause()).isEqualTo("a newer commit is deploying or deployed");
     assertThat(superseded.by()).isEqualTo("c30000000");
     Reply skipped =
-        QueueRules.enqueue(state(null, 0, List.of(), List.of()), run(4), false, true)
+        QueueRules.enqueue(state(null, 0, List.of(), List.of("c40000000")), run(4), false)
             .replies()
             .get(0);
     assertThat(skipped.answer()).isEqualTo(Answer.SKIPPED);
@@ -296,8 +272,7 @@ class QueueRulesTest {
   @Test
   void theGrantedSequenceNeverGoesDown() {
     // A manual run older than the newest granted gets the slot; the number stays the newest.
-    Decision decision =
-        QueueRules.enqueue(state(null, 7, List.of(), List.of()), run(2), true, false);
+    Decision decision = QueueRules.enqueue(state(null, 7, List.of(), List.of()), run(2), true);
     assertThat(decision.replies()).extracting(Reply::answer).containsExactly(Answer.GRANTED);
     assertThat(decision.state().grantedSequence()).isEqualTo(7);
   }

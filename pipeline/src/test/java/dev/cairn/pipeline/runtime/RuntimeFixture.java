@@ -118,7 +118,7 @@ final class RuntimeFixture {
                   }
                 })
             .build();
-    runtime = new PipelineRuntime(ports, tokens, DeployQueue.BadCommits.NONE, run -> false);
+    runtime = new PipelineRuntime(ports, tokens, run -> false);
   }
 
   /** A commit of a pipeline file (and nothing else): its id is made from its text. */
