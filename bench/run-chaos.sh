@@ -30,8 +30,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 results="$root/bench/results"
 
 "$root/scripts/ensure-packages.sh" >/dev/null
-echo "run-chaos: building ..." >&2
-"$root/cairn" build
+# Builds only when a source changed (and waits for a launcher that is building already).
+"$root/cairn" --version > /dev/null
 
 . "$root/scripts/jdk.sh"
 select_jdk run-chaos
