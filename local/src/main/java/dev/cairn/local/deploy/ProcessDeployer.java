@@ -15,8 +15,6 @@ import dev.cairn.pipeline.port.ReleaseSpec;
 import dev.cairn.pipeline.port.SecretStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -29,7 +27,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -258,8 +255,8 @@ public final class ProcessDeployer implements Deployer {
     Set<Integer> taken = new HashSet<>();
     taken.add(spec.stablePort());
     state.releases().forEach(r -> taken.add(r.port()));
-    int port = freePort(taken);
-    String id = newId(spec.commit());
+    int port = ReleaseLauncher.freePort(taken);
+    String id = ReleaseLauncher.newId(random, spec.commit());
     Path log = envDir(env).resolve("releases").resolve(id + ".log");
 
     Process process = launcher.launch(spec, id, port, log);
@@ -580,28 +577,6 @@ public final class ProcessDeployer implements Deployer {
 
   private Path proxyDir(String env) {
     return envDir(env).resolve("proxy");
-  }
-
-  private String newId(String commit) {
-    String shortCommit =
-        commit == null ? "nocommit" : commit.substring(0, Math.min(12, commit.length()));
-    byte[] bytes = new byte[3];
-    random.nextBytes(bytes);
-    return (shortCommit + "-" + HexFormat.of().formatHex(bytes)).replaceAll("[^A-Za-z0-9_.-]", "_");
-  }
-
-  private static int freePort(Set<Integer> taken) {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        int port = socket.getLocalPort();
-        if (!taken.contains(port)) {
-          return port;
-        }
-      } catch (IOException e) {
-        throw new DeploymentException("cannot find a free port on 127.0.0.1: " + e.getMessage(), e);
-      }
-    }
-    throw new DeploymentException("cannot find a free port on 127.0.0.1");
   }
 
   /** The release's log (its stdout and stderr): the last lines, secrets masked. */

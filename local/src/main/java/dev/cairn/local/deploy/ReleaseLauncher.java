@@ -5,14 +5,19 @@ import dev.cairn.local.job.Bubblewrap;
 import dev.cairn.pipeline.port.ReleaseSpec;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Starts a release's process: detached, sandboxed where bubblewrap works, with a small base
@@ -153,5 +158,29 @@ final class ReleaseLauncher {
     // Its home is hidden: what it writes there goes to its private /tmp.
     environment.put("HOME", "/tmp");
     return sandbox.get().wrapRelease(spec.directory(), environment.get("PATH"), command);
+  }
+
+  /** A new release id: the commit's first 12 characters and 6 random hex digits. */
+  static String newId(SecureRandom random, String commit) {
+    String shortCommit =
+        commit == null ? "nocommit" : commit.substring(0, Math.min(12, commit.length()));
+    byte[] bytes = new byte[3];
+    random.nextBytes(bytes);
+    return (shortCommit + "-" + HexFormat.of().formatHex(bytes)).replaceAll("[^A-Za-z0-9_.-]", "_");
+  }
+
+  /** A free port on 127.0.0.1 that is none of {@code taken}. */
+  static int freePort(Set<Integer> taken) {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        int port = socket.getLocalPort();
+        if (!taken.contains(port)) {
+          return port;
+        }
+      } catch (IOException e) {
+        throw new DeploymentException("cannot find a free port on 127.0.0.1: " + e.getMessage(), e);
+      }
+    }
+    throw new DeploymentException("cannot find a free port on 127.0.0.1");
   }
 }

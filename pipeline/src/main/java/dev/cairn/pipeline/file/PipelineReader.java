@@ -51,9 +51,7 @@ final class PipelineReader extends NodeReader {
     BuildSpec build = buildReader.build(top.required("build"));
     List<EnvironmentSpec> environments =
         environmentReader.environments(
-            top.required("environments"),
-            name == null ? "app" : name,
-            build != null ? build.image() != null : buildReader.declaresImage());
+            top.required("environments"), name == null ? "app" : name, buildReader.declaresImage());
     AuditSpec audit = audit(top.get("audit"));
     if (!problems.isEmpty()) {
       return null;
