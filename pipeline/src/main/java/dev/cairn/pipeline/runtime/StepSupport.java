@@ -140,7 +140,10 @@ final class StepSupport {
     }
   }
 
-  /** The release's variables: the job environment under the app's own, references resolved. */
+  /**
+   * The release's variables: the job environment (not for an image) under the app's own, references
+   * resolved.
+   */
   Variables.Resolved releaseVariables(
       EnvironmentSpec environment,
       String commit,
@@ -151,7 +154,9 @@ final class StepSupport {
             environment.app().env(),
             new Variables.Context(commit, environment.name(), artifact, endpoints),
             ports.secrets());
-    Map<String, String> env = new HashMap<>(ports.jobEnvironment());
+    // The job environment is the host's (PATH, JAVA_HOME of this machine): meaningless, even
+    // harmful, inside an image, which brings its own.
+    Map<String, String> env = new HashMap<>(isImage(artifact) ? Map.of() : ports.jobEnvironment());
     env.putAll(app.env());
     return new Variables.Resolved(env, app.masked());
   }
