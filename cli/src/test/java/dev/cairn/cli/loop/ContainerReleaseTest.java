@@ -51,7 +51,18 @@ class ContainerReleaseTest {
   void tearDown() throws Exception {
     if (loop != null) {
       loop.close();
-      podman("rmi", "--force", "--ignore", "--filter", "reference=localhost/cairn-" + app);
+      // The images the runs built (Cairn itself never removes images: rollbacks need them).
+      List<String> images =
+          podman("images", "--quiet", "--filter", "reference=localhost/cairn-" + app)
+              .lines()
+              .filter(l -> !l.isBlank())
+              .distinct()
+              .toList();
+      if (!images.isEmpty()) {
+        List<String> rmi = new ArrayList<>(List.of("rmi", "--force", "--ignore"));
+        rmi.addAll(images);
+        podman(rmi.toArray(String[]::new));
+      }
     }
   }
 
@@ -155,6 +166,14 @@ class ContainerReleaseTest {
         .isEqualTo(live.port());
     assertThat(containers(live.id())).hasSize(1);
     assertThat(loop.events).filteredOn(e -> e.kind().equals("release-restarted")).hasSize(2);
+
+    // Cairn stops and starts again: the container release kept serving and is adopted as it runs.
+    Release beforeRestart = loop.cairn().deployer().live("production").orElseThrow();
+    loop.cairn().close();
+    assertThat(loop.version()).contains(good.getName());
+    loop.start();
+    assertThat(loop.cairn().deployer().live("production")).contains(beforeRestart);
+    assertThat(loop.version()).contains(good.getName());
 
     // A commit whose release dies at once: rolled back, the good container serves on.
     writeApp("echo 'cannot start: no configuration'\nexit 3\n", "true\n");
