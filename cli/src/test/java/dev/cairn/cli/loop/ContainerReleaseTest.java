@@ -137,6 +137,10 @@ class ContainerReleaseTest {
     assertThat(loop.version()).contains(good.getName());
     assertThat(loop.eventsOf(first.runId()))
         .anySatisfy(e -> assertThat(e.message()).isEqualTo("migrating " + good.getName()));
+    assertThat(cairnLogs(first.runId()))
+        .contains("--- image build (podman build)")
+        .contains("STEP 1/")
+        .contains("migrating " + good.getName());
     Release live = loop.cairn().deployer().live("production").orElseThrow();
     // The release's output is where a process release's output goes.
     await("the release's output is in its log")
@@ -203,6 +207,21 @@ class ContainerReleaseTest {
     // Stopping everything leaves no container behind.
     loop.cairn().stopEverything();
     assertThat(containers(live.id())).isEmpty();
+  }
+
+  /** What {@code cairn logs RUN} prints for this loop's home. */
+  private String cairnLogs(String runId) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream original = System.out;
+    System.setProperty("cairn.home", loop.home.toString());
+    System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      assertThat(dev.cairn.cli.CairnCommand.run("logs", runId)).isZero();
+    } finally {
+      System.setOut(original);
+      System.clearProperty("cairn.home");
+    }
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   private static boolean restartOf(Optional<Release> now, Release before) {
