@@ -190,16 +190,23 @@ final class BuildStep {
       java.util.Set<String> masked) {
     var image = pipeline.build().image();
     Path context = insideWorkspace(workspace, image.context(), "build.image.context");
-    Path file;
-    if (image.file() != null) {
-      file = insideWorkspace(workspace, image.file(), "build.image.file");
-    } else {
-      file = context.resolve("Containerfile");
-      if (!Files.isRegularFile(file)) {
-        file = context.resolve("Dockerfile");
+    String file = image.file();
+    if (file == null) {
+      String prefix = image.context().equals(".") ? "" : image.context() + "/";
+      file =
+          prefix
+              + (Files.isRegularFile(context.resolve("Containerfile"))
+                  ? "Containerfile"
+                  : "Dockerfile");
+      if (!Files.isRegularFile(context.resolve(file.substring(prefix.length())))) {
+        throw new StepFailure(
+            CairnError.BUILD_FAILED,
+            "build.image: the workspace has no Containerfile or Dockerfile in "
+                + image.context()
+                + " (build.image.file names another file)");
       }
-      file = insideWorkspace(workspace, workspace.relativize(file).toString(), "the Containerfile");
     }
+    Path containerfile = insideWorkspace(workspace, file, "build.image.file");
     support.event(run, RunEvent.Kind.BUILD_OUTPUT, null, "building the image");
     ContainerImages.Built built =
         ports
@@ -208,7 +215,7 @@ final class BuildStep {
                 new ContainerImages.ImageBuild(
                     run + "-image",
                     context,
-                    file,
+                    containerfile,
                     "localhost/cairn-" + pipeline.name() + ":" + facts.commit(),
                     facts.tree(),
                     pipeline.build().network(),
@@ -240,19 +247,13 @@ final class BuildStep {
       if (!real.startsWith(workspace.toRealPath())) {
         throw new StepFailure(
             CairnError.BUILD_FAILED,
-            what + " " + relative + " leads outside the workspace (through a symbolic link)");
+            what + ": " + relative + " leads outside the workspace (through a symbolic link)");
       }
       return real;
     } catch (NoSuchFileException e) {
-      throw new StepFailure(
-          CairnError.BUILD_FAILED,
-          "the workspace has no "
-              + (what.startsWith("the ")
-                  ? "Containerfile or Dockerfile in " + path.getParent()
-                  : what + " " + relative));
+      throw new StepFailure(CairnError.BUILD_FAILED, what + ": the workspace has no " + relative);
     } catch (IOException e) {
-      throw new StepFailure(
-          CairnError.BUILD_FAILED, what + " " + relative + " cannot be read: " + e);
+      throw new StepFailure(CairnError.BUILD_FAILED, what + ": " + relative + " cannot be read");
     }
   }
 

@@ -66,11 +66,43 @@ class ContainerReleaseRuntimeTest {
     assertThat(fixture.kinds()).doesNotContain("build-output");
   }
 
-  /** A container runtime that is not installed. */
-  private static final class Unavailable implements ContainerImages {
+  @Test
+  void aWorkspaceWithoutTheContainerfileFailsTheBuildNamingIt() {
+    RuntimeFixture fixture = new RuntimeFixture(work, new Unavailable(null));
+    String named = fixture.submit(fixture.commit(IMAGE_PIPELINE), RunFacts.Trigger.PUSH, null);
+    String defaults =
+        fixture.submit(
+            fixture.commit(IMAGE_PIPELINE.replace("{file: Containerfile}", "{context: .}")),
+            RunFacts.Trigger.PUSH,
+            null);
+
+    assertThatThrownBy(() -> fixture.runtime.build(named))
+        .isInstanceOfSatisfying(
+            StepFailure.class,
+            f -> {
+              assertThat(f.kind()).isEqualTo(CairnError.BUILD_FAILED);
+              assertThat(f.cause())
+                  .isEqualTo("build.image.file: the workspace has no Containerfile");
+            });
+    assertThatThrownBy(() -> fixture.runtime.build(defaults))
+        .isInstanceOfSatisfying(
+            StepFailure.class,
+            f ->
+                assertThat(f.cause())
+                    .isEqualTo(
+                        "build.image: the workspace has no Containerfile or Dockerfile in ."
+                            + " (build.image.file names another file)"));
+  }
+
+  /** A container runtime that is not installed ({@code reason}), or one that builds nothing. */
+  private record Unavailable(String reason) implements ContainerImages {
+    Unavailable() {
+      this("Podman is not installed");
+    }
+
     @Override
     public Optional<String> unavailable() {
-      return Optional.of("Podman is not installed");
+      return Optional.ofNullable(reason);
     }
 
     @Override
@@ -80,7 +112,7 @@ class ContainerReleaseRuntimeTest {
 
     @Override
     public Optional<String> forTree(String tree) {
-      throw new AssertionError("nothing is looked up without a runtime");
+      return Optional.empty();
     }
 
     @Override
