@@ -87,6 +87,7 @@ class ContainerReleaseTest {
         + "      start-timeout: 30s\n"
         + "      env:\n"
         + "        CAIRN_COMMIT: \"${commit}\"\n"
+        + "        API_TOKEN: \"${secrets.api-token}\"\n"
         + "    migrate: {run: sh /app/migrate.sh}\n"
         + "    health: {path: /health, interval: 100ms, failure-threshold: 3}\n"
         + "    bake: 0s\n"
@@ -94,6 +95,8 @@ class ContainerReleaseTest {
         + maxRestarts
         + "}\n";
   }
+
+  private static final String SECRET = "canary-5e3a9d";
 
   private static final String CONTAINERFILE =
       """
@@ -109,7 +112,7 @@ class ContainerReleaseTest {
       mkdir -p /tmp/www
       echo ok > /tmp/www/health
       printf %s "$CAIRN_COMMIT" > /tmp/www/version
-      echo "release $CAIRN_COMMIT on $PORT"
+      echo "release $CAIRN_COMMIT on $PORT with token $API_TOKEN"
       exec /bin/busybox httpd -f -p "127.0.0.1:$PORT" -h /tmp/www
       """;
 
@@ -130,6 +133,7 @@ class ContainerReleaseTest {
     writeApp(START, "echo \"migrating $CAIRN_COMMIT\"\n");
     RevCommit good = loop.commit("containers: first version");
     loop.push(good);
+    dev.cairn.local.secret.CairnCredentials.applicationSecrets(loop.home).put("api-token", SECRET);
     loop.start();
     LoopHarness.Outcome first = loop.awaitRun(good);
     assertThat(first.production()).as(first.toString()).isEqualTo("deployed");
@@ -142,10 +146,17 @@ class ContainerReleaseTest {
         .contains("STEP 1/")
         .contains("migrating " + good.getName());
     Release live = loop.cairn().deployer().live("production").orElseThrow();
+    // The secret reaches the container by name: its value is on no command line (ps shows those).
+    assertThat(commandLine(live.pid())).contains("API_TOKEN").doesNotContain(SECRET);
     // The release's output is where a process release's output goes.
     await("the release's output is in its log")
         .atMost(HEAL)
         .until(() -> releaseLog(live).contains("release " + good.getName()));
+    // The secret arrived; what Cairn shows of the release's output masks it.
+    assertThat(releaseLog(live)).contains("with token " + SECRET);
+    assertThat(loop.cairn().deployer().output("production", live.id()).orElseThrow())
+        .contains("with token ***")
+        .doesNotContain(SECRET);
 
     // The container dies (its processes killed, as the OOM killer would): restarted in place.
     podman("kill", "--signal", "KILL", "cairn-" + live.id());
@@ -207,6 +218,12 @@ class ContainerReleaseTest {
     // Stopping everything leaves no container behind.
     loop.cairn().stopEverything();
     assertThat(containers(live.id())).isEmpty();
+  }
+
+  /** The process's command line, as {@code ps} shows it to every user. */
+  private static String commandLine(long pid) throws IOException {
+    return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"), StandardCharsets.UTF_8)
+        .replace('\0', ' ');
   }
 
   /** What {@code cairn logs RUN} prints for this loop's home. */
