@@ -72,6 +72,12 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "Also print build output.")
   boolean verbose;
 
+  @Option(
+      names = "--containers",
+      description =
+          "Release the sample as a container image built with Podman (examples/notes-container).")
+  boolean containers;
+
   private final PrintStream out = System.out;
   private final List<String> failures = new ArrayList<>();
   private final Map<String, CompletableFuture<String>> runsByCommit = new ConcurrentHashMap<>();
@@ -395,6 +401,17 @@ public final class DemoCommand implements Callable<Integer> {
           "the sample application was not found at " + sample + " (run the demo through ./cairn)");
     }
     SampleApp.copyInto(sample, clone);
+    if (containers) {
+      try {
+        say(
+            "image      FROM "
+                + DemoContainers.prepare(sample, clone)
+                + " (built on this machine)");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+    }
     Path pipeline = clone.resolve("cairn.yml");
     String text =
         Files.readString(pipeline)

@@ -97,6 +97,9 @@ public final class LogsCommand implements Callable<Integer> {
           + name.substring("release-".length()).replaceFirst("\\.log$", "")
           + ", last lines)";
     }
+    if (name.equals("image.log")) {
+      return "image build (podman build)";
+    }
     return log.getFileName().toString();
   }
 
@@ -108,7 +111,8 @@ public final class LogsCommand implements Callable<Integer> {
       return files
           .filter(
               f ->
-                  f.getFileName().toString().startsWith(runId + "-migrate")
+                  f.getFileName().toString().equals(runId + "-image.log")
+                      || f.getFileName().toString().startsWith(runId + "-migrate")
                       || f.getFileName().toString().startsWith(runId + "-release-"))
           .sorted()
           .toList();

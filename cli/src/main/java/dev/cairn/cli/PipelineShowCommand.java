@@ -39,8 +39,16 @@ public final class PipelineShowCommand implements Callable<Integer> {
     System.out.println(
         "  build: "
             + pipeline.build().steps().size()
-            + " step(s), artifact "
-            + pipeline.build().artifact()
+            + " step(s), "
+            + (pipeline.build().image() != null
+                ? "image from "
+                    + (pipeline.build().image().file() != null
+                        ? pipeline.build().image().file()
+                        : "Containerfile or Dockerfile")
+                    + " (context "
+                    + pipeline.build().image().context()
+                    + ")"
+                : "artifact " + pipeline.build().artifact())
             + ", timeout "
             + pipeline.build().timeout().toSeconds()
             + "s, network "

@@ -32,6 +32,18 @@ public final class PipelineValidateCommand implements Callable<Integer> {
             + " environment"
             + (pipeline.environments().size() == 1 ? "" : "s")
             + ")");
+    if (pipeline.build().image() != null) {
+      // The file is valid; the machine may still not be able to run it: say so now, not at the
+      // first push (where the run fails with the same reason).
+      dev.cairn.local.container.Podman.fromPath()
+          .unavailable()
+          .ifPresent(
+              reason ->
+                  System.err.println(
+                      "warning: releases are container images (build.image), and this machine"
+                          + " cannot build or run them: "
+                          + reason));
+    }
     return ExitCodes.OK;
   }
 }

@@ -198,6 +198,12 @@ public final class ServeCommand implements Callable<Integer> {
               + cairn.httpPort());
       System.out.println("cairn: dashboard " + DemoCommand.dashboard(host, cairn.httpPort(), home));
       System.out.println("cairn: " + Narrator.describe(cairn.jobs().isolation()));
+      System.out.println(
+          "cairn: container releases (build.image) "
+              + dev.cairn.local.container.Podman.fromPath()
+                  .unavailable()
+                  .map(reason -> "cannot run here: " + reason)
+                  .orElse("run on Podman"));
       GitHubStatuses.Target.of(github, repository, githubApi, dashboardUrl)
           .ifPresent(
               t ->

@@ -99,4 +99,38 @@ class CommandTextsTest {
         .allMatch(line -> line.startsWith(file + ":"), "starts with " + file + ":");
     assertThat(lines).anyMatch(line -> line.matches(".*:2:1: unknown key 'bild'.*"));
   }
+
+  @Test
+  void anImagePipelineIsShownAsOneAndValidatedWithWhatTheMachineLacks() throws Exception {
+    Path file = dir.resolve("cairn.yml");
+    Files.writeString(
+        file,
+        """
+        name: x
+        build:
+          steps: [{run: make}]
+          image: {context: app}
+        environments:
+          - name: production
+            app: {port: 8080}
+            health: {path: /health}
+        """);
+
+    assertThat(CairnCommand.run("pipeline", "show", file.toString())).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("1 step(s), image from Containerfile or Dockerfile (context app)");
+    assertThat(CairnCommand.run("pipeline", "validate", file.toString())).isZero();
+    // Where Podman is missing the file is still valid, and the warning says what is missing.
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            dev.cairn.local.container.Podman.fromPath()
+                .unavailable()
+                .map(
+                    reason ->
+                        "warning: releases are container images (build.image), and this machine"
+                            + " cannot build or run them: "
+                            + reason
+                            + System.lineSeparator())
+                .orElse(""));
+  }
 }

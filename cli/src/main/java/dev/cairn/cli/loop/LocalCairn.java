@@ -14,6 +14,8 @@ import dev.cairn.git.revert.GitReverter;
 import dev.cairn.git.watch.CommitWatcher;
 import dev.cairn.git.workspace.Workspaces;
 import dev.cairn.local.artifact.ContentAddressedArtifactStore;
+import dev.cairn.local.container.Podman;
+import dev.cairn.local.container.PodmanImages;
 import dev.cairn.local.deploy.ProcessDeployer;
 import dev.cairn.local.job.LocalJobExecutor;
 import dev.cairn.local.secret.CairnCredentials;
@@ -77,8 +79,11 @@ public final class LocalCairn implements AutoCloseable {
         new ContentAddressedArtifactStore(home.resolve("artifacts"));
     LocalJobExecutor.Options.Builder jobOptions =
         LocalJobExecutor.Options.builder(home.resolve("logs")).hide(home);
+    // Container releases (build.image) run on Podman where it is installed; where it is not, a
+    // pipeline that asks for them fails its run with why (PodmanImages.unavailable).
+    Podman podman = Podman.fromPath();
     ProcessDeployer.Options.Builder releaseOptions =
-        ProcessDeployer.Options.builder(home.resolve("deployments")).hide(home);
+        ProcessDeployer.Options.builder(home.resolve("deployments")).hide(home).containers(podman);
     for (Path shared : options.security().sandboxShares()) {
       jobOptions.share(shared);
       releaseOptions.share(shared);
@@ -195,6 +200,7 @@ public final class LocalCairn implements AutoCloseable {
                         audit, id -> mirror.commit(id).map(CommitInfo::commitTime)))
             .reverter(this::revert)
             .jobEnvironment(options.jobEnvironment())
+            .images(new PodmanImages(podman, home.resolve("logs").resolve("images")))
             .workDirectory(home)
             .cairnVersion(dev.cairn.cli.CairnVersion.current())
             // The trail says when a run's jobs or releases run as plain processes (no bubblewrap).

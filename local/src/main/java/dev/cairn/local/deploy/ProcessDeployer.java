@@ -3,6 +3,7 @@ package dev.cairn.local.deploy;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.cairn.local.container.Podman;
 import dev.cairn.local.proxy.ProxyCounters;
 import dev.cairn.local.proxy.ProxyMain;
 import dev.cairn.local.state.DurableFiles;
@@ -14,8 +15,6 @@ import dev.cairn.pipeline.port.ReleaseSpec;
 import dev.cairn.pipeline.port.SecretStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -28,7 +27,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -58,7 +56,8 @@ import java.util.stream.Stream;
  * <p>Releases and the proxy run in their own sessions ({@code setsid}) with output to files, so
  * they keep running when Cairn exits; {@link #adopt()} picks them up again. A release gets a small
  * base environment (PATH, HOME, LANG, JAVA_HOME, TZ when set), then the spec's variables, then
- * {@code PORT}; Cairn's other variables (which may hold credentials) are not passed on.
+ * {@code PORT}; Cairn's other variables (which may hold credentials) are not passed on. A container
+ * release is a foreground {@code podman run} process (see {@link ReleaseLauncher}).
  */
 public final class ProcessDeployer implements Deployer {
 
@@ -126,6 +125,7 @@ public final class ProcessDeployer implements Deployer {
    * @param isolated run releases in a sandbox where bubblewrap works (see {@link #hidden})
    * @param hidden paths releases must not see beside the user's home (e.g. {@code CAIRN_HOME})
    * @param shared directories releases may read and write (chosen by whoever runs Cairn)
+   * @param containers runs container releases ({@link ReleaseSpec#image}), or null where none run
    */
   public record Options(
       Path root,
@@ -135,7 +135,8 @@ public final class ProcessDeployer implements Deployer {
       Duration switchTimeout,
       boolean isolated,
       List<Path> hidden,
-      List<Path> shared) {
+      List<Path> shared,
+      Podman containers) {
     /** Validates. */
     public Options {
       hidden = List.copyOf(hidden);
@@ -162,6 +163,7 @@ public final class ProcessDeployer implements Deployer {
       private boolean isolated = true;
       private final List<Path> hidden = new ArrayList<>();
       private final List<Path> shared = new ArrayList<>();
+      private Podman containers;
 
       private Builder(Path root) {
         this.root = root;
@@ -209,10 +211,24 @@ public final class ProcessDeployer implements Deployer {
         return this;
       }
 
+      /** Runs container releases with this Podman (default: none). */
+      public Builder containers(Podman value) {
+        this.containers = value;
+        return this;
+      }
+
       /** The options. */
       public Options build() {
         return new Options(
-            root, java, proxyClasspath, stopGrace, switchTimeout, isolated, hidden, shared);
+            root,
+            java,
+            proxyClasspath,
+            stopGrace,
+            switchTimeout,
+            isolated,
+            hidden,
+            shared,
+            containers);
       }
     }
 
@@ -231,7 +247,7 @@ public final class ProcessDeployer implements Deployer {
   @Override
   public synchronized Release start(ReleaseSpec spec) {
     String env = EnvironmentNames.require(spec.environment());
-    if (!Files.isDirectory(spec.directory())) {
+    if (spec.image() == null && !Files.isDirectory(spec.directory())) {
       throw new DeploymentException(
           "cannot start " + spec + ": directory " + spec.directory() + " does not exist");
     }
@@ -239,8 +255,8 @@ public final class ProcessDeployer implements Deployer {
     Set<Integer> taken = new HashSet<>();
     taken.add(spec.stablePort());
     state.releases().forEach(r -> taken.add(r.port()));
-    int port = freePort(taken);
-    String id = newId(spec.commit());
+    int port = ReleaseLauncher.freePort(taken);
+    String id = ReleaseLauncher.newId(random, spec.commit());
     Path log = envDir(env).resolve("releases").resolve(id + ".log");
 
     Process process = launcher.launch(spec, id, port, log);
@@ -252,7 +268,8 @@ public final class ProcessDeployer implements Deployer {
             port,
             ProcessRef.of(process.toHandle()),
             log.toString(),
-            Instant.now().toString());
+            Instant.now().toString(),
+            spec.image());
     save(state.plus(record));
     return record.toRelease(env);
   }
@@ -336,8 +353,11 @@ public final class ProcessDeployer implements Deployer {
     EnvironmentState state = load(env);
     ReleaseRecord record = state.release(release.id());
     ProcessRef process = record != null ? record.process() : new ProcessRef(release.pid(), null);
-    process.handle().ifPresent(p -> ProcessTrees.killTree(p, options.stopGrace()));
-    ProcessTrees.killLeftovers(release.id(), trees.remove(release.id()), options.stopGrace());
+    launcher.kill(
+        release.id(),
+        record == null || record.container(),
+        process.handle(),
+        trees.remove(release.id()));
     if (record != null) {
       save(state.minus(record.id()));
     }
@@ -401,9 +421,9 @@ public final class ProcessDeployer implements Deployer {
       throw new DeploymentException(
           "cannot restart release " + release.id() + " of " + env + ": it is not recorded");
     }
-    record.process().handle().ifPresent(p -> ProcessTrees.killTree(p, options.stopGrace()));
-    // What the dead release left behind still holds its port.
-    ProcessTrees.killLeftovers(release.id(), trees.remove(release.id()), options.stopGrace());
+    // What the dead release left behind (its container, its processes) still holds its port.
+    launcher.kill(
+        release.id(), record.container(), record.process().handle(), trees.remove(release.id()));
     Process process = launcher.launch(spec, record.id(), record.port(), Path.of(record.log()));
     ReleaseRecord again = record.withProcess(ProcessRef.of(process.toHandle()));
     save(load(env).replacing(again));
@@ -479,8 +499,11 @@ public final class ProcessDeployer implements Deployer {
     String env = EnvironmentNames.require(environment);
     EnvironmentState state = load(env);
     for (ReleaseRecord release : state.releases()) {
-      release.process().handle().ifPresent(p -> ProcessTrees.killTree(p, options.stopGrace()));
-      ProcessTrees.killLeftovers(release.id(), trees.remove(release.id()), options.stopGrace());
+      launcher.kill(
+          release.id(),
+          release.container(),
+          release.process().handle(),
+          trees.remove(release.id()));
     }
     proxyProcess(state).ifPresent(p -> ProcessTrees.killTree(p, options.stopGrace()));
     try {
@@ -554,28 +577,6 @@ public final class ProcessDeployer implements Deployer {
 
   private Path proxyDir(String env) {
     return envDir(env).resolve("proxy");
-  }
-
-  private String newId(String commit) {
-    String shortCommit =
-        commit == null ? "nocommit" : commit.substring(0, Math.min(12, commit.length()));
-    byte[] bytes = new byte[3];
-    random.nextBytes(bytes);
-    return (shortCommit + "-" + HexFormat.of().formatHex(bytes)).replaceAll("[^A-Za-z0-9_.-]", "_");
-  }
-
-  private static int freePort(Set<Integer> taken) {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        int port = socket.getLocalPort();
-        if (!taken.contains(port)) {
-          return port;
-        }
-      } catch (IOException e) {
-        throw new DeploymentException("cannot find a free port on 127.0.0.1: " + e.getMessage(), e);
-      }
-    }
-    throw new DeploymentException("cannot find a free port on 127.0.0.1");
   }
 
   /** The release's log (its stdout and stderr): the last lines, secrets masked. */

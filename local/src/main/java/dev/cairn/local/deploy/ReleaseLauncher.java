@@ -1,21 +1,35 @@
 package dev.cairn.local.deploy;
 
+import dev.cairn.local.container.Podman;
 import dev.cairn.local.job.Bubblewrap;
 import dev.cairn.pipeline.port.ReleaseSpec;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Starts a release's process: detached, sandboxed where bubblewrap works, with a small base
  * environment (PATH, HOME, LANG, JAVA_HOME, TZ when set), then the spec's variables, then {@code
  * PORT}; Cairn's other variables (which may hold credentials) are not passed on. The release's side
  * of {@link ProcessDeployer}, shared by a first start and a restart.
+ *
+ * <p>A container release ({@link ReleaseSpec#image}) is the same kind of process: {@code podman
+ * run} in the foreground (see {@link Podman#runCommand}), whose life is the container's and whose
+ * output is the container's, so supervision, the proxy and the logs treat it as any release. Its
+ * container carries the label {@value Podman#RELEASE_LABEL}{@code =ID}, which {@link #kill} uses as
+ * {@link ProcessTrees#marked} uses {@code CAIRN_RELEASE_ID}.
  */
 final class ReleaseLauncher {
   private static final List<String> BASE_ENV = List.of("PATH", "HOME", "LANG", "JAVA_HOME", "TZ");
@@ -25,9 +39,11 @@ final class ReleaseLauncher {
 
   private final ProcessDeployer.Options options;
   private Optional<Bubblewrap> sandbox;
+  private final Podman containers;
 
   ReleaseLauncher(ProcessDeployer.Options options) {
     this.options = options;
+    this.containers = options.containers();
   }
 
   /** Whether releases run sandboxed: probed once. */
@@ -59,12 +75,16 @@ final class ReleaseLauncher {
     environment.put("PORT", Integer.toString(port));
     // Marks every process of the release, so that what outlives its first process can be found.
     environment.put(ProcessTrees.RELEASE_MARKER, releaseId);
-    List<String> command = command(spec, environment);
+    List<String> command =
+        spec.image() != null
+            ? containerCommand(spec, releaseId, environment)
+            : command(spec, environment);
     try {
       Files.createDirectories(log.getParent());
       ProcessBuilder builder =
           new ProcessBuilder(ProcessTrees.detached(command))
-              .directory(spec.directory().toFile())
+              .directory(
+                  spec.image() != null ? log.getParent().toFile() : spec.directory().toFile())
               .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .redirectErrorStream(true);
@@ -76,6 +96,59 @@ final class ReleaseLauncher {
     }
   }
 
+  /**
+   * {@code podman run} of the release's image. The container gets the spec's variables, {@code
+   * PORT} and the release mark by name: their values stay in podman's environment.
+   */
+  private List<String> containerCommand(
+      ReleaseSpec spec, String releaseId, Map<String, String> environment) {
+    if (containers == null || containers.unavailable().isPresent()) {
+      throw new DeploymentException(
+          "cannot start "
+              + spec
+              + ": it is a container image and "
+              + (containers == null
+                  ? "this Cairn runs no containers"
+                  : containers.unavailable().get()));
+    }
+    List<String> names = new ArrayList<>(spec.env().keySet());
+    names.add("PORT");
+    names.add(ProcessTrees.RELEASE_MARKER);
+    String image = spec.image().startsWith("sha256:") ? spec.image().substring(7) : spec.image();
+    return containers.runCommand(
+        containerName(releaseId),
+        List.of(Podman.RELEASE_LABEL + "=" + releaseId),
+        names,
+        image,
+        spec.command());
+  }
+
+  static String containerName(String releaseId) {
+    return "cairn-" + releaseId;
+  }
+
+  /**
+   * Stops a release: its container first when it is one (SIGTERM, then SIGKILL after the grace
+   * time; also a container whose podman process was killed alone), then its process tree, then
+   * whatever is left marked with its id or last seen in its tree.
+   *
+   * @param container whether the release is a container
+   * @param process its first process, when it still runs
+   * @param seen the processes last seen in its tree, or null
+   */
+  void kill(
+      String releaseId,
+      boolean container,
+      Optional<ProcessHandle> process,
+      List<ProcessHandle> seen) {
+    Duration grace = options.stopGrace();
+    if (container && containers != null) {
+      containers.removeRelease(releaseId, grace);
+    }
+    process.ifPresent(p -> ProcessTrees.killTree(p, grace));
+    ProcessTrees.killLeftovers(releaseId, seen, grace);
+  }
+
   /** The release's command, sandboxed when it can be. */
   private List<String> command(ReleaseSpec spec, Map<String, String> environment) {
     List<String> command = List.of("/bin/sh", "-c", spec.command());
@@ -85,5 +158,29 @@ final class ReleaseLauncher {
     // Its home is hidden: what it writes there goes to its private /tmp.
     environment.put("HOME", "/tmp");
     return sandbox.get().wrapRelease(spec.directory(), environment.get("PATH"), command);
+  }
+
+  /** A new release id: the commit's first 12 characters and 6 random hex digits. */
+  static String newId(SecureRandom random, String commit) {
+    String shortCommit =
+        commit == null ? "nocommit" : commit.substring(0, Math.min(12, commit.length()));
+    byte[] bytes = new byte[3];
+    random.nextBytes(bytes);
+    return (shortCommit + "-" + HexFormat.of().formatHex(bytes)).replaceAll("[^A-Za-z0-9_.-]", "_");
+  }
+
+  /** A free port on 127.0.0.1 that is none of {@code taken}. */
+  static int freePort(Set<Integer> taken) {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        int port = socket.getLocalPort();
+        if (!taken.contains(port)) {
+          return port;
+        }
+      } catch (IOException e) {
+        throw new DeploymentException("cannot find a free port on 127.0.0.1: " + e.getMessage(), e);
+      }
+    }
+    throw new DeploymentException("cannot find a free port on 127.0.0.1");
   }
 }

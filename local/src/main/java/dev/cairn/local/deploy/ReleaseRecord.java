@@ -13,6 +13,7 @@ import dev.cairn.pipeline.port.Release;
  * @param process the release's process ({@code /bin/sh -c COMMAND})
  * @param log the release's log file
  * @param startedAt when Cairn started it (ISO-8601)
+ * @param image the container image it runs, or null for a process release
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 record ReleaseRecord(
@@ -22,11 +23,17 @@ record ReleaseRecord(
     int port,
     ProcessRef process,
     String log,
-    String startedAt) {
+    String startedAt,
+    String image) {
   /** The same release run by another process, started now. */
   ReleaseRecord withProcess(ProcessRef again) {
     return new ReleaseRecord(
-        id, commit, artifactDigest, port, again, log, java.time.Instant.now().toString());
+        id, commit, artifactDigest, port, again, log, java.time.Instant.now().toString(), image);
+  }
+
+  /** Whether the release is a container (stopped through the runtime first). */
+  boolean container() {
+    return image != null;
   }
 
   Release toRelease(String environment) {

@@ -8,12 +8,16 @@ import java.util.Map;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
-/** Reads the {@code build} section: its steps, the artifact, the timeout, network and env. */
+/**
+ * Reads the {@code build} section: its steps, the artifact or the image, the timeout, network and
+ * env.
+ */
 final class BuildReader extends NodeReader {
   static final Duration DEFAULT_BUILD_TIMEOUT = Duration.ofMinutes(30);
   static final List<String> STEP_KEYS = List.of("name", "run", "timeout");
   private static final List<String> BUILD_KEYS =
-      List.of("steps", "artifact", "timeout", "network", "env");
+      List.of("steps", "artifact", "image", "timeout", "network", "env");
+  private static final List<String> IMAGE_KEYS = List.of("file", "context");
 
   private final EnvReader envReader;
 
@@ -28,11 +32,46 @@ final class BuildReader extends NodeReader {
     }
     Fields f = fields(node, "build", BUILD_KEYS);
     List<StepSpec> steps = steps(f.required("steps"));
-    String artifact = artifact(f.required("artifact"));
+    Node imageNode = f.get("image");
+    declaresImage = imageNode != null;
+    String artifact = null;
+    ImageSpec image = null;
+    if (imageNode == null) {
+      artifact = artifact(f.required("artifact"));
+    } else {
+      image = image(imageNode);
+      if (f.get("artifact") != null) {
+        problem(
+            f.get("artifact"),
+            "build.artifact: a build has either an artifact (releases are processes) or an image"
+                + " (releases are containers), not both");
+      }
+    }
     Duration timeout = duration(f.get("timeout"), "build.timeout", false, DEFAULT_BUILD_TIMEOUT);
     Boolean network = bool(f.get("network"), "build.network", false);
     Map<String, String> env = envReader.env(f.get("env"), "build.env", null, null);
-    return new BuildSpec(steps, artifact, timeout, network != null && network, env);
+    return new BuildSpec(steps, artifact, timeout, network != null && network, env, image);
+  }
+
+  /** Whether the last build read declares {@code image} (even an invalid one). */
+  boolean declaresImage() {
+    return declaresImage;
+  }
+
+  private boolean declaresImage;
+
+  private ImageSpec image(Node node) {
+    if (isNull(node)) {
+      // `image:` alone: the defaults (a Containerfile or Dockerfile at the workspace's root).
+      return new ImageSpec(null, null);
+    }
+    if (mapping(node, "build.image", "a mapping with keys: file, context") == null) {
+      return null;
+    }
+    Fields f = fields(node, "build.image", IMAGE_KEYS);
+    String file = workspacePath(f.get("file"), "build.image.file");
+    String context = workspacePath(f.get("context"), "build.image.context");
+    return new ImageSpec(file, context);
   }
 
   private List<StepSpec> steps(Node node) {
@@ -74,7 +113,11 @@ final class BuildReader extends NodeReader {
   }
 
   private String artifact(Node node) {
-    String path = "build.artifact";
+    return workspacePath(node, "build.artifact");
+  }
+
+  /** A path inside the workspace: relative, without {@code ..}, control characters or '\\'. */
+  private String workspacePath(Node node, String path) {
     String value = text(node, path);
     if (value == null) {
       return null;

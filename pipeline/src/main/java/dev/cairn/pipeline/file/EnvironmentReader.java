@@ -46,7 +46,13 @@ final class EnvironmentReader extends NodeReader {
     this.rollbackReader = rollbackReader;
   }
 
-  List<EnvironmentSpec> environments(Node node, String appName) {
+  /**
+   * Reads the environments.
+   *
+   * @param image whether releases are container images: then {@code app.start} is optional (the
+   *     image's own command runs)
+   */
+  List<EnvironmentSpec> environments(Node node, String appName, boolean image) {
     List<EnvironmentSpec> environments = new ArrayList<>();
     if (node == null
         || !(sequence(node, "environments", "a list of environments")
@@ -72,7 +78,7 @@ final class EnvironmentReader extends NodeReader {
         unique(names, name, nameNode, path + ".name", "environment name");
       }
       Map<String, ServiceSpec> services = services(f.get("services"), path + ".services", appName);
-      AppSpec app = app(f.required("app"), path + ".app", services);
+      AppSpec app = app(f.required("app"), path + ".app", services, image);
       if (app != null && app.port() > 0) {
         Node portNode = appPortNode(f.get("app"));
         String other = ports.putIfAbsent(app.port(), name == null ? "#" + i : name);
@@ -191,12 +197,12 @@ final class EnvironmentReader extends NodeReader {
     return null;
   }
 
-  private AppSpec app(Node node, String path, Map<String, ServiceSpec> services) {
+  private AppSpec app(Node node, String path, Map<String, ServiceSpec> services, boolean image) {
     if (node == null || mapping(node, path, "a mapping") == null) {
       return null;
     }
     Fields f = fields(node, path, APP_KEYS);
-    String start = command(f.required("start"), path + ".start");
+    String start = command(image ? f.get("start") : f.required("start"), path + ".start");
     int port = port(f.required("port"), path + ".port");
     Duration startTimeout =
         duration(f.get("start-timeout"), path + ".start-timeout", false, DEFAULT_START_TIMEOUT);

@@ -50,7 +50,8 @@ final class PipelineReader extends NodeReader {
     String name = name(top.required("name"), "name", "application name");
     BuildSpec build = buildReader.build(top.required("build"));
     List<EnvironmentSpec> environments =
-        environmentReader.environments(top.required("environments"), name == null ? "app" : name);
+        environmentReader.environments(
+            top.required("environments"), name == null ? "app" : name, buildReader.declaresImage());
     AuditSpec audit = audit(top.get("audit"));
     if (!problems.isEmpty()) {
       return null;

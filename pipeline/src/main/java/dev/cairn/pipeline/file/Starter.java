@@ -18,6 +18,9 @@ public final class Starter {
             run: mvn -B -q package -DskipTests
         # The file or directory (relative to the checkout) that is kept and deployed.
         artifact: target/@NAME@.jar
+        # Or release a container image built with Podman from the checkout instead
+        # (then no artifact, and app.start is optional; see docs/containers.md):
+        # image: {file: Containerfile}
         timeout: 30m
         # Builds run without network unless you allow it (e.g. to download dependencies).
         network: true

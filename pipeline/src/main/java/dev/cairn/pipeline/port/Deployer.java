@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * Runs releases and switches an environment's traffic between them. Locally: supervised processes
  * on private ports behind a proxy process that owns the environment's stable port; both keep
- * serving while Cairn restarts.
+ * serving while Cairn restarts. A release whose spec names an image ({@link ReleaseSpec#image}) is
+ * a container; to this port it is a release like any other.
  */
 public interface Deployer {
   /** Starts a release beside the live one, on a private port; returns once its process runs. */

@@ -4,6 +4,7 @@ import dev.cairn.pipeline.artifact.Archive;
 import dev.cairn.pipeline.audit.AuditEvent;
 import dev.cairn.pipeline.file.PipelineDefinition;
 import dev.cairn.pipeline.file.PipelineFileParser;
+import dev.cairn.pipeline.port.ContainerImages;
 import dev.cairn.pipeline.port.JobResult;
 import dev.cairn.pipeline.port.JobSpec;
 import dev.cairn.pipeline.port.RunEvent;
@@ -88,14 +89,23 @@ final class BuildStep {
       throw invalid;
     }
     facts = ports.runs().update(run, f -> f.withPipelineFile(text));
+    if (pipeline.build().image() != null) {
+      // Before any step runs: a machine that cannot run the release fails the run at once.
+      if (ports.target() instanceof DeployTarget.Stack) {
+        throw new StepFailure(
+            CairnError.INVALID_PIPELINE,
+            "build.image: container releases cannot be deployed to a stack target yet (AWS: not"
+                + " supported; locally, releases run on Podman)");
+      }
+      ports.requireImages();
+    }
     if (ports.target() instanceof DeployTarget.Stack stack) {
       // A commit that cannot be deployed fails its build, not its first environment.
       new StackTemplates(ports).template(run, facts.commit(), stack.templatePath());
     }
 
-    Optional<String> reused =
-        facts.tree() == null ? Optional.empty() : ports.requireArtifacts().forTree(facts.tree());
-    if (reused.isPresent() && ports.requireArtifacts().contains(reused.get())) {
+    Optional<String> reused = reusable(facts, pipeline);
+    if (reused.isPresent()) {
       ports.runs().update(run, f -> f.withArtifact(reused.get()));
       support.event(
           run, RunEvent.Kind.BUILD_REUSED, null, "tree already built: reusing " + reused.get());
@@ -136,6 +146,9 @@ final class BuildStep {
       support.event(run, RunEvent.Kind.BUILD_FAILED, null, result.message());
       throw new StepFailure(CairnError.BUILD_FAILED, result.message());
     }
+    if (pipeline.build().image() != null) {
+      return buildImage(run, facts, pipeline, workspace, variables.masked());
+    }
     Path artifact = artifactPath(workspace, pipeline.build().artifact());
     try {
       String digest = ports.requireArtifacts().put(artifact);
@@ -148,6 +161,99 @@ final class BuildStep {
       return digest;
     } catch (IOException e) {
       throw new StepFailure(CairnError.ARTIFACT_FAILED, "the artifact could not be stored: " + e);
+    }
+  }
+
+  /** The artifact (or image) an identical tree built, if it can still be used. */
+  private Optional<String> reusable(RunFacts facts, PipelineDefinition pipeline) {
+    if (facts.tree() == null) {
+      return Optional.empty();
+    }
+    if (pipeline.build().image() != null) {
+      return ports.requireImages().forTree(facts.tree()).map(id -> StepSupport.IMAGE_PREFIX + id);
+    }
+    return ports
+        .requireArtifacts()
+        .forTree(facts.tree())
+        .filter(digest -> ports.requireArtifacts().contains(digest));
+  }
+
+  /**
+   * Builds the release's image from the workspace the build steps left, tagged {@code
+   * localhost/cairn-APP:COMMIT} and labelled with the tree; the artifact is {@code image:ID}.
+   */
+  private String buildImage(
+      String run,
+      RunFacts facts,
+      PipelineDefinition pipeline,
+      Path workspace,
+      java.util.Set<String> masked) {
+    var image = pipeline.build().image();
+    Path context = insideWorkspace(workspace, image.context(), "build.image.context");
+    String file = image.file();
+    if (file == null) {
+      String prefix = image.context().equals(".") ? "" : image.context() + "/";
+      file =
+          prefix
+              + (Files.isRegularFile(context.resolve("Containerfile"))
+                  ? "Containerfile"
+                  : "Dockerfile");
+      if (!Files.isRegularFile(context.resolve(file.substring(prefix.length())))) {
+        throw new StepFailure(
+            CairnError.BUILD_FAILED,
+            "build.image: the workspace has no Containerfile or Dockerfile in "
+                + image.context()
+                + " (build.image.file names another file)");
+      }
+    }
+    Path containerfile = insideWorkspace(workspace, file, "build.image.file");
+    support.event(run, RunEvent.Kind.BUILD_OUTPUT, null, "building the image");
+    ContainerImages.Built built =
+        ports
+            .requireImages()
+            .build(
+                new ContainerImages.ImageBuild(
+                    run + "-image",
+                    context,
+                    containerfile,
+                    "localhost/cairn-" + pipeline.name() + ":" + facts.commit(),
+                    facts.tree(),
+                    pipeline.build().network(),
+                    pipeline.build().timeout(),
+                    masked),
+                (step, line) -> support.event(run, RunEvent.Kind.BUILD_OUTPUT, null, line));
+    keepLog(run, "image.log", built.result().log());
+    if (built.result().outcome() == JobResult.Outcome.KILLED) {
+      Archive.deleteTreeQuietly(workspace);
+      throw killed("image build", built.result());
+    }
+    if (built.result().outcome() != JobResult.Outcome.SUCCEEDED || built.imageId() == null) {
+      String message = "the image build failed: " + built.result().message();
+      support.event(run, RunEvent.Kind.BUILD_FAILED, null, message);
+      throw new StepFailure(CairnError.BUILD_FAILED, message);
+    }
+    String artifact = StepSupport.IMAGE_PREFIX + built.imageId();
+    ports.runs().update(run, f -> f.withArtifact(artifact));
+    support.event(run, RunEvent.Kind.BUILD_SUCCEEDED, null, "image " + built.imageId());
+    recordBuilt(run, facts.buildStartedAt(), artifact);
+    return artifact;
+  }
+
+  /** A path of the pipeline file that must exist inside the workspace once links are resolved. */
+  private static Path insideWorkspace(Path workspace, String relative, String what) {
+    Path path = workspace.resolve(relative).normalize();
+    try {
+      Path real = path.toRealPath();
+      if (!real.startsWith(workspace.toRealPath())) {
+        throw new StepFailure(
+            CairnError.BUILD_FAILED,
+            what + ": " + relative + " leads outside the workspace (through a symbolic link)");
+      }
+      return real;
+    } catch (NoSuchFileException e) {
+      throw new StepFailure(CairnError.BUILD_FAILED, what + ": the workspace has no " + relative);
+    } catch (IOException e) {
+      throw new StepFailure(CairnError.BUILD_FAILED, what + ": " + relative + " cannot be read");
     }
   }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.pipeline.audit.AuditEvent;
 import dev.cairn.pipeline.file.EnvironmentSpec;
+import dev.cairn.pipeline.port.ContainerImages;
+import dev.cairn.pipeline.port.JobOutput;
 import dev.cairn.pipeline.port.JobResult;
 import dev.cairn.pipeline.port.JobSpec;
 import dev.cairn.pipeline.port.Release;
@@ -108,15 +110,14 @@ final class DeployStep {
       return;
     }
     Map<String, ServiceEndpoint> endpoints = support.services(spec);
-    Path directory = support.unpack(artifact, environment, run);
     Variables.Resolved variables =
         support.releaseVariables(spec, facts.commit(), artifact, endpoints);
     // A started release means its migration succeeded already.
     if (spec.migrate() != null && started.isEmpty()) {
-      migrate(run, spec, directory, variables);
+      migrate(run, spec, facts.commit(), artifact, variables);
     }
     try {
-      startAndSwitch(run, target, facts, spec, artifact, directory, variables, started);
+      startAndSwitch(run, target, facts, spec, artifact, variables, started);
     } catch (StepFailure failure) {
       if (failure.kind() == CairnError.UNHEALTHY) {
         support.keepReleaseOutput(run, environment);
@@ -131,7 +132,6 @@ final class DeployStep {
       RunFacts facts,
       EnvironmentSpec spec,
       String artifact,
-      Path directory,
       Variables.Resolved variables,
       Optional<Release> started) {
     String environment = spec.name();
@@ -143,15 +143,7 @@ final class DeployStep {
       release =
           target
               .deployer()
-              .start(
-                  new dev.cairn.pipeline.port.ReleaseSpec(
-                      environment,
-                      facts.commit(),
-                      artifact,
-                      directory,
-                      spec.app().start(),
-                      variables.env(),
-                      spec.app().port()));
+              .start(support.releaseSpec(spec, facts.commit(), artifact, run, variables.env()));
       ports
           .runs()
           .update(run, f -> f.withDeployment(environment, d -> d.withRelease(release.id())));
@@ -166,24 +158,45 @@ final class DeployStep {
         "traffic now goes to " + RunFacts.shortId(facts.commit()));
   }
 
+  /**
+   * Runs the migration: a job in the unpacked artifact, or, for an image, a one-off container of
+   * the release's image with the release's environment. A failure means no switch.
+   */
   private void migrate(
-      String run, EnvironmentSpec spec, Path directory, Variables.Resolved variables) {
+      String run,
+      EnvironmentSpec spec,
+      String commit,
+      String artifact,
+      Variables.Resolved variables) {
     var migrate = spec.migrate();
+    Duration timeout = migrate.timeout() != null ? migrate.timeout() : Duration.ofMinutes(10);
+    String id = run + "-migrate-" + spec.name();
+    JobOutput output =
+        (step, line) -> support.event(run, RunEvent.Kind.MIGRATE_OUTPUT, spec.name(), line);
+    String image = StepSupport.isImage(artifact) ? support.requireImage(artifact, commit) : null;
+    Path directory = image == null ? support.unpack(artifact, spec.name(), run) : null;
     support.event(run, RunEvent.Kind.MIGRATE_STARTED, spec.name(), "the migration runs");
     JobResult migration =
-        ports
-            .jobs()
-            .run(
-                new JobSpec(
-                    run + "-migrate-" + spec.name(),
-                    directory,
-                    List.of(migrate),
-                    variables.env(),
-                    migrate.timeout() != null ? migrate.timeout() : Duration.ofMinutes(10),
-                    true,
-                    variables.masked()),
-                (step, line) -> support.event(run, RunEvent.Kind.MIGRATE_OUTPUT, spec.name(), line))
-            .join();
+        image != null
+            ? ports
+                .requireImages()
+                .run(
+                    new ContainerImages.OneOff(
+                        id, image, migrate, variables.env(), timeout, variables.masked()),
+                    output)
+            : ports
+                .jobs()
+                .run(
+                    new JobSpec(
+                        id,
+                        directory,
+                        List.of(migrate),
+                        variables.env(),
+                        timeout,
+                        true,
+                        variables.masked()),
+                    output)
+                .join();
     try {
       ports.logs().keep(run, "migrate-" + spec.name() + ".log", migration.log());
     } catch (java.io.IOException | RuntimeException e) {

@@ -11,7 +11,6 @@ import dev.cairn.pipeline.port.Release;
 import dev.cairn.pipeline.port.RunEvent;
 import dev.cairn.pipeline.port.SourceReverter;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -154,14 +153,13 @@ final class RollbackStep {
   }
 
   private Release startNew(EnvironmentSpec spec, EnvironmentState.LastGood good) {
-    Path directory = support.unpack(good.artifact(), spec.name(), good.runId());
     Variables.Resolved variables =
         support.releaseVariables(spec, good.commit(), good.artifact(), support.services(spec));
     return support.startHealthy(
         spec,
         good.commit(),
         good.artifact(),
-        directory,
+        good.runId(),
         variables.env(),
         CairnError.ROLLBACK_FAILED);
   }

@@ -2,6 +2,7 @@ package dev.cairn.pipeline.runtime;
 
 import dev.cairn.pipeline.port.ArtifactStore;
 import dev.cairn.pipeline.port.AuditLog;
+import dev.cairn.pipeline.port.ContainerImages;
 import dev.cairn.pipeline.port.JobExecutor;
 import dev.cairn.pipeline.port.PipelineListener;
 import dev.cairn.pipeline.port.SecretStore;
@@ -37,6 +38,8 @@ import java.util.Objects;
  * @param isolation written into every {@code run-started} record: {@code none} when this driver
  *     runs builds, migrations and releases without a sandbox; null when they are sandboxed (or run
  *     in their own containers, on AWS)
+ * @param images builds and runs container images for pipelines whose releases are images ({@code
+ *     build.image}); null in a driver that has no container runtime (the AWS runtime for now)
  */
 public record RuntimePorts(
     RunStore runs,
@@ -54,7 +57,8 @@ public record RuntimePorts(
     Path workDirectory,
     Clock clock,
     String cairnVersion,
-    String isolation) {
+    String isolation,
+    ContainerImages images) {
 
   /** Requires what every driver has; copies the map. */
   public RuntimePorts {
@@ -97,6 +101,31 @@ public record RuntimePorts(
     return port;
   }
 
+  /**
+   * The container runtime, or a failure saying why a container release cannot run here: the
+   * pipeline file is valid, the machine is not (no runtime installed, or a driver without one).
+   */
+  public ContainerImages requireImages() {
+    if (images == null) {
+      throw new StepFailure(
+          CairnError.INVALID_PIPELINE,
+          "build.image: releases are container images, and this runtime cannot build or run them"
+              + " (container releases run on the local runtime with Podman; the AWS runtime does"
+              + " not support them yet)");
+    }
+    images
+        .unavailable()
+        .ifPresent(
+            reason -> {
+              throw new StepFailure(
+                  CairnError.INVALID_PIPELINE,
+                  "build.image: releases are container images, and this machine cannot build or"
+                      + " run them: "
+                      + reason);
+            });
+    return images;
+  }
+
   /** The workspace a run's commit is checked out into. */
   public Path workspace(String run) {
     return workDirectory.resolve("runs").resolve(run).resolve("workspace");
@@ -128,8 +157,15 @@ public record RuntimePorts(
     private Clock clock = Clock.systemUTC();
     private String cairnVersion;
     private String isolation;
+    private ContainerImages images;
 
     private Builder() {}
+
+    /** Builds and runs container images (default: none). */
+    public Builder images(ContainerImages value) {
+      images = value;
+      return this;
+    }
 
     /** The runs' facts. */
     public Builder runs(RunStore value) {
@@ -247,7 +283,8 @@ public record RuntimePorts(
           workDirectory,
           clock,
           cairnVersion,
-          isolation);
+          isolation,
+          images);
     }
   }
 }

@@ -140,7 +140,10 @@ final class StepSupport {
     }
   }
 
-  /** The release's variables: the job environment under the app's own, references resolved. */
+  /**
+   * The release's variables: the job environment (not for an image) under the app's own, references
+   * resolved.
+   */
   Variables.Resolved releaseVariables(
       EnvironmentSpec environment,
       String commit,
@@ -151,9 +154,71 @@ final class StepSupport {
             environment.app().env(),
             new Variables.Context(commit, environment.name(), artifact, endpoints),
             ports.secrets());
-    Map<String, String> env = new HashMap<>(ports.jobEnvironment());
+    // The job environment is the host's (PATH, JAVA_HOME of this machine): meaningless, even
+    // harmful, inside an image, which brings its own.
+    Map<String, String> env = new HashMap<>(isImage(artifact) ? Map.of() : ports.jobEnvironment());
     env.putAll(app.env());
     return new Variables.Resolved(env, app.masked());
+  }
+
+  /**
+   * What to start for a release of {@code artifact}: the artifact unpacked into the run's release
+   * directory and the app's start command, or, for an image ({@link #isImage}), the image and the
+   * command that overrides its own (if any). Rollback and supervision go through here too, so a
+   * container release is restarted from its image exactly as a process release from its artifact.
+   */
+  ReleaseSpec releaseSpec(
+      EnvironmentSpec environment,
+      String commit,
+      String artifact,
+      String run,
+      Map<String, String> env) {
+    String start = environment.app().start();
+    if (isImage(artifact)) {
+      String image = requireImage(artifact, commit);
+      return new ReleaseSpec(
+          environment.name(), commit, artifact, null, start, env, environment.app().port(), image);
+    }
+    if (start == null) {
+      throw new StepFailure(
+          CairnError.INVALID_PIPELINE,
+          "the release of "
+              + RunFacts.shortId(commit)
+              + " is a process started from an artifact, and the pipeline file has no app.start"
+              + " for "
+              + environment.name());
+    }
+    Path directory = unpack(artifact, environment.name(), run);
+    return new ReleaseSpec(
+        environment.name(), commit, artifact, directory, start, env, environment.app().port());
+  }
+
+  /** The prefix that marks an artifact as a container image: {@code image:sha256:<hex>}. */
+  static final String IMAGE_PREFIX = "image:";
+
+  /** Whether the artifact is a container image rather than an archive of the artifact store. */
+  static boolean isImage(String artifact) {
+    return artifact != null && artifact.startsWith(IMAGE_PREFIX);
+  }
+
+  /**
+   * The image id of an image artifact, checked to be still in the runtime's storage: an image
+   * removed by hand ({@code podman rmi}, {@code podman image prune -a}) cannot be run again, and
+   * the failure says so rather than what the runtime would print.
+   */
+  String requireImage(String artifact, String commit) {
+    String image = artifact.substring(IMAGE_PREFIX.length());
+    if (!ports.requireImages().exists(image)) {
+      throw new StepFailure(
+          CairnError.ARTIFACT_FAILED,
+          "the image "
+              + image
+              + " of "
+              + RunFacts.shortId(commit)
+              + " is no longer in the container runtime's storage (removed or pruned by hand?);"
+              + " deploying the commit again builds it again");
+    }
+    return image;
   }
 
   /** Starts a release of {@code commit} and waits until it is healthy; stops it if it is not. */
@@ -161,22 +226,11 @@ final class StepSupport {
       EnvironmentSpec environment,
       String commit,
       String artifact,
-      Path directory,
+      String run,
       Map<String, String> env,
       CairnError onUnhealthy) {
     DeployTarget.Processes target = processes("starting a release");
-    Release release =
-        target
-            .deployer()
-            .start(
-                new ReleaseSpec(
-                    environment.name(),
-                    commit,
-                    artifact,
-                    directory,
-                    environment.app().start(),
-                    env,
-                    environment.app().port()));
+    Release release = target.deployer().start(releaseSpec(environment, commit, artifact, run, env));
     awaitHealthy(target, release, environment, commit, onUnhealthy);
     return release;
   }
@@ -191,21 +245,13 @@ final class StepSupport {
       EnvironmentSpec spec,
       EnvironmentState.LastGood good,
       Release release) {
-    Path directory = unpack(good.artifact(), spec.name(), good.runId());
     Variables.Resolved variables =
         releaseVariables(spec, good.commit(), good.artifact(), services(spec));
     return target
         .deployer()
         .restart(
             release,
-            new ReleaseSpec(
-                spec.name(),
-                good.commit(),
-                good.artifact(),
-                directory,
-                spec.app().start(),
-                variables.env(),
-                spec.app().port()));
+            releaseSpec(spec, good.commit(), good.artifact(), good.runId(), variables.env()));
   }
 
   void awaitHealthy(

@@ -75,9 +75,15 @@ final class RuntimeFixture {
   private int submitted;
 
   RuntimeFixture(Path work) {
+    this(work, null);
+  }
+
+  /** A fixture whose driver has this container runtime (null: none, as on AWS). */
+  RuntimeFixture(Path work, dev.cairn.pipeline.port.ContainerImages images) {
     this.work = work;
     RuntimePorts ports =
         RuntimePorts.builder()
+            .images(images)
             .runs(runs)
             .environments(environments)
             .jobs(new FakeJobs())
