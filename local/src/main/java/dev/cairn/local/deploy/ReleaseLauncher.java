@@ -4,12 +4,15 @@ import dev.cairn.local.job.Bubblewrap;
 import dev.cairn.pipeline.port.ReleaseSpec;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Starts a release's process: detached, sandboxed where bubblewrap works, with a small base
@@ -85,5 +88,20 @@ final class ReleaseLauncher {
     // Its home is hidden: what it writes there goes to its private /tmp.
     environment.put("HOME", "/tmp");
     return sandbox.get().wrapRelease(spec.directory(), environment.get("PATH"), command);
+  }
+
+  /** A free port on 127.0.0.1 that is none of {@code taken}. */
+  static int freePort(Set<Integer> taken) {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        int port = socket.getLocalPort();
+        if (!taken.contains(port)) {
+          return port;
+        }
+      } catch (IOException e) {
+        throw new DeploymentException("cannot find a free port on 127.0.0.1: " + e.getMessage(), e);
+      }
+    }
+    throw new DeploymentException("cannot find a free port on 127.0.0.1");
   }
 }

@@ -10,7 +10,8 @@ import dev.cairn.pipeline.port.Release;
  * @param commit the application commit
  * @param artifactDigest the artifact
  * @param port the private port
- * @param process the release's process ({@code /bin/sh -c COMMAND})
+ * @param process the release's process ({@code /bin/sh -c COMMAND}, or the sandbox's outer process;
+ *     after an adoption the topmost process that outlived it)
  * @param log the release's log file
  * @param startedAt when Cairn started it (ISO-8601)
  */
@@ -27,6 +28,14 @@ record ReleaseRecord(
   ReleaseRecord withProcess(ProcessRef again) {
     return new ReleaseRecord(
         id, commit, artifactDigest, port, again, log, java.time.Instant.now().toString());
+  }
+
+  /**
+   * The same release, now standing for {@code survivor}: what its first process started, which
+   * outlived it and keeps serving (see {@link ProcessDeployer#adoptSurvivors}).
+   */
+  ReleaseRecord adopting(ProcessRef survivor) {
+    return new ReleaseRecord(id, commit, artifactDigest, port, survivor, log, startedAt);
   }
 
   Release toRelease(String environment) {
