@@ -147,7 +147,7 @@ public final class ReleaseSupervision {
         tracker.follow(good.get().commit(), spec.get());
       }
       ensureServices(tracker, environment);
-      String cause = null;
+      String cause;
       String failure;
       if (!target.deployer().alive(live.get())) {
         // Its first process is gone; what that process started may still serve (only a sandbox's
