@@ -174,6 +174,58 @@ public final class RepositoryMirror implements AutoCloseable {
    * @throws IOException if the mirror cannot be read or written
    */
   public synchronized List<CommitInfo> fetch() throws GitRemoteException, IOException {
+    try {
+      return fetchOnce();
+    } catch (LockFailure e) {
+      // A process killed while it updated the mirror's refs (a SIGKILLed serve) leaves their
+      // lock files behind, and every later fetch would fail on them for good.
+      if (removeStaleLocks() == 0) {
+        throw e;
+      }
+      return fetchOnce();
+    }
+  }
+
+  /** A ref update of the mirror found the ref locked. */
+  private static final class LockFailure extends IOException {
+    LockFailure(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * How old a lock file of the mirror's refs must be to count as left behind: JGit holds one for
+   * the moment of an update, never for this long.
+   */
+  static final Duration STALE_LOCK = Duration.ofSeconds(10);
+
+  /** Removes the lock files of refs older than {@link #STALE_LOCK}; returns how many. */
+  private int removeStaleLocks() throws IOException {
+    java.time.Instant staleBefore = java.time.Instant.now().minus(STALE_LOCK);
+    List<Path> locks = new ArrayList<>();
+    locks.add(directory.resolve("packed-refs.lock"));
+    Path refs = directory.resolve("refs");
+    if (Files.isDirectory(refs)) {
+      try (java.util.stream.Stream<Path> walk = Files.walk(refs)) {
+        walk.filter(f -> f.getFileName().toString().endsWith(".lock")).forEach(locks::add);
+      }
+    }
+    int removed = 0;
+    for (Path lock : locks) {
+      try {
+        if (Files.isRegularFile(lock)
+            && Files.getLastModifiedTime(lock).toInstant().isBefore(staleBefore)
+            && Files.deleteIfExists(lock)) {
+          removed++;
+        }
+      } catch (java.nio.file.NoSuchFileException e) {
+        // Released meanwhile.
+      }
+    }
+    return removed;
+  }
+
+  private List<CommitInfo> fetchOnce() throws GitRemoteException, IOException {
     Optional<String> before = head();
     FetchResult result;
     try (Git git = Git.wrap(repository)) {
@@ -191,8 +243,15 @@ public final class RepositoryMirror implements AutoCloseable {
     }
     for (TrackingRefUpdate update : result.getTrackingRefUpdates()) {
       switch (update.getResult()) {
-        case LOCK_FAILURE,
-            IO_FAILURE,
+        case LOCK_FAILURE ->
+            throw new LockFailure(
+                "Could not update "
+                    + update.getLocalName()
+                    + " in the mirror at "
+                    + directory
+                    + ": "
+                    + update.getResult());
+        case IO_FAILURE,
             REJECTED,
             REJECTED_CURRENT_BRANCH,
             REJECTED_MISSING_OBJECT,

@@ -75,6 +75,37 @@ class RepositoryMirrorTest {
   }
 
   @Test
+  void refLocksLeftByAKilledProcessAreRemovedButFreshOnesRespected() throws Exception {
+    git.commitAndPush("first");
+    mirror.fetch();
+    RevCommit b = git.commitAndPush("second");
+    Path mirrorDir = tmp.resolve("m");
+    // What a process killed in the middle of a fetch leaves: its ref locks.
+    List<Path> locks =
+        List.of(
+            mirrorDir.resolve("packed-refs.lock"),
+            Files.createDirectories(mirrorDir.resolve("refs/heads")).resolve("main.lock"));
+    for (Path lock : locks) {
+      Files.writeString(lock, "");
+    }
+
+    // Just written: possibly held by a live writer, so the fetch fails and leaves them.
+    assertThatThrownBy(mirror::fetch)
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("LOCK_FAILURE");
+    assertThat(locks).allMatch(Files::exists);
+
+    java.nio.file.attribute.FileTime old =
+        java.nio.file.attribute.FileTime.from(
+            java.time.Instant.now().minus(RepositoryMirror.STALE_LOCK).minusSeconds(1));
+    for (Path lock : locks) {
+      Files.setLastModifiedTime(lock, old);
+    }
+    assertThat(mirror.fetch()).extracting(CommitInfo::id).containsExactly(b.name());
+    assertThat(locks).noneMatch(Files::exists);
+  }
+
+  @Test
   void lsRemoteHeadAsksWithoutFetching() throws Exception {
     RevCommit a = git.commitAndPush("first");
     assertThat(mirror.lsRemoteHead("main")).contains(a.name());

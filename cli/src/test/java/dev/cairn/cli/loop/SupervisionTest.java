@@ -191,6 +191,151 @@ class SupervisionTest {
     }
   }
 
+  @Test
+  void whatOutlivesAKilledFirstProcessIsAdoptedNotRestartedAlsoByANewServe() throws Exception {
+    loop.write("app.py", LoopHarness.app());
+    loop.write("cairn.yml", outlivingPipeline());
+    RevCommit first = loop.commit("tiny: first version");
+    loop.push(first);
+    loop.start();
+    assertThat(loop.awaitRun(first).production()).isEqualTo("deployed");
+    Release live = loop.cairn().deployer().live("production").orElseThrow();
+    ProcessHandle app = appOf(live);
+
+    // Only the release's first process dies (the sandbox's outer bwrap, or the shell): the
+    // application it started keeps serving, and is adopted as the release.
+    killFirstProcess(live);
+    await("the survivors are adopted").atMost(HEAL).until(() -> adoptions().size() == 1);
+    Release adopted = loop.cairn().deployer().live("production").orElseThrow();
+    assertThat(adopted.id()).isEqualTo(live.id());
+    assertThat(adopted.pid()).isNotEqualTo(live.pid());
+    assertThat(app.isAlive()).as("the same application process still serves").isTrue();
+    assertThat(loop.version()).contains(first.getName());
+    assertThat(adoptions().get(0).message())
+        .contains("pid " + live.pid())
+        .contains("adopted (pid " + adopted.pid() + ")");
+
+    // The next deployment stops the adopted release whole.
+    loop.write("app.py", LoopHarness.app() + "# second version\n");
+    RevCommit second = loop.commit("tiny: second version");
+    loop.push(second);
+    assertThat(loop.awaitRun(second).production()).isEqualTo("deployed");
+    assertThat(loop.version()).contains(second.getName());
+    assertThat(app.isAlive()).isFalse();
+    assertThat(markedWith(live.id())).isEmpty();
+
+    // Killed while Cairn is down: the next serve adopts it the same way on its first check.
+    Release next = loop.cairn().deployer().live("production").orElseThrow();
+    ProcessHandle nextApp = appOf(next);
+    loop.cairn().close();
+    killFirstProcess(next);
+    assertThat(loop.version()).contains(second.getName());
+    loop.start();
+    await("the new serve adopts the survivors").atMost(HEAL).until(() -> adoptions().size() == 2);
+    assertThat(nextApp.isAlive()).isTrue();
+    assertThat(loop.cairn().deployer().live("production").orElseThrow().id()).isEqualTo(next.id());
+    assertThat(loop.version()).contains(second.getName());
+
+    assertThat(loop.events).noneMatch(e -> e.kind().equals("release-restarted"));
+    await("the records are pushed")
+        .atMost(HEAL)
+        .until(() -> loop.cairn().auditStatus().orElseThrow().delivered());
+    assertThat(AuditTrails.records(loop.origin))
+        .noneMatch(r -> r.event() == AuditEvent.RELEASE_RESTARTED);
+  }
+
+  @Test
+  void survivorsThatDoNotAnswerAreKilledAndTheReleaseRestarted() throws Exception {
+    loop.write("app.py", LoopHarness.app());
+    loop.write("cairn.yml", outlivingPipeline());
+    RevCommit good = loop.commit("tiny: first version");
+    loop.push(good);
+    loop.start();
+    assertThat(loop.awaitRun(good).production()).isEqualTo("deployed");
+    Release live = loop.cairn().deployer().live("production").orElseThrow();
+    ProcessHandle app = appOf(live);
+
+    // The application hangs (it holds its port, answers nothing), then its first process dies.
+    assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(app.pid())).start().waitFor())
+        .isZero();
+    killFirstProcess(live);
+
+    await("the release is restarted")
+        .atMost(HEAL)
+        .until(() -> loop.cairn().deployer().live("production"), r -> restartOf(r, live));
+    await("it serves again").atMost(HEAL).until(loop::version, v -> v.isPresent());
+    assertThat(app.isAlive()).as("the hung survivor was killed").isFalse();
+    assertThat(adoptions()).isEmpty();
+    await("the records are pushed")
+        .atMost(HEAL)
+        .until(() -> loop.cairn().auditStatus().orElseThrow().delivered());
+    assertThat(AuditTrails.records(loop.origin))
+        .filteredOn(r -> r.event() == AuditEvent.RELEASE_RESTARTED)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.error().name()).isEqualTo(ReleaseSupervision.EXITED);
+              assertThat(r.error().cause())
+                  .contains("process(es) it left running did not answer its health check");
+            });
+  }
+
+  /**
+   * The application under a shell that waits for it, so that its first process has something to
+   * leave behind also where releases are not sandboxed.
+   */
+  private String outlivingPipeline() {
+    return loop.pipeline(
+            "- run: mkdir -p out && cp app.py out/", "", "python3 app.py; exit 1", "0s")
+        + "    rollback: {max-restarts: 3}\n";
+  }
+
+  private List<LoopHarness.Event> adoptions() {
+    return loop.events.stream()
+        .filter(e -> e.kind().equals("release-adopted") && "production".equals(e.environment()))
+        .toList();
+  }
+
+  /** SIGKILL to the release's first process alone. */
+  private static void killFirstProcess(Release release) {
+    ProcessHandle first = ProcessHandle.of(release.pid()).orElseThrow();
+    assertThat(first.descendants()).as("it started the application").isNotEmpty();
+    first.destroyForcibly();
+    await().atMost(HEAL).until(() -> !first.isAlive());
+  }
+
+  /** The release's python process. */
+  private static ProcessHandle appOf(Release release) {
+    return markedWith(release.id()).stream()
+        .filter(p -> Path.of(argv0(p)).getFileName().toString().startsWith("python"))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** The processes carrying the release's mark ({@code CAIRN_RELEASE_ID}) in their environment. */
+  private static List<ProcessHandle> markedWith(String releaseId) {
+    String marker = "\0CAIRN_RELEASE_ID=" + releaseId + "\0";
+    return ProcessHandle.allProcesses()
+        .filter(p -> ("\0" + read(p, "environ") + "\0").contains(marker))
+        .toList();
+  }
+
+  private static String argv0(ProcessHandle process) {
+    String cmdline = read(process, "cmdline");
+    int end = cmdline.indexOf('\0');
+    return end < 0 ? cmdline : cmdline.substring(0, end);
+  }
+
+  private static String read(ProcessHandle process, String file) {
+    try {
+      return Files.readString(
+          Path.of("/proc", Long.toString(process.pid()), file),
+          java.nio.charset.StandardCharsets.ISO_8859_1);
+    } catch (java.io.IOException | RuntimeException e) {
+      return "";
+    }
+  }
+
   /** True when {@code now} is {@code before} started again: same release, another process. */
   private static boolean restartOf(Optional<Release> now, Release before) {
     return now.isPresent() && now.get().id().equals(before.id()) && now.get().pid() != before.pid();

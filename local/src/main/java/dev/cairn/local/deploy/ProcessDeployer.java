@@ -1,25 +1,18 @@
 package dev.cairn.local.deploy;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cairn.local.container.Podman;
 import dev.cairn.local.proxy.ProxyCounters;
 import dev.cairn.local.proxy.ProxyMain;
-import dev.cairn.local.state.DurableFiles;
 import dev.cairn.pipeline.file.EnvironmentNames;
 import dev.cairn.pipeline.file.HealthSpec;
 import dev.cairn.pipeline.port.Deployer;
+import dev.cairn.pipeline.port.Deployer.Survivors;
 import dev.cairn.pipeline.port.Release;
 import dev.cairn.pipeline.port.ReleaseSpec;
 import dev.cairn.pipeline.port.SecretStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -36,7 +29,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 
 /**
  * Runs releases as detached local processes behind a per-environment proxy process.
@@ -63,15 +55,8 @@ public final class ProcessDeployer implements Deployer {
 
   private final Options options;
   private final ReleaseLogs logs;
-  private final ObjectMapper json =
-      new ObjectMapper()
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
+  private final StateFiles files;
+  private final HealthProbe probe = new HealthProbe();
   private final SecureRandom random = new SecureRandom();
   private final ProxyLauncher proxies;
   private final ReleaseLauncher launcher;
@@ -101,6 +86,7 @@ public final class ProcessDeployer implements Deployer {
    */
   public ProcessDeployer(Options options, SecretStore secrets) {
     this.options = Objects.requireNonNull(options);
+    this.files = new StateFiles(options.root());
     this.logs = new ReleaseLogs(options.root(), Objects.requireNonNull(secrets));
     this.proxies = new ProxyLauncher(options, log -> logs.tail(log, 20));
     this.launcher = new ReleaseLauncher(options);
@@ -251,13 +237,13 @@ public final class ProcessDeployer implements Deployer {
       throw new DeploymentException(
           "cannot start " + spec + ": directory " + spec.directory() + " does not exist");
     }
-    EnvironmentState state = load(env).withStablePort(spec.stablePort());
+    EnvironmentState state = files.load(env).withStablePort(spec.stablePort());
     Set<Integer> taken = new HashSet<>();
     taken.add(spec.stablePort());
     state.releases().forEach(r -> taken.add(r.port()));
     int port = ReleaseLauncher.freePort(taken);
     String id = ReleaseLauncher.newId(random, spec.commit());
-    Path log = envDir(env).resolve("releases").resolve(id + ".log");
+    Path log = files.envDir(env).resolve("releases").resolve(id + ".log");
 
     Process process = launcher.launch(spec, id, port, log);
     ReleaseRecord record =
@@ -270,7 +256,7 @@ public final class ProcessDeployer implements Deployer {
             log.toString(),
             Instant.now().toString(),
             spec.image());
-    save(state.plus(record));
+    files.save(state.plus(record));
     return record.toRelease(env);
   }
 
@@ -307,27 +293,13 @@ public final class ProcessDeployer implements Deployer {
 
   @Override
   public boolean checkHealth(Release release, HealthSpec health) {
-    String path = health.path().startsWith("/") ? health.path() : "/" + health.path();
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + release.port() + path))
-            .timeout(health.timeout())
-            .GET()
-            .build();
-    try {
-      int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-      return status >= 200 && status < 300;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return probe.answers(release.port(), health);
   }
 
   @Override
   public synchronized void switchTraffic(Release release) {
     String env = EnvironmentNames.require(release.environment());
-    EnvironmentState state = load(env);
+    EnvironmentState state = files.load(env);
     ReleaseRecord record = state.release(release.id());
     if (record == null || !record.process().alive()) {
       throw new DeploymentException(
@@ -336,21 +308,23 @@ public final class ProcessDeployer implements Deployer {
     if (state.stablePort() == 0) {
       throw new DeploymentException("environment " + env + " has no stable port");
     }
-    Path control = proxyDir(env).resolve("target");
+    Path control = files.proxyDir(env).resolve("target");
     Optional<ProcessHandle> proxy = proxyProcess(state);
     if (proxy.isEmpty()) {
-      state = state.withProxy(proxies.start(env, proxyDir(env), state.stablePort(), record.port()));
+      state =
+          state.withProxy(
+              proxies.start(env, files.proxyDir(env), state.stablePort(), record.port()));
     } else {
       ProxyLauncher.writeControl(control, record.port());
       proxies.awaitAck(env, control, record.port(), proxy.get());
     }
-    save(state.withLive(record.id()));
+    files.save(state.withLive(record.id()));
   }
 
   @Override
   public synchronized void stop(Release release) {
     String env = EnvironmentNames.require(release.environment());
-    EnvironmentState state = load(env);
+    EnvironmentState state = files.load(env);
     ReleaseRecord record = state.release(release.id());
     ProcessRef process = record != null ? record.process() : new ProcessRef(release.pid(), null);
     launcher.kill(
@@ -359,20 +333,20 @@ public final class ProcessDeployer implements Deployer {
         process.handle(),
         trees.remove(release.id()));
     if (record != null) {
-      save(state.minus(record.id()));
+      files.save(state.minus(record.id()));
     }
   }
 
   @Override
   public synchronized Optional<Release> recorded(String environment, String releaseId) {
     String env = EnvironmentNames.require(environment);
-    return Optional.ofNullable(releaseId == null ? null : load(env).release(releaseId))
+    return Optional.ofNullable(releaseId == null ? null : files.load(env).release(releaseId))
         .map(r -> r.toRelease(env));
   }
 
   @Override
   public synchronized Optional<Release> live(String environment) {
-    EnvironmentState state = load(EnvironmentNames.require(environment));
+    EnvironmentState state = files.load(EnvironmentNames.require(environment));
     if (state.liveRelease() == null) {
       return Optional.empty();
     }
@@ -383,7 +357,7 @@ public final class ProcessDeployer implements Deployer {
 
   @Override
   public synchronized Optional<Release> designated(String environment) {
-    EnvironmentState state = load(EnvironmentNames.require(environment));
+    EnvironmentState state = files.load(EnvironmentNames.require(environment));
     return Optional.ofNullable(state.liveRelease())
         .map(state::release)
         .map(r -> r.toRelease(environment));
@@ -397,7 +371,7 @@ public final class ProcessDeployer implements Deployer {
    */
   @Override
   public boolean alive(Release release) {
-    EnvironmentState state = load(EnvironmentNames.require(release.environment()));
+    EnvironmentState state = files.load(EnvironmentNames.require(release.environment()));
     ReleaseRecord record = state.release(release.id());
     Optional<ProcessHandle> process =
         record != null && record.process().pid() == release.pid()
@@ -416,7 +390,7 @@ public final class ProcessDeployer implements Deployer {
   @Override
   public synchronized Release restart(Release release, ReleaseSpec spec) {
     String env = EnvironmentNames.require(release.environment());
-    ReleaseRecord record = load(env).release(release.id());
+    ReleaseRecord record = files.load(env).release(release.id());
     if (record == null) {
       throw new DeploymentException(
           "cannot restart release " + release.id() + " of " + env + ": it is not recorded");
@@ -426,8 +400,65 @@ public final class ProcessDeployer implements Deployer {
         release.id(), record.container(), record.process().handle(), trees.remove(release.id()));
     Process process = launcher.launch(spec, record.id(), record.port(), Path.of(record.log()));
     ReleaseRecord again = record.withProcess(ProcessRef.of(process.toHandle()));
-    save(load(env).replacing(again));
+    files.save(files.load(env).replacing(again));
     return again.toRelease(env);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The survivors are the processes marked with the release's id ({@link ProcessTrees#marked});
+   * the one recorded is the topmost (the sandbox's namespace init when only its outer {@code bwrap}
+   * died). Should there be several side by side, a stop or a restart still finds the others by
+   * their mark, and a later check adopts another one should the recorded one die.
+   */
+  @Override
+  public Survivors adoptSurvivors(Release release, HealthSpec health) {
+    List<ProcessHandle> survivors = survivorsOf(release);
+    if (survivors.isEmpty()) {
+      return Survivors.NONE;
+    }
+    // Outside the lock: the check may take its whole time limit, and other environments' releases
+    // must not wait for it.
+    if (!checkHealth(release, health)) {
+      ProcessTrees.killLeftovers(release.id(), survivors, options.stopGrace());
+      trees.remove(release.id());
+      return new Survivors(survivors.size(), Optional.empty());
+    }
+    synchronized (this) {
+      String env = release.environment();
+      EnvironmentState state = files.load(env);
+      ReleaseRecord record = state.release(release.id());
+      List<ProcessHandle> roots = ProcessTrees.roots(survivors);
+      if (record == null
+          || record.process().pid() != release.pid()
+          || record.process().alive()
+          || roots.isEmpty()) {
+        // Stopped or started again meanwhile, or the survivors died since: not to be adopted.
+        return Survivors.NONE;
+      }
+      ReleaseRecord adopted = record.adopting(ProcessRef.of(roots.get(0)));
+      files.save(state.replacing(adopted));
+      trees.remove(release.id());
+      return new Survivors(survivors.size(), Optional.of(adopted.toRelease(env)));
+    }
+  }
+
+  /** The processes of the release still running when its recorded process is gone. */
+  private List<ProcessHandle> survivorsOf(Release release) {
+    synchronized (this) {
+      ReleaseRecord record =
+          files.load(EnvironmentNames.require(release.environment())).release(release.id());
+      if (record == null
+          || record.process().pid() != release.pid()
+          || record.process().alive()
+          || record.container()) {
+        // A container outlives its podman client under the runtime's own monitor (conmon): the
+        // runtime owns it, so it is removed by its label and started again, never adopted.
+        return List.of();
+      }
+    }
+    return ProcessTrees.marked(release.id()).stream().filter(ProcessHandle::isAlive).toList();
   }
 
   /**
@@ -439,7 +470,7 @@ public final class ProcessDeployer implements Deployer {
   public synchronized List<String> restartDeadProxies() {
     List<String> restarted = new ArrayList<>();
     for (String env : environments()) {
-      EnvironmentState state = load(env);
+      EnvironmentState state = files.load(env);
       if (proxyProcess(state).isPresent() || state.stablePort() == 0) {
         continue;
       }
@@ -447,7 +478,9 @@ public final class ProcessDeployer implements Deployer {
       if (live == null) {
         continue;
       }
-      save(state.withProxy(proxies.start(env, proxyDir(env), state.stablePort(), live.port())));
+      files.save(
+          state.withProxy(
+              proxies.start(env, files.proxyDir(env), state.stablePort(), live.port())));
       restarted.add(env);
     }
     return restarted;
@@ -455,7 +488,7 @@ public final class ProcessDeployer implements Deployer {
 
   @Override
   public synchronized List<Release> running(String environment) {
-    return load(EnvironmentNames.require(environment)).releases().stream()
+    return files.load(EnvironmentNames.require(environment)).releases().stream()
         .filter(r -> r.process().alive())
         .map(r -> r.toRelease(environment))
         .toList();
@@ -463,18 +496,23 @@ public final class ProcessDeployer implements Deployer {
 
   /**
    * Re-reads every environment's state file: keeps the releases that still run and the live one
-   * (which supervision restarts from its artifact when its process is gone), forgets the other dead
-   * ones, and restarts a dead proxy pointing at the live release.
+   * (which supervision adopts what is left of, or restarts from its artifact, when its process is
+   * gone), forgets the other dead ones (killing what their first process left running), and
+   * restarts a dead proxy pointing at the live release.
    */
   @Override
   public synchronized void adopt() {
     for (String env : environments()) {
-      EnvironmentState state = load(env);
+      EnvironmentState state = files.load(env);
       String liveId = state.liveRelease();
       List<ReleaseRecord> kept =
           state.releases().stream()
               .filter(r -> r.id().equals(liveId) || r.process().alive())
               .toList();
+      // What a forgotten release's first process left running would otherwise run on unseen.
+      state.releases().stream()
+          .filter(r -> !kept.contains(r))
+          .forEach(r -> ProcessTrees.killLeftovers(r.id(), null, options.stopGrace()));
       state = state.withReleases(kept);
       ReleaseRecord live = state.liveRelease() == null ? null : state.release(state.liveRelease());
       if (live == null) {
@@ -484,10 +522,11 @@ public final class ProcessDeployer implements Deployer {
         state = state.withProxy(null);
         if (live != null && state.stablePort() != 0) {
           state =
-              state.withProxy(proxies.start(env, proxyDir(env), state.stablePort(), live.port()));
+              state.withProxy(
+                  proxies.start(env, files.proxyDir(env), state.stablePort(), live.port()));
         }
       }
-      save(state);
+      files.save(state);
     }
   }
 
@@ -497,7 +536,7 @@ public final class ProcessDeployer implements Deployer {
    */
   public synchronized void destroy(String environment) {
     String env = EnvironmentNames.require(environment);
-    EnvironmentState state = load(env);
+    EnvironmentState state = files.load(env);
     for (ReleaseRecord release : state.releases()) {
       launcher.kill(
           release.id(),
@@ -507,9 +546,9 @@ public final class ProcessDeployer implements Deployer {
     }
     proxyProcess(state).ifPresent(p -> ProcessTrees.killTree(p, options.stopGrace()));
     try {
-      Files.deleteIfExists(proxyDir(env).resolve("target"));
-      Files.deleteIfExists(proxyDir(env).resolve("proxy.pid"));
-      Files.deleteIfExists(envDir(env).resolve("state.json"));
+      Files.deleteIfExists(files.proxyDir(env).resolve("target"));
+      Files.deleteIfExists(files.proxyDir(env).resolve("proxy.pid"));
+      Files.deleteIfExists(files.envDir(env).resolve("state.json"));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot remove the state of " + env, e);
     }
@@ -517,18 +556,7 @@ public final class ProcessDeployer implements Deployer {
 
   /** The environments that have a state file. */
   public synchronized List<String> environments() {
-    if (!Files.isDirectory(options.root())) {
-      return List.of();
-    }
-    try (Stream<Path> dirs = Files.list(options.root())) {
-      return dirs.filter(d -> Files.isRegularFile(d.resolve("state.json")))
-          .map(d -> d.getFileName().toString())
-          .filter(EnvironmentNames::isValid)
-          .sorted()
-          .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + options.root(), e);
-    }
+    return files.environments();
   }
 
   private Optional<ProcessHandle> proxyProcess(EnvironmentState state) {
@@ -536,47 +564,14 @@ public final class ProcessDeployer implements Deployer {
   }
 
   private Optional<ProcessHandle> processOf(Release release) {
-    EnvironmentState state = load(EnvironmentNames.require(release.environment()));
+    EnvironmentState state = files.load(EnvironmentNames.require(release.environment()));
     ReleaseRecord record = state.release(release.id());
     return record != null ? record.process().handle() : ProcessHandle.of(release.pid());
   }
 
-  private EnvironmentState load(String env) {
-    Path file = envDir(env).resolve("state.json");
-    if (!Files.exists(file)) {
-      return EnvironmentState.empty(env);
-    }
-    try {
-      return json.readValue(file.toFile(), EnvironmentState.class);
-    } catch (IOException e) {
-      throw new DeploymentException(
-          "the state file " + file + " is unreadable (" + e.getMessage() + "); fix or remove it",
-          e);
-    }
-  }
-
-  private void save(EnvironmentState state) {
-    Path file = envDir(state.environment()).resolve("state.json");
-    try {
-      Files.createDirectories(file.getParent());
-      DurableFiles.write(file, json.writeValueAsString(state));
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot write " + file + " (is the disk full?): " + e.getMessage(), e);
-    }
-  }
-
-  private Path envDir(String env) {
-    return options.root().resolve(env);
-  }
-
   /** What the environment's proxy counted, as it last wrote it (see {@link ProxyCounters}). */
   public Optional<ProxyCounters> proxyCounters(String env) {
-    return ProxyCounters.read(ProxyCounters.fileOf(proxyDir(env).resolve("target")));
-  }
-
-  private Path proxyDir(String env) {
-    return envDir(env).resolve("proxy");
+    return ProxyCounters.read(ProxyCounters.fileOf(files.proxyDir(env).resolve("target")));
   }
 
   /** The release's log (its stdout and stderr): the last lines, secrets masked. */

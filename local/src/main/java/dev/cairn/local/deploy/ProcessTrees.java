@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -99,6 +102,25 @@ final class ProcessTrees {
               }
             });
     return found;
+  }
+
+  /**
+   * The topmost of a release's processes, those whose parent is not one of them (the sandbox's
+   * namespace init when only its outer {@code bwrap} died), the one with the most of the others
+   * below it first: the process that stands for the release once its first one is gone.
+   */
+  static List<ProcessHandle> roots(List<ProcessHandle> processes) {
+    Set<Long> pids = new HashSet<>();
+    processes.forEach(p -> pids.add(p.pid()));
+    return processes.stream()
+        .filter(ProcessHandle::isAlive)
+        .filter(p -> p.parent().map(parent -> !pids.contains(parent.pid())).orElse(true))
+        .sorted(
+            Comparator.comparingLong(
+                    (ProcessHandle p) ->
+                        p.descendants().filter(d -> pids.contains(d.pid())).count())
+                .reversed())
+        .toList();
   }
 
   /** Whether the NUL-separated environment holds {@code entry} as a whole entry. */

@@ -10,7 +10,8 @@ import dev.cairn.pipeline.port.Release;
  * @param commit the application commit
  * @param artifactDigest the artifact
  * @param port the private port
- * @param process the release's process ({@code /bin/sh -c COMMAND})
+ * @param process the release's process ({@code /bin/sh -c COMMAND}, or the sandbox's outer process;
+ *     after an adoption the topmost process that outlived it)
  * @param log the release's log file
  * @param startedAt when Cairn started it (ISO-8601)
  * @param image the container image it runs, or null for a process release
@@ -34,6 +35,14 @@ record ReleaseRecord(
   /** Whether the release is a container (stopped through the runtime first). */
   boolean container() {
     return image != null;
+  }
+
+  /**
+   * The same release, now standing for {@code survivor}: what its first process started, which
+   * outlived it and keeps serving (see {@link ProcessDeployer#adoptSurvivors}).
+   */
+  ReleaseRecord adopting(ProcessRef survivor) {
+    return new ReleaseRecord(id, commit, artifactDigest, port, survivor, log, startedAt, image);
   }
 
   Release toRelease(String environment) {

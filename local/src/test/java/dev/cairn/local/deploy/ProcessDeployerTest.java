@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.cairn.local.proxy.ProxyCounters;
 import dev.cairn.local.service.TestSecrets;
 import dev.cairn.pipeline.file.HealthSpec;
+import dev.cairn.pipeline.port.Deployer;
 import dev.cairn.pipeline.port.Release;
 import dev.cairn.pipeline.port.ReleaseSpec;
 import java.io.IOException;
@@ -216,6 +217,109 @@ class ProcessDeployerTest {
     assertThat(get(stablePort)).isEqualTo("A2");
     assertThat(proxyPid()).isEqualTo(proxyPid);
     assertThat(deployer.live(ENV)).contains(again);
+  }
+
+  @Test
+  void whatOutlivesTheFirstProcessIsAdoptedAsTheReleaseAndStoppedWholeByTheNextDeployment()
+      throws Exception {
+    Release a = deployer.start(outlivingSpec("A"));
+    assertThat(deployer.awaitHealthy(a, HEALTH, START)).isTrue();
+    deployer.switchTraffic(a);
+    ProcessHandle app = appProcess(a);
+    // Only the release's first process (the sandbox's outer bwrap, or the shell): the application
+    // keeps serving.
+    ProcessHandle first = ProcessHandle.of(a.pid()).orElseThrow();
+    first.destroyForcibly();
+    await().until(() -> !first.isAlive());
+    assertThat(deployer.alive(a)).isFalse();
+    assertThat(get(stablePort)).isEqualTo("A");
+
+    // Found also by a deployer that never saw the release's tree (a serve started after the kill).
+    ProcessDeployer restarted = new ProcessDeployer(root, secrets);
+    restarted.adopt();
+    Deployer.Survivors survivors = restarted.adoptSurvivors(a, HEALTH);
+
+    Release adopted = survivors.adopted().orElseThrow();
+    assertThat(survivors.found()).isPositive();
+    assertThat(adopted.id()).isEqualTo(a.id());
+    assertThat(adopted.port()).isEqualTo(a.port());
+    assertThat(adopted.pid()).isNotEqualTo(a.pid());
+    assertThat(ProcessTrees.marked(a.id())).contains(ProcessHandle.of(adopted.pid()).orElseThrow());
+    assertThat(app.isAlive()).as("the same application process serves").isTrue();
+    assertThat(restarted.alive(adopted)).isTrue();
+    assertThat(restarted.live(ENV)).contains(adopted);
+    assertThat(restarted.running(ENV)).containsExactly(adopted);
+    assertThat(restarted.adoptSurvivors(adopted, HEALTH)).isEqualTo(Deployer.Survivors.NONE);
+    assertThat(get(stablePort)).isEqualTo("A");
+
+    // The next deployment stops it as any release: nothing of it is left.
+    Release b = restarted.start(startSpec("B"));
+    assertThat(restarted.awaitHealthy(b, HEALTH, START)).isTrue();
+    restarted.switchTraffic(b);
+    restarted.stop(adopted);
+    assertThat(app.isAlive()).isFalse();
+    assertThat(ProcessTrees.marked(a.id())).isEmpty();
+    assertThat(restarted.running(ENV)).containsExactly(b);
+    assertThat(get(stablePort)).isEqualTo("B");
+  }
+
+  @Test
+  void survivorsThatDoNotAnswerAreKilledSoThatARestartGetsThePort() throws Exception {
+    Release a = deployer.start(outlivingSpec("A"));
+    assertThat(deployer.awaitHealthy(a, HEALTH, START)).isTrue();
+    deployer.switchTraffic(a);
+    ProcessHandle app = appProcess(a);
+    // Hung: it holds its port but answers nothing.
+    assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(app.pid())).start().waitFor())
+        .isZero();
+    ProcessHandle first = ProcessHandle.of(a.pid()).orElseThrow();
+    first.destroyForcibly();
+    await().until(() -> !first.isAlive());
+
+    Deployer.Survivors survivors = deployer.adoptSurvivors(a, HEALTH);
+
+    assertThat(survivors.found()).isPositive();
+    assertThat(survivors.adopted()).isEmpty();
+    assertThat(app.isAlive()).isFalse();
+    assertThat(ProcessTrees.marked(a.id())).isEmpty();
+    Release again = deployer.restart(a, startSpec("A2"));
+    assertThat(deployer.awaitHealthy(again, HEALTH, START)).isTrue();
+    assertThat(get(stablePort)).isEqualTo("A2");
+  }
+
+  /** The test application under a shell that waits for it: killed alone, the shell leaves it. */
+  private ReleaseSpec outlivingSpec(String name) {
+    ReleaseSpec spec = startSpec(name);
+    return new ReleaseSpec(
+        spec.environment(),
+        spec.commit(),
+        spec.artifactDigest(),
+        spec.directory(),
+        spec.command().substring("exec ".length()) + "; exit 1",
+        spec.env(),
+        spec.stablePort());
+  }
+
+  /** The release's java process (its first process is bwrap or a shell). */
+  private static ProcessHandle appProcess(Release release) {
+    return ProcessTrees.marked(release.id()).stream()
+        .filter(p -> argv0(p).endsWith("/java"))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static String argv0(ProcessHandle process) {
+    try {
+      byte[] cmdline =
+          Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline"));
+      int end = 0;
+      while (end < cmdline.length && cmdline[end] != 0) {
+        end++;
+      }
+      return new String(cmdline, 0, end, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   @Test

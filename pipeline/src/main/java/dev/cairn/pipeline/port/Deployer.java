@@ -44,6 +44,32 @@ public interface Deployer {
   boolean alive(Release release);
 
   /**
+   * Takes over what outlived the release's first process, which is gone (e.g. only a sandbox's
+   * outer process was killed while the application it started kept serving): when processes the
+   * release started still run and the release answers its health check once, the topmost of them
+   * becomes the release's recorded process, so that {@link #alive}, {@link #stop}, {@link #restart}
+   * and a later deployment find them; nothing is restarted. When they run but do not answer, they
+   * are killed, so that a {@link #restart} gets the release's port.
+   *
+   * @param release the release, as recorded with its first process
+   * @param health its health check
+   * @return what was found and done
+   */
+  Survivors adoptSurvivors(Release release, HealthSpec health);
+
+  /**
+   * What {@link #adoptSurvivors} found and did.
+   *
+   * @param found how many processes of the release outlived its recorded process (0: none)
+   * @param adopted the release with its new process when they answered and were adopted; empty when
+   *     none ran, or they did not answer and were killed
+   */
+  record Survivors(int found, Optional<Release> adopted) {
+    /** Nothing outlived the release's process. */
+    public static final Survivors NONE = new Survivors(0, Optional.empty());
+  }
+
+  /**
    * Starts a release's command again as the same release, on the same private port behind the same
    * proxy, after its process exited or stopped answering (what is left of it is killed first).
    *

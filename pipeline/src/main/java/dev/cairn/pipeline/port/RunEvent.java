@@ -62,6 +62,12 @@ public record RunEvent(String run, Kind kind, String environment, String message
      */
     RELEASE_RESTARTED,
     /**
+     * Outside a deployment, the live release's first process was gone but what it started still ran
+     * and answered its health check: Cairn took those processes over instead of restarting the
+     * release (run {@code -}).
+     */
+    RELEASE_ADOPTED,
+    /**
      * An environment's proxy process was gone and was started again on its port (run {@code -}).
      */
     PROXY_RESTARTED,

@@ -306,6 +306,18 @@ final class DeployStep {
           target.deployer().stop(old);
         }
       }
+      // The previous release whose first process died during this deployment (supervision leaves
+      // the environment alone meanwhile) is not running by its record, yet what that process
+      // started may still run: stopping it kills that too.
+      String newId = release.id();
+      ports
+          .environments()
+          .read(environment)
+          .lastGood()
+          .map(EnvironmentState.LastGood::releaseId)
+          .filter(id -> !id.isEmpty() && !id.equals(newId))
+          .flatMap(id -> target.deployer().recorded(environment, id))
+          .ifPresent(target.deployer()::stop);
     }
     EnvironmentState.LastGood good =
         new EnvironmentState.LastGood(

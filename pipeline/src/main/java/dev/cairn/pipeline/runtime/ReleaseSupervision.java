@@ -3,6 +3,7 @@ package dev.cairn.pipeline.runtime;
 import dev.cairn.pipeline.audit.AuditEvent;
 import dev.cairn.pipeline.file.EnvironmentSpec;
 import dev.cairn.pipeline.file.RollbackSpec;
+import dev.cairn.pipeline.port.Deployer;
 import dev.cairn.pipeline.port.Release;
 import dev.cairn.pipeline.port.RunEvent;
 import java.time.Duration;
@@ -21,7 +22,10 @@ import java.util.function.Predicate;
  * same proxy), after an exponential back-off, and a {@code release-restarted} record says so. When
  * it fails again after {@code rollback.max-restarts} restarts within {@code
  * rollback.restart-window}, the environment is rolled back to its previous good release by a run
- * (the caller starts it) and the failing commit is marked bad.
+ * (the caller starts it) and the failing commit is marked bad. When only its first process is gone
+ * and what that process started still runs and answers its health check (a sandbox's outer process
+ * killed alone), those processes are adopted as the release instead of a restart, and a {@code
+ * release-adopted} event says so.
  *
  * <p>What it counts lives in memory: a restart of Cairn starts counting afresh. A driver calls
  * {@link #check} for each environment periodically, never twice at once for one environment.
@@ -48,6 +52,11 @@ public final class ReleaseSupervision {
     NOTHING,
     /** The release failed and waits for its back-off to pass. */
     WAITING,
+    /**
+     * The release's first process was gone, but what it started still runs and answers: taken over
+     * as the release, not restarted.
+     */
+    ADOPTED,
     /** The release was started again and answers its health check. */
     RESTARTED,
     /** A restart was tried and failed (the next check tries again after the back-off). */
@@ -138,12 +147,60 @@ public final class ReleaseSupervision {
         tracker.follow(good.get().commit(), spec.get());
       }
       ensureServices(tracker, environment);
-      String failure = failure(target, live.get(), tracker);
-      if (failure == null) {
-        return Outcome.NOTHING;
+      String cause;
+      String failure;
+      if (!target.deployer().alive(live.get())) {
+        // Its first process is gone; what that process started may still serve (only a sandbox's
+        // outer process was killed). Taking it over spares clients the restart, which a release
+        // slow to start makes them wait for; also what a Cairn started after the kill finds.
+        Deployer.Survivors survivors =
+            target.deployer().adoptSurvivors(live.get(), tracker.spec.health());
+        if (survivors.adopted().isPresent()) {
+          adopted(good.get(), live.get(), survivors, tracker);
+          return Outcome.ADOPTED;
+        }
+        failure = EXITED;
+        cause = describe(failure, tracker.spec, good.get().commit());
+        if (survivors.found() > 0) {
+          cause +=
+              "; the "
+                  + survivors.found()
+                  + " process(es) it left running did not answer its health check "
+                  + tracker.spec.health().path()
+                  + " and were killed";
+        }
+      } else {
+        failure = unhealthy(target, live.get(), tracker);
+        if (failure == null) {
+          return Outcome.NOTHING;
+        }
+        cause = describe(failure, tracker.spec, good.get().commit());
       }
-      return heal(target, state, good.get(), live.get(), tracker, failure, rollBack);
+      return heal(target, state, good.get(), live.get(), tracker, failure, cause, rollBack);
     }
+  }
+
+  /** Says that the survivors of the live release's first process now stand for it. */
+  private void adopted(
+      EnvironmentState.LastGood good, Release live, Deployer.Survivors survivors, Tracker tracker) {
+    Release now = survivors.adopted().orElseThrow();
+    tracker.healthFailures = 0;
+    // It has just answered: the next check is one interval away.
+    tracker.nextHealthCheck = ports.clock().instant().plus(tracker.spec.health().interval());
+    support.event(
+        "-",
+        RunEvent.Kind.RELEASE_ADOPTED,
+        live.environment(),
+        RunFacts.shortId(good.commit())
+            + ": the release's first process (pid "
+            + live.pid()
+            + ") was gone, but the "
+            + survivors.found()
+            + " process(es) it started still run and answer "
+            + tracker.spec.health().path()
+            + ": adopted (pid "
+            + now.pid()
+            + "), not restarted");
   }
 
   private boolean deploying(EnvironmentState state, Tracker tracker) {
@@ -188,11 +245,8 @@ public final class ReleaseSupervision {
     }
   }
 
-  /** Why the release failed (an error name), or null while it runs and answers. */
-  private String failure(DeployTarget.Processes target, Release live, Tracker tracker) {
-    if (!target.deployer().alive(live)) {
-      return EXITED;
-    }
+  /** Whether the running release failed its health check too often (an error name), or null. */
+  private String unhealthy(DeployTarget.Processes target, Release live, Tracker tracker) {
     Instant now = ports.clock().instant();
     if (tracker.nextHealthCheck.isAfter(now.plus(tracker.spec.health().interval()))) {
       // The clock was set back: without this the next check would wait for the time it lost.
@@ -217,6 +271,7 @@ public final class ReleaseSupervision {
       Release live,
       Tracker tracker,
       String failure,
+      String cause,
       RollbackStarter rollBack) {
     String environment = live.environment();
     RollbackSpec policy = tracker.spec.rollback();
@@ -225,7 +280,6 @@ public final class ReleaseSupervision {
         && !tracker.restarts.peekFirst().isAfter(now.minus(policy.restartWindow()))) {
       tracker.restarts.removeFirst();
     }
-    String cause = describe(failure, tracker.spec, good.commit());
     if (tracker.restarts.size() >= policy.maxRestarts()
         && policy.automatic()
         && state.previousGood().isPresent()) {

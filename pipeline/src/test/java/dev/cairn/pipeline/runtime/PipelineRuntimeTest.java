@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.pipeline.audit.AuditEvent;
 import dev.cairn.pipeline.audit.AuditRecord;
+import dev.cairn.pipeline.port.Release;
 import dev.cairn.pipeline.port.ReleaseSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,6 +83,20 @@ class PipelineRuntimeTest {
     assertThat(facts.pipelineFile()).contains("name: app");
     // Every secret the store holds is masked in the build's output, not only the ones it names.
     assertThat(fixture.jobs.get(0).masked()).contains("canary-7f9d");
+  }
+
+  @Test
+  void thePreviousReleaseIsStoppedAlsoWhenItsFirstProcessDiedDuringTheDeployment() {
+    fixture.deploy(good("v1"), ENV);
+    Release first = fixture.deployer.live(ENV).orElseThrow();
+    // Its first process is gone; what it started may run on, which only a stop kills.
+    fixture.deployer.running.remove(first);
+
+    String second = good("v2");
+    fixture.deploy(second, ENV);
+
+    assertThat(fixture.deployer.live(ENV)).get().extracting(Release::commit).isEqualTo(second);
+    assertThat(fixture.deployer.recorded(ENV, first.id())).as("stopped").isEmpty();
   }
 
   @Test

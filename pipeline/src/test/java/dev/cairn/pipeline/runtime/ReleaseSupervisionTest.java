@@ -123,6 +123,56 @@ class ReleaseSupervisionTest {
   }
 
   @Test
+  void whatOutlivedTheFirstProcessAndAnswersIsAdoptedNotRestarted() {
+    fixture.deploy(commit("v1", 3, true), ENV);
+    Release before = live();
+    kill();
+    fixture.deployer.survivors.add(before.id());
+
+    assertThat(check()).isEqualTo(Outcome.ADOPTED);
+
+    assertThat(live().id()).isEqualTo(before.id());
+    assertThat(live().pid()).isNotEqualTo(before.pid());
+    assertThat(fixture.deployer.started).as("nothing started again").hasSize(1);
+    assertThat(restartRecords()).isEmpty();
+    assertThat(fixture.events)
+        .filteredOn(e -> e.kind().wireName().equals("release-adopted"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.environment()).isEqualTo(ENV);
+              assertThat(e.run()).isEqualTo("-");
+              assertThat(e.message())
+                  .contains("pid " + before.pid())
+                  .contains("adopted (pid " + live().pid() + ")");
+            });
+    assertThat(check()).isEqualTo(Outcome.NOTHING);
+  }
+
+  @Test
+  void survivorsThatDoNotAnswerAreKilledAndTheReleaseRestarted() {
+    String commit = commit("v1", 3, true);
+    fixture.deploy(commit, ENV);
+    Release before = live();
+    kill();
+    fixture.deployer.survivors.add(before.id());
+    fixture.deployer.unhealthy.add(commit);
+
+    assertThat(check()).isEqualTo(Outcome.RESTART_FAILED);
+
+    assertThat(fixture.deployer.started).hasSize(2);
+    assertThat(fixture.events).noneMatch(e -> e.kind().wireName().equals("release-adopted"));
+    assertThat(restartRecords())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.error().name()).isEqualTo(ReleaseSupervision.EXITED);
+              assertThat(r.error().cause())
+                  .contains("2 process(es) it left running did not answer its health check");
+            });
+  }
+
+  @Test
   void restartsBackOffExponentially() {
     fixture.deploy(commit("v1", 10, true), ENV);
     kill();

@@ -303,6 +303,10 @@ final class RuntimeFixture {
     final List<Release> running = new CopyOnWriteArrayList<>();
     final List<ReleaseSpec> started = new CopyOnWriteArrayList<>();
     final Map<String, Release> recorded = new ConcurrentHashMap<>();
+
+    /** Releases whose processes outlive their first one (two of them), until adopted or killed. */
+    final Set<String> survivors = ConcurrentHashMap.newKeySet();
+
     private final AtomicInteger ids = new AtomicInteger();
 
     @Override
@@ -384,6 +388,28 @@ final class RuntimeFixture {
       started.add(spec);
       live.computeIfPresent(release.environment(), (env, r) -> again);
       return again;
+    }
+
+    @Override
+    public Survivors adoptSurvivors(Release release, HealthSpec health) {
+      if (running.contains(release) || !survivors.remove(release.id())) {
+        return Survivors.NONE;
+      }
+      if (unhealthy.contains(release.commit())) {
+        return new Survivors(2, Optional.empty());
+      }
+      Release adopted =
+          new Release(
+              release.environment(),
+              release.id(),
+              release.commit(),
+              release.artifactDigest(),
+              release.port(),
+              1000 + ids.incrementAndGet());
+      running.add(adopted);
+      recorded.put(adopted.id(), adopted);
+      live.computeIfPresent(release.environment(), (env, r) -> adopted);
+      return new Survivors(2, Optional.of(adopted));
     }
 
     @Override
