@@ -3,7 +3,6 @@ package dev.cairn.engine.store;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,8 +10,11 @@ import dev.cairn.engine.execution.HistoryEvent;
 import dev.cairn.engine.execution.HistoryEventType;
 import dev.cairn.engine.json.Json;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The encoding of the SQLite store's event rows: the events of one {@code append} (one trigger) are
@@ -49,13 +51,37 @@ final class EventBatchCodec {
    */
   record Chunk(long firstId, long lastId, byte[] events) {}
 
+  /** How many idle writers are kept for the next batches (each holds its buffer, up to 2 MiB). */
+  private static final int POOLED = 4;
+
+  /**
+   * Idle writers. Making a generator and growing a buffer from nothing for every append cost about
+   * a tenth of a durable Pass chain's time (the buffer's growth, mostly); appends come from several
+   * engine threads at once, hence a pool rather than one writer.
+   */
+  private static final ConcurrentLinkedQueue<Writer> POOL = new ConcurrentLinkedQueue<>();
+
   /** Encodes every event of a batch, in chunks of about {@link #CHUNK_BYTES} at most. */
   static List<Chunk> encode(List<HistoryEvent> events) {
-    try (Writer writer = new Writer(CHUNK_BYTES)) {
+    Writer writer = POOL.poll();
+    if (writer == null) {
+      writer = new Writer(CHUNK_BYTES);
+    }
+    boolean reusable = false;
+    try {
       for (HistoryEvent event : events) {
         writer.add(event);
       }
-      return writer.finish();
+      List<Chunk> chunks = writer.finish();
+      reusable = writer.bytes.capacity() <= 2 * CHUNK_BYTES; // not after one huge event
+      return chunks;
+    } finally {
+      // After a failure the generator may be mid-value: such a writer is not reused.
+      if (reusable && POOL.size() < POOLED) {
+        POOL.offer(writer);
+      } else {
+        writer.close();
+      }
     }
   }
 
@@ -66,7 +92,8 @@ final class EventBatchCodec {
    */
   static final class Writer implements AutoCloseable {
     private final int chunkBytes;
-    private final ByteArrayBuilder bytes = new ByteArrayBuilder(8192);
+    private final Bytes bytes = new Bytes();
+    private final InstantText.Buffer time = new InstantText.Buffer();
     private final SerializerProvider provider = Json.MAPPER.getSerializerProviderInstance();
     private final JsonGenerator generator;
     private final List<Chunk> chunks = new ArrayList<>();
@@ -96,7 +123,11 @@ final class EventBatchCodec {
         begin(event.id());
         generator.writeStartArray();
         generator.writeNumber(event.previousEventId());
-        generator.writeString(InstantText.format(event.timestamp()));
+        if (time.format(event.timestamp())) {
+          generator.writeString(time.chars, 0, InstantText.LENGTH);
+        } else {
+          generator.writeString(InstantText.format(event.timestamp()));
+        }
         generator.writeString(event.type().wireName());
         generator.writeString(event.frame());
         ObjectNode details = event.details();
@@ -198,7 +229,50 @@ final class EventBatchCodec {
       } catch (IOException e) {
         // Writing into memory: nothing to release.
       }
-      bytes.release();
+    }
+  }
+
+  /**
+   * A growable byte array to write into, reused from chunk to chunk (Jackson's {@code
+   * ByteArrayBuilder} allocates its blocks anew after each reset).
+   */
+  private static final class Bytes extends OutputStream {
+    private byte[] array = new byte[8192];
+    private int size;
+
+    @Override
+    public void write(int b) {
+      ensure(1);
+      array[size++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] source, int offset, int length) {
+      ensure(length);
+      System.arraycopy(source, offset, array, size, length);
+      size += length;
+    }
+
+    private void ensure(int more) {
+      if (size + more > array.length) {
+        array = Arrays.copyOf(array, Math.max(array.length * 2, size + more));
+      }
+    }
+
+    int size() {
+      return size;
+    }
+
+    int capacity() {
+      return array.length;
+    }
+
+    byte[] toByteArray() {
+      return Arrays.copyOf(array, size);
+    }
+
+    void reset() {
+      size = 0;
     }
   }
 

@@ -23,12 +23,55 @@ final class InstantText {
   private InstantText() {}
 
   static String format(Instant instant) {
-    LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC);
-    int year = t.getYear();
-    if (year < 1000 || year > 9999) {
+    char[] c = new char[LENGTH];
+    if (!secondInto(c, instant.getEpochSecond())) {
       return FORMATTER.format(instant); // outside four-digit years: the general formatter's rules
     }
-    char[] c = new char[30];
+    nanoInto(c, instant.getNano());
+    return new String(c);
+  }
+
+  /** The length of the text of an instant in a four-digit year. */
+  static final int LENGTH = 30;
+
+  /**
+   * Formats instants into one reused array, and formats the date and time of day only when the
+   * second changes: the events of one append mostly fall within the same second, so most of them
+   * cost the nine digits of their fraction. Not thread-safe.
+   */
+  static final class Buffer {
+    /** The text of the last instant formatted ({@link #LENGTH} chars). */
+    final char[] chars = new char[LENGTH];
+
+    private long second = Long.MIN_VALUE;
+
+    /**
+     * Formats {@code instant} into {@link #chars}.
+     *
+     * @return false, leaving {@link #chars} undefined, outside four-digit years (then use {@link
+     *     InstantText#format})
+     */
+    boolean format(Instant instant) {
+      long epochSecond = instant.getEpochSecond();
+      if (epochSecond != second) {
+        if (!secondInto(chars, epochSecond)) {
+          second = Long.MIN_VALUE;
+          return false;
+        }
+        second = epochSecond;
+      }
+      nanoInto(chars, instant.getNano());
+      return true;
+    }
+  }
+
+  /** Writes the text up to the fraction; false outside four-digit years. */
+  private static boolean secondInto(char[] c, long epochSecond) {
+    LocalDateTime t = LocalDateTime.ofEpochSecond(epochSecond, 0, ZoneOffset.UTC);
+    int year = t.getYear();
+    if (year < 1000 || year > 9999) {
+      return false;
+    }
     digits(c, 0, year, 4);
     c[4] = '-';
     digits(c, 5, t.getMonthValue(), 2);
@@ -41,9 +84,12 @@ final class InstantText {
     c[16] = ':';
     digits(c, 17, t.getSecond(), 2);
     c[19] = '.';
-    digits(c, 20, instant.getNano(), 9);
     c[29] = 'Z';
-    return new String(c);
+    return true;
+  }
+
+  private static void nanoInto(char[] c, int nano) {
+    digits(c, 20, nano, 9);
   }
 
   /**

@@ -45,6 +45,40 @@ class EventEncodingTest {
   }
 
   @Test
+  void theReusedBufferWritesWhatFormatWrites() {
+    InstantText.Buffer buffer = new InstantText.Buffer();
+    List<Instant> sequence = new ArrayList<>();
+    for (Instant instant : INSTANTS) {
+      sequence.add(instant);
+      sequence.add(instant.plusNanos(1)); // same second: only the fraction is written again
+      sequence.add(instant.plusSeconds(1));
+    }
+    for (Instant instant : sequence) {
+      boolean written = buffer.format(instant);
+      if (instant.isBefore(Instant.parse("1000-01-01T00:00:00Z"))
+          || !instant.isBefore(Instant.parse("+10000-01-01T00:00:00Z"))) {
+        assertThat(written).as(instant.toString()).isFalse();
+      } else {
+        assertThat(written).as(instant.toString()).isTrue();
+        assertThat(new String(buffer.chars)).isEqualTo(InstantText.format(instant));
+      }
+    }
+  }
+
+  @Test
+  void writersAreReusedWithoutCarryingAnythingOver() {
+    for (int round = 0; round < 3; round++) {
+      List<HistoryEvent> events = events(1 + round * 10L, 10 + round);
+      List<EventBatchCodec.Chunk> chunks = EventBatchCodec.encode(events);
+      assertThat(chunks).hasSize(1);
+      List<HistoryEvent> read = new ArrayList<>();
+      EventBatchCodec.decode(
+          chunks.get(0).firstId(), chunks.get(0).lastId(), chunks.get(0).events(), read);
+      assertThat(read).isEqualTo(events);
+    }
+  }
+
+  @Test
   void instantsAreReadBackAsInstantParseReadsThem() {
     for (Instant instant : INSTANTS) {
       String text = InstantText.format(instant);
