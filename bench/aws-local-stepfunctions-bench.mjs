@@ -8,7 +8,8 @@
 // warm-up runs first (at least N and at least 3 s), then measured runs; median, min and max are reported.
 //
 // Usage: node aws-local-stepfunctions-bench.mjs [--warmup N] [--runs N] [--java results.json]
-//                                                [--json out.json] [--module DIR]
+//                                                [--json out.json] [--module DIR] [--only SHAPE]
+// --only runs one shape (chain, map, parallel, tasks), to alternate it with the Java benchmark's.
 import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -24,6 +25,7 @@ const warmup = Number(option('--warmup', '5'));
 const runs = Number(option('--runs', '20'));
 const javaResults = option('--java', null);
 const jsonOut = option('--json', null);
+const only = option('--only', null);
 const here = dirname(fileURLToPath(import.meta.url));
 const moduleDir = resolve(option('--module', resolve(here, 'node')));
 
@@ -166,7 +168,7 @@ console.log(`- policy: ${warmup} warm-up runs, then ${runs} measured runs per ro
 console.log();
 
 const results = [];
-for (const shape of shapes) {
+for (const shape of shapes.filter((s) => only === null || s.key === only)) {
   const transitions = await countEntered(shape);
   await warm(() => timedRun(shape));
   const perSecond = [];

@@ -3,7 +3,13 @@
 # running execution, then the same state machines run by the npm interpreter aws-local-stepfunctions
 # on Node 22, with the ratio. Not a test: CI never runs it.
 #
-#   bench/run-engine.sh [--warmup N] [--runs N] [--blocked N] [--skip-node]
+#   bench/run-engine.sh [--warmup N] [--runs N] [--blocked N] [--skip-node] [--only SHAPE]
+#                       [--alternate ROUNDS]
+#
+# --only SHAPE runs one shape (chain, map, parallel, tasks; jsonata is Cairn only) on both sides.
+# --alternate ROUNDS runs, ROUNDS times, each shape (or the --only one) on the Java side then on
+# the npm side, with the uptime load average before each: on a shared machine the ratio of two
+# runs minutes apart says little, the ratio of adjacent runs more. Memory is not measured then.
 #
 # Results are printed as markdown and kept in bench/results/ (git-ignored). Node 22 and the npm
 # package are installed into bench/node/ (git-ignored) with npm, on first use.
@@ -17,13 +23,17 @@ warmup=5
 runs=20
 blocked=10000
 skip_node=false
+only=""
+rounds=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --warmup) warmup="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --blocked) blocked="$2"; shift 2 ;;
     --skip-node) skip_node=true; shift ;;
-    *) echo "usage: bench/run-engine.sh [--warmup N] [--runs N] [--blocked N] [--skip-node]" >&2; exit 64 ;;
+    --only) only="$2"; shift 2 ;;
+    --alternate) rounds="$2"; shift 2 ;;
+    *) echo "usage: bench/run-engine.sh [--warmup N] [--runs N] [--blocked N] [--skip-node] [--only SHAPE] [--alternate ROUNDS]" >&2; exit 64 ;;
   esac
 done
 
@@ -48,11 +58,15 @@ if [ "$(java_major "$JAVA_HOME")" -ge 22 ]; then
   java_opts+=(--enable-native-access=ALL-UNNAMED) # sqlite-jdbc loads its native library
 fi
 
-"$JAVA_HOME/bin/java" "${java_opts[@]}" -cp "$classpath" dev.cairn.bench.EngineBenchmark \
-  --warmup "$warmup" --runs "$runs" --blocked "$blocked" --json "$results/engine.json" \
-  | tee "$results/engine.md"
+only_args=()
+[ -n "$only" ] && only_args=(--only "$only")
 
-$skip_node && exit 0
+if [ "$rounds" -eq 0 ]; then
+  "$JAVA_HOME/bin/java" "${java_opts[@]}" -cp "$classpath" dev.cairn.bench.EngineBenchmark \
+    --warmup "$warmup" --runs "$runs" --blocked "$blocked" --json "$results/engine.json" \
+    "${only_args[@]}" | tee "$results/engine.md"
+  $skip_node && exit 0
+fi
 
 # --- the npm interpreter, on Node 22 from the npm package node@22
 node_dir="$bench/node"
@@ -74,6 +88,25 @@ if [ -z "$node_bin" ] || ! "$node_bin" --version >/dev/null 2>&1; then
   exit 70
 fi
 
-"$node_bin" "$bench/aws-local-stepfunctions-bench.mjs" --warmup "$warmup" --runs "$runs" \
-  --module "$node_dir" --java "$results/engine.json" --json "$results/node.json" \
-  | tee "$results/node.md"
+if [ "$rounds" -eq 0 ]; then
+  "$node_bin" "$bench/aws-local-stepfunctions-bench.mjs" --warmup "$warmup" --runs "$runs" \
+    --module "$node_dir" --java "$results/engine.json" --json "$results/node.json" \
+    "${only_args[@]}" | tee "$results/node.md"
+  exit 0
+fi
+
+# --- alternated: each shape on the Java side, then at once on the npm side, ROUNDS times
+shapes="${only:-chain map parallel tasks}"
+for round in $(seq 1 "$rounds"); do
+  for shape in $shapes; do
+    echo "## round $round, $shape: load average $(uptime | sed 's/.*load average: //')"
+    "$JAVA_HOME/bin/java" "${java_opts[@]}" -cp "$classpath" dev.cairn.bench.EngineBenchmark \
+      --warmup "$warmup" --runs "$runs" --blocked 0 --only "$shape" \
+      --json "$results/engine-$shape-$round.json" | grep '^| '
+    echo "load average $(uptime | sed 's/.*load average: //')"
+    "$node_bin" "$bench/aws-local-stepfunctions-bench.mjs" --warmup "$warmup" --runs "$runs" \
+      --module "$node_dir" --only "$shape" --java "$results/engine-$shape-$round.json" \
+      | grep '^| '
+    echo
+  done
+done | tee "$results/alternated.md"

@@ -44,10 +44,10 @@ import java.util.function.Supplier;
  * file in a temporary directory), created and closed outside the timed section.
  *
  * <p>Arguments (all optional): {@code --warmup N} (default 5), {@code --runs N} (default 20),
- * {@code --blocked N} executions for the memory measurement (default 10000), {@code --json FILE} to
- * also write the results as JSON (read by the npm comparison), {@code --only SHAPE} to run one
- * shape: chain, map, parallel, tasks (a chain of Task states whose handler completes at once) or
- * jsonata (a JSONata chain, which only Cairn runs).
+ * {@code --blocked N} executions for the memory measurement (default 10000; 0 leaves it out),
+ * {@code --json FILE} to also write the results as JSON (read by the npm comparison), {@code --only
+ * SHAPE} to run one shape: chain, map, parallel, tasks (a chain of Task states whose handler
+ * completes at once) or jsonata (a JSONata chain, which only Cairn runs).
  */
 public final class EngineBenchmark {
   private static final String BLOCK = "arn:aws:states:::cairn:block";
@@ -206,33 +206,36 @@ public final class EngineBenchmark {
               + " loaded machine.");
       System.out.println();
 
-      System.out.println("## Memory per running execution");
-      System.out.println();
-      System.out.println(
-          "Executions blocked on a Task whose handler never completes; used heap after a forced GC,"
-              + " before and after starting them, divided by their number.");
-      System.out.println();
-      System.out.println(
-          "| mode | executions | heap before (MiB) | heap after (MiB) | per execution |");
-      System.out.println("| --- | ---: | ---: | ---: | ---: |");
       List<String> memoryJson = new ArrayList<>();
-      for (Mode mode : Mode.values()) {
-        long[] m = memoryPerExecution(mode, blocked, temp);
-        double per = (m[1] - m[0]) / (double) blocked;
-        System.out.printf(
-            Locale.ROOT,
-            "| %s | %,d | %.1f | %.1f | %,.0f bytes (%.1f KiB) |%n",
-            mode.label,
-            blocked,
-            m[0] / 1048576.0,
-            m[1] / 1048576.0,
-            per,
-            per / 1024);
-        memoryJson.add(
-            String.format(
-                Locale.ROOT, "{\"mode\":\"%s\",\"bytesPerExecution\":%.0f}", mode.name(), per));
+      // --blocked 0 (bench/run-engine.sh --alternate) leaves the memory measurement out.
+      if (blocked > 0) {
+        System.out.println("## Memory per running execution");
+        System.out.println();
+        System.out.println(
+            "Executions blocked on a Task whose handler never completes; used heap after a forced GC,"
+                + " before and after starting them, divided by their number.");
+        System.out.println();
+        System.out.println(
+            "| mode | executions | heap before (MiB) | heap after (MiB) | per execution |");
+        System.out.println("| --- | ---: | ---: | ---: | ---: |");
+        for (Mode mode : Mode.values()) {
+          long[] m = memoryPerExecution(mode, blocked, temp);
+          double per = (m[1] - m[0]) / (double) blocked;
+          System.out.printf(
+              Locale.ROOT,
+              "| %s | %,d | %.1f | %.1f | %,.0f bytes (%.1f KiB) |%n",
+              mode.label,
+              blocked,
+              m[0] / 1048576.0,
+              m[1] / 1048576.0,
+              per,
+              per / 1024);
+          memoryJson.add(
+              String.format(
+                  Locale.ROOT, "{\"mode\":\"%s\",\"bytesPerExecution\":%.0f}", mode.name(), per));
+        }
+        System.out.println();
       }
-      System.out.println();
 
       if (json != null) {
         writeJson(json, results, memoryJson, warmup, runs);

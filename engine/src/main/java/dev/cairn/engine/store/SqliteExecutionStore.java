@@ -1,11 +1,9 @@
 package dev.cairn.engine.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.engine.execution.ExecutionDescription;
 import dev.cairn.engine.execution.ExecutionStatus;
 import dev.cairn.engine.execution.HistoryEvent;
-import dev.cairn.engine.execution.HistoryEventType;
 import dev.cairn.engine.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,6 +35,11 @@ import org.sqlite.SQLiteConfig;
  * uses {@code synchronous=FULL}, which syncs the write-ahead log on every commit and survives power
  * loss too, at a large cost in throughput.
  *
+ * <p><b>Layout.</b> One row per execution, and one row per {@code append} holding its events
+ * encoded together ({@link EventBatchCodec}; a very large append takes several rows), not a row per
+ * event: SQLite's cost is per row, and one trigger can append tens of thousands of events. The
+ * schema is versioned and older databases are converted when opened ({@link SqliteSchema}).
+ *
  * <p><b>Threads.</b> One connection serves every thread, guarded by a lock: SQLite writes one
  * transaction at a time anyway, and WAL commits without a sync are short.
  *
@@ -44,9 +47,6 @@ import org.sqlite.SQLiteConfig;
  * <file>-shm} next to it while it is open; copy all three, or close the store first.
  */
 public final class SqliteExecutionStore implements ExecutionStore {
-  /** The schema version this class writes, kept in SQLite's {@code user_version}. */
-  private static final int SCHEMA_VERSION = 1;
-
   /** How long a writer waits for another process holding the database before failing. */
   private static final int BUSY_TIMEOUT_MILLIS = 10_000;
 
@@ -83,7 +83,7 @@ public final class SqliteExecutionStore implements ExecutionStore {
   private final PreparedStatement insertExecution;
   private final PreparedStatement updateExecution;
   private final PreparedStatement appendState;
-  private final PreparedStatement insertEvent;
+  private final PreparedStatement insertEvents;
   private final PreparedStatement selectExecution;
   private final PreparedStatement selectEvents;
   private final PreparedStatement selectAll;
@@ -113,19 +113,19 @@ public final class SqliteExecutionStore implements ExecutionStore {
     this.appendState =
         connection.prepareStatement(
             "SELECT status, stop_date IS NULL AND output IS NULL AND error IS NULL AND cause IS NULL,"
-                + " (SELECT max(id) FROM events WHERE execution_id = ?1)"
+                + " (SELECT max(last_id) FROM event_batches WHERE execution_id = ?1)"
                 + " FROM executions WHERE id = ?1");
-    this.insertEvent =
+    this.insertEvents =
         connection.prepareStatement(
-            "INSERT INTO events (execution_id, id, previous_event_id, timestamp, type, frame,"
-                + " details) VALUES (?, ?, ?, ?, ?, ?, ?)");
+            "INSERT INTO event_batches (execution_id, first_id, last_id, events)"
+                + " VALUES (?, ?, ?, ?)");
     this.selectExecution =
         connection.prepareStatement(
             "SELECT " + EXECUTION_COLUMNS + " FROM executions WHERE id = ?");
     this.selectEvents =
         connection.prepareStatement(
-            "SELECT id, previous_event_id, timestamp, type, frame, details FROM events"
-                + " WHERE execution_id = ? ORDER BY id");
+            "SELECT first_id, last_id, events FROM event_batches"
+                + " WHERE execution_id = ? ORDER BY last_id");
     // The rowid breaks ties between executions started in the same instant: creation order.
     this.selectAll =
         connection.prepareStatement(
@@ -187,7 +187,7 @@ public final class SqliteExecutionStore implements ExecutionStore {
     Connection connection = null;
     try {
       connection = config.createConnection("jdbc:sqlite:" + absolute);
-      migrate(connection, absolute);
+      SqliteSchema.migrate(connection, absolute);
       return new SqliteExecutionStore(absolute, connection);
     } catch (SQLException e) {
       closeQuietly(connection);
@@ -195,69 +195,6 @@ public final class SqliteExecutionStore implements ExecutionStore {
     } catch (RuntimeException e) {
       closeQuietly(connection);
       throw e;
-    }
-  }
-
-  /** Creates the schema in a new database, and refuses databases of a newer Cairn. */
-  private static void migrate(Connection connection, Path file) throws SQLException {
-    try (Statement statement = connection.createStatement()) {
-      int version;
-      try (ResultSet rs = statement.executeQuery("PRAGMA user_version")) {
-        rs.next();
-        version = rs.getInt(1);
-      }
-      if (version == SCHEMA_VERSION) {
-        return;
-      }
-      if (version > SCHEMA_VERSION) {
-        throw new IllegalStateException(
-            "cannot open the execution store "
-                + file
-                + ": it was written by a newer Cairn (schema version "
-                + version
-                + ", this one knows up to "
-                + SCHEMA_VERSION
-                + ")");
-      }
-      statement.executeUpdate("BEGIN IMMEDIATE");
-      try {
-        statement.executeUpdate(
-            """
-            CREATE TABLE IF NOT EXISTS executions (
-              id TEXT PRIMARY KEY,
-              name TEXT NOT NULL,
-              state_machine_name TEXT NOT NULL,
-              status TEXT NOT NULL,
-              start_date TEXT NOT NULL,
-              stop_date TEXT,
-              input TEXT,
-              output TEXT,
-              error TEXT,
-              cause TEXT,
-              definition TEXT NOT NULL
-            )""");
-        statement.executeUpdate(
-            "CREATE INDEX IF NOT EXISTS executions_by_status ON executions (status)");
-        statement.executeUpdate(
-            "CREATE INDEX IF NOT EXISTS executions_by_start ON executions (start_date)");
-        statement.executeUpdate(
-            """
-            CREATE TABLE IF NOT EXISTS events (
-              execution_id TEXT NOT NULL,
-              id INTEGER NOT NULL,
-              previous_event_id INTEGER NOT NULL,
-              timestamp TEXT NOT NULL,
-              type TEXT NOT NULL,
-              frame TEXT,
-              details TEXT,
-              PRIMARY KEY (execution_id, id)
-            )""");
-        statement.executeUpdate("PRAGMA user_version = " + SCHEMA_VERSION);
-        statement.executeUpdate("COMMIT");
-      } catch (SQLException | RuntimeException e) {
-        statement.executeUpdate("ROLLBACK");
-        throw e;
-      }
     }
   }
 
@@ -297,15 +234,9 @@ public final class SqliteExecutionStore implements ExecutionStore {
   @Override
   public void append(
       String executionId, List<HistoryEvent> events, ExecutionDescription description) {
-    // Encoded before taking the lock: it is the costliest part and needs no database.
-    String[] details;
-    String[] timestamps = new String[events.size()];
-    try (EventEncoder encoder = new EventEncoder()) {
-      details = encoder.details(events);
-    }
-    for (int i = 0; i < timestamps.length; i++) {
-      timestamps[i] = InstantText.format(events.get(i).timestamp());
-    }
+    // Encoded before taking the lock: it is the costliest part and needs no database. One row per
+    // append (per chunk of a large one) rather than per event: see EventBatchCodec.
+    List<EventBatchCodec.Chunk> chunks = EventBatchCodec.encode(events);
     String output = jsonText(description.output());
     lock.lock();
     try {
@@ -348,18 +279,13 @@ public final class SqliteExecutionStore implements ExecutionStore {
         }
         if (!events.isEmpty()) {
           checkContinues(executionId, events, lastId);
-          for (int i = 0; i < details.length; i++) {
-            HistoryEvent event = events.get(i);
-            insertEvent.setString(1, executionId);
-            insertEvent.setLong(2, event.id());
-            insertEvent.setLong(3, event.previousEventId());
-            insertEvent.setString(4, timestamps[i]);
-            insertEvent.setString(5, event.type().wireName());
-            insertEvent.setString(6, event.frame());
-            insertEvent.setString(7, details[i]);
-            insertEvent.addBatch();
+          for (EventBatchCodec.Chunk chunk : chunks) {
+            insertEvents.setString(1, executionId);
+            insertEvents.setLong(2, chunk.firstId());
+            insertEvents.setLong(3, chunk.lastId());
+            insertEvents.setBytes(4, chunk.events());
+            insertEvents.executeUpdate();
           }
-          insertEvent.executeBatch();
         }
         commit.executeUpdate();
         committed = true;
@@ -418,29 +344,38 @@ public final class SqliteExecutionStore implements ExecutionStore {
 
   @Override
   public List<HistoryEvent> history(String executionId) {
+    List<EventBatchCodec.Chunk> chunks = new ArrayList<>();
     lock.lock();
     try {
       ensureOpen();
       selectEvents.setString(1, executionId);
-      List<HistoryEvent> events = new ArrayList<>();
       try (ResultSet rs = selectEvents.executeQuery()) {
         while (rs.next()) {
-          events.add(
-              new HistoryEvent(
-                  rs.getLong(1),
-                  rs.getLong(2),
-                  instant(rs.getString(3)),
-                  HistoryEventType.of(rs.getString(4)),
-                  rs.getString(5),
-                  details(rs.getString(6))));
+          chunks.add(new EventBatchCodec.Chunk(rs.getLong(1), rs.getLong(2), rs.getBytes(3)));
         }
       }
-      return List.copyOf(events);
     } catch (SQLException e) {
       throw failure("cannot read the history of execution " + executionId, e);
     } finally {
       lock.unlock();
     }
+    // Decoded without the lock: parsing a long history should not hold up other executions.
+    List<HistoryEvent> events = new ArrayList<>();
+    try {
+      for (EventBatchCodec.Chunk chunk : chunks) {
+        EventBatchCodec.decode(chunk.firstId(), chunk.lastId(), chunk.events(), events);
+      }
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException(
+          "cannot read the history of execution "
+              + executionId
+              + " in the execution store "
+              + file
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+    return List.copyOf(events);
   }
 
   @Override
@@ -534,7 +469,7 @@ public final class SqliteExecutionStore implements ExecutionStore {
   }
 
   private static Instant instant(String text) {
-    return text == null ? null : Instant.parse(text);
+    return text == null ? null : InstantText.parse(text);
   }
 
   private static String jsonText(JsonNode node) {
@@ -543,16 +478,6 @@ public final class SqliteExecutionStore implements ExecutionStore {
 
   private static JsonNode json(String text) {
     return text == null ? null : Json.parse(text);
-  }
-
-  private static ObjectNode details(String text) {
-    if (text == null) {
-      return null;
-    }
-    if (Json.parse(text) instanceof ObjectNode object) {
-      return object;
-    }
-    throw new IllegalStateException("stored event details are not a JSON object: " + text);
   }
 
   // ---------------------------------------------------------------- errors

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.engine.execution.ExecutionDescription;
 import dev.cairn.engine.execution.HistoryEvent;
+import dev.cairn.engine.execution.HistoryEventType;
 import dev.cairn.engine.json.Json;
 import dev.cairn.engine.store.ExecutionStore.StoredExecution;
 import java.nio.file.Files;
@@ -183,6 +184,123 @@ class SqliteExecutionStoreTest extends ExecutionStoreContractTest {
         .hasMessageContaining(sqlite.file().toString());
     assertThat(sqlite.history("e1")).isEqualTo(events(1, 2));
     assertThat(sqlite.find("e1").orElseThrow().description()).isEqualTo(d);
+  }
+
+  @Test
+  void storesTheEventsOfOneAppendAsOneRow() throws Exception {
+    ExecutionDescription d = running("e1", T0);
+    store.create(d, DEFINITION);
+    store.append("e1", events(1, 500), d);
+    store.append("e1", events(501, 1), d);
+    store.append("e1", events(502, 3), d);
+
+    assertThat(rows("SELECT first_id, last_id FROM event_batches ORDER BY last_id"))
+        .containsExactly("1-500", "501-501", "502-504");
+    assertThat(store.history("e1")).isEqualTo(events(1, 504));
+  }
+
+  @Test
+  void splitsAVeryLargeAppendIntoSeveralRowsOfOneTransaction() throws Exception {
+    ExecutionDescription d = running("e1", T0);
+    store.create(d, DEFINITION);
+    List<HistoryEvent> large = events(1, 40);
+    for (HistoryEvent event : large) {
+      event.details().put("payload", "x".repeat(100_000)); // 4 MB in all: several chunks
+    }
+    store.append("e1", large, d);
+
+    List<String> rows = rows("SELECT first_id, last_id FROM event_batches ORDER BY last_id");
+    assertThat(rows).hasSizeGreaterThan(2);
+    assertThat(rows.get(0)).startsWith("1-");
+    assertThat(rows.get(rows.size() - 1)).endsWith("-40");
+    assertThat(store.history("e1")).isEqualTo(large);
+    // And the next append still continues after the last of them.
+    store.append("e1", events(41, 1), d);
+    assertThat(store.history("e1")).hasSize(41);
+  }
+
+  @Test
+  void convertsADatabaseOfTheFirstSchemaWithARowPerEvent() throws Exception {
+    Path file = dir.resolve("v1.db");
+    ExecutionDescription a = running("a", T0);
+    ExecutionDescription b = failed(running("b", T0.plusSeconds(1)), T0.plusSeconds(9));
+    List<HistoryEvent> aEvents = new ArrayList<>(events(1, 2_500));
+    // The first schema allowed an event without frame or details.
+    aEvents.add(
+        new HistoryEvent(
+            2_501, 2_500, T0.plusSeconds(3), HistoryEventType.TASK_SCHEDULED, null, null));
+    try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = raw.createStatement()) {
+      FirstSchema.create(s);
+      FirstSchema.insertExecution(raw, a, DEFINITION);
+      FirstSchema.insertExecution(raw, b, "{\"b\":1}");
+      FirstSchema.insertEvents(raw, "a", aEvents);
+      FirstSchema.insertEvents(raw, "b", events(1, 2));
+    }
+
+    try (ExecutionStore converted = SqliteExecutionStore.open(file)) {
+      assertThat(converted.find("a")).contains(new StoredExecution(a, DEFINITION));
+      assertThat(converted.find("b")).contains(new StoredExecution(b, "{\"b\":1}"));
+      assertThat(converted.history("a")).isEqualTo(aEvents);
+      assertThat(converted.history("b")).isEqualTo(events(1, 2));
+      assertThat(converted.list()).containsExactly(b, a);
+      assertThat(converted.running()).containsExactly(new StoredExecution(a, DEFINITION));
+      converted.append("b", events(3, 1), b);
+      assertThatThrownBy(() -> converted.append("a", events(2_501, 1), a))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("does not follow event #2501");
+      assertThat(converted.history("b")).isEqualTo(events(1, 3));
+    }
+    try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = raw.createStatement()) {
+      try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+        rs.next();
+        assertThat(rs.getInt(1)).isEqualTo(2);
+      }
+      try (ResultSet rs =
+          s.executeQuery("SELECT count(*) FROM sqlite_master WHERE name = 'events'")) {
+        rs.next();
+        assertThat(rs.getInt(1)).as("the table of the first schema is dropped").isZero();
+      }
+    }
+    // Opened again, nothing is converted twice.
+    try (ExecutionStore reopened = SqliteExecutionStore.open(file)) {
+      assertThat(reopened.history("a")).isEqualTo(aEvents);
+    }
+  }
+
+  @Test
+  void refusesADatabaseOfANewerSchema() throws Exception {
+    Path file = dir.resolve("newer.db");
+    try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = raw.createStatement()) {
+      s.executeUpdate("PRAGMA user_version = 3");
+    }
+
+    assertThatThrownBy(() -> SqliteExecutionStore.open(file))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("newer Cairn")
+        .hasMessageContaining("schema version 3");
+  }
+
+  /** The rows of a query on this test's database, their columns joined by "-". */
+  private List<String> rows(String query) throws Exception {
+    List<String> rows = new ArrayList<>();
+    try (Connection raw =
+            DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("executions.db"));
+        Statement s = raw.createStatement();
+        ResultSet rs = s.executeQuery(query)) {
+      int columns = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        List<String> values = new ArrayList<>();
+        for (int c = 1; c <= columns; c++) {
+          values.add(rs.getString(c));
+        }
+        rows.add(String.join("-", values));
+      }
+    }
+    return rows;
   }
 
   private static long currentPages(SqliteExecutionStore sqlite) {
