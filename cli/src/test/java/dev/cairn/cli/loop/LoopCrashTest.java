@@ -229,8 +229,8 @@ class LoopCrashTest {
     }
 
     // The environment serves the last commit from exactly one release; the slot is free.
-    assertThat(get("/health")).isEqualTo("ok");
-    assertThat(get("/version")).isEqualTo(last.name());
+    assertThat(getOrReport("/health", processes)).isEqualTo("ok");
+    assertThat(getOrReport("/version", processes)).isEqualTo(last.name());
     List<Release> running = deployer().running(ENV);
     assertThat(running).extracting(Release::commit).containsExactly(last.name());
     JsonNode ledger = JSON.readTree(home.resolve("environments").resolve(ENV + ".json").toFile());
@@ -284,6 +284,33 @@ class LoopCrashTest {
   private ProcessDeployer deployer() {
     return new ProcessDeployer(
         home.resolve("deployments"), new FileSecretStore(home.resolve("secrets")));
+  }
+
+  /**
+   * GET on the stable port; when it fails, the failure carries what both serve processes printed
+   * and the deployer's state, so that a failure seen once (a CI run under load) can be explained.
+   */
+  private String getOrReport(String path, List<CairnChild> processes) throws Exception {
+    try {
+      return get(path);
+    } catch (IOException e) {
+      String state;
+      try {
+        state = Files.readString(home.resolve("deployments").resolve(ENV).resolve("state.json"));
+      } catch (IOException unreadable) {
+        state = "(state.json unreadable: " + unreadable.getMessage() + ")";
+      }
+      throw new AssertionError(
+          "GET "
+              + path
+              + " on the stable port failed ("
+              + e
+              + ")\nserve output:\n"
+              + String.join("\n", processes.stream().flatMap(p -> p.lines().stream()).toList())
+              + "\ndeployer state: "
+              + state,
+          e);
+    }
   }
 
   /** GET on the environment's stable port, on a new connection each time. */
