@@ -133,16 +133,36 @@ final class RollbackStep {
   }
 
   /**
-   * Starts the last good release, which no longer runs, again from its stored artifact: no rebuild.
-   * As itself when it is still recorded (same id and port; what is left of its processes is killed
-   * first), otherwise (recovered from the trail) as a new release the ledger then names, so that a
-   * later rollback finds it running instead of starting yet another one.
+   * Brings back the last good release, whose first process no longer runs: what that process
+   * started is adopted when it still answers (killed during this deployment, when supervision
+   * leaves the environment alone); otherwise it is started again from its stored artifact, no
+   * rebuild: as itself when it is still recorded (same id and port; what is left of its processes
+   * is killed first), else (recovered from the trail) as a new release the ledger then names, so
+   * that a later rollback finds it running instead of starting yet another one.
    */
   private Release restart(
       DeployTarget.Processes target, EnvironmentSpec spec, EnvironmentState.LastGood good) {
     requireArtifact(good);
     Optional<Release> recorded = target.deployer().recorded(spec.name(), good.releaseId());
     if (recorded.isPresent()) {
+      Optional<Release> adopted =
+          target.deployer().adoptSurvivors(recorded.get(), spec.health()).adopted();
+      if (adopted.isPresent()) {
+        // No restart: a release slow to start would keep the rollback (and its clients) waiting.
+        support.event(
+            "-",
+            RunEvent.Kind.RELEASE_ADOPTED,
+            spec.name(),
+            RunFacts.shortId(good.commit())
+                + ": the release's first process (pid "
+                + recorded.get().pid()
+                + ") was gone, but what it started still answers "
+                + spec.health().path()
+                + ": adopted for the rollback (pid "
+                + adopted.get().pid()
+                + "), not restarted");
+        return adopted.get();
+      }
       Release again = support.restartAsItself(target, spec, good, recorded.get());
       support.awaitHealthy(target, again, spec, good.commit(), CairnError.ROLLBACK_FAILED);
       return again;

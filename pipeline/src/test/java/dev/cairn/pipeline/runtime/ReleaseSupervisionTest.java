@@ -236,6 +236,27 @@ class ReleaseSupervisionTest {
   }
 
   @Test
+  void aRollbackToALastGoodReleaseWhoseFirstProcessAloneDiedAdoptsWhatStillServes() {
+    fixture.deploy(commit("v1", 3, true), ENV);
+    Release good = live();
+    // Only its first process dies during the next deployment; what it started keeps answering.
+    fixture.deployer.survivors.add(good.id());
+    int started = fixture.deployer.started.size();
+
+    deployedUntilEverythingDies(commit("v2", 3, true));
+
+    assertThat(live().id()).as("the same release").isEqualTo(good.id());
+    assertThat(live().port()).isEqualTo(good.port());
+    assertThat(fixture.deployer.started).as("v2's release only: no restart").hasSize(started + 1);
+    assertThat(fixture.events)
+        .anySatisfy(
+            e -> {
+              assertThat(e.kind()).isEqualTo(RunEvent.Kind.RELEASE_ADOPTED);
+              assertThat(e.message()).contains("adopted for the rollback");
+            });
+  }
+
+  @Test
   void aClockSetBackDoesNotHoldRestartsBack() {
     fixture.deploy(commit("v1", 10, true), ENV);
     later(Duration.ofHours(2));
