@@ -203,6 +203,10 @@ public final class TcpProxy {
     while (true) {
       try {
         SocketChannel upstream = SocketChannel.open(new InetSocketAddress("127.0.0.1", attempt));
+        if (selfConnected(upstream)) {
+          upstream.close();
+          throw new ConnectException("port " + attempt + " connected to itself");
+        }
         if (holding.compareAndSet(true, false)) {
           say("port " + attempt + " answers again");
         }
@@ -219,6 +223,20 @@ public final class TcpProxy {
         attempt = target;
       }
     }
+  }
+
+  /**
+   * Whether a connection to a loopback port nobody listens on was connected to itself: release
+   * ports come from the ephemeral range, and when the kernel picks the target port as the local
+   * port of the attempt, TCP's simultaneous open connects the socket to itself. Retrying every few
+   * milliseconds while a release is down makes that likely enough to happen (the proxy would then
+   * hold the release's port and send the client's request to itself).
+   */
+  static boolean selfConnected(SocketChannel channel) throws IOException {
+    return channel.getLocalAddress() instanceof InetSocketAddress local
+        && channel.getRemoteAddress() instanceof InetSocketAddress remote
+        && local.getPort() == remote.getPort()
+        && local.getAddress().equals(remote.getAddress());
   }
 
   private void watchControl() {

@@ -8,8 +8,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,6 +130,23 @@ class TcpProxyTest {
       assertThat(readAll(client)).as("the client sees the connection end").isEmpty();
       dying.setSoTimeout(200);
       assertThat(accepted(dying)).as("the POST is not sent again").isFalse();
+    }
+  }
+
+  @Test
+  void aConnectionToItselfIsToldFromAConnectionToTheRelease() throws Exception {
+    // What the kernel may do to a connection attempt to a loopback port nobody listens on, made
+    // here on purpose: bound to the port it connects to, the socket connects to itself.
+    try (SocketChannel self = SocketChannel.open()) {
+      self.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      self.connect(self.getLocalAddress());
+      assertThat(TcpProxy.selfConnected(self)).isTrue();
+    }
+    try (ServerSocket release = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        SocketChannel upstream =
+            SocketChannel.open(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), release.getLocalPort()))) {
+      assertThat(TcpProxy.selfConnected(upstream)).isFalse();
     }
   }
 
