@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
@@ -211,7 +212,9 @@ public final class TcpProxy {
           say("port " + attempt + " answers again");
         }
         return upstream;
-      } catch (ConnectException e) {
+      } catch (SocketException e) {
+        // Refused, or reset while connecting: a release's listener that is being closed (it died)
+        // resets the connections it was handed. Either way the release is not there yet.
         if (stopping || System.nanoTime() - deadline >= 0) {
           throw e;
         }

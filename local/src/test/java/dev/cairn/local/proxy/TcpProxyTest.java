@@ -153,9 +153,13 @@ class TcpProxyTest {
   /** A proxy that never reconnects fails the test instead of hanging it. */
   private static final int NO_HANG = 60_000;
 
-  private static Socket accept(ServerSocket server) throws IOException {
+  private Socket accept(ServerSocket server) throws IOException {
     server.setSoTimeout(NO_HANG);
-    return server.accept();
+    try {
+      return server.accept();
+    } catch (java.net.SocketTimeoutException e) {
+      throw new AssertionError("the proxy did not connect; its log:\n" + logText(), e);
+    }
   }
 
   private static boolean accepted(ServerSocket server) {
