@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.cairn.aws.NeedsPersonAwsException;
 import dev.cairn.aws.RetryableAwsException;
+import dev.cairn.aws.testing.CodeBuildFront;
 import dev.cairn.aws.testing.EmulatorClients;
 import dev.cairn.aws.testing.Moto;
 import dev.cairn.aws.testing.MotoExtension;
@@ -17,13 +15,7 @@ import dev.cairn.pipeline.file.StepSpec;
 import dev.cairn.pipeline.port.ContainerImages;
 import dev.cairn.pipeline.port.JobResult;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
@@ -80,7 +72,7 @@ class CodeBuildImagesMotoTest {
   private static S3Client s3;
   private static EcrClient ecr;
   private static CloudWatchLogsClient logs;
-  private static Recorder proxy;
+  private static CodeBuildFront proxy;
 
   @TempDir Path temp;
 
@@ -95,7 +87,7 @@ class CodeBuildImagesMotoTest {
     s3 = EmulatorClients.motoS3();
     ecr = EmulatorClients.ecr();
     logs = EmulatorClients.logs();
-    proxy = new Recorder(Moto.endpoint());
+    proxy = new CodeBuildFront(Moto.endpoint());
   }
 
   @AfterAll
@@ -121,21 +113,8 @@ class CodeBuildImagesMotoTest {
   }
 
   private static void createProject(String name) {
-    ObjectNode body = JSON.createObjectNode();
-    body.put("name", name);
-    body.putObject("source")
-        .put("type", "S3")
-        .put("location", "bucket/notes/uploads/")
-        .put("buildspec", "version: 0.2");
-    body.putObject("artifacts").put("type", "NO_ARTIFACTS");
-    body.putObject("environment")
-        .put("type", "LINUX_CONTAINER")
-        .put("image", "aws/codebuild/standard:7.0")
-        .put("computeType", "BUILD_GENERAL1_SMALL")
-        .put("privilegedMode", true);
-    body.put("serviceRole", "arn:aws:iam::123456789012:role/cairn-notes-image");
     try (CodeBuildClient client = direct()) {
-      client.call("CreateProject", body, "CodeBuild CreateProject " + name);
+      MotoProjects.create(client, name, "bucket/notes/uploads/");
     }
   }
 
@@ -306,7 +285,8 @@ class CodeBuildImagesMotoTest {
               }
             });
     ContainerImages.Built built;
-    try (CodeBuildClient client = proxy.client()) {
+    try (CodeBuildClient client =
+        CodeBuildClient.of(proxy.endpoint(), Region.US_EAST_1, EmulatorClients.CREDENTIALS)) {
       built = images(client).build(request(), (step, line) -> lines.add(step + ": " + line));
     }
 
@@ -324,7 +304,7 @@ class CodeBuildImagesMotoTest {
     assertThat(start.path("timeoutInMinutesOverride").asInt()).isEqualTo(5);
     assertThat(start.toString()).doesNotContain(SECRET);
     // Signed for CodeBuild in the region with the SDK's signer; JSON 1.1.
-    Map<String, String> headers = proxy.headers.get(0);
+    Map<String, String> headers = proxy.headers().get(0);
     assertThat(headers.get("Authorization"))
         .startsWith("AWS4-HMAC-SHA256 Credential=test/")
         .contains("/us-east-1/codebuild/aws4_request")
@@ -347,7 +327,8 @@ class CodeBuildImagesMotoTest {
     String key = start.path("sourceLocationOverride").asText().substring(bucket.length() + 1);
     assertThatThrownBy(() -> s3.headObject(b -> b.bucket(bucket).key(key)))
         .isInstanceOf(software.amazon.awssdk.services.s3.model.S3Exception.class);
-    try (CodeBuildClient client = proxy.client()) {
+    try (CodeBuildClient client =
+        CodeBuildClient.of(proxy.endpoint(), Region.US_EAST_1, EmulatorClients.CREDENTIALS)) {
       CodeBuildImages adapter = images(client);
       assertThat(adapter.exists(built.imageId())).isTrue();
       assertThat(adapter.exists(digestOf("other"))).isFalse();
@@ -359,7 +340,8 @@ class CodeBuildImagesMotoTest {
   void aCommitWhoseTagExistsIsNotBuiltAgainBecauseTagsAreImmutable() throws IOException {
     String manifest = manifest("b".repeat(64));
     proxy.onStart = buildspec(manifest, zip -> {});
-    try (CodeBuildClient client = proxy.client()) {
+    try (CodeBuildClient client =
+        CodeBuildClient.of(proxy.endpoint(), Region.US_EAST_1, EmulatorClients.CREDENTIALS)) {
       String first = images(client).build(request(), (s, l) -> {}).imageId();
       ContainerImages.Built again = images(client).build(request(), (s, l) -> lines.add(l));
 
@@ -386,7 +368,8 @@ class CodeBuildImagesMotoTest {
     proxy.onStart = buildspec(manifest("d".repeat(64)), zip -> {});
     ContainerImages.ImageBuild base = request();
     Path file = Files.writeString(temp.resolve("images.Containerfile"), "FROM scratch\n");
-    try (CodeBuildClient client = proxy.client()) {
+    try (CodeBuildClient client =
+        CodeBuildClient.of(proxy.endpoint(), Region.US_EAST_1, EmulatorClients.CREDENTIALS)) {
       images(client)
           .build(
               new ContainerImages.ImageBuild(
@@ -421,7 +404,8 @@ class CodeBuildImagesMotoTest {
               .put("message", "Error while executing command: docker build. Reason: exit status 1");
         };
     ContainerImages.Built built;
-    try (CodeBuildClient client = proxy.client()) {
+    try (CodeBuildClient client =
+        CodeBuildClient.of(proxy.endpoint(), Region.US_EAST_1, EmulatorClients.CREDENTIALS)) {
       built = images(client).build(request(), (s, l) -> lines.add(l));
     }
     assertThat(built.imageId()).isNull();
@@ -434,7 +418,8 @@ class CodeBuildImagesMotoTest {
   @Test
   void aBuildThatPushedNothingFailsNamingTheMissingImage() throws IOException {
     proxy.onStart = buildspec(null, zip -> {});
-    try (CodeBuildClient client = proxy.client()) {
+    try (CodeBuildClient client =
+        CodeBuildClient.of(proxy.endpoint(), Region.US_EAST_1, EmulatorClients.CREDENTIALS)) {
       ContainerImages.Built built = images(client).build(request(), (s, l) -> {});
       assertThat(built.result().outcome()).isEqualTo(JobResult.Outcome.FAILED);
       assertThat(built.result().message())
@@ -446,7 +431,8 @@ class CodeBuildImagesMotoTest {
   void timedOutAndFaultedBuilds() throws IOException {
     proxy.onStart = buildspec(null, zip -> {});
     proxy.rewrite = build -> build.put("buildStatus", "TIMED_OUT");
-    try (CodeBuildClient client = proxy.client()) {
+    try (CodeBuildClient client =
+        CodeBuildClient.of(proxy.endpoint(), Region.US_EAST_1, EmulatorClients.CREDENTIALS)) {
       assertThat(images(client).build(request(), (s, l) -> {}).result().outcome())
           .isEqualTo(JobResult.Outcome.TIMED_OUT);
       proxy.rewrite = build -> build.put("buildStatus", "FAULT");
@@ -545,103 +531,5 @@ class CodeBuildImagesMotoTest {
         .isEqualTo(URI.create("https://codebuild.eu-west-1.amazonaws.com"));
     assertThat(CodeBuildClient.defaultEndpoint(Map.of(), Region.CN_NORTH_1))
         .isEqualTo(URI.create("https://codebuild.cn-north-1.amazonaws.com.cn"));
-  }
-
-  /**
-   * Forwards every request to moto and keeps what moto drops: the requests' bodies and headers. On
-   * StartBuild it calls {@link #onStart} (the buildspec's work); on BatchGetBuilds it names {@link
-   * #logs} in each build and applies {@link #rewrite}.
-   */
-  static final class Recorder implements AutoCloseable {
-    private final HttpServer server;
-    private final URI target;
-    private final HttpClient http = HttpClient.newHttpClient();
-    final List<Map<String, String>> headers = new CopyOnWriteArrayList<>();
-    private final List<Map.Entry<String, JsonNode>> requests = new CopyOnWriteArrayList<>();
-    volatile BiConsumer<JsonNode, JsonNode> onStart = (request, answer) -> {};
-    volatile Map<String, String> logs = Map.of();
-    volatile Consumer<ObjectNode> rewrite = build -> {};
-
-    Recorder(URI target) throws IOException {
-      this.target = target;
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      server.createContext("/", this::handle);
-      server.start();
-    }
-
-    void reset() {
-      headers.clear();
-      requests.clear();
-      onStart = (request, answer) -> {};
-      logs = Map.of();
-      rewrite = build -> {};
-    }
-
-    CodeBuildClient client() {
-      return CodeBuildClient.of(
-          URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
-          Region.US_EAST_1,
-          EmulatorClients.CREDENTIALS);
-    }
-
-    List<JsonNode> requests(String operation) {
-      return requests.stream()
-          .filter(e -> e.getKey().equals(operation))
-          .map(Map.Entry::getValue)
-          .toList();
-    }
-
-    private void handle(HttpExchange exchange) throws IOException {
-      try (exchange) {
-        byte[] body = exchange.getRequestBody().readAllBytes();
-        String amzTarget = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-        String operation = amzTarget.substring(amzTarget.indexOf('.') + 1);
-        Map<String, String> seen = new java.util.HashMap<>();
-        exchange.getRequestHeaders().forEach((k, v) -> seen.put(k, v.get(0)));
-        headers.add(seen);
-        JsonNode request = JSON.readTree(body);
-        requests.add(Map.entry(operation, request));
-        HttpRequest.Builder forward =
-            HttpRequest.newBuilder(target.resolve("/"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        for (String header :
-            List.of("Authorization", "X-Amz-Date", "X-Amz-Target", "Content-Type")) {
-          String value = exchange.getRequestHeaders().getFirst(header);
-          if (value != null) {
-            forward.header(header, value);
-          }
-        }
-        HttpResponse<byte[]> response =
-            http.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
-        byte[] answer = response.body();
-        if (response.statusCode() == 200 && operation.equals("StartBuild")) {
-          onStart.accept(request, JSON.readTree(answer));
-        }
-        if (response.statusCode() == 200 && operation.equals("BatchGetBuilds")) {
-          ObjectNode builds = (ObjectNode) JSON.readTree(answer);
-          for (JsonNode build : builds.path("builds")) {
-            ObjectNode logNode = ((ObjectNode) build).with("logs");
-            logs.forEach(logNode::put);
-            rewrite.accept((ObjectNode) build);
-          }
-          answer = JSON.writeValueAsBytes(builds);
-        }
-        exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
-        exchange.sendResponseHeaders(response.statusCode(), answer.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-          out.write(answer);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (RuntimeException e) {
-        exchange.sendResponseHeaders(500, -1);
-        throw e;
-      }
-    }
-
-    @Override
-    public void close() {
-      server.stop(0);
-    }
   }
 }
