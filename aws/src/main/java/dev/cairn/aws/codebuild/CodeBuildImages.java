@@ -43,12 +43,12 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <p>{@link #build}: the build context (which the unprivileged build job produced and the runner's
  * {@code IsolatedBuildExecutor} brought back into the workspace) is packed with its Containerfile
  * as a zip file ({@link ContextArchive}) and stored at {@link BuildHandOff#contextKey}; {@code
- * StartBuild} runs the project on it ({@code sourceLocationOverride}) with {@code IMAGE_TAG} and
- * {@code IMAGE_FILE}; the build is followed with {@code BatchGetBuilds} until it ends, its
- * CloudWatch Logs stream copied into the output (masked); then the digest of {@code
- * <repository>:<tag>} is read from ECR ({@code DescribeImages}). A tag that exists already (a
- * retried build of the same commit: tags are immutable, a second push would be refused) is reused
- * without a build.
+ * StartBuild} runs the project on it ({@code sourceLocationOverride}) with {@code IMAGE_TAG},
+ * {@code IMAGE_FILE} and {@code IMAGE_NETWORK}; the build is followed with {@code BatchGetBuilds}
+ * until it ends, its CloudWatch Logs stream copied into the output (masked); then the digest of
+ * {@code <repository>:<tag>} is read from ECR ({@code DescribeImages}). A tag that exists already
+ * (a retried build of the same commit: tags are immutable, a second push would be refused) is
+ * reused without a build.
  *
  * <p>{@link #forTree} finds nothing: images are tagged by commit, not by tree, and tags cannot
  * move, so another commit with the same tree builds its own image (ECR stores the identical layers
@@ -154,7 +154,14 @@ public final class CodeBuildImages implements ContainerImages {
                 new CodeBuildClient.StartBuild(
                     project,
                     bucket + "/" + key,
-                    Map.of("IMAGE_TAG", tag, "IMAGE_FILE", file),
+                    Map.of(
+                        "IMAGE_TAG",
+                        tag,
+                        "IMAGE_FILE",
+                        file,
+                        // As locally: RUN instructions get no network unless build.network.
+                        "IMAGE_NETWORK",
+                        build.network() ? "default" : "none"),
                     minutes(build.timeout()),
                     build.id() + "-" + ticket));
         out.line("CodeBuild build " + started.id() + " of " + repositoryUri + ":" + tag);

@@ -300,7 +300,7 @@ class CodeBuildImagesMotoTest {
         .matches(bucket + "/notes/uploads/run-1-image/[0-9a-f]{32}/context\\.zip");
     assertThat(variables(start))
         .containsExactlyInAnyOrderEntriesOf(
-            Map.of("IMAGE_TAG", COMMIT, "IMAGE_FILE", "Containerfile"));
+            Map.of("IMAGE_TAG", COMMIT, "IMAGE_FILE", "Containerfile", "IMAGE_NETWORK", "none"));
     assertThat(start.path("timeoutInMinutesOverride").asInt()).isEqualTo(5);
     assertThat(start.toString()).doesNotContain(SECRET);
     // Signed for CodeBuild in the region with the SDK's signer; JSON 1.1.
