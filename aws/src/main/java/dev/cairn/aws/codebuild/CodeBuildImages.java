@@ -163,7 +163,7 @@ public final class CodeBuildImages implements ContainerImages {
                         "IMAGE_NETWORK",
                         build.network() ? "default" : "none"),
                     minutes(build.timeout()),
-                    build.id() + "-" + ticket));
+                    ticket));
         out.line("CodeBuild build " + started.id() + " of " + repositoryUri + ":" + tag);
         CodeBuildClient.Build ended = follow(started, out);
         return ended(ended, tag, out, build);
@@ -179,7 +179,7 @@ public final class CodeBuildImages implements ContainerImages {
 
   /** The outcome of an ended build: the pushed image's digest, or why there is none. */
   private Built ended(CodeBuildClient.Build build, String tag, Output out, ImageBuild request) {
-    switch (build.status()) {
+    switch (build.status() == null ? "UNKNOWN" : build.status()) {
       case "SUCCEEDED" -> {
         Optional<String> digest = digest(tag);
         if (digest.isEmpty()) {
@@ -222,7 +222,7 @@ public final class CodeBuildImages implements ContainerImages {
             "CodeBuild build "
                 + build.id()
                 + " "
-                + build.status().toLowerCase(java.util.Locale.ROOT)
+                + String.valueOf(build.status()).toLowerCase(java.util.Locale.ROOT)
                 + where(build);
         return new Built(result(JobResult.Outcome.FAILED, message, request), null);
       }
