@@ -6,6 +6,7 @@ import dev.cairn.aws.state.S3EnvironmentStore;
 import dev.cairn.aws.state.S3RunStore;
 import dev.cairn.git.RemoteCredentials;
 import dev.cairn.git.revert.GitReverter;
+import dev.cairn.pipeline.port.ContainerImages;
 import dev.cairn.pipeline.port.JobExecutor;
 import dev.cairn.pipeline.port.PipelineListener;
 import dev.cairn.pipeline.port.SecretStore;
@@ -45,6 +46,24 @@ record RunnerFixture(
       StatusPublisher status,
       Path work,
       PrintStream out) {
+    return of(
+        s3, bucket, artifacts, secrets, remote, credentials, jobs, target, status, work, out, null);
+  }
+
+  /** As above, with the builder of release images ({@code build.image}), or null for none. */
+  static RunnerFixture of(
+      S3Client s3,
+      String bucket,
+      S3ArtifactStore artifacts,
+      SecretStore secrets,
+      String remote,
+      Supplier<RemoteCredentials> credentials,
+      JobExecutor jobs,
+      DeployTarget target,
+      StatusPublisher status,
+      Path work,
+      PrintStream out,
+      ContainerImages images) {
     S3RunStore runs = new S3RunStore(s3, bucket, "");
     S3EnvironmentStore environments = S3EnvironmentStore.forJobs(s3, bucket, "");
     GitSource source;
@@ -81,6 +100,7 @@ record RunnerFixture(
             .audit(
                 new S3AuditOutbox(s3, bucket, "", S3AuditOutbox.Delivery.NONE, Clock.systemUTC()))
             .logs(artifacts::uploadLog)
+            .images(images)
             .workDirectory(work)
             .cairnVersion("test")
             .build();

@@ -10,6 +10,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -76,6 +77,11 @@ public final class EmulatorClients {
   /** CloudWatch Logs on moto. */
   public static CloudWatchLogsClient logs() {
     return onApache(CloudWatchLogsClient.builder(), Moto.endpoint()).build();
+  }
+
+  /** ECR on moto (the release images' repositories). */
+  public static EcrClient ecr() {
+    return onApache(EcrClient.builder(), Moto.endpoint()).build();
   }
 
   /** IAM on moto (e.g. the roles Batch and Step Functions insist on). */

@@ -90,13 +90,7 @@ final class BuildStep {
     }
     facts = ports.runs().update(run, f -> f.withPipelineFile(text));
     if (pipeline.build().image() != null) {
-      // Before any step runs: a machine that cannot run the release fails the run at once.
-      if (ports.target() instanceof DeployTarget.Stack) {
-        throw new StepFailure(
-            CairnError.INVALID_PIPELINE,
-            "build.image: container releases cannot be deployed to a stack target yet (AWS: not"
-                + " supported; locally, releases run on Podman)");
-      }
+      // Before any step runs: a machine that cannot build the release fails the run at once.
       ports.requireImages();
     }
     if (ports.target() instanceof DeployTarget.Stack stack) {
@@ -129,7 +123,12 @@ final class BuildStep {
             pipeline.build().timeout(),
             pipeline.build().network(),
             variables.masked(),
-            pipeline.build().artifact());
+            // What the build leaves for the next stage: the artifact, or the image's context. An
+            // executor that runs the steps elsewhere (AWS: the unprivileged build job) brings only
+            // this path back into the workspace.
+            pipeline.build().image() != null
+                ? pipeline.build().image().context()
+                : pipeline.build().artifact());
     JobResult result =
         ports
             .jobs()
