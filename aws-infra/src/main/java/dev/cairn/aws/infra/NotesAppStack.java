@@ -275,6 +275,9 @@ public final class NotesAppStack extends Stack {
 
     target5xx = target5xxAlarm();
 
+    // The pattern's own outputs repeat Url: the template's outputs are Url and the contract's.
+    service.getNode().tryRemoveChild("LoadBalancerDNS");
+    service.getNode().tryRemoveChild("ServiceURL");
     output(
         "Url", "The notes service", "http://" + service.getLoadBalancer().getLoadBalancerDnsName());
     output("CairnCluster", "The ECS cluster the migration runs in", cluster.getClusterArn());

@@ -252,7 +252,7 @@ class NotesAppStackTest {
     List<String> names = new ArrayList<>();
     notes.path("Outputs").fieldNames().forEachRemaining(names::add);
     assertThat(names)
-        .contains(
+        .containsExactlyInAnyOrder(
             "CairnCluster",
             "CairnMigrationTaskDefinition",
             "CairnMigrationContainer",
