@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = CairnVersion.class,
     description = "Synthesize and deploy Cairn's AWS stacks (see docs/aws.md).",
-    subcommands = {AwsSynthCommand.class, AwsDeployCommand.class})
+    subcommands = {AwsSynthCommand.class, AwsDeployCommand.class, AwsNotesTemplateCommand.class})
 public final class AwsCommand implements Runnable {
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 

@@ -3,8 +3,10 @@ package dev.cairn.aws.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.aws.infra.CairnAwsConfig;
+import dev.cairn.aws.infra.NotesTemplate;
 import dev.cairn.cli.ErrorHandler;
 import dev.cairn.cli.ExitCodes;
+import dev.cairn.pipeline.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -52,13 +54,26 @@ class AwsCommandTest {
 
     assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8))
-        .contains("Wrote 3 templates to " + target)
+        .contains("Wrote 2 templates to " + target)
         .contains("CairnPipeline.template.json");
-    for (String stack : List.of("CairnImages", "CairnPipeline", "NotesApp")) {
+    for (String stack : List.of("CairnImages", "CairnPipeline")) {
       assertThat(target.resolve(stack + ".template.json")).isRegularFile();
     }
     assertThat(Files.readString(target.resolve("CairnPipeline.template.json")))
         .contains("AWS::StepFunctions::StateMachine", "DefinitionSubstitutions");
+  }
+
+  @Test
+  void notesTemplateWritesTheTemplateTheExampleCarries() throws Exception {
+    Path target = dir.resolve("app").resolve("cairn.stack.json");
+    int code = AwsCommand.run("notes-template", "--out", target.toString());
+
+    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("Wrote the notes example's template to " + target);
+    // What the regeneration command writes is what the example carries.
+    assertThat(Json.parse(Files.readString(target)))
+        .isEqualTo(Json.parse(Files.readString(Path.of("..").resolve(NotesTemplate.EXAMPLE_FILE))));
   }
 
   @Test

@@ -9,7 +9,6 @@ import java.util.Map;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.Aspects;
-import software.amazon.awscdk.DefaultStackSynthesizer;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.cxapi.CloudAssembly;
 import software.amazon.awscdk.cxapi.CloudFormationStackArtifact;
@@ -17,16 +16,15 @@ import software.amazon.awscdk.cxapi.SynthesisMessage;
 import software.amazon.awscdk.cxapi.SynthesisMessageLevel;
 
 /**
- * The CDK app: the images stack, the pipeline stack and the notes example's application stack,
- * checked by cdk-nag's AwsSolutions rules. {@code cairn aws synth} runs it in-process; the CDK CLI
- * runs {@link #main} (or, as {@code cairn aws deploy} does, deploys the synthesized directory).
+ * The CDK app: the images stack and the pipeline stack, checked by cdk-nag's AwsSolutions rules.
+ * (The notes example's application stack is not one of them: the example's repository carries its
+ * template, which Cairn's apply job deploys; see {@link NotesTemplate}.) {@code cairn aws synth}
+ * runs it in-process; the CDK CLI runs {@link #main} (or, as {@code cairn aws deploy} does, deploys
+ * the synthesized directory).
  */
 public final class CairnAwsApp {
   /** The environment variable naming the configuration file when the CDK CLI runs {@link #main}. */
   public static final String CONFIG_VARIABLE = "CAIRN_AWS_CONFIG";
-
-  /** The notes example's stack: deployed by Cairn's apply job, not by {@code cairn aws deploy}. */
-  public static final String NOTES_STACK = "NotesApp";
 
   /**
    * CDK feature flags the app opts into (a {@code cdk.json} would hold them; the app is built in
@@ -38,7 +36,6 @@ public final class CairnAwsApp {
   private final App app;
   private final ImagesStack images;
   private final PipelineStack pipeline;
-  private final NotesAppStack notes;
 
   private CairnAwsApp(App app, CairnAwsConfig config) {
     this.app = app;
@@ -46,19 +43,6 @@ public final class CairnAwsApp {
         StackProps.builder().description("Cairn: GitOps deployment pipeline on AWS").build();
     images = new ImagesStack(app, config.imagesStackName(), props, config);
     pipeline = new PipelineStack(app, config.pipelineStackName(), props, config, images);
-    notes =
-        new NotesAppStack(
-            app,
-            NOTES_STACK,
-            StackProps.builder()
-                .description("The notes example on ECS Fargate and RDS, deployed by Cairn")
-                // Deployed by Cairn's apply job as a plain CloudFormation change set, not by the
-                // CDK CLI: no rule that requires the CDK bootstrap stack's version parameter.
-                .synthesizer(
-                    DefaultStackSynthesizer.Builder.create()
-                        .generateBootstrapVersionRule(false)
-                        .build())
-                .build());
     Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
   }
 
@@ -90,7 +74,11 @@ public final class CairnAwsApp {
    * {@code LEVEL path: message}. Empty when every rule passes or is suppressed with a reason.
    */
   public List<String> findings() {
-    CloudAssembly assembly = app.synth();
+    return findings(app.synth());
+  }
+
+  /** The findings of a synthesized assembly: {@code LEVEL path: message}, one line each. */
+  static List<String> findings(CloudAssembly assembly) {
     List<String> findings = new ArrayList<>();
     for (CloudFormationStackArtifact stack : assembly.getStacks()) {
       for (SynthesisMessage message : stack.getMessages()) {
@@ -133,14 +121,9 @@ public final class CairnAwsApp {
     return pipeline;
   }
 
-  /** The notes example's application stack. */
-  public NotesAppStack notes() {
-    return notes;
-  }
-
   /** The stacks, in deployment order. */
   public List<software.amazon.awscdk.Stack> stacks() {
-    return List.of(images, pipeline, notes);
+    return List.of(images, pipeline);
   }
 
   /** Entry point for the CDK CLI: reads the configuration named by {@value #CONFIG_VARIABLE}. */

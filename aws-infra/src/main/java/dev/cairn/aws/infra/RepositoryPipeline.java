@@ -540,6 +540,11 @@ final class RepositoryPipeline {
     // may change.
     environment.put("CAIRN_DEPLOYER", "cloudformation");
     environment.put("CAIRN_STACK_PREFIX", repository.name() + "-");
+    if (repository.deployRoleArn() != null) {
+      // The role CloudFormation assumes to change the stacks (the only role the job may pass):
+      // the job role itself may create none of the application's resources.
+      environment.put("CAIRN_DEPLOY_ROLE_ARN", repository.deployRoleArn());
+    }
     return environment;
   }
 }

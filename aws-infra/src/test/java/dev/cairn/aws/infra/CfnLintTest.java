@@ -44,8 +44,8 @@ class CfnLintTest {
     command.add("--ignore-checks");
     command.add(IGNORED);
     command.add("--");
-    for (Stack stack : synthesized.app.stacks()) {
-      command.add(synthesized.outDir.resolve(stack.getTemplateFile()).toString());
+    for (Stack stack : synthesized.stacks()) {
+      command.add(synthesized.templateFile(stack).toString());
     }
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

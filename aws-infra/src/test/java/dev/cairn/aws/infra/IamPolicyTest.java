@@ -60,7 +60,7 @@ class IamPolicyTest {
   /** Every Allow statement of identity policies (true) and resource policies (false). */
   private static List<Statement> statements() {
     List<Statement> statements = new ArrayList<>();
-    for (Stack stack : synthesized.app.stacks()) {
+    for (Stack stack : synthesized.stacks()) {
       JsonNode template = synthesized.json(stack);
       template
           .path("Resources")
@@ -170,7 +170,7 @@ class IamPolicyTest {
 
   @Test
   void noRoleCarriesAManagedPolicy() {
-    for (Stack stack : synthesized.app.stacks()) {
+    for (Stack stack : synthesized.stacks()) {
       Synthesized.resources(synthesized.json(stack), "AWS::IAM::Role")
           .forEach(
               (id, role) ->

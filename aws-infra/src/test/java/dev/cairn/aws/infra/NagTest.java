@@ -25,7 +25,7 @@ class NagTest {
 
   private static List<String> messages(boolean errors) {
     List<String> found = new ArrayList<>();
-    for (Stack stack : synthesized.app.stacks()) {
+    for (Stack stack : synthesized.stacks()) {
       Annotations annotations = Annotations.fromStack(stack);
       List<SynthesisMessage> messages =
           errors
@@ -44,6 +44,7 @@ class NagTest {
   @Test
   void theAppReportsNoFindings() {
     assertThat(synthesized.app.findings()).isEmpty();
+    assertThat(synthesized.notes.findings()).isEmpty();
   }
 
   @Test
@@ -59,7 +60,7 @@ class NagTest {
   @Test
   void everySuppressionGivesAReason() {
     int suppressions = 0;
-    for (Stack stack : synthesized.app.stacks()) {
+    for (Stack stack : synthesized.stacks()) {
       var resources = synthesized.json(stack).path("Resources");
       for (var resource : resources) {
         for (var rule : resource.path("Metadata").path("cdk_nag").path("rules_to_suppress")) {

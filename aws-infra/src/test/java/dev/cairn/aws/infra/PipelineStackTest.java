@@ -405,6 +405,24 @@ class PipelineStackTest {
   }
 
   @Test
+  void theRunnerIsToldTheDeployRoleItMayPass() {
+    String role = synthesized.config.repositories().get(0).deployRoleArn();
+    assertThat(role).isNotNull();
+    assertThat(runnerEnvironment("NotesRunner"))
+        .contains("{\"Name\":\"CAIRN_DEPLOY_ROLE_ARN\",\"Value\":\"" + role + "\"}");
+    assertThat(runnerEnvironment("NotesEuRunner")).doesNotContain("CAIRN_DEPLOY_ROLE_ARN");
+  }
+
+  private static String runnerEnvironment(String prefix) {
+    return one(pipeline, "AWS::Batch::JobDefinition", prefix)
+        .getValue()
+        .path("Properties")
+        .path("ContainerProperties")
+        .path("Environment")
+        .toString();
+  }
+
+  @Test
   void eachRepositoryHasAnImmutableImageRepositoryOnlyItsImageProjectMayPushTo() {
     String images = logicalId("AWS::ECR::Repository", "NotesImages");
     JsonNode properties = pipeline.path("Resources").path(images).path("Properties");

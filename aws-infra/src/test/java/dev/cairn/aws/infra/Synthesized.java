@@ -25,6 +25,10 @@ final class Synthesized {
   final CairnAwsConfig config;
   final CairnAwsApp app;
   final Path outDir;
+
+  /** The notes example's template, synthesized in its app of its own as the example carries it. */
+  final NotesTemplate notes;
+
   final long synthMillis;
   private final Map<String, Template> templates = new LinkedHashMap<>();
 
@@ -35,6 +39,7 @@ final class Synthesized {
       outDir = Files.createTempDirectory("cairn-cdk-test");
       app = CairnAwsApp.create(config, outDir);
       app.synth();
+      notes = NotesTemplate.synth(NotesAppStack.DEFAULT_IMAGE_REPOSITORY, outDir.resolve("notes"));
       synthMillis = (System.nanoTime() - start) / 1_000_000;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -72,10 +77,21 @@ final class Synthesized {
     return templates.computeIfAbsent(stack.getStackName(), n -> Template.fromStack(stack));
   }
 
+  /** Every synthesized stack: the app's and the notes example's. */
+  List<Stack> stacks() {
+    return List.of(app.images(), app.pipeline(), notes.stack());
+  }
+
+  /** The synthesized template file of a stack (of {@link #stacks()}). */
+  Path templateFile(Stack stack) {
+    Path dir = stack == notes.stack() ? outDir.resolve("notes") : outDir;
+    return dir.resolve(stack.getTemplateFile());
+  }
+
   /** The synthesized template file of a stack, as JSON. */
   JsonNode json(Stack stack) {
     try {
-      return Json.parse(Files.readString(outDir.resolve(stack.getTemplateFile())));
+      return Json.parse(Files.readString(templateFile(stack)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
