@@ -50,20 +50,21 @@ public final class RunnerSetup {
   public static final String STATUS_QUEUE_URL = "CAIRN_STATUS_QUEUE_URL";
 
   /**
-   * Where releases run: {@code cloudformation} (each environment is a stack, deployed by change set
-   * from the commit's template) or {@code process} (releases as processes beside the runner, for
-   * trying the runtime on one machine).
+   * Where releases run: {@code cloudformation} (the default: each environment is a stack, deployed
+   * by change set from the template its {@code aws.template} names in the commit) or {@code
+   * process} (releases as processes beside the runner, for trials on one machine: tests, the
+   * emulated AWS driver).
    */
   public static final String DEPLOYER = "CAIRN_DEPLOYER";
 
   /** For {@code cloudformation}: the stacks' name prefix; the stack is prefix + environment. */
   public static final String STACK_PREFIX = "CAIRN_STACK_PREFIX";
 
-  /** For {@code cloudformation}: the template's path in the repository (default below). */
-  public static final String STACK_TEMPLATE = "CAIRN_STACK_TEMPLATE";
-
-  /** The default template path. */
-  public static final String DEFAULT_STACK_TEMPLATE = "cairn.stack.json";
+  /**
+   * The repository's ECR repository URI: a release image's digest {@code sha256:<hex>} runs as
+   * {@code <CAIRN_IMAGE_REPOSITORY>@sha256:<hex>} (the stack parameter {@code CairnImage}).
+   */
+  public static final String IMAGE_REPOSITORY = "CAIRN_IMAGE_REPOSITORY";
 
   /**
    * {@code build} in the unprivileged build job definition: the runner runs only the build steps
@@ -144,7 +145,9 @@ public final class RunnerSetup {
                     .cloudFormation(CloudFormationClient.create())
                     .build(),
                 settings.stackPrefix(),
-                settings.stackTemplate());
+                settings.imageRepository(),
+                null,
+                null);
     S3RunStore runs = new S3RunStore(s3, settings.bucket(), settings.prefix());
     S3EnvironmentStore environments =
         S3EnvironmentStore.forJobs(s3, settings.bucket(), settings.prefix());
@@ -311,7 +314,7 @@ public final class RunnerSetup {
    * @param secretPrefix the prefix of the application's secrets
    * @param statusQueueUrl the status queue
    * @param stackPrefix for {@code cloudformation}: the stacks' prefix; null for {@code process}
-   * @param stackTemplate for {@code cloudformation}: the template's path
+   * @param imageRepository the release images' repository URI, or null
    * @param repository the repository ({@code owner/name}) named in status messages, or null
    * @param buildJobDefinition the build job definition, or null to run steps in this container
    * @param jobQueue the job queue of the build jobs (with {@code buildJobDefinition})
@@ -327,7 +330,7 @@ public final class RunnerSetup {
       String secretPrefix,
       String statusQueueUrl,
       String stackPrefix,
-      String stackTemplate,
+      String imageRepository,
       String repository,
       String buildJobDefinition,
       String jobQueue,
@@ -356,7 +359,7 @@ public final class RunnerSetup {
           s.orDefault(LambdaSettings.SECRET_PREFIX, "cairn/"),
           s.require(STATUS_QUEUE_URL),
           deployer.equals("cloudformation") ? s.require(STACK_PREFIX) : null,
-          s.orDefault(STACK_TEMPLATE, DEFAULT_STACK_TEMPLATE),
+          s.optional(IMAGE_REPOSITORY).orElse(null),
           s.optional(LambdaSettings.REPOSITORY).orElse(null),
           buildJobs ? s.require(BUILD_JOB_DEFINITION) : null,
           buildJobs ? s.require(JOB_QUEUE) : null,

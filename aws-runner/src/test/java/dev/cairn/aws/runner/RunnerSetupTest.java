@@ -29,7 +29,8 @@ class RunnerSetupTest {
     assertThat(settings.prefix()).isEmpty();
     assertThat(settings.secretPrefix()).isEqualTo("cairn/");
     assertThat(settings.stackPrefix()).isEqualTo("notes-");
-    assertThat(settings.stackTemplate()).isEqualTo("cairn.stack.json");
+    // The deployer is CloudFormation unless a trial asks for processes; no image repository set.
+    assertThat(settings.imageRepository()).isNull();
     assertThat(settings.repository()).isNull();
     // Without a build job definition (trials on one machine) the steps run in this container.
     assertThat(settings.buildJobDefinition()).isNull();

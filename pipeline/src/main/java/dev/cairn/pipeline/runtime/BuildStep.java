@@ -90,18 +90,16 @@ final class BuildStep {
     }
     facts = ports.runs().update(run, f -> f.withPipelineFile(text));
     if (pipeline.build().image() != null) {
-      // Before any step runs: a machine that cannot run the release fails the run at once.
-      if (ports.target() instanceof DeployTarget.Stack) {
-        throw new StepFailure(
-            CairnError.INVALID_PIPELINE,
-            "build.image: container releases cannot be deployed to a stack target yet (AWS: not"
-                + " supported; locally, releases run on Podman)");
-      }
+      // Before any step runs: a machine that cannot build the release fails the run at once.
       ports.requireImages();
     }
-    if (ports.target() instanceof DeployTarget.Stack stack) {
+    if (ports.target() instanceof DeployTarget.Stack) {
       // A commit that cannot be deployed fails its build, not its first environment.
-      new StackTemplates(ports).template(run, facts.commit(), stack.templatePath());
+      StackTemplates templates = new StackTemplates(ports);
+      for (String path :
+          pipeline.environments().stream().map(e -> e.aws().template()).distinct().toList()) {
+        StackTemplates.declaredParameters(path, templates.template(run, facts.commit(), path));
+      }
     }
 
     Optional<String> reused = reusable(facts, pipeline);
