@@ -5,6 +5,8 @@ import dev.cairn.aws.batch.BuildHandOff;
 import dev.cairn.aws.cloudformation.CloudFormationDeployer;
 import dev.cairn.aws.config.AwsClients;
 import dev.cairn.aws.config.LambdaSettings;
+import dev.cairn.aws.ecs.AwsStackHealth;
+import dev.cairn.aws.ecs.EcsStackTasks;
 import dev.cairn.aws.s3.S3ArtifactStore;
 import dev.cairn.aws.secrets.SecretsManagerSecretStore;
 import dev.cairn.aws.sqs.SqsStatusPublisher;
@@ -35,7 +37,10 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -146,8 +151,14 @@ public final class RunnerSetup {
                     .build(),
                 settings.stackPrefix(),
                 settings.imageRepository(),
-                null,
-                null);
+                // The migration runs as a task of the stack; its output comes from CloudWatch Logs.
+                EcsStackTasks.builder()
+                    .ecs(EcsClient.create())
+                    .logs(CloudWatchLogsClient.create())
+                    .logDirectory(work.resolve("tasks"))
+                    .build(),
+                new AwsStackHealth(
+                    ElasticLoadBalancingV2Client.create(), CloudWatchClient.create()));
     S3RunStore runs = new S3RunStore(s3, settings.bucket(), settings.prefix());
     S3EnvironmentStore environments =
         S3EnvironmentStore.forJobs(s3, settings.bucket(), settings.prefix());
