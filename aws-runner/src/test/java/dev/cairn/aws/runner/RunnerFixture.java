@@ -45,6 +45,24 @@ record RunnerFixture(
       StatusPublisher status,
       Path work,
       PrintStream out) {
+    return of(
+        s3, bucket, artifacts, secrets, remote, credentials, jobs, target, status, work, out, null);
+  }
+
+  /** As {@link #of}, with a container runtime for image releases ({@code build.image}). */
+  static RunnerFixture of(
+      S3Client s3,
+      String bucket,
+      S3ArtifactStore artifacts,
+      SecretStore secrets,
+      String remote,
+      Supplier<RemoteCredentials> credentials,
+      JobExecutor jobs,
+      DeployTarget target,
+      StatusPublisher status,
+      Path work,
+      PrintStream out,
+      dev.cairn.pipeline.port.ContainerImages images) {
     S3RunStore runs = new S3RunStore(s3, bucket, "");
     S3EnvironmentStore environments = S3EnvironmentStore.forJobs(s3, bucket, "");
     GitSource source;
@@ -70,6 +88,7 @@ record RunnerFixture(
             .secrets(secrets)
             .source(source)
             .target(target)
+            .images(images)
             .reverter(reverter)
             .listener(
                 ((PipelineListener)
