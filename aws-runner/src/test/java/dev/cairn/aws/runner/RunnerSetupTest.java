@@ -31,6 +31,10 @@ class RunnerSetupTest {
     assertThat(settings.stackPrefix()).isEqualTo("notes-");
     // The deployer is CloudFormation unless a trial asks for processes; no image repository set.
     assertThat(settings.imageRepository()).isNull();
+    Map<String, String> withImages = complete();
+    withImages.put("CAIRN_IMAGE_REPOSITORY", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/c/n");
+    assertThat(RunnerSetup.Settings.read(withImages).imageRepository())
+        .isEqualTo("123456789012.dkr.ecr.eu-west-1.amazonaws.com/c/n");
     assertThat(settings.repository()).isNull();
     // Without a build job definition (trials on one machine) the steps run in this container.
     assertThat(settings.buildJobDefinition()).isNull();

@@ -55,8 +55,11 @@ final class DeployStep {
     previous.ifPresentOrElse(c -> plan.put("replaces", c), () -> plan.putNull("replaces"));
     if (ports.target() instanceof DeployTarget.Stack stack) {
       plan.put("stack", stack.stackName(environment));
+      plan.put("template", spec.aws().template());
+    } else {
+      // On a stack the services are the template's: nothing to provision.
+      spec.services().keySet().stream().sorted().forEach(s -> plan.withArray("services").add(s));
     }
-    spec.services().keySet().stream().sorted().forEach(s -> plan.withArray("services").add(s));
     plan.put("migrate", spec.migrate() != null);
     Instant started = ports.clock().instant();
     // Kept for the records of the deployment's outcome: by then the environment may have moved on.

@@ -134,6 +134,20 @@ class StackDeploymentTest {
   }
 
   @Test
+  void thePlanNamesTheStackAndItsTemplateAndNoServiceToProvision() {
+    String run = fixture.submit(commit(PIPELINE, Map.of()), RunFacts.Trigger.PUSH, null);
+    fixture.runtime.validate(run);
+    fixture.runtime.build(run);
+
+    var plan = fixture.runtime.plan(run, "production");
+
+    assertThat(plan.path("stack").asText()).isEqualTo("app-production");
+    assertThat(plan.path("template").asText()).isEqualTo("cairn.stack.json");
+    assertThat(plan.has("services")).isFalse();
+    assertThat(plan.path("migrate").asBoolean()).isTrue();
+  }
+
+  @Test
   void theFirstReleaseMigratesWhileTheServiceRunsNoImageYet() {
     String run = fixture.deploy(commit(PIPELINE, Map.of()), "production");
 
