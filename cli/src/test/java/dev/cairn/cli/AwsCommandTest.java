@@ -11,8 +11,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code cairn aws} is listed by the command line but runs from its own jar (module {@code
- * aws-cli}): the CDK is not on this module's class path.
+ * {@code cairn aws} and {@code cairn runner} are listed by the command line but run from their own
+ * jars (modules {@code aws-cli} and {@code aws-runner-cli}): neither the CDK nor the AWS runner is
+ * on this module's class path.
  */
 class AwsCommandTest {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -50,9 +51,26 @@ class AwsCommandTest {
   }
 
   @Test
-  void theCdkIsNotOnTheClassPath() {
-    // The runtime class path (what target/lib and the runner image get) is part of the test's.
+  void theHelpListsRunnerAndRunnerSaysHowItIsRun() {
+    assertThat(CairnCommand.run("--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("runner", "./cairn runner --help");
+
+    int code = CairnCommand.run("runner", "apply", "--run", "r1");
+
+    assertThat(code).isEqualTo(ExitCodes.INVALID_INPUT);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            "cairn: cairn runner runs from its own jar, the runner image's entrypoint: run it with"
+                + " the launcher (./cairn runner apply --run r1) or java -jar"
+                + " aws-runner-cli/target/cairn-runner.jar\n");
+  }
+
+  @Test
+  void neitherTheCdkNorTheAwsRunnerIsOnTheClassPath() {
+    // The runtime class path (what target/lib gets) is part of the test's.
     assertThatThrownBy(() -> Class.forName("software.amazon.awscdk.App"))
+        .isInstanceOf(ClassNotFoundException.class);
+    assertThatThrownBy(() -> Class.forName("dev.cairn.aws.runner.Runner"))
         .isInstanceOf(ClassNotFoundException.class);
   }
 }

@@ -243,26 +243,13 @@ public final class RepositoryMirror implements AutoCloseable {
     }
     for (TrackingRefUpdate update : result.getTrackingRefUpdates()) {
       switch (update.getResult()) {
-        case LOCK_FAILURE ->
-            throw new LockFailure(
-                "Could not update "
-                    + update.getLocalName()
-                    + " in the mirror at "
-                    + directory
-                    + ": "
-                    + update.getResult());
+        case LOCK_FAILURE -> throw new LockFailure(refNotUpdated(update));
         case IO_FAILURE,
             REJECTED,
             REJECTED_CURRENT_BRANCH,
             REJECTED_MISSING_OBJECT,
             REJECTED_OTHER_REASON ->
-            throw new IOException(
-                "Could not update "
-                    + update.getLocalName()
-                    + " in the mirror at "
-                    + directory
-                    + ": "
-                    + update.getResult());
+            throw new IOException(refNotUpdated(update));
         default -> {}
       }
     }
@@ -274,6 +261,15 @@ public final class RepositoryMirror implements AutoCloseable {
       return List.of(commit(after.get()).orElseThrow());
     }
     return newCommitsSince(before.get()).commits();
+  }
+
+  private String refNotUpdated(TrackingRefUpdate update) {
+    return "Could not update "
+        + update.getLocalName()
+        + " in the mirror at "
+        + directory
+        + ": "
+        + update.getResult();
   }
 
   /**

@@ -24,6 +24,7 @@ import software.amazon.awscdk.services.batch.EcsJobDefinition;
 import software.amazon.awscdk.services.batch.Reason;
 import software.amazon.awscdk.services.batch.RetryStrategy;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.codebuild.Project;
 import software.amazon.awscdk.services.ecr.Repository;
 import software.amazon.awscdk.services.ecr.TagMutability;
 import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
@@ -107,7 +108,8 @@ final class RepositoryPipeline {
                 .resourceName(stack.secretPrefix(repository) + "*")
                 .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
                 .build()));
-    // The application's images: the build job pushes the release image, tagged by commit.
+    // The application's images: the repository's image project (ImageBuildProject) pushes each
+    // release image, tagged by commit; tags are immutable, so a tag always names one image.
     Repository applicationImages =
         Repository.Builder.create(stack, id + "Images")
             .repositoryName(stack.config.prefix() + "/" + repository.name())
@@ -121,23 +123,9 @@ final class RepositoryPipeline {
                         .build()))
             .removalPolicy(RemovalPolicy.RETAIN)
             .build();
-    jobRole.addToPrincipalPolicy(
-        PolicyStatement.Builder.create()
-            .actions(List.of("ecr:GetAuthorizationToken"))
-            .resources(List.of("*"))
-            .build());
-    PipelineStack.allowIn(
-        jobRole,
-        List.of(
-            "ecr:BatchCheckLayerAvailability",
-            "ecr:BatchGetImage",
-            "ecr:GetDownloadUrlForLayer",
-            "ecr:InitiateLayerUpload",
-            "ecr:UploadLayerPart",
-            "ecr:CompleteLayerUpload",
-            "ecr:PutImage",
-            "ecr:DescribeImages"),
-        applicationImages.getRepositoryArn());
+    // The runner pushes nothing itself: it starts the image project and reads the digest.
+    Project imageProject =
+        ImageBuildProject.create(stack, repository, id, applicationImages, jobRole);
     if (repository.deployRoleArn() != null) {
       // apply/rollback deploy the application's stacks by change set, as the given role.
       PipelineStack.allowIn(
@@ -212,6 +200,7 @@ final class RepositoryPipeline {
         BuildHandOff.BUILD_JOB_DEFINITION_VARIABLE, buildDefinition.getJobDefinitionArn());
     runnerEnvironment.put(BuildHandOff.JOB_QUEUE_VARIABLE, stack.jobQueue.getJobQueueArn());
     runnerEnvironment.put(BuildHandOff.JOB_LOG_GROUP_VARIABLE, stack.jobLogs.getLogGroupName());
+    runnerEnvironment.put(ImageBuildProject.PROJECT_VARIABLE, imageProject.getProjectName());
     EcsJobDefinition jobDefinition =
         jobDefinition(
             stack, id + "Runner", name + "-runner", runnerEnvironment, jobRole, repository.name());

@@ -224,6 +224,64 @@ class BuildRoleStackTest {
     }
   }
 
+  /**
+   * The release images: the image project's role reads only the build contexts under its
+   * repository's uploads and pushes only to its repository; the privileged runner starts and
+   * follows the project and reads its log; the build job's role can do neither (it would otherwise
+   * build and push an image of its own choosing, past the runner).
+   */
+  @Test
+  void theImageProjectReadsOnlyItsContextsAndPushesOnlyItsRepositoryAndOnlyTheRunnerStartsIt() {
+    List<JsonNode> image = statements(policiesOf(role("NotesImageBuildRole")));
+    String project = "<" + one(pipeline, "AWS::CodeBuild::Project", "NotesImageBuild").getKey();
+    String repository = "<" + one(pipeline, "AWS::ECR::Repository", "NotesImages").getKey();
+    String other = "<" + one(pipeline, "AWS::ECR::Repository", "NotesEuImages").getKey();
+    String logs = "<" + one(pipeline, "AWS::Logs::LogGroup", "NotesImageBuildLogs").getKey();
+    String context = object(BuildHandOff.contextKey("notes/", "000001-abc1234-image", TICKET));
+    assertThat(allowed(image, "s3:GetObject", context)).isTrue();
+    for (String key :
+        List.of(
+            BuildHandOff.sourceKey("notes/", JOB, TICKET),
+            BuildHandOff.contextKey("notes-eu/", JOB, TICKET),
+            "notes/objects/sha256/" + "b".repeat(64),
+            "notes/queue/production.json",
+            "notes/runs/000001-abc1234/run.json")) {
+      assertThat(allowed(image, "s3:GetObject", object(key))).as(key).isFalse();
+    }
+    for (String action : List.of("s3:PutObject", "s3:DeleteObject", "s3:ListBucket")) {
+      assertThat(allowed(image, action, context)).as(action).isFalse();
+    }
+    assertThat(allowed(image, "ecr:PutImage", repository + ".Arn>")).isTrue();
+    assertThat(allowed(image, "ecr:PutImage", other + ".Arn>")).isFalse();
+    String token = "<" + one(pipeline, "AWS::SecretsManager::Secret", "GitToken").getKey() + ">";
+    assertThat(allowed(image, "secretsmanager:GetSecretValue", token)).isFalse();
+    List<String> actions = new ArrayList<>();
+    image.forEach(s -> actions.addAll(texts(s.path("Action"))));
+    for (String action :
+        List.of(
+            "secretsmanager:GetSecretValue",
+            "sqs:SendMessage",
+            "cloudformation:CreateChangeSet",
+            "iam:PassRole",
+            "batch:SubmitJob",
+            "codebuild:StartBuild")) {
+      assertThat(actions).as(action).noneMatch(a -> matches(a, action));
+    }
+
+    List<JsonNode> runner = statements(policiesOf(role("NotesJobRole")));
+    for (String action : List.of("codebuild:StartBuild", "codebuild:BatchGetBuilds")) {
+      assertThat(allowed(runner, action, project + ".Arn>")).as(action).isTrue();
+      assertThat(allowed(buildStatements, action, project + ".Arn>")).as(action).isFalse();
+    }
+    assertThat(allowed(runner, "logs:GetLogEvents", logs + ".Arn>")).isTrue();
+    assertThat(allowed(runner, "ecr:DescribeImages", repository + ".Arn>")).isTrue();
+    assertThat(allowed(runner, "ecr:PutImage", repository + ".Arn>")).isFalse();
+    assertThat(allowed(buildStatements, "logs:GetLogEvents", logs + ".Arn>")).isFalse();
+    // The other repository's runner cannot start this project.
+    List<JsonNode> otherRunner = statements(policiesOf(role("NotesEuJobRole")));
+    assertThat(allowed(otherRunner, "codebuild:StartBuild", project + ".Arn>")).isFalse();
+  }
+
   @Test
   void theBuildJobDefinitionRunsTheRunnerAsTheBuildJobWithTheBuildRole() {
     JsonNode container =

@@ -458,7 +458,7 @@ class PipelineStackTest {
   }
 
   @Test
-  void eachRepositoryHasAnImmutableImageRepositoryOnlyItsJobsMayPushTo() {
+  void eachRepositoryHasAnImmutableImageRepositoryOnlyItsImageProjectMayPushTo() {
     String images = logicalId("AWS::ECR::Repository", "NotesImages");
     JsonNode properties = pipeline.path("Resources").path(images).path("Properties");
     assertThat(properties.path("RepositoryName").asText()).isEqualTo("cairn/notes");
@@ -466,9 +466,15 @@ class PipelineStackTest {
     assertThat(properties.path("ImageScanningConfiguration").path("ScanOnPush").asBoolean())
         .isTrue();
     String arn = getAtt(images, "Arn").toString();
-    assertThat(document(one(pipeline, "AWS::IAM::Policy", "NotesJobRoleDefaultPolicy")))
+    assertThat(document(one(pipeline, "AWS::IAM::Policy", "NotesImageBuildRoleDefaultPolicy")))
         .contains("ecr:PutImage", arn);
+    // The runner reads the pushed image's digest; it pushes nothing itself.
+    assertThat(document(one(pipeline, "AWS::IAM::Policy", "NotesJobRoleDefaultPolicy")))
+        .contains("ecr:DescribeImages", arn)
+        .doesNotContain("ecr:PutImage");
     assertThat(document(one(pipeline, "AWS::IAM::Policy", "NotesEuJobRoleDefaultPolicy")))
+        .doesNotContain(arn);
+    assertThat(document(one(pipeline, "AWS::IAM::Policy", "NotesEuImageBuildRoleDefaultPolicy")))
         .doesNotContain(arn);
     assertThat(
             one(pipeline, "AWS::Batch::JobDefinition", "NotesRunner")
@@ -477,7 +483,7 @@ class PipelineStackTest {
                 .path("ContainerProperties")
                 .path("Environment")
                 .toString())
-        .contains("CAIRN_IMAGE_REPOSITORY");
+        .contains("CAIRN_IMAGE_REPOSITORY", "CAIRN_IMAGE_PROJECT");
   }
 
   @Test

@@ -227,6 +227,10 @@ public final class RunnerSetup {
                     S3AuditOutbox.Delivery.NONE,
                     Clock.systemUTC()))
             .logs(artifacts::uploadLog)
+            // Release images (build.image): built by the repository's CodeBuild project into ECR.
+            .images(
+                RunnerImages.fromEnvironment(
+                    environment, s3, settings.bucket(), settings.prefix(), work.resolve("images")))
             .workDirectory(work)
             .cairnVersion(RunnerSetup.class.getPackage().getImplementationVersion())
             .build();

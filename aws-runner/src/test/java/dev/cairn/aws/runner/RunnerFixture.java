@@ -6,6 +6,7 @@ import dev.cairn.aws.state.S3EnvironmentStore;
 import dev.cairn.aws.state.S3RunStore;
 import dev.cairn.git.RemoteCredentials;
 import dev.cairn.git.revert.GitReverter;
+import dev.cairn.pipeline.port.ContainerImages;
 import dev.cairn.pipeline.port.JobExecutor;
 import dev.cairn.pipeline.port.PipelineListener;
 import dev.cairn.pipeline.port.SecretStore;
@@ -49,7 +50,7 @@ record RunnerFixture(
         s3, bucket, artifacts, secrets, remote, credentials, jobs, target, status, work, out, null);
   }
 
-  /** As {@link #of}, with a container runtime for image releases ({@code build.image}). */
+  /** As above, with the builder of release images ({@code build.image}), or null for none. */
   static RunnerFixture of(
       S3Client s3,
       String bucket,
@@ -62,7 +63,7 @@ record RunnerFixture(
       StatusPublisher status,
       Path work,
       PrintStream out,
-      dev.cairn.pipeline.port.ContainerImages images) {
+      ContainerImages images) {
     S3RunStore runs = new S3RunStore(s3, bucket, "");
     S3EnvironmentStore environments = S3EnvironmentStore.forJobs(s3, bucket, "");
     GitSource source;
@@ -88,7 +89,6 @@ record RunnerFixture(
             .secrets(secrets)
             .source(source)
             .target(target)
-            .images(images)
             .reverter(reverter)
             .listener(
                 ((PipelineListener)
@@ -100,6 +100,7 @@ record RunnerFixture(
             .audit(
                 new S3AuditOutbox(s3, bucket, "", S3AuditOutbox.Delivery.NONE, Clock.systemUTC()))
             .logs(artifacts::uploadLog)
+            .images(images)
             .workDirectory(work)
             .cairnVersion("test")
             .build();

@@ -11,7 +11,6 @@ import dev.cairn.aws.secrets.SecretsManagerSecretStore;
 import dev.cairn.aws.sqs.SqsStatusPublisher;
 import dev.cairn.aws.testing.CloudWatchAlarmsStub;
 import dev.cairn.aws.testing.EmulatorClients;
-import dev.cairn.aws.testing.Moto;
 import dev.cairn.aws.testing.MotoExtension;
 import dev.cairn.git.RemoteCredentials;
 import dev.cairn.local.job.LocalJobExecutor;
@@ -38,7 +37,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -94,10 +92,7 @@ class RunnerImageStackTest {
     cloudFormation = EmulatorClients.cloudFormation();
     ecs = EmulatorClients.ecs();
     elb = EmulatorClients.elasticLoadBalancing();
-    ecr =
-        EmulatorClients.configure(EcrClient.builder(), Moto.endpoint())
-            .httpClientBuilder(ApacheHttpClient.builder())
-            .build();
+    ecr = EmulatorClients.ecr();
     repositoryUri =
         ecr.createRepository(b -> b.repositoryName("cairn/app-" + id)).repository().repositoryUri();
     alarms = new CloudWatchAlarmsStub();

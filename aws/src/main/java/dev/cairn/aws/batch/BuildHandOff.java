@@ -77,6 +77,16 @@ public final class BuildHandOff {
     return prefix + UPLOADS + check(job, ticket) + "/output.car";
   }
 
+  /**
+   * The key of an image build's source on CodeBuild: the build context the build job uploaded,
+   * packed by the privileged runner as the zip file CodeBuild reads ({@code
+   * dev.cairn.aws.codebuild.CodeBuildImages}). Under {@link #UPLOADS}, the only objects the image
+   * project's role may read.
+   */
+  public static String contextKey(String prefix, String job, String ticket) {
+    return prefix + UPLOADS + check(job, ticket) + "/context.zip";
+  }
+
   /** The key of a build's result: how it ended, for the privileged job's records. */
   public static String resultKey(String prefix, String job, String ticket) {
     return prefix + UPLOADS + check(job, ticket) + "/result.json";

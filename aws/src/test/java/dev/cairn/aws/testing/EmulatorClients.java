@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -79,6 +80,11 @@ public final class EmulatorClients {
   /** CloudWatch Logs on moto. */
   public static CloudWatchLogsClient logs() {
     return onApache(CloudWatchLogsClient.builder(), Moto.endpoint()).build();
+  }
+
+  /** ECR on moto (the release images' repositories). */
+  public static EcrClient ecr() {
+    return onApache(EcrClient.builder(), Moto.endpoint()).build();
   }
 
   /** IAM on moto (e.g. the roles Batch and Step Functions insist on). */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
@@ -203,11 +204,17 @@ public final class TcpProxy {
     while (true) {
       try {
         SocketChannel upstream = SocketChannel.open(new InetSocketAddress("127.0.0.1", attempt));
+        if (selfConnected(upstream)) {
+          upstream.close();
+          throw new ConnectException("port " + attempt + " connected to itself");
+        }
         if (holding.compareAndSet(true, false)) {
           say("port " + attempt + " answers again");
         }
         return upstream;
-      } catch (ConnectException e) {
+      } catch (SocketException e) {
+        // Refused, or reset while connecting: a release's listener that is being closed (it died)
+        // resets the connections it was handed. Either way the release is not there yet.
         if (stopping || System.nanoTime() - deadline >= 0) {
           throw e;
         }
@@ -219,6 +226,20 @@ public final class TcpProxy {
         attempt = target;
       }
     }
+  }
+
+  /**
+   * Whether a connection to a loopback port nobody listens on was connected to itself: release
+   * ports come from the ephemeral range, and when the kernel picks the target port as the local
+   * port of the attempt, TCP's simultaneous open connects the socket to itself. Retrying every few
+   * milliseconds while a release is down makes that likely enough to happen (the proxy would then
+   * hold the release's port and send the client's request to itself).
+   */
+  static boolean selfConnected(SocketChannel channel) throws IOException {
+    return channel.getLocalAddress() instanceof InetSocketAddress local
+        && channel.getRemoteAddress() instanceof InetSocketAddress remote
+        && local.getPort() == remote.getPort()
+        && local.getAddress().equals(remote.getAddress());
   }
 
   private void watchControl() {

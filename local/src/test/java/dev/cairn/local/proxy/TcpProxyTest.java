@@ -8,8 +8,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,12 +133,33 @@ class TcpProxyTest {
     }
   }
 
+  @Test
+  void aConnectionToItselfIsToldFromAConnectionToTheRelease() throws Exception {
+    // What the kernel may do to a connection attempt to a loopback port nobody listens on, made
+    // here on purpose: bound to the port it connects to, the socket connects to itself.
+    try (SocketChannel self = SocketChannel.open()) {
+      self.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      self.connect(self.getLocalAddress());
+      assertThat(TcpProxy.selfConnected(self)).isTrue();
+    }
+    try (ServerSocket release = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        SocketChannel upstream =
+            SocketChannel.open(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), release.getLocalPort()))) {
+      assertThat(TcpProxy.selfConnected(upstream)).isFalse();
+    }
+  }
+
   /** A proxy that never reconnects fails the test instead of hanging it. */
   private static final int NO_HANG = 60_000;
 
-  private static Socket accept(ServerSocket server) throws IOException {
+  private Socket accept(ServerSocket server) throws IOException {
     server.setSoTimeout(NO_HANG);
-    return server.accept();
+    try {
+      return server.accept();
+    } catch (java.net.SocketTimeoutException e) {
+      throw new AssertionError("the proxy did not connect; its log:\n" + logText(), e);
+    }
   }
 
   private static boolean accepted(ServerSocket server) {

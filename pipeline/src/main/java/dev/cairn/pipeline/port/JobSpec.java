@@ -19,9 +19,10 @@ import java.util.Set;
  * @param network whether the job may use the network
  * @param masked values to replace by {@code ***} wherever they appear in the output
  * @param output the path, relative to {@code workspace}, that the caller reads once the job
- *     succeeded (a build's artifact), or null. An executor that runs the steps in the workspace
- *     itself ignores it; one that runs them elsewhere (AWS: a separate, unprivileged Batch job on a
- *     copy of the workspace) brings this path back into {@code workspace}, and only this path.
+ *     succeeded (a build's artifact, or the context of its container image), or null. An executor
+ *     that runs the steps in the workspace itself ignores it; one that runs them elsewhere (AWS: a
+ *     separate, unprivileged Batch job on a copy of the workspace) brings this path back into
+ *     {@code workspace}, and only this path.
  */
 public record JobSpec(
     String id,

@@ -127,7 +127,12 @@ final class BuildStep {
             pipeline.build().timeout(),
             pipeline.build().network(),
             variables.masked(),
-            pipeline.build().artifact());
+            // What the build leaves for the next stage: the artifact, or the image's context. An
+            // executor that runs the steps elsewhere (AWS: the unprivileged build job) brings only
+            // this path back into the workspace.
+            pipeline.build().image() != null
+                ? pipeline.build().image().context()
+                : pipeline.build().artifact());
     JobResult result =
         ports
             .jobs()

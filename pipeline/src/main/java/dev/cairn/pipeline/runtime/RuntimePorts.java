@@ -39,7 +39,8 @@ import java.util.Objects;
  *     runs builds, migrations and releases without a sandbox; null when they are sandboxed (or run
  *     in their own containers, on AWS)
  * @param images builds and runs container images for pipelines whose releases are images ({@code
- *     build.image}); null in a driver that has no container runtime (the AWS runtime for now)
+ *     build.image}); null in a driver that has none (the AWS functions, a runner without an image
+ *     project)
  */
 public record RuntimePorts(
     RunStore runs,
@@ -110,8 +111,9 @@ public record RuntimePorts(
       throw new StepFailure(
           CairnError.INVALID_PIPELINE,
           "build.image: releases are container images, and this runtime cannot build or run them"
-              + " (container releases run on the local runtime with Podman; the AWS runtime does"
-              + " not support them yet)");
+              + " (container releases need Podman on the local runtime, and on AWS a runner"
+              + " given CAIRN_IMAGE_PROJECT and CAIRN_IMAGE_REPOSITORY, which the pipeline stack"
+              + " sets)");
     }
     images
         .unavailable()

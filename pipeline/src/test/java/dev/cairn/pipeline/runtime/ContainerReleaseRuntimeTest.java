@@ -45,7 +45,7 @@ class ContainerReleaseRuntimeTest {
               assertThat(f.kind()).isEqualTo(CairnError.INVALID_PIPELINE);
               assertThat(f.cause())
                   .startsWith("build.image: releases are container images")
-                  .contains("the AWS runtime does not support them yet");
+                  .contains("on AWS a runner given CAIRN_IMAGE_PROJECT");
             });
     assertThat(fixture.runs.get(run).buildFailure().error()).isEqualTo("Cairn.InvalidPipeline");
   }

@@ -1,4 +1,4 @@
-package dev.cairn.cli;
+package dev.cairn.aws.runner.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,24 +40,26 @@ class ImageDefinitionsTest {
   }
 
   @Test
-  void theRunnerImageCopiesTheCliJarAndItsLibrariesAndRunsTheRunnerCommand() throws Exception {
+  void theRunnerImageCopiesThisModulesJarAndItsLibrariesAndRunsTheRunnerCommand() throws Exception {
     String dockerfile = Files.readString(ROOT.resolve("aws/images/runner/Dockerfile"));
     assertThat(copySources("aws/images/runner/Dockerfile"))
-        .containsExactlyInAnyOrder("cli/target/lib/", "cli/target/cairn.jar");
-    // The cli module's build makes exactly those: finalName cairn, its dependencies in target/lib
-    // (no CDK among them: AwsCommandTest checks the class path).
-    String pom = Files.readString(ROOT.resolve("cli/pom.xml"));
-    assertThat(pom).contains("<finalName>cairn</finalName>");
-    assertThat(pom).contains("<outputDirectory>${project.build.directory}/lib</outputDirectory>");
-    assertThat(dockerfile).contains("COPY cli/target/lib/ /opt/cairn/lib/");
-    assertThat(dockerfile).contains("\"-jar\", \"/opt/cairn/cairn.jar\", \"runner\"]");
-    assertThat(CairnCommand.commandLine().getSubcommands()).containsKey("runner");
+        .containsExactlyInAnyOrder(
+            "aws-runner-cli/target/lib/", "aws-runner-cli/target/cairn-runner.jar");
+    // This module's build makes exactly those (its tests run before it is packaged, so from its
+    // pom): finalName cairn-runner, its dependencies in target/lib, this command as the main class.
+    String pom = Files.readString(ROOT.resolve("aws-runner-cli/pom.xml"));
+    assertThat(pom)
+        .contains("<finalName>cairn-runner</finalName>")
+        .contains("<outputDirectory>${project.build.directory}/lib</outputDirectory>")
+        .contains("<mainClass>" + RunnerCommand.class.getName() + "</mainClass>");
+    assertThat(dockerfile).contains("COPY aws-runner-cli/target/lib/ /opt/cairn/lib/");
+    assertThat(dockerfile).contains("\"-jar\", \"/opt/cairn/cairn-runner.jar\"]");
   }
 
   @Test
   void theLambdaImageCopiesWhatTheAwsLambdaBuildProduces() throws Exception {
     for (String source : copySources("aws/images/lambda/Dockerfile")) {
-      // aws-lambda is packaged before cli in the reactor, so its outputs exist now.
+      // aws-lambda is packaged before this module in the reactor, so its outputs exist now.
       assertThat(ROOT.resolve(source)).as(source).exists();
     }
     Path lib = ROOT.resolve("aws-lambda/target/lib");
@@ -103,7 +105,7 @@ class ImageDefinitionsTest {
   void theBuildspecBuildsBothImagesFromTheirDockerfiles() throws Exception {
     String buildspec = Files.readString(ROOT.resolve("aws/images/buildspec.yml"));
     assertThat(buildspec)
-        .contains("-pl cli,aws-lambda -am package")
+        .contains("-pl aws-runner-cli,aws-lambda -am package")
         .contains("docker build -f aws/images/runner/Dockerfile")
         .contains("docker build -f aws/images/lambda/Dockerfile")
         .contains("docker push \"$uri:$TAG\"")

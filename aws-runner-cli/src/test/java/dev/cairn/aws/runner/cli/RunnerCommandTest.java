@@ -1,4 +1,4 @@
-package dev.cairn.cli;
+package dev.cairn.aws.runner.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,7 +37,7 @@ class RunnerCommandTest {
 
   @Test
   void anUnknownJobIsRefusedWithTheKnownOnes() {
-    int code = CairnCommand.run("runner", "deploy", "--run", "r1");
+    int code = RunnerCommand.run("deploy", "--run", "r1");
 
     assertThat(code).isEqualTo(2);
     assertThat(err())
@@ -48,7 +48,7 @@ class RunnerCommandTest {
 
   @Test
   void anEnvironmentJobWithoutEnvironmentIsRefused() {
-    int code = CairnCommand.run("runner", "apply", "--run", "r1");
+    int code = RunnerCommand.run("apply", "--run", "r1");
 
     assertThat(code).isEqualTo(2);
     assertThat(err()).contains("apply needs --environment");
@@ -57,7 +57,7 @@ class RunnerCommandTest {
   @Test
   void aMissingConfigurationNamesTheVariable() {
     // The test JVM has no CAIRN_ARTIFACT_BUCKET (the Batch job definition sets it).
-    int code = CairnCommand.run("runner", "build", "--run", "r1");
+    int code = RunnerCommand.run("build", "--run", "r1");
 
     assertThat(code).isEqualTo(2);
     assertThat(err()).contains("CAIRN_ARTIFACT_BUCKET is not set");
@@ -66,7 +66,7 @@ class RunnerCommandTest {
   @Test
   void aStepsJobWithoutItsStepsIsRefusedBeforeAnythingRuns() {
     // The test JVM has no CAIRN_JOB_STEPS (BatchJobRequest.forSteps sets it).
-    int code = CairnCommand.run("runner", "steps", "--run", "r1", "--environment", "");
+    int code = RunnerCommand.run("steps", "--run", "r1", "--environment", "");
 
     assertThat(code).isEqualTo(2);
     assertThat(err()).contains("CAIRN_JOB_STEPS is not set").doesNotContain("Exception");
