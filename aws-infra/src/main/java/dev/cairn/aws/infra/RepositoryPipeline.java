@@ -145,6 +145,8 @@ final class RepositoryPipeline {
                   .resourceName(repository.name() + "-*/*")
                   .build()));
       PipelineStack.allowIn(jobRole, List.of("iam:PassRole"), repository.deployRoleArn());
+      // The migration task, its log and the bake's checks, on those stacks only.
+      StackRuntimePolicy.grant(stack, jobRole, repository.name());
     }
 
     Role buildRole = buildRole(stack, repository, id);
@@ -536,9 +538,9 @@ final class RepositoryPipeline {
     environment.put("CAIRN_IMAGE_REPOSITORY", applicationImages.getRepositoryUri());
     environment.put("CAIRN_GIT_TOKEN_SECRET_ID", stack.gitToken.getSecretArn());
     environment.put("CAIRN_SECRET_PREFIX", stack.secretPrefix(repository));
-    // Releases are CloudFormation stacks <repository>-<environment>: the only stacks the job role
+    // Releases are CloudFormation stacks <repository>-<environment> (the runner's default
+    // deployer; CAIRN_DEPLOYER=process is for trials on one machine): the only stacks the job role
     // may change.
-    environment.put("CAIRN_DEPLOYER", "cloudformation");
     environment.put("CAIRN_STACK_PREFIX", repository.name() + "-");
     if (repository.deployRoleArn() != null) {
       // The role CloudFormation assumes to change the stacks (the only role the job may pass):

@@ -48,7 +48,10 @@ class IamPolicyTest {
           "logs:DescribeResourcePolicies",
           "logs:DescribeLogGroups",
           "ecr:GetAuthorizationToken",
-          "batch:DescribeJobs");
+          "batch:DescribeJobs",
+          // The bake's target health and the migration task's log configuration.
+          "elasticloadbalancing:DescribeTargetHealth",
+          "ecs:DescribeTaskDefinition");
 
   private static Synthesized synthesized;
 

@@ -223,7 +223,9 @@ class PipelineStackTest {
         .contains("{\"Name\":\"CAIRN_SECRET_PREFIX\",\"Value\":\"cairn/apps/notes/\"}")
         .contains("{\"Name\":\"CAIRN_ARTIFACT_PREFIX\",\"Value\":\"notes/\"}")
         .contains("{\"Name\":\"CAIRN_REPOSITORY\",\"Value\":\"your-org/notes\"}")
-        .contains("{\"Name\":\"CAIRN_DEPLOYER\",\"Value\":\"cloudformation\"}")
+        // The runner deploys stacks by default: CAIRN_DEPLOYER=process is for trials only, and the
+        // template is each environment's aws.template, not the job's.
+        .doesNotContain("CAIRN_DEPLOYER", "CAIRN_STACK_TEMPLATE")
         // The job role may change the stacks <repository>-* only.
         .contains("{\"Name\":\"CAIRN_STACK_PREFIX\",\"Value\":\"notes-\"}");
     assertThat(container.path("JobRoleArn"))
@@ -402,6 +404,57 @@ class PipelineStackTest {
         .contains("cloudformation:ExecuteChangeSet", "iam:PassRole", "stack/notes-*/*")
         .contains("secret:cairn/apps/notes/*")
         .doesNotContain("secret:cairn/apps/notes-eu/*");
+  }
+
+  /** The statement of a policy that allows {@code action}, as compact JSON. */
+  private static String statementWith(Map.Entry<String, JsonNode> policy, String action) {
+    for (JsonNode statement :
+        policy.getValue().path("Properties").path("PolicyDocument").path("Statement")) {
+      if (statement.path("Action").toString().contains("\"" + action + "\"")) {
+        return statement.toString();
+      }
+    }
+    throw new AssertionError("no statement allows " + action);
+  }
+
+  @Test
+  void theJobRoleRunsMigrationTasksAndWatchesTheBakeOnItsOwnStacksOnly() {
+    var policy = one(pipeline, "AWS::IAM::Policy", "NotesJobRoleDefaultPolicy");
+    // RunTask: any task definition, but only in the clusters of the stacks notes-*.
+    assertThat(statementWith(policy, "ecs:RunTask"))
+        .contains(":task-definition/*\"")
+        .contains("\"ArnLike\":{\"ecs:cluster\":")
+        .contains(":cluster/notes-*\"");
+    assertThat(statementWith(policy, "ecs:DescribeTasks"))
+        .contains("ecs:StopTask")
+        .contains(":task/notes-*/*\"");
+    // The tasks' roles are the stacks' own, passed to ECS tasks only (the deploy role's PassRole
+    // is a statement of its own).
+    String passRole =
+        policy
+            .getValue()
+            .path("Properties")
+            .path("PolicyDocument")
+            .path("Statement")
+            .findParents("Condition")
+            .stream()
+            .map(JsonNode::toString)
+            .filter(s -> s.contains("iam:PassRole"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(passRole)
+        .contains(":role/notes-*\"")
+        .contains("{\"iam:PassedToService\":\"ecs-tasks.amazonaws.com\"}");
+    assertThat(statementWith(policy, "logs:GetLogEvents")).isNotNull();
+    assertThat(document(policy)).contains(":log-group:notes-*:log-stream:*\"");
+    assertThat(statementWith(policy, "cloudwatch:DescribeAlarms")).contains(":alarm:notes-*\"");
+    assertThat(statementWith(policy, "elasticloadbalancing:DescribeTargetHealth"))
+        .contains("ecs:DescribeTaskDefinition")
+        .contains("\"Resource\":\"*\"");
+    assertThat(statementWith(policy, "cloudformation:DescribeStacks")).contains("stack/notes-*/*");
+    // A repository without a deploy role deploys no stack, and gets none of it.
+    assertThat(document(one(pipeline, "AWS::IAM::Policy", "NotesEuJobRoleDefaultPolicy")))
+        .doesNotContain("ecs:RunTask", "cloudwatch:DescribeAlarms", "DescribeTargetHealth");
   }
 
   @Test

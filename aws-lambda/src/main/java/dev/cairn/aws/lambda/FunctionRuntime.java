@@ -13,6 +13,9 @@ import dev.cairn.aws.state.S3RunStore;
 import dev.cairn.pipeline.audit.TrailEntry;
 import dev.cairn.pipeline.port.PipelineListener;
 import dev.cairn.pipeline.port.SecretStore;
+import dev.cairn.pipeline.port.StackDeployer;
+import dev.cairn.pipeline.port.StackRelease;
+import dev.cairn.pipeline.port.StackResult;
 import dev.cairn.pipeline.runtime.CairnError;
 import dev.cairn.pipeline.runtime.DeployTarget;
 import dev.cairn.pipeline.runtime.EnvironmentRecovery;
@@ -25,6 +28,7 @@ import dev.cairn.pipeline.runtime.StepFailure;
 import dev.cairn.pipeline.runtime.TaskTokens;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -213,13 +217,22 @@ public final class FunctionRuntime {
         .<DeployTarget>map(
             prefix ->
                 new DeployTarget.Stack(
-                    release -> {
-                      throw new StepFailure(
-                          CairnError.INVALID_JOB,
-                          "the functions deploy no stack: the runner's apply job does");
+                    new StackDeployer() {
+                      @Override
+                      public StackResult deploy(StackRelease release) {
+                        throw new StepFailure(
+                            CairnError.INVALID_JOB,
+                            "the functions deploy no stack: the runner's apply job does");
+                      }
+
+                      @Override
+                      public Map<String, String> outputs(String stackName) {
+                        throw new StepFailure(
+                            CairnError.INVALID_JOB,
+                            "the functions read no stack: the runner's jobs do");
+                      }
                     },
-                    prefix,
-                    settings.orDefault(LambdaSettings.STACK_TEMPLATE, "cairn.stack.json")))
+                    prefix))
         .orElse(null);
   }
 

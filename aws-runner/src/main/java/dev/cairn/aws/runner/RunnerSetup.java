@@ -5,6 +5,8 @@ import dev.cairn.aws.batch.BuildHandOff;
 import dev.cairn.aws.cloudformation.CloudFormationDeployer;
 import dev.cairn.aws.config.AwsClients;
 import dev.cairn.aws.config.LambdaSettings;
+import dev.cairn.aws.ecs.AwsStackHealth;
+import dev.cairn.aws.ecs.EcsStackTasks;
 import dev.cairn.aws.s3.S3ArtifactStore;
 import dev.cairn.aws.secrets.SecretsManagerSecretStore;
 import dev.cairn.aws.sqs.SqsStatusPublisher;
@@ -35,7 +37,10 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -50,20 +55,28 @@ public final class RunnerSetup {
   public static final String STATUS_QUEUE_URL = "CAIRN_STATUS_QUEUE_URL";
 
   /**
-   * Where releases run: {@code cloudformation} (each environment is a stack, deployed by change set
-   * from the commit's template) or {@code process} (releases as processes beside the runner, for
-   * trying the runtime on one machine).
+   * Where releases run: {@code cloudformation} (the default: each environment is a stack, deployed
+   * by change set from the template its {@code aws.template} names in the commit) or {@code
+   * process} (releases as processes beside the runner, for trials on one machine: tests, the
+   * emulated AWS driver).
    */
   public static final String DEPLOYER = "CAIRN_DEPLOYER";
 
   /** For {@code cloudformation}: the stacks' name prefix; the stack is prefix + environment. */
   public static final String STACK_PREFIX = "CAIRN_STACK_PREFIX";
 
-  /** For {@code cloudformation}: the template's path in the repository (default below). */
-  public static final String STACK_TEMPLATE = "CAIRN_STACK_TEMPLATE";
+  /**
+   * The repository's ECR repository URI: a release image's digest {@code sha256:<hex>} runs as
+   * {@code <CAIRN_IMAGE_REPOSITORY>@sha256:<hex>} (the stack parameter {@code CairnImage}).
+   */
+  public static final String IMAGE_REPOSITORY = "CAIRN_IMAGE_REPOSITORY";
 
-  /** The default template path. */
-  public static final String DEFAULT_STACK_TEMPLATE = "cairn.stack.json";
+  /**
+   * The CloudFormation service role every change set names (the repository's {@code
+   * deployRoleArn}): CloudFormation creates the application's resources with its permissions, which
+   * the job role does not have. Unset, CloudFormation acts with the job role's own.
+   */
+  public static final String DEPLOY_ROLE_ARN = "CAIRN_DEPLOY_ROLE_ARN";
 
   /**
    * {@code build} in the unprivileged build job definition: the runner runs only the build steps
@@ -142,9 +155,18 @@ public final class RunnerSetup {
             : new DeployTarget.Stack(
                 CloudFormationDeployer.builder()
                     .cloudFormation(CloudFormationClient.create())
+                    .roleArn(settings.deployRoleArn())
                     .build(),
                 settings.stackPrefix(),
-                settings.stackTemplate());
+                settings.imageRepository(),
+                // The migration runs as a task of the stack; its output comes from CloudWatch Logs.
+                EcsStackTasks.builder()
+                    .ecs(EcsClient.create())
+                    .logs(CloudWatchLogsClient.create())
+                    .logDirectory(work.resolve("tasks"))
+                    .build(),
+                new AwsStackHealth(
+                    ElasticLoadBalancingV2Client.create(), CloudWatchClient.create()));
     S3RunStore runs = new S3RunStore(s3, settings.bucket(), settings.prefix());
     S3EnvironmentStore environments =
         S3EnvironmentStore.forJobs(s3, settings.bucket(), settings.prefix());
@@ -315,7 +337,8 @@ public final class RunnerSetup {
    * @param secretPrefix the prefix of the application's secrets
    * @param statusQueueUrl the status queue
    * @param stackPrefix for {@code cloudformation}: the stacks' prefix; null for {@code process}
-   * @param stackTemplate for {@code cloudformation}: the template's path
+   * @param imageRepository the release images' repository URI, or null
+   * @param deployRoleArn the CloudFormation service role the change sets name, or null
    * @param repository the repository ({@code owner/name}) named in status messages, or null
    * @param buildJobDefinition the build job definition, or null to run steps in this container
    * @param jobQueue the job queue of the build jobs (with {@code buildJobDefinition})
@@ -331,7 +354,8 @@ public final class RunnerSetup {
       String secretPrefix,
       String statusQueueUrl,
       String stackPrefix,
-      String stackTemplate,
+      String imageRepository,
+      String deployRoleArn,
       String repository,
       String buildJobDefinition,
       String jobQueue,
@@ -360,7 +384,8 @@ public final class RunnerSetup {
           s.orDefault(LambdaSettings.SECRET_PREFIX, "cairn/"),
           s.require(STATUS_QUEUE_URL),
           deployer.equals("cloudformation") ? s.require(STACK_PREFIX) : null,
-          s.orDefault(STACK_TEMPLATE, DEFAULT_STACK_TEMPLATE),
+          s.optional(IMAGE_REPOSITORY).orElse(null),
+          s.optional(DEPLOY_ROLE_ARN).orElse(null),
           s.optional(LambdaSettings.REPOSITORY).orElse(null),
           buildJobs ? s.require(BUILD_JOB_DEFINITION) : null,
           buildJobs ? s.require(JOB_QUEUE) : null,

@@ -29,8 +29,19 @@ class RunnerSetupTest {
     assertThat(settings.prefix()).isEmpty();
     assertThat(settings.secretPrefix()).isEqualTo("cairn/");
     assertThat(settings.stackPrefix()).isEqualTo("notes-");
-    assertThat(settings.stackTemplate()).isEqualTo("cairn.stack.json");
+    // The deployer is CloudFormation unless a trial asks for processes; no image repository set.
+    assertThat(settings.imageRepository()).isNull();
+    Map<String, String> withImages = complete();
+    withImages.put("CAIRN_IMAGE_REPOSITORY", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/c/n");
+    assertThat(RunnerSetup.Settings.read(withImages).imageRepository())
+        .isEqualTo("123456789012.dkr.ecr.eu-west-1.amazonaws.com/c/n");
     assertThat(settings.repository()).isNull();
+    // Without a deploy role the change sets name none; with one, every change set names it.
+    assertThat(settings.deployRoleArn()).isNull();
+    Map<String, String> withRole = complete();
+    withRole.put("CAIRN_DEPLOY_ROLE_ARN", "arn:aws:iam::123456789012:role/notes-deploy");
+    assertThat(RunnerSetup.Settings.read(withRole).deployRoleArn())
+        .isEqualTo("arn:aws:iam::123456789012:role/notes-deploy");
     // Without a build job definition (trials on one machine) the steps run in this container.
     assertThat(settings.buildJobDefinition()).isNull();
   }

@@ -82,8 +82,7 @@ class RunnerStackTest {
                     .cloudFormation(cloudFormation)
                     .pause(interval -> {})
                     .build(),
-                "app-" + id + "-",
-                "cairn.stack.json"),
+                "app-" + id + "-"),
             new SqsStatusPublisher(EmulatorClients.sqs(), queue),
             dir.resolve("runner"),
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));

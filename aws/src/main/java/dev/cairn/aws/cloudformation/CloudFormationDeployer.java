@@ -170,6 +170,16 @@ public final class CloudFormationDeployer implements StackDeployer {
   }
 
   /**
+   * The stack's outputs now (DescribeStacks); empty when the stack does not exist.
+   *
+   * @throws AwsException when CloudFormation cannot be used
+   */
+  @Override
+  public Map<String, String> outputs(String stackName) {
+    return stack(stackName).map(CloudFormationDeployer::outputs).orElse(Map.of());
+  }
+
+  /**
    * Puts back the last good commit's template and artifact: the same path as {@link #deploy}, so it
    * works whatever state the failed release left the stack in, as long as CloudFormation accepts an
    * update.

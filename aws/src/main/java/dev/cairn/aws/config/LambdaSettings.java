@@ -57,9 +57,6 @@ public final class LambdaSettings {
    */
   public static final String STACK_PREFIX = "CAIRN_STACK_PREFIX";
 
-  /** The stack template's path in the application repository (default {@code cairn.stack.json}). */
-  public static final String STACK_TEMPLATE = "CAIRN_STACK_TEMPLATE";
-
   /** A directory for the function's scratch files (default {@code /tmp/cairn}). */
   public static final String WORK_DIRECTORY = "CAIRN_WORK_DIRECTORY";
 

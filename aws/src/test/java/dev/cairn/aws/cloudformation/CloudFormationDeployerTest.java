@@ -98,6 +98,25 @@ class CloudFormationDeployerTest {
   }
 
   @Test
+  void everyChangeSetNamesTheDeployRole() throws Exception {
+    String stack = "notes-" + UUID.randomUUID().toString().substring(0, 8);
+    String role = "arn:aws:iam::123456789012:role/notes-cloudformation-deploy";
+    CloudFormationDeployer deployer =
+        CloudFormationDeployer.builder()
+            .cloudFormation(cloudFormation)
+            .roleArn(role)
+            .pause(i -> {})
+            .build();
+
+    StackResult created =
+        deployer.deploy(release(stack, template(""), "sha256:" + "c".repeat(64), "c".repeat(40)));
+
+    assertThat(created.outcome()).isEqualTo(StackResult.Outcome.DEPLOYED);
+    assertThat(cloudFormation.describeStacks(b -> b.stackName(stack)).stacks().get(0).roleARN())
+        .isEqualTo(role);
+  }
+
+  @Test
   void deployingWhatRunsIsNoChangeAndLeavesNoChangeSet() throws Exception {
     String stack = "notes-" + UUID.randomUUID().toString().substring(0, 8);
     CloudFormationDeployer deployer = deployer();

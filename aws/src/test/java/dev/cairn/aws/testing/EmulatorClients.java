@@ -9,8 +9,11 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -92,5 +95,20 @@ public final class EmulatorClients {
   /** S3 on moto, for tests that need S3 next to other moto services (e.g. CloudFormation). */
   public static S3Client motoS3() {
     return onApache(S3Client.builder(), Moto.endpoint()).forcePathStyle(true).build();
+  }
+
+  /** ECS on moto (it runs no container: tasks go RUNNING → STOPPED as they are described). */
+  public static EcsClient ecs() {
+    return onApache(EcsClient.builder(), Moto.endpoint()).build();
+  }
+
+  /** Elastic Load Balancing v2 on moto. */
+  public static ElasticLoadBalancingV2Client elasticLoadBalancing() {
+    return onApache(ElasticLoadBalancingV2Client.builder(), Moto.endpoint()).build();
+  }
+
+  /** CloudWatch (metrics and alarms) on moto. */
+  public static CloudWatchClient cloudWatch() {
+    return onApache(CloudWatchClient.builder(), Moto.endpoint()).build();
   }
 }

@@ -116,21 +116,7 @@ final class BuildReader extends NodeReader {
     return workspacePath(node, "build.artifact");
   }
 
-  /** A path inside the workspace: relative, without {@code ..}, control characters or '\\'. */
   private String workspacePath(Node node, String path) {
-    String value = text(node, path);
-    if (value == null) {
-      return null;
-    }
-    if (value.isBlank()) {
-      problem(node, path + ": must not be empty");
-    } else if (value.startsWith("/")) {
-      problem(node, path + ": must be a path relative to the workspace, found '" + value + "'");
-    } else if (List.of(value.split("/")).contains("..")) {
-      problem(node, path + ": must stay inside the workspace ('..' is not allowed)");
-    } else if (hasControl(value) || value.contains("\\")) {
-      problem(node, path + ": must not contain control characters or backslashes");
-    }
-    return value;
+    return relativePath(node, path, "the workspace");
   }
 }

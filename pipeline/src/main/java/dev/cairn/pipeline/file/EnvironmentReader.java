@@ -18,7 +18,8 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
  * Reads the {@code environments} list: each environment's services, app, migration, health check,
- * bake period and rollback policy, with names and app ports unique across environments.
+ * bake period, rollback policy and AWS settings, with names and app ports unique across
+ * environments.
  */
 final class EnvironmentReader extends NodeReader {
   static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
@@ -29,7 +30,8 @@ final class EnvironmentReader extends NodeReader {
   static final Duration DEFAULT_BAKE = Duration.ofSeconds(30);
 
   private static final List<String> ENVIRONMENT_KEYS =
-      List.of("name", "services", "app", "migrate", "health", "bake", "rollback");
+      List.of("name", "services", "app", "migrate", "health", "bake", "rollback", "aws");
+  private static final List<String> AWS_KEYS = List.of("template");
   private static final List<String> APP_KEYS = List.of("start", "port", "start-timeout", "env");
   private static final List<String> HEALTH_KEYS =
       List.of("path", "interval", "timeout", "failure-threshold");
@@ -101,7 +103,9 @@ final class EnvironmentReader extends NodeReader {
       HealthSpec health = health(f.required("health"), path + ".health");
       Duration bake = duration(f.get("bake"), path + ".bake", true, DEFAULT_BAKE);
       RollbackSpec rollback = rollbackReader.rollback(f.get("rollback"), path + ".rollback");
-      environments.add(new EnvironmentSpec(name, services, app, migrate, health, bake, rollback));
+      AwsSpec aws = aws(f.get("aws"), path + ".aws");
+      environments.add(
+          new EnvironmentSpec(name, services, app, migrate, health, bake, rollback, aws));
     }
     return environments;
   }
@@ -220,6 +224,20 @@ final class EnvironmentReader extends NodeReader {
     Duration timeout =
         duration(f.get("timeout"), path + ".timeout", false, DEFAULT_MIGRATE_TIMEOUT);
     return new StepSpec(name == null ? "migrate" : name, run, timeout);
+  }
+
+  /** The {@code aws} section; its template is a path inside the repository. */
+  private AwsSpec aws(Node node, String path) {
+    if (node == null || mapping(node, path, "a mapping with keys: template") == null) {
+      return AwsSpec.DEFAULTS;
+    }
+    Fields f = fields(node, path, AWS_KEYS);
+    Node template = f.get("template");
+    if (template == null) {
+      return AwsSpec.DEFAULTS;
+    }
+    String value = relativePath(template, path + ".template", "the repository");
+    return value == null || value.isBlank() ? AwsSpec.DEFAULTS : new AwsSpec(value);
   }
 
   private HealthSpec health(Node node, String path) {

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param health the health check
  * @param bake how long a new release is watched before it becomes the last good release
  * @param rollback the rollback policy
+ * @param aws how the environment runs on AWS (its stack's template); the defaults when the file has
+ *     no {@code aws} section
  */
 public record EnvironmentSpec(
     String name,
@@ -22,8 +24,22 @@ public record EnvironmentSpec(
     StepSpec migrate,
     HealthSpec health,
     Duration bake,
-    RollbackSpec rollback) {
+    RollbackSpec rollback,
+    AwsSpec aws) {
   public EnvironmentSpec {
     services = Map.copyOf(services);
+    aws = aws == null ? AwsSpec.DEFAULTS : aws;
+  }
+
+  /** An environment without an {@code aws} section. */
+  public EnvironmentSpec(
+      String name,
+      Map<String, ServiceSpec> services,
+      AppSpec app,
+      StepSpec migrate,
+      HealthSpec health,
+      Duration bake,
+      RollbackSpec rollback) {
+    this(name, services, app, migrate, health, bake, rollback, AwsSpec.DEFAULTS);
   }
 }

@@ -160,6 +160,28 @@ abstract class NodeReader {
     return value;
   }
 
+  /**
+   * A path inside a directory: relative, without {@code ..}, control characters or '\\'.
+   *
+   * @param root what the path is relative to, for messages, e.g. {@code the workspace}
+   */
+  String relativePath(Node node, String path, String root) {
+    String value = text(node, path);
+    if (value == null) {
+      return null;
+    }
+    if (value.isBlank()) {
+      problem(node, path + ": must not be empty");
+    } else if (value.startsWith("/")) {
+      problem(node, path + ": must be a path relative to " + root + ", found '" + value + "'");
+    } else if (List.of(value.split("/")).contains("..")) {
+      problem(node, path + ": must stay inside " + root + " ('..' is not allowed)");
+    } else if (hasControl(value) || value.contains("\\")) {
+      problem(node, path + ": must not contain control characters or backslashes");
+    }
+    return value;
+  }
+
   /** An identifier (application, environment or service name). */
   String name(Node node, String path, String what) {
     if (node == null) {

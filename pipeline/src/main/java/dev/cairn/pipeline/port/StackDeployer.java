@@ -1,5 +1,7 @@
 package dev.cairn.pipeline.port;
 
+import java.util.Map;
+
 /**
  * Deploys an environment that is a stack of the cloud's own (on AWS: a CloudFormation stack — ECS
  * on Fargate behind a load balancer) by handing it one commit's template and artifact. The stack's
@@ -15,4 +17,12 @@ public interface StackDeployer {
    * @throws InterruptedException when interrupted while waiting
    */
   StackResult deploy(StackRelease release) throws InterruptedException;
+
+  /**
+   * The stack's outputs as they are now (the contract between the runtime and an application's
+   * template: {@code CairnCluster}, {@code CairnTargetGroup}, … see docs/aws.md).
+   *
+   * @return the outputs by name; empty when the stack does not exist or declares none
+   */
+  Map<String, String> outputs(String stackName);
 }

@@ -93,9 +93,13 @@ final class BuildStep {
       // Before any step runs: a machine that cannot build the release fails the run at once.
       ports.requireImages();
     }
-    if (ports.target() instanceof DeployTarget.Stack stack) {
+    if (ports.target() instanceof DeployTarget.Stack) {
       // A commit that cannot be deployed fails its build, not its first environment.
-      new StackTemplates(ports).template(run, facts.commit(), stack.templatePath());
+      StackTemplates templates = new StackTemplates(ports);
+      for (String path :
+          pipeline.environments().stream().map(e -> e.aws().template()).distinct().toList()) {
+        StackTemplates.declaredParameters(path, templates.template(run, facts.commit(), path));
+      }
     }
 
     Optional<String> reused = reusable(facts, pipeline);

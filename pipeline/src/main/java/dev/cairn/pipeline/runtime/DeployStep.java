@@ -11,8 +11,6 @@ import dev.cairn.pipeline.port.JobSpec;
 import dev.cairn.pipeline.port.Release;
 import dev.cairn.pipeline.port.RunEvent;
 import dev.cairn.pipeline.port.ServiceEndpoint;
-import dev.cairn.pipeline.port.StackRelease;
-import dev.cairn.pipeline.port.StackResult;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +27,7 @@ import java.util.Optional;
 final class DeployStep {
   private final StepSupport support;
   private final RuntimePorts ports;
-  private final StackTemplates templates;
+  private final StackDeployment stacks;
   private final Pause pause;
 
   /** Waits between health checks of the bake. */
@@ -41,7 +39,7 @@ final class DeployStep {
   DeployStep(StepSupport support, StackTemplates templates, Pause pause) {
     this.support = support;
     this.ports = support.ports;
-    this.templates = templates;
+    this.stacks = new StackDeployment(support, templates, pause);
     this.pause = pause;
   }
 
@@ -57,8 +55,11 @@ final class DeployStep {
     previous.ifPresentOrElse(c -> plan.put("replaces", c), () -> plan.putNull("replaces"));
     if (ports.target() instanceof DeployTarget.Stack stack) {
       plan.put("stack", stack.stackName(environment));
+      plan.put("template", spec.aws().template());
+    } else {
+      // On a stack the services are the template's: nothing to provision.
+      spec.services().keySet().stream().sorted().forEach(s -> plan.withArray("services").add(s));
     }
-    spec.services().keySet().stream().sorted().forEach(s -> plan.withArray("services").add(s));
     plan.put("migrate", spec.migrate() != null);
     Instant started = ports.clock().instant();
     // Kept for the records of the deployment's outcome: by then the environment may have moved on.
@@ -92,7 +93,7 @@ final class DeployStep {
                 () ->
                     new StepFailure(CairnError.INVALID_JOB, "the run " + run + " has no artifact"));
     if (ports.target() instanceof DeployTarget.Stack stack) {
-      applyStack(stack, facts, spec, artifact);
+      stacks.apply(stack, facts, spec, artifact);
       return;
     }
     DeployTarget.Processes target = support.processes("apply");
@@ -197,92 +198,21 @@ final class DeployStep {
                         variables.masked()),
                     output)
                 .join();
-    try {
-      ports.logs().keep(run, "migrate-" + spec.name() + ".log", migration.log());
-    } catch (java.io.IOException | RuntimeException e) {
-      // Where the log is kept does not decide the deployment.
-    }
-    support.event(
-        run,
-        RunEvent.Kind.MIGRATED,
-        spec.name(),
-        migration.outcome() == JobResult.Outcome.SUCCEEDED ? "succeeded" : migration.message());
-    if (migration.outcome() == JobResult.Outcome.KILLED) {
-      throw BuildStep.killed("migration", migration);
-    }
-    if (migration.outcome() != JobResult.Outcome.SUCCEEDED) {
-      throw new StepFailure(CairnError.MIGRATION_FAILED, migration.message());
-    }
-  }
-
-  private void applyStack(
-      DeployTarget.Stack stack, RunFacts facts, EnvironmentSpec spec, String artifact) {
-    if (!spec.services().isEmpty()) {
-      throw new StepFailure(
-          CairnError.INVALID_PIPELINE,
-          "environment "
-              + spec.name()
-              + " declares services; a stack environment declares its own in its template");
-    }
-    String template = templates.template(facts.id(), facts.commit(), stack.templatePath());
-    deployStack(stack, spec.name(), template, facts.commit(), artifact, CairnError.DEPLOY_FAILED);
-    ports
-        .runs()
-        .update(facts.id(), f -> f.withDeployment(spec.name(), RunFacts.Deployment::withSwitched));
-    support.event(
-        facts.id(),
-        RunEvent.Kind.SWITCHED,
-        spec.name(),
-        stack.stackName(spec.name()) + " now runs " + RunFacts.shortId(facts.commit()));
-  }
-
-  /** Deploys a commit's template with its artifact to the environment's stack. */
-  static void deployStack(
-      DeployTarget.Stack stack,
-      String environment,
-      String template,
-      String commit,
-      String artifact,
-      CairnError onFailure) {
-    StackResult result;
-    try {
-      result =
-          stack
-              .deployer()
-              .deploy(
-                  new StackRelease(
-                      stack.stackName(environment),
-                      template,
-                      Map.of(
-                          DeployTarget.Stack.COMMIT_PARAMETER, commit,
-                          DeployTarget.Stack.ARTIFACT_PARAMETER, artifact),
-                      commit,
-                      artifact));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StepFailure(onFailure, "interrupted while the stack was deployed");
-    }
-    if (result.outcome() == StackResult.Outcome.FAILED) {
-      throw new StepFailure(
-          onFailure,
-          "the stack "
-              + stack.stackName(environment)
-              + " did not take "
-              + RunFacts.shortId(commit)
-              + ": "
-              + result.reason());
-    }
+    support.migrated(run, spec, migration);
   }
 
   /**
    * Watches the release for the bake period; then it is the environment's last good release and the
-   * older releases stop. On a stack, health belongs to the stack (ECS's circuit breaker fails a
-   * deployment that does not get healthy), so the bake is the apply's own wait.
+   * older releases stop. On a stack, the bake watches the target group and alarms its outputs name
+   * ({@link StackDeployment#bake}).
    */
   void verify(String run, String environment) {
     RunFacts facts = ports.runs().get(run);
     EnvironmentSpec spec = support.environment(facts, environment);
     String releaseId = null;
+    if (ports.target() instanceof DeployTarget.Stack stack) {
+      stacks.bake(stack, spec);
+    }
     if (ports.target() instanceof DeployTarget.Processes target) {
       Release release;
       try {

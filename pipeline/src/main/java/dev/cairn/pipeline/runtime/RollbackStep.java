@@ -21,12 +21,12 @@ import java.util.Optional;
 final class RollbackStep {
   private final StepSupport support;
   private final RuntimePorts ports;
-  private final StackTemplates templates;
+  private final StackDeployment stacks;
 
   RollbackStep(StepSupport support, StackTemplates templates) {
     this.support = support;
     this.ports = support.ports;
-    this.templates = templates;
+    this.stacks = new StackDeployment(support, templates, duration -> {});
   }
 
   /**
@@ -78,9 +78,7 @@ final class RollbackStep {
     } else if (ports.target() instanceof DeployTarget.Stack stack && lastGood.isPresent()) {
       EnvironmentState.LastGood good = lastGood.get();
       requireArtifact(good);
-      String template = templates.template(run, good.commit(), stack.templatePath());
-      DeployStep.deployStack(
-          stack, environment, template, good.commit(), good.artifact(), CairnError.ROLLBACK_FAILED);
+      stacks.rollback(stack, run, spec, good);
     }
     String rolledBackTo = lastGood.map(EnvironmentState.LastGood::commit).orElse(null);
     // The whole cause (the record keeps one line of it), for the run's status and the API.

@@ -5,6 +5,7 @@ import dev.cairn.pipeline.file.PipelineDefinition;
 import dev.cairn.pipeline.file.PipelineFileException;
 import dev.cairn.pipeline.file.PipelineFileParser;
 import dev.cairn.pipeline.file.ServiceSpec;
+import dev.cairn.pipeline.port.JobResult;
 import dev.cairn.pipeline.port.Release;
 import dev.cairn.pipeline.port.ReleaseSpec;
 import dev.cairn.pipeline.port.RunEvent;
@@ -103,6 +104,29 @@ final class StepSupport {
       return processes;
     }
     throw new StepFailure(CairnError.NOT_SUPPORTED, what + " is not possible on a stack target");
+  }
+
+  /**
+   * Keeps the migration's log with the run's logs and says how it ended; a failed migration fails
+   * the deployment (no switch), a killed one is retried as an infrastructure failure.
+   */
+  void migrated(String run, EnvironmentSpec spec, JobResult migration) {
+    try {
+      ports.logs().keep(run, "migrate-" + spec.name() + ".log", migration.log());
+    } catch (IOException | RuntimeException e) {
+      // Where the log is kept does not decide the deployment.
+    }
+    event(
+        run,
+        RunEvent.Kind.MIGRATED,
+        spec.name(),
+        migration.outcome() == JobResult.Outcome.SUCCEEDED ? "succeeded" : migration.message());
+    if (migration.outcome() == JobResult.Outcome.KILLED) {
+      throw BuildStep.killed("migration", migration);
+    }
+    if (migration.outcome() != JobResult.Outcome.SUCCEEDED) {
+      throw new StepFailure(CairnError.MIGRATION_FAILED, migration.message());
+    }
   }
 
   /** Provisions (or finds) the environment's services. */

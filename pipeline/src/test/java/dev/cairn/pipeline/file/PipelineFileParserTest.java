@@ -80,6 +80,18 @@ class PipelineFileParserTest {
     assertThat(production.bake()).isEqualTo(Duration.ofSeconds(30));
     assertThat(production.rollback()).isEqualTo(new RollbackSpec(true, RollbackSpec.Revert.OFF));
     assertThat(pipeline.audit()).isEqualTo(AuditSpec.DEFAULT);
+    assertThat(production.aws()).isEqualTo(new AwsSpec("cairn.stack.json"));
+  }
+
+  @Test
+  void anEnvironmentNamesItsStackTemplateAndTheOthersTakeTheDefault() throws IOException {
+    PipelineDefinition pipeline =
+        PipelineFileParser.parse("cairn.yml", fixture("aws-template.yml"));
+
+    assertThat(pipeline.environment("staging").orElseThrow().aws().template())
+        .isEqualTo(AwsSpec.DEFAULT_TEMPLATE);
+    assertThat(pipeline.environment("production").orElseThrow().aws().template())
+        .isEqualTo("deploy/production.stack.json");
   }
 
   @Test

@@ -80,6 +80,14 @@ final class RuntimeFixture {
 
   /** A fixture whose driver has this container runtime (null: none, as on AWS). */
   RuntimeFixture(Path work, dev.cairn.pipeline.port.ContainerImages images) {
+    this(work, images, null);
+  }
+
+  /**
+   * A fixture whose driver has this container runtime and deploys to {@code target} (null: the fake
+   * process deployer).
+   */
+  RuntimeFixture(Path work, dev.cairn.pipeline.port.ContainerImages images, DeployTarget target) {
     this.work = work;
     RuntimePorts ports =
         RuntimePorts.builder()
@@ -91,17 +99,19 @@ final class RuntimeFixture {
             .secrets(new MapSecrets())
             .source(checkout())
             .target(
-                new DeployTarget.Processes(
-                    deployer,
-                    new ServiceProvisioner() {
-                      @Override
-                      public ServiceEndpoint ensure(String environment, ServiceSpec service) {
-                        return services.apply(service);
-                      }
+                target != null
+                    ? target
+                    : new DeployTarget.Processes(
+                        deployer,
+                        new ServiceProvisioner() {
+                          @Override
+                          public ServiceEndpoint ensure(String environment, ServiceSpec service) {
+                            return services.apply(service);
+                          }
 
-                      @Override
-                      public void stopAll() {}
-                    }))
+                          @Override
+                          public void stopAll() {}
+                        }))
             .listener(events::add)
             .audit(audit)
             .workDirectory(work)
@@ -125,6 +135,13 @@ final class RuntimeFixture {
                 })
             .build();
     runtime = new PipelineRuntime(ports, tokens, run -> false);
+  }
+
+  /** A commit of these files: its id is made from their text. */
+  String commit(Map<String, String> files) {
+    String id = sha1(new java.util.TreeMap<>(files) + "" + commits.size());
+    commits.put(id, Map.copyOf(files));
+    return id;
   }
 
   /** A commit of a pipeline file (and nothing else): its id is made from its text. */
