@@ -3,6 +3,7 @@ package dev.cairn.aws.batch;
 import dev.cairn.aws.AwsErrors;
 import dev.cairn.aws.AwsException;
 import dev.cairn.aws.NeedsPersonAwsException;
+import dev.cairn.aws.logs.LogStreamTail;
 import dev.cairn.pipeline.port.JobExecutor;
 import dev.cairn.pipeline.port.JobOutput;
 import dev.cairn.pipeline.port.JobResult;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,9 +39,6 @@ import software.amazon.awssdk.services.batch.model.JobTimeout;
 import software.amazon.awssdk.services.batch.model.KeyValuePair;
 import software.amazon.awssdk.services.batch.model.SubmitJobRequest;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
-import software.amazon.awssdk.services.cloudwatchlogs.model.GetLogEventsResponse;
-import software.amazon.awssdk.services.cloudwatchlogs.model.OutputLogEvent;
-import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundException;
 
 /**
  * Runs jobs on AWS Batch (on Fargate) with the Cairn runner image's job definition: submits the job
@@ -254,8 +253,7 @@ public final class BatchJobExecutor implements JobExecutor, AutoCloseable {
     final JobOutput output;
     final CompletableFuture<JobResult> result = new CompletableFuture<>();
     BufferedWriter writer;
-    String logStream;
-    String nextToken;
+    LogStreamTail log;
     int failures;
 
     Watch(String batchId, Path logFile, Set<String> masked, JobOutput output) {
@@ -281,8 +279,8 @@ public final class BatchJobExecutor implements JobExecutor, AutoCloseable {
           return;
         }
         JobDetail job = jobs.get(0);
-        if (job.container() != null && job.container().logStreamName() != null) {
-          logStream = job.container().logStreamName();
+        if (log == null && job.container() != null && job.container().logStreamName() != null) {
+          log = new LogStreamTail(logs, logGroup, job.container().logStreamName());
         }
         java.util.Optional<JobResult> ended = outcome(job, logFile);
         // Read the log before deciding: the last lines arrive before the job is marked ended.
@@ -302,37 +300,17 @@ public final class BatchJobExecutor implements JobExecutor, AutoCloseable {
     }
 
     private void readLog(String step) throws IOException {
-      if (logStream == null) {
+      if (log == null) {
         return;
       }
-      while (true) {
-        GetLogEventsResponse page;
-        try {
-          String token = nextToken;
-          page =
-              logs.getLogEvents(
-                  b -> {
-                    b.logGroupName(logGroup).logStreamName(logStream).startFromHead(true);
-                    if (token != null) {
-                      b.nextToken(token);
-                    }
-                  });
-        } catch (ResourceNotFoundException e) {
-          return; // the container has not written anything yet
-        }
-        for (OutputLogEvent event : page.events()) {
-          String line = mask(event.message());
-          writer.write(line);
-          writer.newLine();
-          output.line(step, line);
-        }
-        writer.flush();
-        boolean same = Objects.equals(page.nextForwardToken(), nextToken);
-        nextToken = page.nextForwardToken();
-        if (same || page.events().isEmpty()) {
-          return;
-        }
+      List<String> lines = new ArrayList<>();
+      log.read(message -> lines.add(mask(message)));
+      for (String line : lines) {
+        writer.write(line);
+        writer.newLine();
+        output.line(step, line);
       }
+      writer.flush();
     }
 
     private String mask(String line) {

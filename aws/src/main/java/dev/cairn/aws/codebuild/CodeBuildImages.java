@@ -5,6 +5,7 @@ import dev.cairn.aws.AwsException;
 import dev.cairn.aws.NeedsPersonAwsException;
 import dev.cairn.aws.RetryableAwsException;
 import dev.cairn.aws.batch.BuildHandOff;
+import dev.cairn.aws.logs.LogStreamTail;
 import dev.cairn.pipeline.artifact.Archive;
 import dev.cairn.pipeline.port.ContainerImages;
 import dev.cairn.pipeline.port.JobOutput;
@@ -27,8 +28,6 @@ import java.util.regex.Pattern;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
-import software.amazon.awssdk.services.cloudwatchlogs.model.GetLogEventsResponse;
-import software.amazon.awssdk.services.cloudwatchlogs.model.OutputLogEvent;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.ImageIdentifier;
 import software.amazon.awssdk.services.ecr.model.ImageNotFoundException;
@@ -403,10 +402,10 @@ public final class CodeBuildImages implements ContainerImages {
     }
   }
 
-  /** Reads a CloudWatch Logs stream forward from where it stopped. */
+  /** Copies a build's log lines as they appear: CodeBuild names its stream once it started. */
   private final class LogTail {
     private final Output out;
-    private String nextToken;
+    private LogStreamTail tail;
 
     LogTail(Output out) {
       this.out = out;
@@ -416,38 +415,19 @@ public final class CodeBuildImages implements ContainerImages {
       if (group == null || stream == null) {
         return;
       }
-      while (true) {
-        GetLogEventsResponse page;
-        try {
-          String token = nextToken;
-          page =
-              logs.getLogEvents(
-                  b -> {
-                    b.logGroupName(group).logStreamName(stream).startFromHead(true);
-                    if (token != null) {
-                      b.nextToken(token);
-                    }
-                  });
-        } catch (software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundException e) {
-          return; // the build has not written anything yet
-        } catch (SdkException e) {
-          AwsException typed =
-              AwsErrors.translate(
-                  "CloudWatch Logs GetLogEvents of " + group + " " + stream, e, true);
-          if (typed.retryable()) {
-            return; // the next poll reads on from the same token
-          }
+      if (tail == null) {
+        tail = new LogStreamTail(logs, group, stream);
+      }
+      try {
+        // CodeBuild's events end with the line's newline.
+        tail.read(message -> out.line(message.stripTrailing()));
+      } catch (SdkException e) {
+        AwsException typed =
+            AwsErrors.translate("CloudWatch Logs GetLogEvents of " + tail, e, true);
+        if (!typed.retryable()) {
           throw typed;
         }
-        for (OutputLogEvent event : page.events()) {
-          // CodeBuild's events end with the line's newline.
-          out.line(event.message().stripTrailing());
-        }
-        boolean same = Objects.equals(page.nextForwardToken(), nextToken);
-        nextToken = page.nextForwardToken();
-        if (same || page.events().isEmpty()) {
-          return;
-        }
+        // The next poll reads on from where this one stopped.
       }
     }
   }

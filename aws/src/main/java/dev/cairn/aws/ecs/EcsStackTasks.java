@@ -2,6 +2,7 @@ package dev.cairn.aws.ecs;
 
 import dev.cairn.aws.AwsErrors;
 import dev.cairn.aws.AwsException;
+import dev.cairn.aws.logs.LogStreamTail;
 import dev.cairn.pipeline.port.JobOutput;
 import dev.cairn.pipeline.port.JobResult;
 import dev.cairn.pipeline.port.StackTasks;
@@ -19,9 +20,6 @@ import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
-import software.amazon.awssdk.services.cloudwatchlogs.model.GetLogEventsResponse;
-import software.amazon.awssdk.services.cloudwatchlogs.model.OutputLogEvent;
-import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
 import software.amazon.awssdk.services.ecs.model.Container;
@@ -109,7 +107,10 @@ public final class EcsStackTasks implements StackTasks {
             JobResult.Outcome.FAILED, step, -1, logFile, "ECS did not start the task: " + why);
       }
       String taskArn = started.tasks().get(0).taskArn();
-      LogTail tail = logStream(task, taskArn).map(LogTail::new).orElse(null);
+      LogStreamTail tail =
+          logStream(task, taskArn)
+              .map(e -> new LogStreamTail(logs, e.getKey(), e.getValue()))
+              .orElse(null);
       if (tail == null) {
         both.line(
             step,
@@ -118,14 +119,13 @@ public final class EcsStackTasks implements StackTasks {
                 + " cannot be shown here: its task definition sends no log to CloudWatch Logs"
                 + " with the awslogs driver and a stream prefix)");
       } else {
-        both.line(
-            step, "(the task " + taskArn + " logs to " + tail.group + " " + tail.stream + ")");
+        both.line(step, "(the task " + taskArn + " logs to " + tail + ")");
       }
       Instant deadline = clock.instant().plus(task.timeout());
       while (true) {
         Task described = describe(task.cluster(), taskArn);
         if (tail != null) {
-          tail.read(both, step);
+          read(tail, both, step);
         }
         if (described != null && "STOPPED".equals(described.lastStatus())) {
           return ended(task, described, logFile);
@@ -252,44 +252,11 @@ public final class EcsStackTasks implements StackTasks {
     return Optional.of(Map.entry(group, prefix + "/" + task.container() + "/" + taskId));
   }
 
-  /** Follows a log stream from its start; a stream not made yet is read again later. */
-  private final class LogTail {
-    final String group;
-    final String stream;
-    private String nextToken;
-
-    LogTail(Map.Entry<String, String> groupAndStream) {
-      this.group = groupAndStream.getKey();
-      this.stream = groupAndStream.getValue();
-    }
-
-    void read(JobOutput output, String step) {
-      while (true) {
-        GetLogEventsResponse page;
-        try {
-          page =
-              logs.getLogEvents(
-                  b -> {
-                    b.logGroupName(group).logStreamName(stream).startFromHead(true);
-                    if (nextToken != null) {
-                      b.nextToken(nextToken);
-                    }
-                  });
-        } catch (ResourceNotFoundException e) {
-          return; // the container has not written yet
-        } catch (SdkException e) {
-          throw AwsErrors.translate(
-              "CloudWatch Logs GetLogEvents " + group + " " + stream, e, true);
-        }
-        for (OutputLogEvent event : page.events()) {
-          output.line(step, event.message());
-        }
-        boolean same = Objects.equals(page.nextForwardToken(), nextToken);
-        nextToken = page.nextForwardToken();
-        if (same || page.events().isEmpty()) {
-          return;
-        }
-      }
+  private static void read(LogStreamTail tail, JobOutput output, String step) {
+    try {
+      tail.read(message -> output.line(step, message));
+    } catch (SdkException e) {
+      throw AwsErrors.translate("CloudWatch Logs GetLogEvents " + tail, e, true);
     }
   }
 
