@@ -15,7 +15,9 @@ import dev.cairn.pipeline.behaviour.SampleApp;
 import dev.cairn.pipeline.compile.PipelineCompiler;
 import dev.cairn.pipeline.file.PipelineFileParser;
 import dev.cairn.pipeline.json.Json;
+import dev.cairn.pipeline.port.Release;
 import dev.cairn.pipeline.runtime.EnvironmentState;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +38,7 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.ReceiveCommand;
 import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.eclipse.jgit.treewalk.TreeWalk;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -60,6 +63,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>The executions run the machine compiled from the scenario's pipeline file, as {@code cairn aws
  * deploy} would have deployed it. Records are read from the git host's {@code cairn/audit} branch
  * once the outbox in S3 is empty.
+ *
+ * <p>The sample's releases are processes ({@code CAIRN_DEPLOYER=process}); its {@link
+ * SampleApp#images image variant} deploys to stacks instead, as on AWS ({@link
+ * EmulatedAws.Target#STACKS}): the repository commits {@link MotoAppStack}'s template as {@code
+ * cairn.stack.json}, each environment's stack exists before the first push (moto computes outputs
+ * only on CreateStack), and a commit whose release fails its bake ({@link
+ * SampleApp#HEALTHY_CHECKS}) is one whose 5xx alarm is in ALARM while its stack runs it.
  */
 @ExtendWith(MotoExtension.class)
 class AwsBehaviourTest extends PipelineBehaviourSuite {
@@ -87,13 +97,43 @@ class AwsBehaviourTest extends PipelineBehaviourSuite {
 
     AwsDriver(Path dir, SampleApp app) throws Exception {
       this.app = app;
-      aws = new EmulatedAws(dir, "octo/sample");
+      aws =
+          new EmulatedAws(
+              dir,
+              "octo/sample",
+              app.isImage() ? EmulatedAws.Target.STACKS : EmulatedAws.Target.PROCESSES);
       var pipeline = PipelineFileParser.parse("cairn.yml", app.pipeline());
       machine = PipelineCompiler.compile(pipeline);
       name = pipeline.name();
       work = Git.init().setInitialBranch("main").setDirectory(dir.resolve("work").toFile()).call();
       work.remoteAdd().setName("origin").setUri(new URIish(aws.remote)).call();
       aws.gitHost.onPush(this::webhook);
+      if (aws.stack != null) {
+        // The application's stack template, committed with the first push (aws.template).
+        Files.writeString(
+            work.getRepository().getWorkTree().toPath().resolve("cairn.stack.json"),
+            MotoAppStack.TEMPLATE);
+        for (String environment : app.environments()) {
+          aws.stack.prepare(environment, this::failsItsBake);
+        }
+      }
+    }
+
+    /**
+     * Whether the commit's release fails its bake: its tree has {@link SampleApp#HEALTHY_CHECKS}.
+     */
+    private boolean failsItsBake(String commit) {
+      try (Repository repository = open();
+          RevWalk walk = new RevWalk(repository);
+          TreeWalk file =
+              TreeWalk.forPath(
+                  repository,
+                  SampleApp.HEALTHY_CHECKS,
+                  walk.parseCommit(ObjectId.fromString(commit)).getTree())) {
+        return file != null;
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
     }
 
     /** What GitHub's push webhook, the webhook function and the EventBridge rule do for a push. */
@@ -233,7 +273,35 @@ class AwsBehaviourTest extends PipelineBehaviourSuite {
 
     @Override
     public Optional<String> liveCommit(String environment) {
-      return app.served(environment);
+      // A stack's release runs nowhere here: what it runs is the stack's CairnCommit.
+      return aws.stack != null ? aws.stack.commit(environment) : app.served(environment);
+    }
+
+    @Override
+    public Optional<String> liveArtifact(String environment) {
+      return aws.stack != null
+          ? aws.stack.artifact(environment)
+          : aws.deployer.live(environment).map(Release::artifactDigest);
+    }
+
+    @Override
+    public List<String> migrated(String environment) {
+      if (aws.stack == null) {
+        // The migration's output, as the runner printed its events.
+        String prefix = "[migrate-output] " + SampleApp.MIGRATING;
+        return aws.output
+            .toString(StandardCharsets.UTF_8)
+            .lines()
+            .filter(line -> line.startsWith(prefix))
+            .map(line -> line.substring(prefix.length()).strip())
+            .toList();
+      }
+      // The migration tasks on the stack's cluster, started by <run>-migrate-<environment>.
+      String suffix = "-migrate-" + environment;
+      return aws.stack.migrations(environment).stream()
+          .map(by -> by.substring(0, by.length() - suffix.length()))
+          .map(run -> aws.runs.get(run).commit())
+          .toList();
     }
 
     @Override

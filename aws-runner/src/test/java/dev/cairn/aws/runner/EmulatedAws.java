@@ -71,10 +71,21 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * </ul>
  *
  * <p>The repository is a bare one served by a {@link GitHttpServer} at {@link #remote}. The
- * application target is the process deployer (releases as processes behind a proxy on a loopback
- * port), because ECS cannot run here. Needs moto ({@code @ExtendWith(MotoExtension.class)}).
+ * application target is chosen per instance ({@link Target}): the process deployer (releases as
+ * processes behind a proxy on a loopback port, as {@code CAIRN_DEPLOYER=process} runs them on one
+ * machine), or stacks on moto with image releases ({@link EmulatedStack}: CodeBuild, ECR, ECS,
+ * ELBv2, CloudFormation; ECS runs no container here). Needs moto
+ * ({@code @ExtendWith(MotoExtension.class)}).
  */
 final class EmulatedAws implements AutoCloseable {
+  /** Where the application's releases run. */
+  enum Target {
+    /** Processes behind a proxy on this machine ({@link #deployer}). */
+    PROCESSES,
+    /** Each environment a stack on moto, releases images built by CodeBuild ({@link #stack}). */
+    STACKS
+  }
+
   /** Cairn's git token (in Secrets Manager; the git host accepts only it). */
   static final String TOKEN = "ghp_e2e-token-0123456789";
 
@@ -103,6 +114,9 @@ final class EmulatedAws implements AutoCloseable {
   final S3ArtifactStore artifacts;
   final ProcessDeployer deployer;
 
+  /** The stack target's emulators, or null when releases are processes. */
+  final EmulatedStack stack;
+
   /** The build jobs (the build job definition's containers), with the build role's S3 access. */
   final InProcessBuildJobs buildJobs;
 
@@ -125,7 +139,12 @@ final class EmulatedAws implements AutoCloseable {
   /** What the runner printed (its jobs' output). */
   final ByteArrayOutputStream output = new ByteArrayOutputStream();
 
+  /** Releases as processes. */
   EmulatedAws(Path dir, String repository) throws Exception {
+    this(dir, repository, Target.PROCESSES);
+  }
+
+  EmulatedAws(Path dir, String repository, Target target) throws Exception {
     this.repository = repository;
     String id = UUID.randomUUID().toString().substring(0, 8);
     bucket = "cairn-e2e-" + id;
@@ -150,6 +169,10 @@ final class EmulatedAws implements AutoCloseable {
     artifacts =
         S3ArtifactStore.builder().s3(s3).bucket(bucket).scratch(dir.resolve("s3-scratch")).build();
     deployer = new ProcessDeployer(dir.resolve("deployments"), secrets);
+    stack =
+        target == Target.STACKS
+            ? new EmulatedStack(repository.replaceAll(".*/", ""), id, s3, bucket, dir)
+            : null;
     buildJobs =
         new InProcessBuildJobs(
             bucket,
@@ -168,10 +191,11 @@ final class EmulatedAws implements AutoCloseable {
             // the build steps run in a build job of their own, with the build role's access.
             new IsolatedBuildExecutor(
                 new S3HandOff(s3, bucket), "", buildJobs, dir.resolve("handoff")),
-            new DeployTarget.Processes(deployer, null),
+            stack != null ? stack.target() : new DeployTarget.Processes(deployer, null),
             new SqsStatusPublisher(sqs, queueUrl),
             dir.resolve("runner"),
-            new PrintStream(output, true));
+            new PrintStream(output, true),
+            stack != null ? stack.images() : null);
     runner = jobs.runner();
     runs = jobs.runs();
     // The functions see the deploy queue too; the jobs' store sees only the ledger.
@@ -204,6 +228,12 @@ final class EmulatedAws implements AutoCloseable {
                     new StatusPublishingListener(
                         new SqsStatusPublisher(sqs, queueUrl), runs, Clock.systemUTC(), x -> {}))
                 .audit(outbox)
+                // As FunctionRuntime with CAIRN_STACK_PREFIX: the functions know the stacks'
+                // names; they deploy nothing (the runner's jobs do).
+                .target(
+                    stack == null
+                        ? null
+                        : new DeployTarget.Stack(stack.target().deployer(), stack.prefix))
                 .workDirectory(dir.resolve("functions"))
                 .cairnVersion("test")
                 .build(),
@@ -248,6 +278,9 @@ final class EmulatedAws implements AutoCloseable {
     engine.close();
     // The releases and their proxies: the releases would hold the scenario's ports otherwise.
     deployer.environments().forEach(deployer::destroy);
+    if (stack != null) {
+      stack.close();
+    }
     gitHost.close();
   }
 

@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.transport.URIish;
@@ -38,7 +37,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
-import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -149,40 +147,7 @@ class RunnerImageStackTest {
   }
 
   private String alarm() {
-    return stack() + "-5xx";
-  }
-
-  /** The environment's template: the contract's parameters and outputs, on what moto can make. */
-  private String template() {
-    return """
-        {"AWSTemplateFormatVersion": "2010-09-09",
-         "Parameters": {"CairnCommit": {"Type": "String"}, "CairnArtifact": {"Type": "String"},
-           "CairnImage": {"Type": "String"}, "CairnMigrationImage": {"Type": "String"}},
-         "Resources": {
-           "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}},
-           "Subnet": {"Type": "AWS::EC2::Subnet",
-             "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.0.1.0/24"}},
-           "Tasks": {"Type": "AWS::EC2::SecurityGroup",
-             "Properties": {"GroupDescription": "tasks", "VpcId": {"Ref": "Vpc"}}},
-           "Cluster": {"Type": "AWS::ECS::Cluster"},
-           "Migration": {"Type": "AWS::ECS::TaskDefinition", "Properties": {"ContainerDefinitions": [
-             {"Name": "migrate", "Image": {"Ref": "CairnMigrationImage"}, "Memory": 512}]}},
-           "Targets": {"Type": "AWS::ElasticLoadBalancingV2::TargetGroup",
-             "Properties": {"Protocol": "HTTP", "Port": 8080, "TargetType": "ip",
-               "VpcId": {"Ref": "Vpc"}}},
-           "Service": {"Type": "AWS::SSM::Parameter", "Properties": {
-             "Name": {"Fn::Join": ["-", [{"Ref": "AWS::StackName"}, "service"]]},
-             "Type": "String", "Value": {"Fn::Join": ["", ["runs ", {"Ref": "CairnImage"}]]}}}},
-         "Outputs": {
-           "CairnCluster": {"Value": {"Ref": "Cluster"}},
-           "CairnMigrationTaskDefinition": {"Value": {"Ref": "Migration"}},
-           "CairnMigrationContainer": {"Value": "migrate"},
-           "CairnSubnets": {"Value": {"Ref": "Subnet"}},
-           "CairnSecurityGroups": {"Value": {"Ref": "Tasks"}},
-           "CairnTargetGroup": {"Value": {"Ref": "Targets"}},
-           "CairnAlarms": {"Value": "ALARM_NAME"}}}
-        """
-        .replace("ALARM_NAME", alarm());
+    return MotoAppStack.alarm(stack());
   }
 
   private static final String PIPELINE =
@@ -212,7 +177,7 @@ class RunnerImageStackTest {
     Files.writeString(root.resolve("Containerfile"), "FROM scratch\nCOPY built.txt /\n");
     Files.writeString(root.resolve("version.txt"), version);
     Files.createDirectories(root.resolve("deploy"));
-    Files.writeString(root.resolve("deploy/stack.json"), template());
+    Files.writeString(root.resolve("deploy/stack.json"), MotoAppStack.TEMPLATE);
     work.add().addFilepattern(".").call();
     RevCommit commit =
         work.commit()
@@ -231,25 +196,11 @@ class RunnerImageStackTest {
   }
 
   private Map<String, String> stackParameters() {
-    return cloudFormation
-        .describeStacks(b -> b.stackName(stack()))
-        .stacks()
-        .get(0)
-        .parameters()
-        .stream()
-        .collect(Collectors.toMap(Parameter::parameterKey, Parameter::parameterValue));
+    return MotoAppStack.parameters(cloudFormation, stack());
   }
 
   private Map<String, String> outputs() {
-    return cloudFormation
-        .describeStacks(b -> b.stackName(stack()))
-        .stacks()
-        .get(0)
-        .outputs()
-        .stream()
-        .collect(
-            Collectors.toMap(
-                o -> o.outputKey(), o -> o.outputValue(), (a, b) -> a, java.util.TreeMap::new));
+    return MotoAppStack.outputs(cloudFormation, stack());
   }
 
   private List<Task> migrationTasks() {
@@ -262,23 +213,7 @@ class RunnerImageStackTest {
 
   @Test
   void anImageReleaseMigratesBakesAndABadOneRollsBackToTheLastGoodDigest() throws Exception {
-    // moto computes outputs only for a stack made by CreateStack (not by a change set, nor again
-    // on update): the environment's stack exists before its first release, running no image.
-    cloudFormation.createStack(
-        b ->
-            b.stackName(stack())
-                .templateBody(template())
-                .parameters(
-                    Parameter.builder().parameterKey("CairnCommit").parameterValue("none").build(),
-                    Parameter.builder()
-                        .parameterKey("CairnArtifact")
-                        .parameterValue("none")
-                        .build(),
-                    Parameter.builder().parameterKey("CairnImage").parameterValue("").build(),
-                    Parameter.builder()
-                        .parameterKey("CairnMigrationImage")
-                        .parameterValue("")
-                        .build()));
+    MotoAppStack.create(cloudFormation, stack());
     RevCommit good = commit("1");
     RunnerResult built = job(JobKind.BUILD, "run-1", good.getName(), null);
     assertThat(built.outcome()).as(built.cause()).isEqualTo(RunnerResult.Outcome.SUCCEEDED);
@@ -300,11 +235,7 @@ class RunnerImageStackTest {
               assertThat(task.overrides().containerOverrides().get(0).command())
                   .containsExactly("/bin/sh", "-c", "./migrate up");
             });
-    // ECS registers the service's tasks in the target group; moto's service does not.
-    elb.registerTargets(
-        b ->
-            b.targetGroupArn(outputs().get("CairnTargetGroup"))
-                .targets(t -> t.id("10.0.1.7").port(8080)));
+    MotoAppStack.registerTarget(elb, cloudFormation, stack());
 
     RunnerResult verified = job(JobKind.VERIFY, "run-1", null, null);
     assertThat(verified.outcome()).as(verified.cause()).isEqualTo(RunnerResult.Outcome.SUCCEEDED);

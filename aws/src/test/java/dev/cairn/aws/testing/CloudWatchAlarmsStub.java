@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.thirdparty.jackson.core.JsonGenerator;
@@ -28,6 +29,7 @@ public final class CloudWatchAlarmsStub implements AutoCloseable {
   private final HttpServer server;
   private final Map<String, String> alarming = new ConcurrentHashMap<>();
   private final Map<String, Integer> pending = new ConcurrentHashMap<>();
+  private final Map<String, BooleanSupplier> conditions = new ConcurrentHashMap<>();
   private final AtomicInteger status = new AtomicInteger(200);
 
   /** The paths of the requests received, in order. */
@@ -88,10 +90,19 @@ public final class CloudWatchAlarmsStub implements AutoCloseable {
     pending.put(name, calls);
   }
 
+  /**
+   * Puts an alarm into state ALARM for every request answered while {@code firing} holds (asked
+   * once per request): what the alarm watches, e.g. whether the release a stack runs answers 5xx.
+   */
+  public void alarmWhile(String name, BooleanSupplier firing) {
+    conditions.put(name, firing);
+  }
+
   /** Puts every alarm back to OK. */
   public void clear() {
     alarming.clear();
     pending.clear();
+    conditions.clear();
   }
 
   /** Answers every later request with this HTTP status (an error body unless 200). */
@@ -104,7 +115,14 @@ public final class CloudWatchAlarmsStub implements AutoCloseable {
     try (JsonGenerator cbor = new CBORFactory().createGenerator(bytes)) {
       cbor.writeStartObject();
       cbor.writeArrayFieldStart("MetricAlarms");
-      for (Map.Entry<String, String> alarm : alarming.entrySet()) {
+      Map<String, String> firing = new java.util.LinkedHashMap<>(alarming);
+      conditions.forEach(
+          (name, condition) -> {
+            if (condition.getAsBoolean()) {
+              firing.putIfAbsent(name, "Threshold Crossed: 5xx answers");
+            }
+          });
+      for (Map.Entry<String, String> alarm : firing.entrySet()) {
         cbor.writeStartObject();
         cbor.writeStringField("AlarmName", alarm.getKey());
         cbor.writeStringField("StateValue", "ALARM");

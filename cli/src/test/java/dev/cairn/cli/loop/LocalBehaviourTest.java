@@ -3,25 +3,35 @@ package dev.cairn.cli.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.cairn.local.container.Podman;
 import dev.cairn.pipeline.audit.AuditRecord;
 import dev.cairn.pipeline.behaviour.PipelineBehaviourSuite;
 import dev.cairn.pipeline.behaviour.PipelineDriver;
 import dev.cairn.pipeline.behaviour.SampleApp;
 import dev.cairn.pipeline.json.Json;
+import dev.cairn.pipeline.port.Release;
+import dev.cairn.pipeline.port.RunEvent;
 import dev.cairn.pipeline.run.RunRequest;
 import dev.cairn.pipeline.runtime.EnvironmentState;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.revwalk.RevCommit;
 
 /**
  * The pipeline behaviour suite on the local driver: a real {@link LocalCairn} on a bare origin with
  * its post-receive hook, real build and release processes, manual actions through the authenticated
- * HTTP API as the CLI sends them, and the records read back from the origin's audit branch.
+ * HTTP API as the CLI sends them, and the records read back from the origin's audit branch. The
+ * image variant runs on real Podman ({@code FROM scratch} with the machine's static busybox, as
+ * {@link ContainerReleaseTest}): the image built by {@code podman build}, the migration a one-off
+ * container, the releases containers behind the same proxy.
  */
 class LocalBehaviourTest extends PipelineBehaviourSuite {
 
@@ -32,6 +42,8 @@ class LocalBehaviourTest extends PipelineBehaviourSuite {
 
   /** {@link PipelineDriver} over {@link LoopHarness}. */
   private static final class LocalDriver implements PipelineDriver {
+    private static final Path BUSYBOX = Path.of("/bin/busybox");
+
     private final LoopHarness loop;
     private final SampleApp app;
 
@@ -111,6 +123,33 @@ class LocalBehaviourTest extends PipelineBehaviourSuite {
     }
 
     @Override
+    public Optional<String> liveArtifact(String environment) {
+      return loop.cairn().deployer().live(environment).map(Release::artifactDigest);
+    }
+
+    @Override
+    public List<String> migrated(String environment) {
+      // The migration's output, as the one-off container printed it (SampleApp.MIGRATING).
+      return loop.events.stream()
+          .filter(e -> e.kind().equals(RunEvent.Kind.MIGRATE_OUTPUT.wireName()))
+          .filter(e -> environment.equals(e.environment()))
+          .filter(e -> e.message().startsWith(SampleApp.MIGRATING))
+          .map(e -> e.message().substring(SampleApp.MIGRATING.length()).strip())
+          .toList();
+    }
+
+    @Override
+    public Optional<String> imagesUnavailable() {
+      Optional<String> podman = Podman.fromPath().unavailable();
+      if (podman.isPresent()) {
+        return podman;
+      }
+      return Files.isExecutable(BUSYBOX)
+          ? Optional.empty()
+          : Optional.of("the sample's image needs /bin/busybox (busybox-static)");
+    }
+
+    @Override
     public Optional<String> branchTip(String branch) throws Exception {
       return Optional.ofNullable(AuditTrails.branch(loop.origin, branch)).map(RevCommit::getName);
     }
@@ -126,6 +165,40 @@ class LocalBehaviourTest extends PipelineBehaviourSuite {
     @Override
     public void close() {
       loop.close();
+      if (app.isImage() && Podman.fromPath().unavailable().isEmpty()) {
+        removeImages();
+      }
+    }
+
+    /** The images the runs built (Cairn itself never removes images: rollbacks need them). */
+    private void removeImages() {
+      List<String> images =
+          podman("images", "--quiet", "--filter", "reference=localhost/cairn-" + app.name())
+              .lines()
+              .filter(l -> !l.isBlank())
+              .distinct()
+              .toList();
+      if (!images.isEmpty()) {
+        List<String> rmi = new ArrayList<>(List.of("rmi", "--force", "--ignore"));
+        rmi.addAll(images);
+        podman(rmi.toArray(String[]::new));
+      }
+    }
+
+    private static String podman(String... args) {
+      List<String> argv = new ArrayList<>(List.of("podman"));
+      argv.addAll(List.of(args));
+      try {
+        Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor(60, TimeUnit.SECONDS);
+        return out;
+      } catch (java.io.IOException e) {
+        return "";
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return "";
+      }
     }
   }
 }

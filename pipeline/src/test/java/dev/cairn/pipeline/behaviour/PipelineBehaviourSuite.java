@@ -2,6 +2,7 @@ package dev.cairn.pipeline.behaviour;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cairn.pipeline.audit.AuditRecord;
 import dev.cairn.pipeline.behaviour.PipelineDriver.Change;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * One behaviour suite, run against every driver of the pipeline runtime: each test is a scenario
  * (first deploy, a change, a failed build, a verify failure rolled back, a run superseded while
  * waiting, a bad commit skipped, a bad commit deployed by hand, a rollback by hand, promotion from
- * staging to production, a revert commit) that asserts the outcomes and the exact audit records —
- * the same on the local loop and on AWS, which is the proof that both run one runtime.
+ * staging to production, a revert commit, an image release migrated, baked and a bad image rolled
+ * back to the last good one) that asserts the outcomes and the exact audit records — the same on
+ * the local loop and on AWS, which is the proof that both run one runtime.
  *
  * <p>A driver plugs in by extending this class and returning a fresh {@link PipelineDriver} from
  * {@link #driver}; each scenario gets its own. Commits are named by letters in the order they are
@@ -316,10 +319,56 @@ public abstract class PipelineBehaviourSuite {
     assertRecords(firstDeployed("A", PRODUCTION), rolledBack, deployedOver("R", PRODUCTION, "A"));
   }
 
+  /**
+   * The container case: the {@link SampleApp#images image variant} built as an image, migrated
+   * before its switch, deployed and baked (the last good release), then a bad image whose bake
+   * fails rolled back to the last good image as it was built (no rebuild, no migration), its commit
+   * marked bad. Locally the bad image's health check fails; on AWS its 5xx alarm goes off.
+   */
+  @Test
+  void anImageReleaseIsMigratedAndBakedAndABadImageIsRolledBackToTheLastGoodOne() throws Exception {
+    begin(SampleApp.images(List.of(PRODUCTION)));
+    Optional<String> unavailable = driver.imagesUnavailable();
+    assumeTrue(
+        unavailable.isEmpty(), () -> "image releases: " + unavailable.orElse("") + "; skipped");
+
+    RunResult a = awaitRun(first());
+
+    assertThat(a.status()).as("%s", a).isEqualTo("SUCCEEDED");
+    assertThat(a.outcome(PRODUCTION)).as("%s", a).isEqualTo("deployed");
+    String good = a.facts().artifact();
+    assertThat(good).startsWith("image:sha256:");
+    assertLive(PRODUCTION, "A");
+    assertThat(driver.liveArtifact(PRODUCTION)).contains(good);
+    assertThat(driver.migrated(PRODUCTION)).map(this::label).containsExactly("A");
+    assertThat(lastGood(PRODUCTION)).isEqualTo("A");
+    assertThat(driver.environment(PRODUCTION).lastGood().orElseThrow().artifact()).isEqualTo(good);
+
+    RunResult b = awaitRun(push("B", failingBake("B")));
+
+    assertThat(b.status()).as("%s", b).isEqualTo("FAILED");
+    assertThat(b.error()).isEqualTo("Cairn.RolledBack");
+    assertThat(b.outcome(PRODUCTION)).as("%s", b).isEqualTo("rolled-back");
+    assertThat(b.facts().deployment(PRODUCTION).rolledBackTo()).isEqualTo(commit("A"));
+    assertThat(b.facts().artifact()).startsWith("image:sha256:").isNotEqualTo(good);
+    assertLive(PRODUCTION, "A");
+    // The last good image as it was built: no rebuild, and no migration on the way back.
+    assertThat(driver.liveArtifact(PRODUCTION)).contains(good);
+    assertThat(driver.migrated(PRODUCTION)).map(this::label).containsExactly("A", "B");
+    assertThat(driver.environment(PRODUCTION).isBad(commit("B"))).isTrue();
+    assertThat(lastGood(PRODUCTION)).isEqualTo("A");
+    assertThat(driver.environment(PRODUCTION).lastGood().orElseThrow().artifact()).isEqualTo(good);
+    assertRecords(firstDeployed("A", PRODUCTION), rolledBack("B", PRODUCTION, "A"));
+  }
+
   // ---------------------------------------------------------------- steps
 
   private void begin(List<String> environments, String revert) throws Exception {
-    app = SampleApp.create(environments, revert);
+    begin(SampleApp.create(environments, revert));
+  }
+
+  private void begin(SampleApp sample) throws Exception {
+    app = sample;
     Path driverDir = dir.resolve("driver");
     Files.createDirectories(driverDir);
     driver = driver(driverDir, app);

@@ -99,6 +99,27 @@ public interface PipelineDriver extends AutoCloseable {
    */
   Optional<String> liveCommit(String environment) throws Exception;
 
+  /**
+   * The artifact the environment's target runs now ({@code image:sha256:<hex>} for an image
+   * release): the live release's locally, the stack's image on AWS; empty when none runs.
+   */
+  Optional<String> liveArtifact(String environment) throws Exception;
+
+  /**
+   * The commits whose migration ran in the environment, oldest first, as the target saw them run:
+   * the one-off container's output ({@link SampleApp#MIGRATING}) locally, the migration tasks on
+   * the stack's cluster on AWS.
+   */
+  List<String> migrated(String environment) throws Exception;
+
+  /**
+   * Why this driver cannot run image releases on this machine (e.g. no Podman), or empty when it
+   * can. Scenarios of the {@link SampleApp#images image variant} are skipped with this message.
+   */
+  default Optional<String> imagesUnavailable() {
+    return Optional.empty();
+  }
+
   /** The commit a branch of the repository points at, or empty when there is no such branch. */
   Optional<String> branchTip(String branch) throws Exception;
 

@@ -23,6 +23,14 @@ import java.util.stream.Collectors;
  * changes, and its pipeline file with a free port per environment. Both drivers run it as processes
  * on this machine.
  *
+ * <p>Its {@link #images image variant} is the same application as a release image ({@code
+ * behaviour/image/} of the test resources): the build lays out a root file system ({@code FROM
+ * scratch} with the machine's static busybox) and builds the image, the release is busybox's httpd
+ * answering {@code /version} and {@code /cgi-bin/health}, and each environment migrates ({@code
+ * migrate.run} prints {@link #MIGRATING} and the commit). The local driver runs it as containers;
+ * the AWS driver deploys it to a stack, where no release runs: there a committed {@link
+ * #HEALTHY_CHECKS} is what the release's 5xx alarm reports during the bake.
+ *
  * <p>Files a scenario commits: {@code fail-build} fails the build; {@code app/healthy-checks} (a
  * number N) makes the release pass N health checks and fail the next (its start passes, its bake
  * fails); {@code app/hold-until} (a loopback port, the {@link #gate}) keeps its health check
@@ -38,18 +46,23 @@ public final class SampleApp implements AutoCloseable {
   /** The file naming the gate port the release's health check waits for. */
   public static final String HOLD_UNTIL = "app/hold-until";
 
+  /** What the image variant's migration prints before the commit it migrates. */
+  public static final String MIGRATING = "migrating ";
+
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final Map<String, Integer> ports;
   private final String revert;
   private final int gate;
+  private final String image;
   private ServerSocket open;
 
-  private SampleApp(Map<String, Integer> ports, String revert, int gate) {
+  private SampleApp(Map<String, Integer> ports, String revert, int gate, String image) {
     this.ports = ports;
     this.revert = revert;
     this.gate = gate;
+    this.image = image;
   }
 
   /**
@@ -63,7 +76,29 @@ public final class SampleApp implements AutoCloseable {
     for (String environment : environments) {
       ports.put(environment, freePort());
     }
-    return new SampleApp(ports, revert, freePort());
+    return new SampleApp(ports, revert, freePort(), null);
+  }
+
+  /**
+   * The image variant for one scenario, under a name of its own (its images are told apart from
+   * other runs', and removed by the driver that built them).
+   *
+   * @param environments the pipeline's environments, in promotion order
+   */
+  public static SampleApp images(List<String> environments) {
+    SampleApp app = create(environments, "off");
+    return new SampleApp(
+        app.ports, "off", app.gate, "simg" + Long.toHexString(System.nanoTime() & 0xffffff));
+  }
+
+  /** Whether this is the image variant: the release is an image. */
+  public boolean isImage() {
+    return image != null;
+  }
+
+  /** The pipeline's name. */
+  public String name() {
+    return image != null ? image : "sample";
   }
 
   /** The environments, in promotion order. */
@@ -100,12 +135,21 @@ public final class SampleApp implements AutoCloseable {
 
   /** The files of the first commit: the app and the pipeline file. */
   public Map<String, String> files() {
+    if (isImage()) {
+      return Map.of(
+          "Containerfile", resource("image/Containerfile"),
+          "app/start.sh", resource("image/start.sh"),
+          "app/health", resource("image/health"),
+          "app/migrate.sh", resource("image/migrate.sh"),
+          "cairn.yml", pipeline());
+    }
     return Map.of("app/app.py", resource("app.py"), "cairn.yml", pipeline());
   }
 
   /** The pipeline file, {@code cairn.yml}. */
   public String pipeline() {
-    String environment = resource("environment.yml");
+    String variant = isImage() ? "image/" : "";
+    String environment = resource(variant + "environment.yml");
     String environments =
         ports.entrySet().stream()
             .map(
@@ -116,7 +160,9 @@ public final class SampleApp implements AutoCloseable {
                         .replace("@REVERT@", revert)
                         .stripTrailing())
             .collect(Collectors.joining("\n"));
-    return resource("cairn.yml").replace("@ENVIRONMENTS@", environments);
+    return resource(variant + "cairn.yml")
+        .replace("@APP@", name())
+        .replace("@ENVIRONMENTS@", environments);
   }
 
   /** What the environment's stable port answers on {@code /version}, or empty. */

@@ -1,0 +1,1 @@
+echo "migrating $CAIRN_COMMIT"
