@@ -87,13 +87,7 @@ final class ImageBuildProject {
             .description("Builds the release images of " + repository.github() + " for Cairn")
             .role(role)
             .buildSpec(BuildSpec.fromObject(buildSpec))
-            .environment(
-                BuildEnvironment.builder()
-                    .buildImage(LinuxBuildImage.STANDARD_7_0)
-                    .computeType(ComputeType.SMALL)
-                    // Docker builds need the Docker daemon, which needs privileged mode.
-                    .privileged(true)
-                    .build())
+            .environment(dockerBuildEnvironment())
             .environmentVariables(
                 Map.of(
                     "IMAGE_REPOSITORY",
@@ -166,5 +160,18 @@ final class ImageBuildProject {
             + "ImageBuild[A-Z0-9]+>-\\*$",
         "^Action::kms:(GenerateDataKey|ReEncrypt)\\*$");
     return project;
+  }
+
+  /**
+   * The build environment of Cairn's CodeBuild projects that build images (the release images here,
+   * the runner and Lambda images in {@link ImagesStack}): the standard image, small, and
+   * privileged, since Docker builds need the Docker daemon.
+   */
+  static BuildEnvironment dockerBuildEnvironment() {
+    return BuildEnvironment.builder()
+        .buildImage(LinuxBuildImage.STANDARD_7_0)
+        .computeType(ComputeType.SMALL)
+        .privileged(true)
+        .build();
   }
 }

@@ -6,13 +6,10 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
-import software.amazon.awscdk.services.codebuild.BuildEnvironment;
 import software.amazon.awscdk.services.codebuild.BuildEnvironmentVariable;
 import software.amazon.awscdk.services.codebuild.BuildSpec;
 import software.amazon.awscdk.services.codebuild.CloudWatchLoggingOptions;
-import software.amazon.awscdk.services.codebuild.ComputeType;
 import software.amazon.awscdk.services.codebuild.GitHubSourceProps;
-import software.amazon.awscdk.services.codebuild.LinuxBuildImage;
 import software.amazon.awscdk.services.codebuild.LoggingOptions;
 import software.amazon.awscdk.services.codebuild.Project;
 import software.amazon.awscdk.services.codebuild.Source;
@@ -72,13 +69,7 @@ public final class ImagesStack extends Stack {
                         .cloneDepth(1)
                         .build()))
             .buildSpec(BuildSpec.fromSourceFilename(BUILDSPEC))
-            .environment(
-                BuildEnvironment.builder()
-                    .buildImage(LinuxBuildImage.STANDARD_7_0)
-                    .computeType(ComputeType.SMALL)
-                    // Docker builds need the Docker daemon, which needs privileged mode.
-                    .privileged(true)
-                    .build())
+            .environment(ImageBuildProject.dockerBuildEnvironment())
             .environmentVariables(
                 Map.of(
                     "RUNNER_REPOSITORY_URI",
