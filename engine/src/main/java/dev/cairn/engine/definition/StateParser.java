@@ -190,7 +190,7 @@ final class StateParser {
           "state '" + name + "' must be an object, but is " + FieldReader.typeOf(node));
       return null;
     }
-    FieldReader type = new FieldReader(node, location, "state '" + name + "'", problems);
+    FieldReader type = new FieldReader(node, location, "state '", name, "'", problems);
     if (!type.require("Type")) {
       return null;
     }
@@ -212,7 +212,7 @@ final class StateParser {
     catcherRules = new ArrayList<>();
     FieldReader fields =
         new FieldReader(
-            node, location, (jsonata ? "a JSONata " : "a ") + typeName + " state", problems);
+            node, location, jsonata ? "a JSONata " : "a ", typeName, " state", problems);
     int problemsBefore = problems.size();
     fields.allowOnly(allowedFields(typeName, jsonata), StateParser::languageHint);
     fields.string("Comment");
