@@ -31,7 +31,12 @@ final class FieldReader {
   private static final Pattern JSONPATH_DYNAMIC_KEY = Pattern.compile("\\.\\$$");
 
   private final JsonNode node;
-  private final String location;
+
+  /** The object's JSON pointer; built from its two parts on first use, like the owner. */
+  private String location;
+
+  private final String locationHead;
+  private final String locationName;
 
   /**
    * What the object is, for messages; built from its three parts on first use, since a valid
@@ -51,7 +56,7 @@ final class FieldReader {
    * @param owner what it is, for messages, e.g. {@code a Task state}
    */
   FieldReader(JsonNode node, String location, String owner, List<ValidationProblem> problems) {
-    this(node, location, owner, "", "", problems);
+    this(node, location, null, owner, "", "", problems);
     this.owner = owner;
   }
 
@@ -66,8 +71,26 @@ final class FieldReader {
       String ownerName,
       String ownerTail,
       List<ValidationProblem> problems) {
+    this(node, location, null, ownerHead, ownerName, ownerTail, problems);
+  }
+
+  /**
+   * Like {@link #FieldReader(JsonNode, String, String, String, String, List)} with the location
+   * given as {@code locationHead + "/" + locationName} (when the name is not null), joined only if
+   * a message or a nested object needs it.
+   */
+  FieldReader(
+      JsonNode node,
+      String locationHead,
+      String locationName,
+      String ownerHead,
+      String ownerName,
+      String ownerTail,
+      List<ValidationProblem> problems) {
     this.node = node;
-    this.location = location;
+    this.locationHead = locationHead;
+    this.locationName = locationName;
+    this.location = locationName == null ? locationHead : null;
     this.ownerHead = ownerHead;
     this.ownerName = ownerName;
     this.ownerTail = ownerTail;
@@ -94,6 +117,9 @@ final class FieldReader {
   }
 
   String location() {
+    if (location == null) {
+      location = locationHead + "/" + locationName;
+    }
     return location;
   }
 
@@ -109,7 +135,7 @@ final class FieldReader {
   }
 
   String at(String field) {
-    return location + "/" + field;
+    return location() + "/" + field;
   }
 
   boolean has(String field) {

@@ -59,7 +59,8 @@ final class MachineParser {
   private boolean topJsonata;
 
   /**
-   * Every state name of the whole definition and where it was first used; made when the top-level
+   * Every state name of the whole definition and the States object where it was first used (the
+   * pointer of that object: the state's own is built only for a message); made when the top-level
    * States object is known, sized for it.
    */
   private Map<String, String> namesInUse;
@@ -135,9 +136,8 @@ final class MachineParser {
     Map<String, State> states = LinkedHashMap.newLinkedHashMap(statesNode.size());
     String statesLocation = fields.at("States");
     for (String name : scope.names()) {
-      String stateLocation = statesLocation + "/" + name;
-      checkName(name, stateLocation);
-      State state = stateParser.parse(name, statesNode.get(name), stateLocation, scope);
+      checkName(name, statesLocation);
+      State state = stateParser.parse(name, statesNode.get(name), statesLocation, scope);
       if (state != null) {
         states.put(name, state);
       }
@@ -160,15 +160,23 @@ final class MachineParser {
     return new StateMachine(startAt, states, timeoutSeconds, comment, node, stateParser.flows());
   }
 
-  private void checkName(String name, String location) {
+  /**
+   * Checks a state's name; its location, {@code statesLocation + "/" + name}, is built only for a
+   * problem.
+   */
+  private void checkName(String name, String statesLocation) {
     if (name.isEmpty()) {
       FieldReader.report(
-          problems, location, ValidationRules.INVALID_VALUE, "a state name must not be empty");
+          problems,
+          statesLocation + "/" + name,
+          ValidationRules.INVALID_VALUE,
+          "a state name must not be empty");
     }
-    if (name.codePointCount(0, name.length()) > MAX_STATE_NAME_LENGTH) {
+    if (name.length() > MAX_STATE_NAME_LENGTH
+        && name.codePointCount(0, name.length()) > MAX_STATE_NAME_LENGTH) {
       FieldReader.report(
           problems,
-          location,
+          statesLocation + "/" + name,
           ValidationRules.INVALID_VALUE,
           "state name '"
               + name
@@ -178,16 +186,18 @@ final class MachineParser {
               + MAX_STATE_NAME_LENGTH
               + " are allowed");
     }
-    String firstUse = namesInUse.putIfAbsent(name, location);
+    String firstUse = namesInUse.putIfAbsent(name, statesLocation);
     if (firstUse != null) {
       FieldReader.report(
           problems,
-          location,
+          statesLocation + "/" + name,
           ValidationRules.DUPLICATE_STATE_NAME,
           "state name '"
               + name
               + "' is already used at "
               + firstUse
+              + "/"
+              + name
               + "; state names must be unique in the whole state machine, branches and item"
               + " processors included");
     }
