@@ -1,39 +1,58 @@
 # Sourced by ./cairn and the bench/ scripts: finds a JDK of version 21 or newer, in one place.
-# Defines java_major and select_jdk; select_jdk NAME exports JAVA_HOME or exits 70 with a message
-# prefixed by NAME.
+# Defines java_major and select_jdk; select_jdk NAME exports JAVA_HOME (and sets jdk_major to its
+# major version) or exits 70 with a message prefixed by NAME.
 
 java_major() { # prints the major version of the JDK at $1, or nothing
-  [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] || return 0
   local version
-  version="$(release_value "$1" JAVA_VERSION)"
-  version="${version%%.*}"
-  [ -z "$version" ] || echo "${version%%[!0-9]*}"
+  java_major_to version "$1"
+  [ -z "$version" ] || echo "$version"
 }
 
-# release_value JDK KEY: prints KEY's value in the JDK's release file, or nothing. Bash builtins
-# only: the launcher calls this on every command, and each sed it replaced was a process of its own.
+# java_major_to VAR JDK: sets VAR to the major version of the JDK, or to nothing. Without a
+# subshell: the launcher asks on every command, and each $(...) is a fork.
+java_major_to() {
+  printf -v "$1" '%s' ""
+  [ -x "$2/bin/java" ] && [ -x "$2/bin/javac" ] || return 0
+  local _version
+  release_value_to _version "$2" JAVA_VERSION
+  _version="${_version%%.*}"
+  [ -z "$_version" ] || printf -v "$1" '%s' "${_version%%[!0-9]*}"
+}
+
+# release_value JDK KEY: prints KEY's value in the JDK's release file, or nothing.
 release_value() {
-  local line
-  [ -f "$1/release" ] || return 0
-  while IFS= read -r line; do
-    case "$line" in
-      "$2="*)
-        line="${line#"$2="}"
-        line="${line#\"}"
-        echo "${line%\"}"
+  local value
+  release_value_to value "$1" "$2"
+  [ -z "$value" ] || echo "$value"
+}
+
+# release_value_to VAR JDK KEY: sets VAR to KEY's value in the JDK's release file, or to nothing.
+# Bash builtins only: the launcher calls this on every command, and each sed it replaced was a
+# process of its own.
+release_value_to() {
+  local _line
+  printf -v "$1" '%s' ""
+  [ -f "$2/release" ] || return 0
+  while IFS= read -r _line; do
+    case "$_line" in
+      "$3="*)
+        _line="${_line#"$3="}"
+        _line="${_line#\"}"
+        printf -v "$1" '%s' "${_line%\"}"
         return 0
         ;;
     esac
-  done < "$1/release"
+  done < "$2/release"
 }
 
 select_jdk() {
   local name="$1" candidate major
   for candidate in "${CAIRN_JAVA_HOME:-}" "${JAVA_HOME:-}" /usr/lib/jvm/*; do
     [ -n "$candidate" ] && [ -d "$candidate" ] || continue
-    major="$(java_major "$candidate")"
+    java_major_to major "$candidate"
     if [ -n "$major" ] && [ "$major" -ge 21 ]; then
       export JAVA_HOME="$candidate"
+      jdk_major="$major"
       return 0
     fi
   done

@@ -1,7 +1,10 @@
 package dev.cairn.engine.definition;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.engine.json.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -29,7 +32,16 @@ public final class DefinitionParser {
     if (!JsonTextCheck.scan(definitionText, problems)) {
       throw new InvalidDefinitionException(problems);
     }
-    return parse(Json.parse(definitionText), problems);
+    return parse(readTree(definitionText), problems);
+  }
+
+  /** The tree of text the scan found well-formed, read as the scan read it (see its factory). */
+  private static JsonNode readTree(String definitionText) {
+    try (JsonParser parser = JsonTextCheck.DEFINITION_FACTORY.createParser(definitionText)) {
+      return Json.MAPPER.readTree(parser);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading a string cannot fail", e);
+    }
   }
 
   /**

@@ -12,8 +12,8 @@ import dev.cairn.engine.path.ReferencePath;
 import dev.cairn.engine.path.ValueExpression;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -31,8 +31,23 @@ final class FieldReader {
   private static final Pattern JSONPATH_DYNAMIC_KEY = Pattern.compile("\\.\\$$");
 
   private final JsonNode node;
-  private final String location;
-  private final String owner;
+
+  /** The object's JSON pointer; built from its two parts on first use, like the owner. */
+  private String location;
+
+  private final String locationHead;
+  private final String locationName;
+
+  /**
+   * What the object is, for messages; built from its three parts on first use, since a valid
+   * definition of thousands of states never needs it (string building is the interpreter's slowest
+   * work while a short-lived process parses a big definition).
+   */
+  private String owner;
+
+  private final String ownerHead;
+  private final String ownerName;
+  private final String ownerTail;
   private final List<ValidationProblem> problems;
 
   /**
@@ -41,9 +56,44 @@ final class FieldReader {
    * @param owner what it is, for messages, e.g. {@code a Task state}
    */
   FieldReader(JsonNode node, String location, String owner, List<ValidationProblem> problems) {
-    this.node = node;
-    this.location = location;
+    this(node, location, null, owner, "", "", problems);
     this.owner = owner;
+  }
+
+  /**
+   * Like {@link #FieldReader(JsonNode, String, String, List)} with the owner given as {@code
+   * ownerHead + ownerName + ownerTail}, joined only if a message needs it.
+   */
+  FieldReader(
+      JsonNode node,
+      String location,
+      String ownerHead,
+      String ownerName,
+      String ownerTail,
+      List<ValidationProblem> problems) {
+    this(node, location, null, ownerHead, ownerName, ownerTail, problems);
+  }
+
+  /**
+   * Like {@link #FieldReader(JsonNode, String, String, String, String, List)} with the location
+   * given as {@code locationHead + "/" + locationName} (when the name is not null), joined only if
+   * a message or a nested object needs it.
+   */
+  FieldReader(
+      JsonNode node,
+      String locationHead,
+      String locationName,
+      String ownerHead,
+      String ownerName,
+      String ownerTail,
+      List<ValidationProblem> problems) {
+    this.node = node;
+    this.locationHead = locationHead;
+    this.locationName = locationName;
+    this.location = locationName == null ? locationHead : null;
+    this.ownerHead = ownerHead;
+    this.ownerName = ownerName;
+    this.ownerTail = ownerTail;
     this.problems = problems;
   }
 
@@ -67,10 +117,16 @@ final class FieldReader {
   }
 
   String location() {
+    if (location == null) {
+      location = locationHead + "/" + locationName;
+    }
     return location;
   }
 
   String owner() {
+    if (owner == null) {
+      owner = ownerHead + ownerName + ownerTail;
+    }
     return owner;
   }
 
@@ -79,7 +135,7 @@ final class FieldReader {
   }
 
   String at(String field) {
-    return location + "/" + field;
+    return location() + "/" + field;
   }
 
   boolean has(String field) {
@@ -104,9 +160,9 @@ final class FieldReader {
    * for its name (e.g. which query language the field belongs to).
    */
   void allowOnly(Set<String> allowed, java.util.function.Function<String, String> hint) {
-    List<String> names = new ArrayList<>();
-    node.fieldNames().forEachRemaining(names::add);
-    for (String name : names) {
+    // The node is only read here, so its names can be iterated directly, without a copy.
+    for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
       if (!allowed.contains(name)) {
         report(
             at(name),
@@ -114,7 +170,7 @@ final class FieldReader {
             "field '"
                 + name
                 + "' is not allowed in "
-                + owner
+                + owner()
                 + "; allowed fields: "
                 + String.join(", ", new TreeSet<>(allowed))
                 + hint.apply(name));
@@ -130,7 +186,7 @@ final class FieldReader {
     report(
         at(field),
         ValidationRules.MISSING_REQUIRED_FIELD,
-        owner + " requires the field '" + field + "'");
+        owner() + " requires the field '" + field + "'");
     return false;
   }
 
@@ -140,7 +196,12 @@ final class FieldReader {
       report(
           at(second),
           ValidationRules.SCHEMA_VALIDATION_FAILED,
-          owner + " cannot have both '" + first + "' and '" + second + "'; give only one of them");
+          owner()
+              + " cannot have both '"
+              + first
+              + "' and '"
+              + second
+              + "'; give only one of them");
       return false;
     }
     return true;

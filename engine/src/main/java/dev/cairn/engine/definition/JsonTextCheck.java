@@ -1,5 +1,6 @@
 package dev.cairn.engine.definition;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -8,9 +9,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.cairn.engine.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -25,13 +24,27 @@ final class JsonTextCheck {
   private JsonTextCheck() {}
 
   /**
+   * The engine's JSON factory without field-name canonicalization, for definitions: their names are
+   * mostly distinct (a state's name appears as its key and in one Next), so a shared symbol table
+   * only grows, rehashes and interns for nothing; reading a 20,000-state chain spent much of its
+   * time there before any of it was compiled. Names are then plain strings, equal but not
+   * identical, which nothing here relies on.
+   */
+  static final JsonFactory DEFINITION_FACTORY =
+      Json.MAPPER
+          .getFactory()
+          .rebuild()
+          .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+          .build();
+
+  /**
    * Scans the text.
    *
    * @return true when the text is one well-formed JSON value (duplicates are reported but do not
    *     prevent building the tree)
    */
   static boolean scan(String text, List<ValidationProblem> problems) {
-    try (JsonParser parser = Json.MAPPER.createParser(text)) {
+    try (JsonParser parser = DEFINITION_FACTORY.createParser(text)) {
       try {
         return scan(parser, problems);
       } catch (JsonProcessingException e) {
@@ -57,22 +70,32 @@ final class JsonTextCheck {
           "the definition is empty: expected a JSON object");
       return false;
     }
-    // One set of keys per open object; arrays push an unused empty set to keep the depth aligned.
-    Deque<Set<String>> keys = new ArrayDeque<>();
+    // The keys of each open object, by depth; arrays take a level too, unused, to keep the depth
+    // aligned. The holders are reused from one object to the next at the same depth: a definition
+    // is thousands of small objects, and a set for each was most of this scan's allocation.
+    List<Keys> keys = new ArrayList<>();
+    int depth = 0;
     JsonToken token = parser.currentToken();
     while (true) {
       switch (token) {
-        case START_OBJECT, START_ARRAY -> keys.push(new HashSet<>());
-        case END_OBJECT, END_ARRAY -> keys.pop();
+        case START_OBJECT, START_ARRAY -> {
+          if (depth == keys.size()) {
+            keys.add(new Keys());
+          } else {
+            keys.get(depth).clear();
+          }
+          depth++;
+        }
+        case END_OBJECT, END_ARRAY -> depth--;
         case FIELD_NAME -> {
           String name = parser.currentName();
-          if (!keys.peek().add(name)) {
+          if (!keys.get(depth - 1).add(name)) {
             reportDuplicate(parser, name, problems);
           }
         }
         default -> {}
       }
-      if (keys.isEmpty()) {
+      if (depth == 0) {
         break;
       }
       token = parser.nextToken();
@@ -87,6 +110,44 @@ final class JsonTextCheck {
       return false;
     }
     return true;
+  }
+
+  /**
+   * The keys seen in one object: compared one by one while there are few (the fields of a state),
+   * hashed once there are many (the names of a States object).
+   */
+  private static final class Keys {
+    private static final int LINEAR_LIMIT = 16;
+
+    private final String[] few = new String[LINEAR_LIMIT];
+    private int count;
+    private Set<String> many;
+
+    void clear() {
+      count = 0;
+      many = null;
+    }
+
+    /** Adds the name; false when it was there already. */
+    boolean add(String name) {
+      if (many != null) {
+        return many.add(name);
+      }
+      for (int i = 0; i < count; i++) {
+        if (few[i].equals(name)) {
+          return false;
+        }
+      }
+      if (count < LINEAR_LIMIT) {
+        few[count++] = name;
+        return true;
+      }
+      many = new HashSet<>();
+      for (int i = 0; i < count; i++) {
+        many.add(few[i]);
+      }
+      return many.add(name);
+    }
   }
 
   private static void reportDuplicate(

@@ -1,12 +1,14 @@
 package dev.cairn.engine.definition;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.AbstractSet;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,8 +58,12 @@ final class MachineParser {
   /** Whether the top-level QueryLanguage is JSONata, the default of every state. */
   private boolean topJsonata;
 
-  /** Every state name of the whole definition and where it was first used. */
-  private final Map<String, String> namesInUse = new HashMap<>();
+  /**
+   * Every state name of the whole definition and the States object where it was first used (the
+   * pointer of that object: the state's own is built only for a message); made when the top-level
+   * States object is known, sized for it.
+   */
+  private Map<String, String> namesInUse;
 
   MachineParser(List<ValidationProblem> problems, boolean simulatedItemReaders) {
     this.problems = problems;
@@ -111,7 +117,10 @@ final class MachineParser {
           "States must contain at least one state");
       return null;
     }
-    Scope scope = new Scope(new LinkedHashSet<>(fieldNames(statesNode)), kind.scope);
+    if (namesInUse == null) {
+      namesInUse = HashMap.newHashMap(statesNode.size());
+    }
+    Scope scope = new Scope(namesOf(statesNode), kind.scope);
     boolean startExists = startAt != null && scope.names().contains(startAt);
     if (startAt != null && !startExists) {
       fields.report(
@@ -124,22 +133,22 @@ final class MachineParser {
     }
 
     StateParser stateParser = new StateParser(this, problems, topJsonata);
-    Map<String, State> states = new LinkedHashMap<>();
+    Map<String, State> states = LinkedHashMap.newLinkedHashMap(statesNode.size());
+    String statesLocation = fields.at("States");
     for (String name : scope.names()) {
-      String stateLocation = fields.at("States") + "/" + name;
-      checkName(name, stateLocation);
-      State state = stateParser.parse(name, statesNode.get(name), stateLocation, scope);
+      checkName(name, statesLocation);
+      State state = stateParser.parse(name, statesNode.get(name), statesLocation, scope);
       if (state != null) {
         states.put(name, state);
       }
     }
 
     if (startExists) {
-      reportUnreachable(statesNode, startAt, fields.at("States"));
+      reportUnreachable(statesNode, startAt, statesLocation);
     }
     if (!hasTerminalState(statesNode)) {
       fields.report(
-          fields.at("States"),
+          statesLocation,
           ValidationRules.NO_TERMINAL_STATE,
           kind.owner
               + " has no terminal state: at least one state must have \"End\": true or be of"
@@ -151,15 +160,23 @@ final class MachineParser {
     return new StateMachine(startAt, states, timeoutSeconds, comment, node, stateParser.flows());
   }
 
-  private void checkName(String name, String location) {
+  /**
+   * Checks a state's name; its location, {@code statesLocation + "/" + name}, is built only for a
+   * problem.
+   */
+  private void checkName(String name, String statesLocation) {
     if (name.isEmpty()) {
       FieldReader.report(
-          problems, location, ValidationRules.INVALID_VALUE, "a state name must not be empty");
+          problems,
+          statesLocation + "/" + name,
+          ValidationRules.INVALID_VALUE,
+          "a state name must not be empty");
     }
-    if (name.codePointCount(0, name.length()) > MAX_STATE_NAME_LENGTH) {
+    if (name.length() > MAX_STATE_NAME_LENGTH
+        && name.codePointCount(0, name.length()) > MAX_STATE_NAME_LENGTH) {
       FieldReader.report(
           problems,
-          location,
+          statesLocation + "/" + name,
           ValidationRules.INVALID_VALUE,
           "state name '"
               + name
@@ -169,16 +186,18 @@ final class MachineParser {
               + MAX_STATE_NAME_LENGTH
               + " are allowed");
     }
-    String firstUse = namesInUse.putIfAbsent(name, location);
+    String firstUse = namesInUse.putIfAbsent(name, statesLocation);
     if (firstUse != null) {
       FieldReader.report(
           problems,
-          location,
+          statesLocation + "/" + name,
           ValidationRules.DUPLICATE_STATE_NAME,
           "state name '"
               + name
               + "' is already used at "
               + firstUse
+              + "/"
+              + name
               + "; state names must be unique in the whole state machine, branches and item"
               + " processors included");
     }
@@ -189,7 +208,7 @@ final class MachineParser {
    * a state with other problems still counts, and its successors are not reported as unreachable.
    */
   private void reportUnreachable(JsonNode statesNode, String startAt, String statesLocation) {
-    Set<String> reached = new LinkedHashSet<>();
+    Set<String> reached = HashSet.newHashSet(statesNode.size());
     Deque<String> pending = new ArrayDeque<>();
     pending.add(startAt);
     while (!pending.isEmpty()) {
@@ -198,7 +217,10 @@ final class MachineParser {
       if (state == null || !reached.add(name)) {
         continue;
       }
-      pending.addAll(successors(state));
+      addSuccessors(state, pending);
+    }
+    if (reached.size() == statesNode.size()) {
+      return; // every state reached: the common case, no second walk over the names
     }
     for (String name : fieldNames(statesNode)) {
       if (!reached.contains(name)) {
@@ -215,20 +237,23 @@ final class MachineParser {
     }
   }
 
-  private static List<String> successors(JsonNode state) {
-    List<String> names = new ArrayList<>();
+  /** Adds the names a state's transitions target: Next, Default, its choices' and catchers'. */
+  private static void addSuccessors(JsonNode state, Deque<String> names) {
     addText(state.get("Next"), names);
     addText(state.get("Default"), names);
-    for (String field : List.of("Choices", "Catch")) {
-      JsonNode elements = state.get(field);
-      if (elements != null && elements.isArray()) {
-        elements.forEach(element -> addText(element.get("Next"), names));
-      }
-    }
-    return names;
+    addRuleTargets(state.get("Choices"), names);
+    addRuleTargets(state.get("Catch"), names);
   }
 
-  private static void addText(JsonNode value, List<String> names) {
+  private static void addRuleTargets(JsonNode elements, Deque<String> names) {
+    if (elements != null && elements.isArray()) {
+      for (JsonNode element : elements) {
+        addText(element.get("Next"), names);
+      }
+    }
+  }
+
+  private static void addText(JsonNode value, Deque<String> names) {
     if (value != null && value.isTextual()) {
       names.add(value.textValue());
     }
@@ -245,6 +270,29 @@ final class MachineParser {
       }
     }
     return false;
+  }
+
+  /**
+   * The names of a States object as a set backed by the node: the names are only looked up and
+   * iterated while parsing, so a copy (20,000 entries for a chain of 20,000 states) is not needed.
+   */
+  private static Set<String> namesOf(JsonNode statesNode) {
+    return new AbstractSet<>() {
+      @Override
+      public boolean contains(Object name) {
+        return name instanceof String text && statesNode.get(text) != null;
+      }
+
+      @Override
+      public Iterator<String> iterator() {
+        return statesNode.fieldNames();
+      }
+
+      @Override
+      public int size() {
+        return statesNode.size();
+      }
+    };
   }
 
   private static List<String> fieldNames(JsonNode node) {

@@ -157,9 +157,10 @@ final class StateParser {
   /** Set by {@link #parse} for the state being parsed. */
   private boolean jsonata;
 
-  private Map<String, JsonataTemplate> jsonataFields;
-  private List<StateFlow.Rule> choiceRules;
-  private List<StateFlow.Rule> catcherRules;
+  // Cleared for each state and reused: StateFlow copies them, and most states leave them empty.
+  private final Map<String, JsonataTemplate> jsonataFields = new LinkedHashMap<>();
+  private final List<StateFlow.Rule> choiceRules = new ArrayList<>();
+  private final List<StateFlow.Rule> catcherRules = new ArrayList<>();
 
   /**
    * @param machineJsonata whether the state machine's top-level QueryLanguage is JSONata: the
@@ -179,18 +180,20 @@ final class StateParser {
   /**
    * Parses one state.
    *
+   * @param statesLocation the JSON pointer of its States object; the state's own, {@code
+   *     statesLocation + "/" + name}, is built only when needed
    * @return the state, or null when it has problems (they were added)
    */
-  State parse(String name, JsonNode node, String location, MachineParser.Scope scope) {
+  State parse(String name, JsonNode node, String statesLocation, MachineParser.Scope scope) {
     if (!node.isObject()) {
       FieldReader.report(
           problems,
-          location,
+          statesLocation + "/" + name,
           ValidationRules.INVALID_TYPE,
           "state '" + name + "' must be an object, but is " + FieldReader.typeOf(node));
       return null;
     }
-    FieldReader type = new FieldReader(node, location, "state '" + name + "'", problems);
+    FieldReader type = new FieldReader(node, statesLocation, name, "state '", name, "'", problems);
     if (!type.require("Type")) {
       return null;
     }
@@ -207,12 +210,18 @@ final class StateParser {
               + " JSONPath at the top level and JSONata on the states that use it instead");
     }
     jsonata = language == null ? machineJsonata : language.equals("JSONata");
-    jsonataFields = new LinkedHashMap<>();
-    choiceRules = new ArrayList<>();
-    catcherRules = new ArrayList<>();
+    jsonataFields.clear();
+    choiceRules.clear();
+    catcherRules.clear();
     FieldReader fields =
         new FieldReader(
-            node, location, (jsonata ? "a JSONata " : "a ") + typeName + " state", problems);
+            node,
+            statesLocation,
+            name,
+            jsonata ? "a JSONata " : "a ",
+            typeName,
+            " state",
+            problems);
     int problemsBefore = problems.size();
     fields.allowOnly(allowedFields(typeName, jsonata), StateParser::languageHint);
     fields.string("Comment");
