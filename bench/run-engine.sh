@@ -84,6 +84,16 @@ if ! "$node_bin" --version >/dev/null 2>&1; then
   node_bin="$(find "$node_dir/node_modules" -path '*/node-linux-*/bin/node' -type f | head -n 1)"
 fi
 if [ -z "$node_bin" ] || ! "$node_bin" --version >/dev/null 2>&1; then
+  # npm 11 installs packages without running their install scripts until they are approved; node@22
+  # fetches its binary in one.
+  echo "run-engine: approving node's install script and running it ..." >&2
+  (cd "$node_dir" && npm install-scripts approve node && npm rebuild node) >&2 || true
+  node_bin="$node_dir/node_modules/node/bin/node"
+  if ! "$node_bin" --version >/dev/null 2>&1; then
+    node_bin="$(find "$node_dir/node_modules" -path '*/node-linux-*/bin/node' -type f | head -n 1)"
+  fi
+fi
+if [ -z "$node_bin" ] || ! "$node_bin" --version >/dev/null 2>&1; then
   echo "run-engine: no Node 22 binary in bench/node (npm install-scripts approve node, in bench/node)" >&2
   exit 70
 fi
