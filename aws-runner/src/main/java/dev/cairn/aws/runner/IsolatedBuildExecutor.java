@@ -8,6 +8,7 @@ import dev.cairn.pipeline.port.JobOutput;
 import dev.cairn.pipeline.port.JobResult;
 import dev.cairn.pipeline.port.JobSpec;
 import dev.cairn.pipeline.runtime.CairnError;
+import dev.cairn.pipeline.secret.Masker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -221,13 +222,7 @@ public final class IsolatedBuildExecutor implements JobExecutor {
   }
 
   private static String mask(JobSpec job, String text) {
-    String masked = text;
-    for (String secret : job.masked()) {
-      if (!secret.isEmpty()) {
-        masked = masked.replace(secret, "***");
-      }
-    }
-    return masked;
+    return new Masker(job.masked()).maskText(text);
   }
 
   private static JobResult failed(JobResult result, String message) {

@@ -8,6 +8,7 @@ import dev.cairn.pipeline.port.JobExecutor;
 import dev.cairn.pipeline.port.JobOutput;
 import dev.cairn.pipeline.port.JobResult;
 import dev.cairn.pipeline.port.JobSpec;
+import dev.cairn.pipeline.secret.Masker;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -249,7 +250,7 @@ public final class BatchJobExecutor implements JobExecutor, AutoCloseable {
   private final class Watch {
     final String batchId;
     final Path logFile;
-    final Set<String> masked;
+    final Masker masker;
     final JobOutput output;
     final CompletableFuture<JobResult> result = new CompletableFuture<>();
     BufferedWriter writer;
@@ -259,7 +260,7 @@ public final class BatchJobExecutor implements JobExecutor, AutoCloseable {
     Watch(String batchId, Path logFile, Set<String> masked, JobOutput output) {
       this.batchId = batchId;
       this.logFile = logFile;
-      this.masked = masked;
+      this.masker = new Masker(masked);
       this.output = output;
     }
 
@@ -304,23 +305,13 @@ public final class BatchJobExecutor implements JobExecutor, AutoCloseable {
         return;
       }
       List<String> lines = new ArrayList<>();
-      log.read(message -> lines.add(mask(message)));
+      log.read(message -> lines.add(masker.mask(message)));
       for (String line : lines) {
         writer.write(line);
         writer.newLine();
         output.line(step, line);
       }
       writer.flush();
-    }
-
-    private String mask(String line) {
-      String masked = line;
-      for (String secret : this.masked) {
-        if (!secret.isEmpty()) {
-          masked = masked.replace(secret, "***");
-        }
-      }
-      return masked;
     }
 
     private void finish(JobResult value, Throwable failure) {

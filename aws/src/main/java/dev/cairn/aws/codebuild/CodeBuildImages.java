@@ -10,6 +10,7 @@ import dev.cairn.pipeline.artifact.Archive;
 import dev.cairn.pipeline.port.ContainerImages;
 import dev.cairn.pipeline.port.JobOutput;
 import dev.cairn.pipeline.port.JobResult;
+import dev.cairn.pipeline.secret.Masker;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -119,7 +119,7 @@ public final class CodeBuildImages implements ContainerImages {
       throw new UncheckedIOException("cannot write the image build's files in " + dir, e);
     }
     try (BufferedWriter writer = Files.newBufferedWriter(log(build), StandardCharsets.UTF_8)) {
-      Output out = new Output(writer, output, build.masked());
+      Output out = new Output(writer, output, new Masker(build.masked()));
       Optional<String> existing = digest(tag);
       if (existing.isPresent()) {
         out.line(
@@ -383,14 +383,9 @@ public final class CodeBuildImages implements ContainerImages {
   }
 
   /** Where the build's lines go: the log file and the output, masked. */
-  private record Output(BufferedWriter writer, JobOutput output, Set<String> masked) {
+  private record Output(BufferedWriter writer, JobOutput output, Masker masker) {
     void line(String text) {
-      String line = text;
-      for (String secret : masked) {
-        if (!secret.isEmpty()) {
-          line = line.replace(secret, "***");
-        }
-      }
+      String line = masker.mask(text);
       try {
         writer.write(line);
         writer.newLine();

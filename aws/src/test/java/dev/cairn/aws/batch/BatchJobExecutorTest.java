@@ -11,6 +11,7 @@ import dev.cairn.pipeline.file.StepSpec;
 import dev.cairn.pipeline.port.JobResult;
 import dev.cairn.pipeline.port.JobSpec;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -231,6 +232,14 @@ class BatchJobExecutorTest {
                       InputLogEvent.builder()
                           .timestamp(now + 1)
                           .message("password is " + SECRET)
+                          .build(),
+                      // The same rule as locally: its encodings are masked too.
+                      InputLogEvent.builder()
+                          .timestamp(now + 2)
+                          .message(
+                              "encoded "
+                                  + java.util.Base64.getEncoder()
+                                      .encodeToString(SECRET.getBytes(StandardCharsets.UTF_8)))
                           .build()));
       List<String> lines = new CopyOnWriteArrayList<>();
       Path logFile = temp.resolve("watched.log");
@@ -241,8 +250,9 @@ class BatchJobExecutorTest {
               .get(30, TimeUnit.SECONDS);
 
       assertThat(result.outcome()).isEqualTo(JobResult.Outcome.SUCCEEDED);
-      assertThat(lines).containsExactly("compiling", "password is ***");
-      assertThat(Files.readAllLines(logFile)).containsExactly("compiling", "password is ***");
+      assertThat(lines).containsExactly("compiling", "password is ***", "encoded ***");
+      assertThat(Files.readAllLines(logFile))
+          .containsExactly("compiling", "password is ***", "encoded ***");
     }
   }
 

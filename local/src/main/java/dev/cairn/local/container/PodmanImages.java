@@ -1,9 +1,9 @@
 package dev.cairn.local.container;
 
-import dev.cairn.local.job.Masker;
 import dev.cairn.pipeline.port.ContainerImages;
 import dev.cairn.pipeline.port.JobOutput;
 import dev.cairn.pipeline.port.JobResult;
+import dev.cairn.pipeline.secret.Masker;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package dev.cairn.local.deploy;
 
-import dev.cairn.local.job.Masker;
 import dev.cairn.pipeline.file.EnvironmentNames;
 import dev.cairn.pipeline.port.SecretStore;
+import dev.cairn.pipeline.secret.Masker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

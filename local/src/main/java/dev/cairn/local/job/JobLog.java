@@ -1,6 +1,7 @@
 package dev.cairn.local.job;
 
 import dev.cairn.pipeline.port.JobOutput;
+import dev.cairn.pipeline.secret.Masker;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -6,6 +6,7 @@ import dev.cairn.pipeline.port.JobOutput;
 import dev.cairn.pipeline.port.JobResult;
 import dev.cairn.pipeline.port.JobResult.Outcome;
 import dev.cairn.pipeline.port.JobSpec;
+import dev.cairn.pipeline.secret.Masker;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

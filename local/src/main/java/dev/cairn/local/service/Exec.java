@@ -1,6 +1,6 @@
 package dev.cairn.local.service;
 
-import dev.cairn.local.job.Masker;
+import dev.cairn.pipeline.secret.Masker;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -88,13 +88,7 @@ final class Exec {
 
   /** The command's output with every secret replaced, fit for a message. */
   static String masked(String text, Set<String> secrets) {
-    String result = text.strip();
-    for (String secret : secrets) {
-      if (secret != null && !secret.isEmpty()) {
-        result = result.replace(secret, "***");
-      }
-    }
-    return result;
+    return new Masker(secrets).maskText(text.strip());
   }
 
   /** The last lines of a log file, masked; empty when it cannot be read. */

@@ -9,6 +9,7 @@ import dev.cairn.pipeline.port.AuditLog;
 import dev.cairn.pipeline.port.PipelineListener;
 import dev.cairn.pipeline.port.RunEvent;
 import dev.cairn.pipeline.port.SecretStore;
+import dev.cairn.pipeline.secret.Masker;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -17,10 +18,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
@@ -236,26 +236,19 @@ public final class AuditRecorder {
     return error(engineError.path("Error").asText(), engineError.path("Cause").asText(null));
   }
 
-  /** Text with every secret the store holds replaced by {@code ***}, longest first. */
+  /** Text with every secret the store holds, and its encodings, replaced by {@code ***}. */
   String redact(String text) {
     if (text == null) {
       return "";
     }
-    List<String> values = new ArrayList<>();
+    Set<String> values = new HashSet<>();
     try {
       values.addAll(secrets.values());
     } catch (RuntimeException e) {
       // Without the secrets, nothing free-form may be kept.
       return "(details withheld: the secret store could not be read)";
     }
-    values.sort(Comparator.comparingInt(String::length).reversed());
-    String out = text;
-    for (String secret : values) {
-      if (secret != null && !secret.isEmpty()) {
-        out = out.replace(secret, "***");
-      }
-    }
-    return out;
+    return new Masker(values).maskText(text);
   }
 
   /**

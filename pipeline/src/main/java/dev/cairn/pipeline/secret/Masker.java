@@ -1,4 +1,4 @@
-package dev.cairn.local.job;
+package dev.cairn.pipeline.secret;
 
 import java.io.IOException;
 import java.net.URLEncoder;

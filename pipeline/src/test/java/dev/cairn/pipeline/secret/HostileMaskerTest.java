@@ -1,4 +1,4 @@
-package dev.cairn.local.job;
+package dev.cairn.pipeline.secret;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
