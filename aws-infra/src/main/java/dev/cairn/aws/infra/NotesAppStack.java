@@ -337,9 +337,8 @@ public final class NotesAppStack extends Stack {
         Vpc.Builder.create(this, "Vpc")
             .maxAzs(2)
             // The tasks run in private subnets (no public address) and reach ECR, Secrets Manager
-            // and
-            // CloudWatch Logs through one NAT gateway: cheaper than four interface endpoints per
-            // zone.
+            // and CloudWatch Logs through one NAT gateway: cheaper than four interface endpoints
+            // per zone.
             .natGateways(1)
             .subnetConfiguration(
                 List.of(
