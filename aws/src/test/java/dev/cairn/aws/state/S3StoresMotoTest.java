@@ -32,8 +32,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The S3 stores ({@link S3RunStore}, {@link S3EnvironmentStore}) pass the core's store contracts on
- * moto's S3, whose conditional writes are atomic as S3's are (S3Mock's are not): of two writers
- * that read the same version only one succeeds. Skipped, visibly, without moto_server.
+ * moto's S3, whose conditional writes are atomic as S3's are when started by {@link
+ * dev.cairn.aws.testing.Moto} (S3Mock's are not): of two writers that read the same version only
+ * one succeeds. Skipped, visibly, without moto_server.
  */
 @ExtendWith(MotoExtension.class)
 class S3StoresMotoTest {

@@ -16,10 +16,40 @@ import org.junit.jupiter.api.Assumptions;
  * moto_server, the Python AWS emulator, as a real subprocess on a free loopback port: started once
  * per JVM on first use, destroyed at JVM exit. One server emulates every service moto supports; its
  * state is shared by all tests of the JVM, so tests use unique names (or call {@link #reset()}).
+ *
+ * <p>moto_server is started through {@link #LAUNCHER}, not its own {@code main}: moto 5.2.1 checks
+ * an S3 write's {@code If-Match}/{@code If-None-Match} and then stores the object without a lock,
+ * in a threaded server, so two conditional writes of the same version can both succeed there. Real
+ * S3's conditional writes are atomic, and Cairn's S3 stores rely on it (compare-and-swap); the
+ * launcher serializes S3's writing requests so that moto behaves as S3 does, and leaves every other
+ * request concurrent.
  */
 public final class Moto {
   /** Where moto_server is when {@code CAIRN_MOTO_SERVER} is not set. */
   public static final Path DEFAULT_PATH = Path.of("/root/.pyenv/versions/3.11.7/bin/moto_server");
+
+  /**
+   * The Python program that runs moto's application as moto_server does, with S3's writing requests
+   * (recognized by the service in their signature's scope) one at a time. Arguments: host, port.
+   */
+  static final String LAUNCHER =
+      """
+      import sys, threading
+      from werkzeug.serving import run_simple
+      from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+      app = DomainDispatcherApplication(create_backend_app)
+      s3_writes = threading.Lock()
+
+      def application(environ, start_response):
+          scope = environ.get("HTTP_AUTHORIZATION", "")
+          if "/s3/aws4_request" in scope and environ["REQUEST_METHOD"] in ("PUT", "POST", "DELETE"):
+              with s3_writes:
+                  return list(app(environ, start_response))
+          return app(environ, start_response)
+
+      run_simple(sys.argv[1], int(sys.argv[2]), application, threaded=True)
+      """;
 
   private static EmulatorProcess server;
   private static String unavailable;
@@ -60,7 +90,7 @@ public final class Moto {
         server =
             EmulatorProcess.start(
                 "moto",
-                List.of(executable.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port)),
+                command(executable, port),
                 java.util.Map.of(),
                 endpoint,
                 "/moto-api/",
@@ -107,7 +137,7 @@ public final class Moto {
     EmulatorProcess process =
         EmulatorProcess.start(
             "moto-dedicated",
-            List.of(executable.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port)),
+            command(executable, port),
             environment,
             endpoint,
             "/moto-api/",
@@ -164,6 +194,27 @@ public final class Moto {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The command that runs {@link #LAUNCHER} with the Python interpreter moto_server's own first
+   * line names (so the same installation of moto), on 127.0.0.1 and {@code port}.
+   */
+  private static List<String> command(Path executable, int port) {
+    String firstLine;
+    try (var lines = Files.lines(executable)) {
+      firstLine = lines.findFirst().orElse("");
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      throw new IllegalStateException("cannot read " + executable + ": " + e.getMessage());
+    }
+    if (!firstLine.startsWith("#!")) {
+      throw new IllegalStateException(
+          executable + " does not start with #! naming its Python interpreter");
+    }
+    List<String> command =
+        new java.util.ArrayList<>(List.of(firstLine.substring(2).trim().split("\\s+")));
+    command.addAll(List.of("-c", LAUNCHER, "127.0.0.1", Integer.toString(port)));
+    return command;
   }
 
   /** The moto_server executable: {@code $CAIRN_MOTO_SERVER}, the default path, or the PATH. */
