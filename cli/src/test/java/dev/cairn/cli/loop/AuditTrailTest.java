@@ -1,5 +1,6 @@
 package dev.cairn.cli.loop;
 
+import static dev.cairn.cli.loop.LoopHarness.assertProduction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -68,7 +69,7 @@ class AuditTrailTest {
     RevCommit good = loop.commit("tiny: first version");
     loop.push(good);
     loop.start();
-    assertThat(loop.awaitRun(good).production()).isEqualTo("deployed");
+    assertProduction(loop.awaitRun(good)).isEqualTo("deployed");
 
     loop.write(
         "cairn.yml",
@@ -86,7 +87,7 @@ class AuditTrailTest {
             "echo $API_TOKEN; exit 3"));
     RevCommit crashing = loop.commit("tiny: a start command that exits");
     loop.push(crashing);
-    assertThat(loop.awaitRun(crashing).production()).isEqualTo("rolled-back");
+    assertProduction(loop.awaitRun(crashing)).isEqualTo("rolled-back");
     await("the records so far are pushed")
         .atMost(Duration.ofSeconds(60))
         .until(() -> loop.cairn().auditStatus().orElseThrow().delivered());
@@ -99,7 +100,7 @@ class AuditTrailTest {
     Path away = dir.resolve("origin-away.git");
     Files.move(loop.origin, away);
     Outcome fixed = loop.awaitRun(fix);
-    assertThat(fixed.production()).isEqualTo("deployed");
+    assertProduction(fixed).isEqualTo("deployed");
     await("delivery fails while the remote is away")
         .atMost(Duration.ofSeconds(60))
         .until(

@@ -1,5 +1,6 @@
 package dev.cairn.cli.loop;
 
+import static dev.cairn.cli.loop.LoopHarness.assertProduction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -136,7 +137,7 @@ class ContainerReleaseTest {
     dev.cairn.local.secret.CairnCredentials.applicationSecrets(loop.home).put("api-token", SECRET);
     loop.start();
     LoopHarness.Outcome first = loop.awaitRun(good);
-    assertThat(first.production()).as(first.toString()).isEqualTo("deployed");
+    assertProduction(first).as(first.toString()).isEqualTo("deployed");
     assertThat(first.facts().path("artifact").asText()).startsWith("image:sha256:");
     assertThat(loop.version()).contains(good.getName());
     assertThat(loop.eventsOf(first.runId()))
@@ -195,7 +196,7 @@ class ContainerReleaseTest {
     RevCommit bad = loop.commit("containers: broken start");
     loop.push(bad);
     LoopHarness.Outcome rolledBack = loop.awaitRun(bad);
-    assertThat(rolledBack.production()).isEqualTo("rolled-back");
+    assertProduction(rolledBack).isEqualTo("rolled-back");
     assertThat(loop.cairn().pipelines().ledger("production").isBad(bad.getName())).isTrue();
     assertThat(loop.version()).contains(good.getName());
     assertThat(
@@ -208,7 +209,7 @@ class ContainerReleaseTest {
     RevCommit unmigrated = loop.commit("containers: failing migration");
     loop.push(unmigrated);
     LoopHarness.Outcome failed = loop.awaitRun(unmigrated);
-    assertThat(failed.production()).isNotEqualTo("deployed");
+    assertProduction(failed).isNotEqualTo("deployed");
     assertThat(failed.facts().toString()).contains("Cairn.MigrationFailed");
     assertThat(loop.version()).contains(good.getName());
     assertThat(loop.cairn().deployer().running("production"))

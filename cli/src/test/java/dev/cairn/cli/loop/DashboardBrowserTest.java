@@ -1,5 +1,6 @@
 package dev.cairn.cli.loop;
 
+import static dev.cairn.cli.loop.LoopHarness.assertProduction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -220,7 +221,7 @@ class DashboardBrowserTest {
     loop.write("app.py", LoopHarness.app().replace("b\"ok\"", "b\"ok \""));
     RevCommit second = loop.commit("second version");
     loop.push(second);
-    assertThat(loop.awaitRun(second).production()).isEqualTo("deployed");
+    assertProduction(loop.awaitRun(second)).isEqualTo("deployed");
     logIn();
     browser.get(url("/"));
     WebElement production = browser.findElement(By.id("env-production"));

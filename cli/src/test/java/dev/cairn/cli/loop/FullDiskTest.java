@@ -1,5 +1,6 @@
 package dev.cairn.cli.loop;
 
+import static dev.cairn.cli.loop.LoopHarness.assertProduction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -57,7 +58,7 @@ class FullDiskTest {
     RevCommit first = loop.commit("tiny: first version");
     loop.push(first);
     loop.start();
-    assertThat(loop.awaitRun(first).production()).isEqualTo("deployed");
+    assertProduction(loop.awaitRun(first)).isEqualTo("deployed");
 
     Path filler = loop.home.resolve("filler");
     fill(filler);

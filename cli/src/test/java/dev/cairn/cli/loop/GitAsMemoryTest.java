@@ -1,5 +1,6 @@
 package dev.cairn.cli.loop;
 
+import static dev.cairn.cli.loop.LoopHarness.assertProduction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -59,15 +60,15 @@ class GitAsMemoryTest {
     RevCommit first = loop.commit("tiny: first version");
     loop.push(first);
     loop.start();
-    assertThat(loop.awaitRun(first).production()).isEqualTo("deployed");
+    assertProduction(loop.awaitRun(first)).isEqualTo("deployed");
     loop.write("NOTES", "second\n");
     RevCommit second = loop.commit("tiny: second version");
     loop.push(second);
-    assertThat(loop.awaitRun(second).production()).isEqualTo("deployed");
+    assertProduction(loop.awaitRun(second)).isEqualTo("deployed");
     loop.write("cairn.yml", crashingPipeline());
     RevCommit bad = loop.commit("tiny: a start command that exits");
     loop.push(bad);
-    assertThat(loop.awaitRun(bad).production()).isEqualTo("rolled-back");
+    assertProduction(loop.awaitRun(bad)).isEqualTo("rolled-back");
     await("every record is pushed")
         .atMost(Duration.ofSeconds(60))
         .until(() -> loop.cairn().auditStatus().orElseThrow().delivered());
@@ -106,14 +107,14 @@ class GitAsMemoryTest {
     String rerun = offeredAgain.get(2, TimeUnit.MINUTES);
     LoopHarness.Outcome refused = loop.outcome(rerun);
     assertThat(refused.facts().path("commit").asText()).isEqualTo(bad.getName());
-    assertThat(refused.production()).isEqualTo("skipped");
+    assertProduction(refused).isEqualTo("skipped");
     assertThat(loop.version()).contains(second.getName());
 
     // Another failing commit is rolled back to the recovered last good release.
     loop.write("NOTES", "third\n");
     RevCommit worse = loop.commit("tiny: still exits");
     loop.push(worse);
-    assertThat(loop.awaitRun(worse).production()).isEqualTo("rolled-back");
+    assertProduction(loop.awaitRun(worse)).isEqualTo("rolled-back");
     assertThat(loop.version()).contains(second.getName());
     assertThat(loop.cairn().pipelines().ledger(ENV).isBad(worse.getName())).isTrue();
 

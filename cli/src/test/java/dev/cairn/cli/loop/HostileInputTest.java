@@ -1,5 +1,6 @@
 package dev.cairn.cli.loop;
 
+import static dev.cairn.cli.loop.LoopHarness.assertProduction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
@@ -44,7 +45,7 @@ class HostileInputTest {
     RevCommit first = loop.commit("tiny: first version");
     loop.push(first);
     loop.start();
-    assertThat(loop.awaitRun(first).production()).isEqualTo("deployed");
+    assertProduction(loop.awaitRun(first)).isEqualTo("deployed");
     assertThat(loop.version()).contains(first.getName());
     return first;
   }
@@ -68,7 +69,7 @@ class HostileInputTest {
 
     Outcome outcome = loop.awaitRun(hostile);
 
-    assertThat(outcome.production()).isEqualTo("deployed");
+    assertProduction(outcome).isEqualTo("deployed");
     assertThat(loop.version()).contains(hostile.getName());
     assertThat(outcome.facts().path("message").asText()).isEqualTo(hostile.getShortMessage());
     assertThat(marker).as("no part of the message or name was run").doesNotExist();
@@ -124,7 +125,7 @@ class HostileInputTest {
 
     Outcome outcome = loop.awaitRun(commit);
 
-    assertThat(outcome.production()).isEqualTo("deployed");
+    assertProduction(outcome).isEqualTo("deployed");
     Path buildLog = loop.home.resolve("logs").resolve(outcome.runId() + "-build.log");
     String log = Files.readString(buildLog);
     assertThat(log).as("the step ran and printed, masked").contains("token=***");
@@ -155,7 +156,7 @@ class HostileInputTest {
             "bubblewrap is not available here (scripts/ensure-packages.sh installs it): build steps"
                 + " run unsandboxed, so this test does not apply")
         .isTrue();
-    assertThat(loop.awaitRun(first).production()).isEqualTo("deployed");
+    assertProduction(loop.awaitRun(first)).isEqualTo("deployed");
 
     Path secretFile = loop.home.resolve("secrets").resolve("api-token").toAbsolutePath();
     loop.write(

@@ -1,5 +1,6 @@
 package dev.cairn.cli.loop;
 
+import static dev.cairn.cli.loop.LoopHarness.assertProduction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -45,7 +46,7 @@ class HostileManualActionsTest {
     RevCommit first = loop.commit("tiny: first");
     loop.push(first);
     loop.start();
-    assertThat(loop.awaitRun(first).production()).isEqualTo("deployed");
+    assertProduction(loop.awaitRun(first)).isEqualTo("deployed");
 
     loop.write("README", "unreviewed\n");
     RevCommit unreviewed = loop.commit("tiny: unreviewed feature");
@@ -55,7 +56,7 @@ class HostileManualActionsTest {
     loop.write("CHANGELOG", "reviewed\n");
     RevCommit second = loop.commit("tiny: reviewed second");
     loop.push(second);
-    assertThat(loop.awaitRun(second).production()).isEqualTo("deployed");
+    assertProduction(loop.awaitRun(second)).isEqualTo("deployed");
     String body = "{\"environment\": \"production\", \"commit\": \"" + unreviewed.getName() + "\"}";
     await("the mirror has the feature branch")
         .atMost(Duration.ofSeconds(60))

@@ -44,11 +44,39 @@ final class LoopHarness implements AutoCloseable {
   /** One listener event. */
   record Event(String runId, String kind, String environment, String message) {}
 
-  /** How a run ended: the engine's status and error, and the facts the run recorded. */
-  record Outcome(String runId, String status, String error, String cause, ObjectNode facts) {
+  /**
+   * How a run ended: the engine's status and error, the facts the run recorded, and what the run
+   * told its listener (kind, environment and message of each event), so that an unexpected
+   * outcome's assertion says why.
+   */
+  record Outcome(
+      String runId,
+      String status,
+      String error,
+      String cause,
+      ObjectNode facts,
+      List<String> story) {
     String production() {
       return facts.path("outcomes").path("production").asText("");
     }
+
+    @Override
+    public String toString() {
+      return "run "
+          + runId
+          + " "
+          + status
+          + (error == null ? "" : " " + error + ": " + cause)
+          + ", outcomes "
+          + facts.path("outcomes")
+          + story.stream().map(line -> "\n  " + line).collect(Collectors.joining());
+    }
+  }
+
+  /** An assertion on a run's production outcome whose failure tells the run's story. */
+  static org.assertj.core.api.AbstractStringAssert<?> assertProduction(Outcome outcome) {
+    return org.assertj.core.api.Assertions.assertThat(outcome.production())
+        .as("the production outcome of %s", outcome);
   }
 
   final Path root;
@@ -356,7 +384,15 @@ final class LoopHarness implements AutoCloseable {
         execution.status().name(),
         execution.error(),
         execution.cause(),
-        cairn.pipelines().runFacts(runId));
+        cairn.pipelines().runFacts(runId),
+        eventsOf(runId).stream()
+            .map(
+                e ->
+                    e.kind()
+                        + (e.environment() == null ? "" : " " + e.environment())
+                        + ": "
+                        + e.message())
+            .toList());
   }
 
   private ExecutionDescription execution(String runId) {

@@ -1,5 +1,6 @@
 package dev.cairn.cli.loop;
 
+import static dev.cairn.cli.loop.LoopHarness.assertProduction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -74,7 +75,7 @@ class ManualActionsTest {
     loop.start(
         LoopOptions.Security.DEFAULT,
         new GitHubStatuses.Target("acme/tiny", github.uri(), "http://cairn.example.test:7070"));
-    assertThat(loop.awaitRun(good).production()).isEqualTo("deployed");
+    assertProduction(loop.awaitRun(good)).isEqualTo("deployed");
     Release live = loop.cairn().deployer().live("production").orElseThrow();
 
     loop.write("app.py", appFailingAfterStart());

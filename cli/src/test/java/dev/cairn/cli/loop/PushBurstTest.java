@@ -1,5 +1,6 @@
 package dev.cairn.cli.loop;
 
+import static dev.cairn.cli.loop.LoopHarness.assertProduction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -48,7 +49,7 @@ class PushBurstTest {
     RevCommit first = loop.commit("tiny: first version");
     loop.push(first);
     loop.start();
-    assertThat(loop.awaitRun(first).production()).isEqualTo("deployed");
+    assertProduction(loop.awaitRun(first)).isEqualTo("deployed");
 
     List<RevCommit> burst = new ArrayList<>();
     for (int i = 1; i <= PUSHES; i++) {
@@ -71,9 +72,7 @@ class PushBurstTest {
     for (int i = 0; i < outcomes.size(); i++) {
       Outcome outcome = outcomes.get(i);
       assertThat(outcome.status()).as("run of change %d", i + 1).isEqualTo("SUCCEEDED");
-      assertThat(outcome.production())
-          .as("outcome of change %d", i + 1)
-          .isIn("deployed", "skipped");
+      assertProduction(outcome).as("outcome of change %d", i + 1).isIn("deployed", "skipped");
       if (outcome.production().equals("skipped")) {
         assertThat(loop.eventsOf(outcome.runId()))
             .as("a superseded run says so and by what")
@@ -84,7 +83,7 @@ class PushBurstTest {
                 });
       }
     }
-    assertThat(outcomes.get(outcomes.size() - 1).production())
+    assertProduction(outcomes.get(outcomes.size() - 1))
         .as("the newest commit deploys")
         .isEqualTo("deployed");
 
@@ -149,7 +148,7 @@ class PushBurstTest {
     RevCommit first = loop.commit("tiny: first version");
     loop.push(first);
     loop.start();
-    assertThat(loop.awaitRun(first).production()).isEqualTo("deployed");
+    assertProduction(loop.awaitRun(first)).isEqualTo("deployed");
 
     // The older commit's build waits for a gate file in its workspace, which the test opens only
     // once the newer commit has taken traffic: its run reaches the deploy queue while the newer
@@ -188,11 +187,11 @@ class PushBurstTest {
 
     Outcome newerOutcome = loop.awaitRun(newer);
     Outcome olderOutcome = loop.awaitRun(older);
-    assertThat(newerOutcome.production()).isEqualTo("deployed");
+    assertProduction(newerOutcome).isEqualTo("deployed");
     assertThat(olderOutcome.facts().path("artifact").asText())
         .as("the older commit did build")
         .isNotEmpty();
-    assertThat(olderOutcome.production())
+    assertProduction(olderOutcome)
         .as("the older commit is not deployed after the newer one")
         .isEqualTo("skipped");
     assertThat(loop.eventsOf(olderOutcome.runId()))

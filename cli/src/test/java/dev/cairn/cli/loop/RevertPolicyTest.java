@@ -1,5 +1,6 @@
 package dev.cairn.cli.loop;
 
+import static dev.cairn.cli.loop.LoopHarness.assertProduction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -45,12 +46,12 @@ class RevertPolicyTest {
     RevCommit good = loop.commit("tiny: first version");
     loop.push(good);
     loop.start();
-    assertThat(loop.awaitRun(good).production()).isEqualTo("deployed");
+    assertProduction(loop.awaitRun(good)).isEqualTo("deployed");
 
     loop.write("cairn.yml", pipeline("echo starting; exit 3", revert));
     RevCommit bad = loop.commit("tiny: a start command that exits");
     loop.push(bad);
-    assertThat(loop.awaitRun(bad).production()).isEqualTo("rolled-back");
+    assertProduction(loop.awaitRun(bad)).isEqualTo("rolled-back");
     return new RevCommit[] {good, bad};
   }
 

@@ -1,5 +1,6 @@
 package dev.cairn.cli.loop;
 
+import static dev.cairn.cli.loop.LoopHarness.assertProduction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -77,14 +78,14 @@ class RunReasonsTest {
     loop.push(good);
     loop.start();
     LoopHarness.Outcome first = loop.awaitRun(good);
-    assertThat(first.production()).isEqualTo("deployed");
+    assertProduction(first).isEqualTo("deployed");
 
     // A release that exits at once: why is only in its own output.
     loop.write("app.py", CRASHING_APP);
     RevCommit crash = loop.commit("tiny: a release that cannot reach its database");
     loop.push(crash);
     LoopHarness.Outcome crashed = loop.awaitRun(crash);
-    assertThat(crashed.production()).isEqualTo("rolled-back");
+    assertProduction(crashed).isEqualTo("rolled-back");
 
     // An invalid pipeline file: why is its problems.
     loop.write("app.py", LoopHarness.app());
@@ -163,7 +164,7 @@ class RunReasonsTest {
     RevCommit again = loop.commit("tiny: first version again");
     loop.push(again);
     LoopHarness.Outcome reused = loop.awaitRun(again);
-    assertThat(reused.production()).isEqualTo("deployed");
+    assertProduction(reused).isEqualTo("deployed");
 
     assertThat(cairn("status")).isZero();
     assertThat(stdout()).doesNotContain("  failed  ").contains("last run: " + reused.runId());

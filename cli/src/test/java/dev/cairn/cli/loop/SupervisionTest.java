@@ -1,5 +1,6 @@
 package dev.cairn.cli.loop;
 
+import static dev.cairn.cli.loop.LoopHarness.assertProduction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -56,7 +57,7 @@ class SupervisionTest {
     RevCommit good = loop.commit("tiny: first version");
     loop.push(good);
     loop.start();
-    assertThat(loop.awaitRun(good).production()).isEqualTo("deployed");
+    assertProduction(loop.awaitRun(good)).isEqualTo("deployed");
     assertThat(loop.version()).contains(good.getName());
     Release live = loop.cairn().deployer().live("production").orElseThrow();
 
@@ -128,11 +129,11 @@ class SupervisionTest {
     RevCommit first = loop.commit("tiny: first version");
     loop.push(first);
     loop.start();
-    assertThat(loop.awaitRun(first).production()).isEqualTo("deployed");
+    assertProduction(loop.awaitRun(first)).isEqualTo("deployed");
     loop.write("app.py", LoopHarness.app() + "# second version\n");
     RevCommit second = loop.commit("tiny: second version");
     loop.push(second);
-    assertThat(loop.awaitRun(second).production()).isEqualTo("deployed");
+    assertProduction(loop.awaitRun(second)).isEqualTo("deployed");
     assertThat(loop.version()).contains(second.getName());
 
     // The first failure is restarted (max-restarts: 1)...
@@ -198,7 +199,7 @@ class SupervisionTest {
     RevCommit first = loop.commit("tiny: first version");
     loop.push(first);
     loop.start();
-    assertThat(loop.awaitRun(first).production()).isEqualTo("deployed");
+    assertProduction(loop.awaitRun(first)).isEqualTo("deployed");
     Release live = loop.cairn().deployer().live("production").orElseThrow();
     ProcessHandle app = appOf(live);
 
@@ -219,7 +220,7 @@ class SupervisionTest {
     loop.write("app.py", LoopHarness.app() + "# second version\n");
     RevCommit second = loop.commit("tiny: second version");
     loop.push(second);
-    assertThat(loop.awaitRun(second).production()).isEqualTo("deployed");
+    assertProduction(loop.awaitRun(second)).isEqualTo("deployed");
     assertThat(loop.version()).contains(second.getName());
     assertThat(app.isAlive()).isFalse();
     assertThat(markedWith(live.id())).isEmpty();
@@ -251,7 +252,7 @@ class SupervisionTest {
     RevCommit good = loop.commit("tiny: first version");
     loop.push(good);
     loop.start();
-    assertThat(loop.awaitRun(good).production()).isEqualTo("deployed");
+    assertProduction(loop.awaitRun(good)).isEqualTo("deployed");
     Release live = loop.cairn().deployer().live("production").orElseThrow();
     ProcessHandle app = appOf(live);
 
