@@ -2,6 +2,7 @@ package dev.cairn.local.artifact;
 
 import dev.cairn.pipeline.artifact.Archive;
 import dev.cairn.pipeline.port.ArtifactStore;
+import dev.cairn.pipeline.runtime.StepFailure;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,7 +10,6 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -203,17 +203,7 @@ public final class ContentAddressedArtifactStore implements ArtifactStore {
     if (message.contains("No space left on device") || message.contains("Disk quota exceeded")) {
       return new IOException(what + ": the disk holding " + root + " is full", cause);
     }
-    return new IOException(what + ": " + describe(cause), cause);
-  }
-
-  private static String describe(IOException e) {
-    if (e instanceof NoSuchFileException n) {
-      return (n.getReason() != null ? n.getReason() + ": " : "no such file: ") + n.getFile();
-    }
-    if (e instanceof FileAlreadyExistsException f) {
-      return (f.getReason() != null ? f.getReason() + ": " : "already exists: ") + f.getFile();
-    }
-    return String.valueOf(e.getMessage());
+    return new IOException(what + ": " + StepFailure.describe(cause), cause);
   }
 
   @Override

@@ -163,7 +163,9 @@ final class BuildStep {
       recordBuilt(run, facts.buildStartedAt(), digest);
       return digest;
     } catch (IOException e) {
-      throw new StepFailure(CairnError.ARTIFACT_FAILED, "the artifact could not be stored: " + e);
+      throw new StepFailure(
+          CairnError.ARTIFACT_FAILED,
+          "the artifact could not be stored: " + StepFailure.describe(e));
     }
   }
 
@@ -273,7 +275,10 @@ final class BuildStep {
       // The mirror or the remote could not give the commit now; the state retries.
       throw new StepFailure(
           CairnError.TRANSIENT,
-          "commit " + RunFacts.shortId(facts.commit()) + " could not be checked out: " + e);
+          "commit "
+              + RunFacts.shortId(facts.commit())
+              + " could not be checked out: "
+              + StepFailure.describe(e));
     }
   }
 
@@ -290,7 +295,7 @@ final class BuildStep {
     } catch (NoSuchFileException e) {
       throw invalid("the commit has no " + StepSupport.PIPELINE_FILE + " at its root");
     } catch (IOException e) {
-      throw invalid(StepSupport.PIPELINE_FILE + " could not be read: " + e.getMessage());
+      throw invalid(StepSupport.PIPELINE_FILE + " could not be read: " + StepFailure.describe(e));
     }
     if (!attributes.isRegularFile()) {
       throw invalid(
@@ -311,7 +316,7 @@ final class BuildStep {
       }
       return new String(bytes, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw invalid(StepSupport.PIPELINE_FILE + " could not be read: " + e.getMessage());
+      throw invalid(StepSupport.PIPELINE_FILE + " could not be read: " + StepFailure.describe(e));
     }
   }
 
@@ -335,7 +340,8 @@ final class BuildStep {
           CairnError.BUILD_FAILED, "the build did not produce its artifact " + artifact);
     } catch (IOException e) {
       throw new StepFailure(
-          CairnError.BUILD_FAILED, "the artifact " + artifact + " cannot be read: " + e);
+          CairnError.BUILD_FAILED,
+          "the artifact " + artifact + " cannot be read: " + StepFailure.describe(e));
     }
   }
 
@@ -347,7 +353,11 @@ final class BuildStep {
       ports.logs().keep(run, name, log);
     } catch (IOException e) {
       // The build's outcome does not depend on where its log is kept.
-      support.event(run, RunEvent.Kind.AUDIT_FAILED, null, "the log could not be kept: " + e);
+      support.event(
+          run,
+          RunEvent.Kind.AUDIT_FAILED,
+          null,
+          "the log could not be kept: " + StepFailure.describe(e));
     }
   }
 

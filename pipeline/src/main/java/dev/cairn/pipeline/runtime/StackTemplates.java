@@ -94,7 +94,10 @@ final class StackTemplates {
         } catch (IOException e) {
           throw new StepFailure(
               CairnError.TRANSIENT,
-              "commit " + RunFacts.shortId(commit) + " could not be checked out: " + e);
+              "commit "
+                  + RunFacts.shortId(commit)
+                  + " could not be checked out: "
+                  + StepFailure.describe(e));
         }
       }
     }

@@ -160,7 +160,8 @@ final class StepSupport {
       return directory;
     } catch (IOException e) {
       throw new StepFailure(
-          CairnError.ARTIFACT_FAILED, "artifact " + artifact + " could not be unpacked: " + e);
+          CairnError.ARTIFACT_FAILED,
+          "artifact " + artifact + " could not be unpacked: " + StepFailure.describe(e));
     }
   }
 
