@@ -128,10 +128,11 @@ final class ImageBuildProject {
             "ecr:PutImage"),
         images.getRepositoryArn());
 
-    // The runner starts and follows the builds, reads their log and the pushed image's digest.
+    // The runner starts and follows the builds, reads their log and the pushed image's digest, and
+    // stops its build when it is terminated itself.
     PipelineStack.allowIn(
         runner,
-        List.of("codebuild:StartBuild", "codebuild:BatchGetBuilds"),
+        List.of("codebuild:StartBuild", "codebuild:BatchGetBuilds", "codebuild:StopBuild"),
         project.getProjectArn());
     PipelineStack.allowIn(runner, List.of("logs:GetLogEvents"), logs.getLogGroupArn());
     PipelineStack.allowIn(runner, List.of("ecr:DescribeImages"), images.getRepositoryArn());

@@ -269,7 +269,8 @@ class BuildRoleStackTest {
     }
 
     List<JsonNode> runner = statements(policiesOf(role("NotesJobRole")));
-    for (String action : List.of("codebuild:StartBuild", "codebuild:BatchGetBuilds")) {
+    for (String action :
+        List.of("codebuild:StartBuild", "codebuild:BatchGetBuilds", "codebuild:StopBuild")) {
       assertThat(allowed(runner, action, project + ".Arn>")).as(action).isTrue();
       assertThat(allowed(buildStatements, action, project + ".Arn>")).as(action).isFalse();
     }

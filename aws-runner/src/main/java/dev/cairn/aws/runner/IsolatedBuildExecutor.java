@@ -1,5 +1,6 @@
 package dev.cairn.aws.runner;
 
+import dev.cairn.aws.RemoteWork;
 import dev.cairn.aws.batch.BuildHandOff;
 import dev.cairn.pipeline.artifact.Archive;
 import dev.cairn.pipeline.json.Json;
@@ -44,7 +45,7 @@ import java.util.stream.Stream;
  *   <li>deletes the source (and its secrets) and the upload.
  * </ol>
  */
-public final class IsolatedBuildExecutor implements JobExecutor {
+public final class IsolatedBuildExecutor implements JobExecutor, RemoteWork {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final S3HandOff store;
@@ -123,6 +124,12 @@ public final class IsolatedBuildExecutor implements JobExecutor {
   @Override
   public void cancel(String jobId) {
     remote.cancel(jobId);
+  }
+
+  /** Terminates the build jobs in progress (the remote executor's, when it can). */
+  @Override
+  public java.util.List<String> stopAll() {
+    return remote instanceof RemoteWork work ? work.stopAll() : java.util.List.of();
   }
 
   private static byte[] bytes() {

@@ -1,6 +1,7 @@
 package dev.cairn.aws.runner;
 
 import dev.cairn.aws.AwsException;
+import dev.cairn.aws.RemoteWork;
 import dev.cairn.pipeline.port.JobExecutor;
 import dev.cairn.pipeline.port.JobResult;
 import dev.cairn.pipeline.port.JobSpec;
@@ -137,16 +138,46 @@ public final class Runner {
   private final Ports ports;
   private final Clock clock;
   private final PrintStream out;
+  private final List<RemoteWork> remoteWork;
+
+  /**
+   * A runner that starts nothing outside its container.
+   *
+   * @param out where step output is printed (Batch sends stdout to CloudWatch Logs)
+   */
+  public Runner(Ports ports, Clock clock, PrintStream out) {
+    this(ports, clock, out, List.of());
+  }
 
   /**
    * A runner.
    *
    * @param out where step output is printed (Batch sends stdout to CloudWatch Logs)
+   * @param remoteWork what starts work outside the container (the build job's Batch jobs, the image
+   *     builds), stopped by {@link #stopRemoteWork} when the runner is terminated
    */
-  public Runner(Ports ports, Clock clock, PrintStream out) {
+  public Runner(Ports ports, Clock clock, PrintStream out, List<RemoteWork> remoteWork) {
     this.ports = ports;
     this.clock = clock;
     this.out = out;
+    this.remoteWork = List.copyOf(remoteWork);
+  }
+
+  /**
+   * Stops the work this runner started outside its container that has not ended, and prints what it
+   * stopped. For the shutdown hook of {@code cairn runner}: when Batch terminates the runner (its
+   * state timed out, the execution was stopped), the build job and the image build it was following
+   * must not run on without it. Never throws.
+   */
+  public void stopRemoteWork() {
+    for (RemoteWork work : remoteWork) {
+      try {
+        work.stopAll().forEach(line -> out.println("[terminated] " + line));
+      } catch (RuntimeException e) {
+        out.println("[terminated] could not stop remote work: " + e.getMessage());
+      }
+    }
+    out.flush();
   }
 
   /** Runs the job, keeps its result and returns it. */

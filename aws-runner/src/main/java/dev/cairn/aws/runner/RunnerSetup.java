@@ -1,5 +1,6 @@
 package dev.cairn.aws.runner;
 
+import dev.cairn.aws.RemoteWork;
 import dev.cairn.aws.batch.BatchJobExecutor;
 import dev.cairn.aws.batch.BuildHandOff;
 import dev.cairn.aws.cloudformation.CloudFormationDeployer;
@@ -16,6 +17,7 @@ import dev.cairn.aws.state.S3RunStore;
 import dev.cairn.git.RemoteCredentials;
 import dev.cairn.git.audit.TrailLastGood;
 import dev.cairn.git.revert.GitReverter;
+import dev.cairn.pipeline.port.ContainerImages;
 import dev.cairn.pipeline.port.Deployer;
 import dev.cairn.pipeline.port.JobExecutor;
 import dev.cairn.pipeline.port.PipelineListener;
@@ -189,6 +191,9 @@ public final class RunnerSetup {
                     .logDirectory(work.resolve("logs"))
                     .build(),
                 work.resolve("handoff"));
+    ContainerImages images =
+        RunnerImages.fromEnvironment(
+            environment, s3, settings.bucket(), settings.prefix(), work.resolve("images"));
     PipelineListener printed =
         event ->
             out.println(
@@ -236,9 +241,7 @@ public final class RunnerSetup {
                     Clock.systemUTC()))
             .logs(artifacts::uploadLog)
             // Release images (build.image): built by the repository's CodeBuild project into ECR.
-            .images(
-                RunnerImages.fromEnvironment(
-                    environment, s3, settings.bucket(), settings.prefix(), work.resolve("images")))
+            .images(images)
             .workDirectory(work)
             .cairnVersion(RunnerSetup.class.getPackage().getImplementationVersion())
             .build();
@@ -253,7 +256,11 @@ public final class RunnerSetup {
             work,
             trailRecovery(settings.remote(), credentials, environments, work)),
         Clock.systemUTC(),
-        out);
+        out,
+        java.util.stream.Stream.of(jobs, images)
+            .filter(RemoteWork.class::isInstance)
+            .map(RemoteWork.class::cast)
+            .toList());
   }
 
   /**

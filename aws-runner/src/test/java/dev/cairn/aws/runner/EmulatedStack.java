@@ -8,9 +8,9 @@ import dev.cairn.aws.codebuild.MotoProjects;
 import dev.cairn.aws.ecs.AwsStackHealth;
 import dev.cairn.aws.ecs.EcsStackTasks;
 import dev.cairn.aws.testing.CloudWatchAlarmsStub;
-import dev.cairn.aws.testing.CodeBuildFront;
 import dev.cairn.aws.testing.EmulatorClients;
 import dev.cairn.aws.testing.Moto;
+import dev.cairn.aws.testing.MotoFront;
 import dev.cairn.pipeline.runtime.DeployTarget;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,8 +39,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <ul>
  *   <li>the image is built by {@link CodeBuildImages} (the build job's context uploaded to the
  *       bucket, StartBuild on the project, the digest read from ECR) against moto's CodeBuild
- *       behind a {@link CodeBuildFront}, which does what the project's buildspec would and moto
- *       does not: it puts a manifest tagged with the commit into moto's ECR (tags immutable);
+ *       behind a {@link MotoFront}, which does what the project's buildspec would and moto does
+ *       not: it puts a manifest tagged with the commit into moto's ECR (tags immutable);
  *   <li>the migration is an ECS task on moto's ECS ({@link EcsStackTasks}): moto runs no container
  *       and reports the task STOPPED with exit code 0;
  *   <li>the bake is {@link AwsStackHealth}: the target group's health from moto's ELBv2 (the target
@@ -57,7 +57,7 @@ final class EmulatedStack implements AutoCloseable {
   final ElasticLoadBalancingV2Client elb = EmulatorClients.elasticLoadBalancing();
   final EcrClient ecr = EmulatorClients.ecr();
   final CloudWatchAlarmsStub alarms = new CloudWatchAlarmsStub();
-  final CodeBuildFront codeBuild;
+  final MotoFront codeBuild;
   final String repositoryUri;
   private final CloudWatchClient cloudWatch = alarms.client();
   private final CodeBuildClient codeBuildClient;
@@ -79,7 +79,7 @@ final class EmulatedStack implements AutoCloseable {
             .repository()
             .repositoryUri();
     try {
-      codeBuild = new CodeBuildFront(Moto.endpoint());
+      codeBuild = new MotoFront(Moto.endpoint());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

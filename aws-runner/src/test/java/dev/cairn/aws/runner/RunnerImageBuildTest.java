@@ -11,10 +11,10 @@ import dev.cairn.aws.lambda.testing.GitHttpServer;
 import dev.cairn.aws.s3.S3ArtifactStore;
 import dev.cairn.aws.secrets.SecretsManagerSecretStore;
 import dev.cairn.aws.sqs.SqsStatusPublisher;
-import dev.cairn.aws.testing.CodeBuildFront;
 import dev.cairn.aws.testing.EmulatorClients;
 import dev.cairn.aws.testing.Moto;
 import dev.cairn.aws.testing.MotoExtension;
+import dev.cairn.aws.testing.MotoFront;
 import dev.cairn.git.RemoteCredentials;
 import dev.cairn.local.deploy.ProcessDeployer;
 import dev.cairn.local.job.LocalJobExecutor;
@@ -54,8 +54,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * real path: the commit checked out from a git host on loopback, the steps run by the unprivileged
  * build job (in-process, with the build role's S3 access: {@link InProcessBuildJobs}), only the
  * image context brought back, then {@link CodeBuildImages} with moto's CodeBuild and ECR. moto runs
- * no build: {@link CodeBuildFront} records the StartBuild request and, as the project's buildspec
- * would, pushes an image manifest into moto's ECR, so the digest the run records is ECR's.
+ * no build: {@link MotoFront} records the StartBuild request and, as the project's buildspec would,
+ * pushes an image manifest into moto's ECR, so the digest the run records is ECR's.
  */
 @ExtendWith(MotoExtension.class)
 class RunnerImageBuildTest {
@@ -86,7 +86,7 @@ class RunnerImageBuildTest {
   private Git work;
   private S3Client s3;
   private EcrClient ecr;
-  private CodeBuildFront codeBuild;
+  private MotoFront codeBuild;
   private String repositoryUri;
   private final String project = "cairn-app-" + id + "-image";
   private final ByteArrayOutputStream output = new ByteArrayOutputStream();
@@ -109,7 +109,7 @@ class RunnerImageBuildTest {
                         .imageTagMutability(ImageTagMutability.IMMUTABLE))
             .repository()
             .repositoryUri();
-    codeBuild = new CodeBuildFront(Moto.endpoint());
+    codeBuild = new MotoFront(Moto.endpoint());
     try (CodeBuildClient client = client()) {
       MotoProjects.create(client, project, bucket + "/notes/uploads/");
     }

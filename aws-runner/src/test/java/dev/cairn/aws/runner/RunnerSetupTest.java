@@ -93,6 +93,47 @@ class RunnerSetupTest {
   }
 
   @Test
+  void aTerminatedRunnerStopsItsRemoteWorkAndSaysWhatItStopped() {
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    java.util.List<String> asked = new java.util.ArrayList<>();
+    Runner runner =
+        new Runner(
+            new Runner.Ports(
+                null,
+                RunnerSetup.NO_SECRETS,
+                new dev.cairn.local.job.LocalJobExecutor(
+                    dev.cairn.local.job.LocalJobExecutor.Options.builder(Path.of("/tmp/unused"))
+                        .build()),
+                dev.cairn.pipeline.runtime.JobLogs.IN_PLACE,
+                result -> {},
+                commit -> "",
+                Path.of("/tmp/unused"),
+                null,
+                Runner.Recovery.NONE),
+            java.time.Clock.systemUTC(),
+            new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8),
+            java.util.List.of(
+                () -> {
+                  asked.add("batch");
+                  throw new IllegalStateException("Batch unreachable");
+                },
+                () -> {
+                  asked.add("codebuild");
+                  return java.util.List.of("CodeBuild build p:1 stopped");
+                }));
+
+    runner.stopRemoteWork();
+
+    assertThat(asked)
+        .as("a failing one does not keep the next from stopping")
+        .containsExactly("batch", "codebuild");
+    assertThat(printed.toString(java.nio.charset.StandardCharsets.UTF_8).lines())
+        .containsExactly(
+            "[terminated] could not stop remote work: Batch unreachable",
+            "[terminated] CodeBuild build p:1 stopped");
+  }
+
+  @Test
   void eachMissingVariableIsNamed() {
     for (String name :
         new String[] {

@@ -3,6 +3,7 @@ package dev.cairn.aws.batch;
 import dev.cairn.aws.AwsErrors;
 import dev.cairn.aws.AwsException;
 import dev.cairn.aws.NeedsPersonAwsException;
+import dev.cairn.aws.RemoteWork;
 import dev.cairn.aws.logs.LogStreamTail;
 import dev.cairn.pipeline.port.JobExecutor;
 import dev.cairn.pipeline.port.JobOutput;
@@ -55,7 +56,7 @@ import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
  * it at its time limit); the future completes exceptionally only when Batch itself cannot be used
  * (an {@link AwsException}: access denied, a missing queue, or retryable failures that persisted).
  */
-public final class BatchJobExecutor implements JobExecutor, AutoCloseable {
+public final class BatchJobExecutor implements JobExecutor, RemoteWork, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(BatchJobExecutor.class.getName());
 
   /** Batch's status reason when a job attempt outlived its timeout. */
@@ -201,7 +202,22 @@ public final class BatchJobExecutor implements JobExecutor, AutoCloseable {
     }
   }
 
-  /** Stops polling; jobs keep running on Batch. */
+  /** Terminates the jobs this executor submitted that have not ended ({@link #cancel} each). */
+  @Override
+  public List<String> stopAll() {
+    List<String> stopped = new java.util.ArrayList<>();
+    for (Map.Entry<String, String> job : Map.copyOf(batchIds).entrySet()) {
+      try {
+        cancel(job.getKey());
+        stopped.add("Batch job " + job.getValue() + " (" + job.getKey() + ") terminated");
+      } catch (RuntimeException e) {
+        stopped.add("Batch job " + job.getValue() + " not terminated: " + e.getMessage());
+      }
+    }
+    return stopped;
+  }
+
+  /** Stops polling; jobs keep running on Batch (see {@link #stopAll}). */
   @Override
   public void close() {
     scheduler.shutdownNow();

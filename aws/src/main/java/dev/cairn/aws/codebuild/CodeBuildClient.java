@@ -140,6 +140,17 @@ public final class CodeBuildClient implements AutoCloseable {
     return builds;
   }
 
+  /**
+   * Stops a build; CodeBuild ends it as {@code STOPPED}.
+   *
+   * @throws AwsException when CodeBuild refuses (e.g. the build has ended) or cannot be reached
+   */
+  public void stopBuild(String id) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("id", id);
+    call("StopBuild", body, "CodeBuild StopBuild of build " + id);
+  }
+
   /** One call of {@code operation} (package-private: the tests create projects through it). */
   JsonNode call(String operation, ObjectNode body, String what) {
     byte[] bytes;

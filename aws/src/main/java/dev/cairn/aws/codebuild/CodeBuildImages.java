@@ -3,6 +3,7 @@ package dev.cairn.aws.codebuild;
 import dev.cairn.aws.AwsErrors;
 import dev.cairn.aws.AwsException;
 import dev.cairn.aws.NeedsPersonAwsException;
+import dev.cairn.aws.RemoteWork;
 import dev.cairn.aws.RetryableAwsException;
 import dev.cairn.aws.batch.BuildHandOff;
 import dev.cairn.aws.logs.LogStreamTail;
@@ -24,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -53,8 +56,11 @@ import software.amazon.awssdk.services.s3.S3Client;
  * move, so another commit with the same tree builds its own image (ECR stores the identical layers
  * once). {@link #run} is not used on AWS: a migration runs as an ECS task of the environment's
  * stack.
+ *
+ * <p>{@link #stopAll} stops the builds in progress (the runner's shutdown hook, when the runner is
+ * terminated): a follower that sees its build {@code STOPPED} reports the build failed.
  */
-public final class CodeBuildImages implements ContainerImages {
+public final class CodeBuildImages implements ContainerImages, RemoteWork {
   /** The step name of the build's lines in the output. */
   static final String STEP = "image";
 
@@ -74,6 +80,7 @@ public final class CodeBuildImages implements ContainerImages {
   private final String registryId;
   private final Path work;
   private final Duration pollInterval;
+  private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
 
   private CodeBuildImages(Builder b) {
     this.codeBuild = Objects.requireNonNull(b.codeBuild, "codeBuild");
@@ -163,8 +170,14 @@ public final class CodeBuildImages implements ContainerImages {
                         build.network() ? "default" : "none"),
                     minutes(build.timeout()),
                     ticket));
-        out.line("CodeBuild build " + started.id() + " of " + repositoryUri + ":" + tag);
-        CodeBuildClient.Build ended = follow(started, out);
+        inProgress.add(started.id());
+        CodeBuildClient.Build ended;
+        try {
+          out.line("CodeBuild build " + started.id() + " of " + repositoryUri + ":" + tag);
+          ended = follow(started, out);
+        } finally {
+          inProgress.remove(started.id());
+        }
         return ended(ended, tag, out, build);
       } finally {
         delete(key);
@@ -174,6 +187,20 @@ public final class CodeBuildImages implements ContainerImages {
     } finally {
       Archive.deleteTreeQuietly(dir);
     }
+  }
+
+  @Override
+  public List<String> stopAll() {
+    List<String> stopped = new java.util.ArrayList<>();
+    for (String id : List.copyOf(inProgress)) {
+      try {
+        codeBuild.stopBuild(id);
+        stopped.add("CodeBuild build " + id + " stopped");
+      } catch (RuntimeException e) {
+        stopped.add("CodeBuild build " + id + " not stopped: " + e.getMessage());
+      }
+    }
+    return stopped;
   }
 
   /** The outcome of an ended build: the pushed image's digest, or why there is none. */

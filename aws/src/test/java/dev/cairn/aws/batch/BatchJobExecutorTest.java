@@ -2,11 +2,15 @@ package dev.cairn.aws.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.aws.AwsException;
 import dev.cairn.aws.testing.EmulatorClients;
 import dev.cairn.aws.testing.Moto;
 import dev.cairn.aws.testing.MotoExtension;
+import dev.cairn.aws.testing.MotoFront;
 import dev.cairn.pipeline.file.StepSpec;
 import dev.cairn.pipeline.port.JobResult;
 import dev.cairn.pipeline.port.JobSpec;
@@ -290,6 +294,56 @@ class BatchJobExecutorTest {
   void cancellingAJobThatIsNotRunningDoesNothing() {
     try (BatchJobExecutor executor = executor(batch)) {
       executor.cancel("never-started");
+    }
+  }
+
+  /**
+   * A runner terminated while its build job runs (its shutdown hook calls {@code stopAll})
+   * terminates that job on Batch. moto's Batch without Docker ends a job as it is submitted, so a
+   * front of moto answers DescribeJobs with RUNNING until TerminateJob has been sent, and then as
+   * Batch does: FAILED with the termination's reason.
+   */
+  @Test
+  void jobsInProgressAreTerminatedWhenTheRunnerIs() throws Exception {
+    try (MotoFront front = new MotoFront(Moto.endpoint());
+        BatchClient fronted =
+            EmulatorClients.configure(BatchClient.builder(), front.endpoint()).build();
+        BatchJobExecutor executor = executor(fronted)) {
+      front.answers.put(
+          "describejobs",
+          answer -> {
+            List<JsonNode> terminations = front.requests("terminatejob");
+            for (JsonNode job : answer.path("jobs")) {
+              ObjectNode detail = (ObjectNode) job;
+              if (terminations.isEmpty()) {
+                detail.put("status", "RUNNING");
+                detail.remove("stoppedAt");
+              } else {
+                detail.put("status", "FAILED");
+                detail.put("statusReason", terminations.get(0).path("reason").asText());
+              }
+            }
+          });
+      assertThat(executor.stopAll()).as("nothing in progress yet").isEmpty();
+      String id = "job-" + UUID.randomUUID();
+      var running = executor.run(spec(id), (step, line) -> {});
+      await("the job is submitted")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> !front.requests("describejobs").isEmpty());
+
+      assertThat(executor.stopAll())
+          .singleElement()
+          .asString()
+          .startsWith("Batch job ")
+          .endsWith("(" + id + ") terminated");
+
+      JobResult result = running.get(30, TimeUnit.SECONDS);
+      assertThat(front.requests("terminatejob"))
+          .singleElement()
+          .satisfies(r -> assertThat(r.path("reason").asText()).isEqualTo("cancelled by Cairn"));
+      assertThat(result.outcome()).isEqualTo(JobResult.Outcome.FAILED);
+      assertThat(result.message()).contains("cancelled by Cairn");
+      assertThat(executor.stopAll()).as("nothing left in progress").isEmpty();
     }
   }
 }

@@ -7,10 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.aws.NeedsPersonAwsException;
 import dev.cairn.aws.RetryableAwsException;
-import dev.cairn.aws.testing.CodeBuildFront;
 import dev.cairn.aws.testing.EmulatorClients;
 import dev.cairn.aws.testing.Moto;
 import dev.cairn.aws.testing.MotoExtension;
+import dev.cairn.aws.testing.MotoFront;
 import dev.cairn.pipeline.file.StepSpec;
 import dev.cairn.pipeline.port.ContainerImages;
 import dev.cairn.pipeline.port.JobResult;
@@ -72,7 +72,7 @@ class CodeBuildImagesMotoTest {
   private static S3Client s3;
   private static EcrClient ecr;
   private static CloudWatchLogsClient logs;
-  private static CodeBuildFront proxy;
+  private static MotoFront proxy;
 
   @TempDir Path temp;
 
@@ -87,7 +87,7 @@ class CodeBuildImagesMotoTest {
     s3 = EmulatorClients.motoS3();
     ecr = EmulatorClients.ecr();
     logs = EmulatorClients.logs();
-    proxy = new CodeBuildFront(Moto.endpoint());
+    proxy = new MotoFront(Moto.endpoint());
   }
 
   @AfterAll
@@ -413,6 +413,53 @@ class CodeBuildImagesMotoTest {
     assertThat(built.result().message())
         .contains("failed in phase BUILD: Error while executing command: docker build");
     assertThat(lines).contains("the build saw ***");
+  }
+
+  /**
+   * A runner terminated while it follows a build (its shutdown hook calls {@code stopAll}) stops
+   * the build on CodeBuild; the follower, seeing it STOPPED, reports the image build failed. The
+   * front keeps the build IN_PROGRESS until moto has been asked to stop it, and STOPPED after,
+   * which is what CodeBuild would say (moto marks every build it describes SUCCEEDED).
+   */
+  @Test
+  void aBuildInProgressIsStoppedWhenTheRunnerIsTerminated() throws Exception {
+    proxy.onStart = buildspec(null, zip -> {});
+    proxy.rewrite =
+        build ->
+            build.put(
+                "buildStatus", proxy.requests("StopBuild").isEmpty() ? "IN_PROGRESS" : "STOPPED");
+    try (CodeBuildClient client =
+        CodeBuildClient.of(proxy.endpoint(), Region.US_EAST_1, EmulatorClients.CREDENTIALS)) {
+      CodeBuildImages images = images(client);
+      assertThat(images.stopAll()).as("nothing in progress yet").isEmpty();
+      ContainerImages.ImageBuild request = request();
+      java.util.concurrent.CompletableFuture<ContainerImages.Built> following =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> images.build(request, (s, l) -> lines.add(l)));
+      org.awaitility.Awaitility.await("the build is started and followed")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> lines.stream().anyMatch(l -> l.startsWith("CodeBuild build ")));
+      String id = startedId();
+
+      assertThat(images.stopAll()).containsExactly("CodeBuild build " + id + " stopped");
+
+      ContainerImages.Built built = following.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(proxy.requests("StopBuild"))
+          .singleElement()
+          .satisfies(r -> assertThat(r.path("id").asText()).isEqualTo(id));
+      assertThat(built.imageId()).isNull();
+      assertThat(built.result().outcome()).isEqualTo(JobResult.Outcome.FAILED);
+      assertThat(built.result().message()).isEqualTo("CodeBuild build " + id + " stopped");
+      assertThat(images.stopAll()).as("nothing left in progress").isEmpty();
+    }
+  }
+
+  private String startedId() {
+    return lines.stream()
+        .filter(l -> l.startsWith("CodeBuild build "))
+        .findFirst()
+        .map(l -> l.substring("CodeBuild build ".length(), l.indexOf(" of ")))
+        .orElseThrow();
   }
 
   @Test

@@ -110,6 +110,11 @@ public final class RunnerCommand implements Callable<Integer> {
     } catch (IllegalStateException e) {
       throw new UserInputException(e.getMessage());
     }
+    // Batch terminates a runner with SIGTERM (its state timed out, the execution was stopped): the
+    // build job and the image build it follows are stopped with it, not left running until their
+    // own time-outs. After a normal end nothing is in progress and the hook does nothing.
+    Thread stopRemoteWork = new Thread(runner::stopRemoteWork, "cairn-runner-stop-remote-work");
+    Runtime.getRuntime().addShutdownHook(stopRemoteWork);
     RunnerResult result = steps == null ? runner.run(runnerJob) : runner.runSteps(runnerJob, steps);
     System.out.println(Json.write(result.toJsonNode()));
     if (result.cause() != null && result.outcome() != RunnerResult.Outcome.SUCCEEDED) {

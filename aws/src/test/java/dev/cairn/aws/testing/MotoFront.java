@@ -20,15 +20,22 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * A front of moto's CodeBuild on loopback: forwards every JSON 1.1 request to moto and keeps what
- * moto drops (the requests' bodies and headers: moto's StartBuild keeps neither the source override
- * nor the environment variables). Tests make it do what a real build would, which moto never does:
- * on StartBuild {@link #onStart} (e.g. push an image manifest into moto's ECR, write log lines into
- * moto's CloudWatch Logs), and in BatchGetBuilds answers {@link #logs} (the log group and stream
- * CodeBuild names, moto names none) and {@link #rewrite} (a status moto never gives: FAILED, FAULT,
- * TIMED_OUT). docs/aws.md, "Release images", says what is moto's and what is this front's.
+ * A front of moto on loopback for JSON protocols: forwards every request to moto and keeps what
+ * moto drops. For CodeBuild (JSON 1.1, the operation in {@code X-Amz-Target}): forwards every
+ * request and keeps what moto drops (the requests' bodies and headers: moto's StartBuild keeps
+ * neither the source override nor the environment variables). Tests make it do what a real build
+ * would, which moto never does: on StartBuild {@link #onStart} (e.g. push an image manifest into
+ * moto's ECR, write log lines into moto's CloudWatch Logs), and in BatchGetBuilds answers {@link
+ * #logs} (the log group and stream CodeBuild names, moto names none) and {@link #rewrite} (a status
+ * moto never gives: FAILED, FAULT, TIMED_OUT). docs/aws.md, "Release images", says what is moto's
+ * and what is this front's.
+ *
+ * <p>For REST-JSON services such as Batch the operation is the path's last segment ({@code POST
+ * /v1/describejobs} is {@code describejobs}); {@link #answers} reshapes the answer of an operation
+ * into one moto never gives (a job still RUNNING: moto's Batch without Docker ends every job as it
+ * is submitted).
  */
-public final class CodeBuildFront implements AutoCloseable {
+public final class MotoFront implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpServer server;
@@ -46,8 +53,15 @@ public final class CodeBuildFront implements AutoCloseable {
   /** Applied to each build of BatchGetBuilds answers (e.g. a status moto never gives). */
   public volatile Consumer<ObjectNode> rewrite = build -> {};
 
+  /**
+   * Applied to moto's answer (a JSON object) of the operation named by the key, e.g. {@code
+   * describejobs}.
+   */
+  public final Map<String, Consumer<ObjectNode>> answers =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   /** A front of moto at {@code target}, on a free loopback port. */
-  public CodeBuildFront(URI target) throws IOException {
+  public MotoFront(URI target) throws IOException {
     this.target = target;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
@@ -61,6 +75,7 @@ public final class CodeBuildFront implements AutoCloseable {
     onStart = (request, answer) -> {};
     logs = Map.of();
     rewrite = build -> {};
+    answers.clear();
   }
 
   /** Where clients send their requests. */
@@ -85,14 +100,18 @@ public final class CodeBuildFront implements AutoCloseable {
     try (exchange) {
       byte[] body = exchange.getRequestBody().readAllBytes();
       String amzTarget = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-      String operation = amzTarget.substring(amzTarget.indexOf('.') + 1);
+      String path = exchange.getRequestURI().getRawPath();
+      String operation =
+          amzTarget != null
+              ? amzTarget.substring(amzTarget.indexOf('.') + 1)
+              : path.substring(path.lastIndexOf('/') + 1);
       Map<String, String> seen = new java.util.HashMap<>();
       exchange.getRequestHeaders().forEach((k, v) -> seen.put(k, v.get(0)));
       headers.add(seen);
-      JsonNode request = JSON.readTree(body);
+      JsonNode request = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
       requests.add(Map.entry(operation, request));
       HttpRequest.Builder forward =
-          HttpRequest.newBuilder(target.resolve("/"))
+          HttpRequest.newBuilder(target.resolve(path))
               .POST(HttpRequest.BodyPublishers.ofByteArray(body));
       for (String header : List.of("Authorization", "X-Amz-Date", "X-Amz-Target", "Content-Type")) {
         String value = exchange.getRequestHeaders().getFirst(header);
@@ -115,7 +134,17 @@ public final class CodeBuildFront implements AutoCloseable {
         }
         answer = JSON.writeValueAsBytes(builds);
       }
-      exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
+      Consumer<ObjectNode> reshape = answers.get(operation);
+      if (response.statusCode() == 200 && reshape != null) {
+        ObjectNode reshaped = (ObjectNode) JSON.readTree(answer);
+        reshape.accept(reshaped);
+        answer = JSON.writeValueAsBytes(reshaped);
+      }
+      exchange
+          .getResponseHeaders()
+          .add(
+              "Content-Type",
+              response.headers().firstValue("Content-Type").orElse("application/x-amz-json-1.1"));
       exchange.sendResponseHeaders(response.statusCode(), answer.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(answer);
