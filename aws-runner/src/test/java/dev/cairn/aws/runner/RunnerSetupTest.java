@@ -67,23 +67,27 @@ class RunnerSetupTest {
     }
   }
 
+  /** What the build job definition's runner is: no runtime behind it. */
+  private static Runner.Ports buildJobPorts() {
+    return new Runner.Ports(
+        null,
+        RunnerSetup.NO_SECRETS,
+        new dev.cairn.local.job.LocalJobExecutor(
+            dev.cairn.local.job.LocalJobExecutor.Options.builder(Path.of("/tmp/unused")).build()),
+        dev.cairn.pipeline.runtime.JobLogs.IN_PLACE,
+        result -> {},
+        commit -> "",
+        Path.of("/tmp/unused"),
+        null,
+        Runner.Recovery.NONE);
+  }
+
   @Test
   void theBuildJobRefusesEveryJobButHandedOverSteps() throws Exception {
     // What the build job definition's runner is: no runtime behind it.
     Runner runner =
         new Runner(
-            new Runner.Ports(
-                null,
-                RunnerSetup.NO_SECRETS,
-                new dev.cairn.local.job.LocalJobExecutor(
-                    dev.cairn.local.job.LocalJobExecutor.Options.builder(Path.of("/tmp/unused"))
-                        .build()),
-                dev.cairn.pipeline.runtime.JobLogs.IN_PLACE,
-                result -> {},
-                commit -> "",
-                Path.of("/tmp/unused"),
-                null,
-                Runner.Recovery.NONE),
+            buildJobPorts(),
             java.time.Clock.systemUTC(),
             new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
     RunnerResult result = runner.run(new RunnerJob(JobKind.APPLY, "r1", "production", null, null));
@@ -98,18 +102,7 @@ class RunnerSetupTest {
     java.util.List<String> asked = new java.util.ArrayList<>();
     Runner runner =
         new Runner(
-            new Runner.Ports(
-                null,
-                RunnerSetup.NO_SECRETS,
-                new dev.cairn.local.job.LocalJobExecutor(
-                    dev.cairn.local.job.LocalJobExecutor.Options.builder(Path.of("/tmp/unused"))
-                        .build()),
-                dev.cairn.pipeline.runtime.JobLogs.IN_PLACE,
-                result -> {},
-                commit -> "",
-                Path.of("/tmp/unused"),
-                null,
-                Runner.Recovery.NONE),
+            buildJobPorts(),
             java.time.Clock.systemUTC(),
             new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8),
             java.util.List.of(
