@@ -2,11 +2,10 @@ package dev.cairn.local.deploy;
 
 import dev.cairn.local.container.Podman;
 import dev.cairn.local.job.Bubblewrap;
+import dev.cairn.local.net.LoopbackPorts;
 import dev.cairn.pipeline.port.ReleaseSpec;
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -169,18 +168,12 @@ final class ReleaseLauncher {
     return (shortCommit + "-" + HexFormat.of().formatHex(bytes)).replaceAll("[^A-Za-z0-9_.-]", "_");
   }
 
-  /** A free port on 127.0.0.1 that is none of {@code taken}. */
+  /** A free port on 127.0.0.1 that is none of {@code taken} ({@link LoopbackPorts#pick}). */
   static int freePort(Set<Integer> taken) {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        int port = socket.getLocalPort();
-        if (!taken.contains(port)) {
-          return port;
-        }
-      } catch (IOException e) {
-        throw new DeploymentException("cannot find a free port on 127.0.0.1: " + e.getMessage(), e);
-      }
+    try {
+      return LoopbackPorts.pick(taken);
+    } catch (IOException e) {
+      throw new DeploymentException("cannot find a free port on 127.0.0.1: " + e.getMessage(), e);
     }
-    throw new DeploymentException("cannot find a free port on 127.0.0.1");
   }
 }

@@ -229,11 +229,13 @@ public final class TcpProxy {
   }
 
   /**
-   * Whether a connection to a loopback port nobody listens on was connected to itself: release
-   * ports come from the ephemeral range, and when the kernel picks the target port as the local
-   * port of the attempt, TCP's simultaneous open connects the socket to itself. Retrying every few
-   * milliseconds while a release is down makes that likely enough to happen (the proxy would then
-   * hold the release's port and send the client's request to itself).
+   * Whether a connection to a loopback port nobody listens on was connected to itself: when the
+   * target port lies in the kernel's ephemeral range and the kernel picks it as the local port of
+   * the attempt, TCP's simultaneous open connects the socket to itself. Retrying every few
+   * milliseconds while a release is down made that likely enough to happen (the proxy would then
+   * hold the release's port and send the client's request to itself). Cairn now gives releases
+   * ports below that range ({@code LoopbackPorts}); a release recorded by an earlier version, or a
+   * machine whose range cannot be read, still has one inside it.
    */
   static boolean selfConnected(SocketChannel channel) throws IOException {
     return channel.getLocalAddress() instanceof InetSocketAddress local

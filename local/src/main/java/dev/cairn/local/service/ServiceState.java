@@ -74,8 +74,6 @@ record ServiceState(ServiceType type, int port) {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
+    return dev.cairn.local.net.LoopbackPorts.pick(java.util.Set.of());
   }
 }
