@@ -12,7 +12,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -545,10 +544,9 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  /** The demo's stable port: where no outgoing connection (the demo's own load) can take it. */
   private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+    return dev.cairn.local.net.LoopbackPorts.pick(java.util.Set.of());
   }
 
   private void shutDown() {

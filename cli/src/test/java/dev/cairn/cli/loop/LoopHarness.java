@@ -9,7 +9,6 @@ import dev.cairn.pipeline.port.RunEvent;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -437,10 +436,9 @@ final class LoopHarness implements AutoCloseable {
     return get("/version");
   }
 
+  /** The stable port: chosen as Cairn chooses release ports, where no connection can take it. */
   private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+    return dev.cairn.local.net.LoopbackPorts.pick(java.util.Set.of());
   }
 
   /** Stops releases, proxies, services and Cairn, so that no process outlives the test. */
