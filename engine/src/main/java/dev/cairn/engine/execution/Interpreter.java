@@ -27,13 +27,10 @@ import dev.cairn.engine.path.PayloadTemplate;
 import dev.cairn.engine.path.Variables;
 import dev.cairn.engine.task.IntegrationPattern;
 import dev.cairn.engine.task.TaskRequest;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -541,74 +538,13 @@ final class Interpreter {
       frame.pendingAssign = JsonataSemantics.assignments(flow.assign(), context);
       frame.pendingOutput = null;
     }
-    Instant due;
-    if (flow.field("Seconds") != null) {
-      Integer seconds =
-          JsonataSemantics.integer(flow.field("Seconds"), "Seconds", context, null, 0);
-      due = frame.enteredTime.plusSeconds(seconds);
-    } else if (flow.field("Timestamp") != null) {
-      due = JsonataSemantics.timestamp(flow.field("Timestamp"), context);
-    } else if (wait.seconds() != null) {
-      due = frame.enteredTime.plusSeconds(wait.seconds());
-    } else if (wait.timestamp() != null) {
-      due = wait.timestamp();
-    } else if (wait.secondsPath() != null) {
-      JsonNode value = wait.secondsPath().read(context);
-      if (value == null) {
-        throw StatesException.runtime(
-            "The SecondsPath parameter does not reference an input value: "
-                + wait.secondsPath().text());
-      }
-      due = frame.enteredTime.plusSeconds(waitSeconds(value, wait.secondsPath()));
-    } else {
-      JsonNode value = wait.timestampPath().select(context, "TimestampPath");
-      due = timestamp(value, wait.timestampPath());
-    }
+    Instant due = WaitTimes.due(wait, flow, context, frame.enteredTime);
     frame.effectiveInput = effective;
     frame.waiting = Waiting.TIMER;
     frame.pendingKey = frame.enteredEventId;
     frame.dueAt = due;
     frame.timerKind = Command.TimerKind.WAIT;
     commands.add(new Command.ArmTimer(frame.id, frame.pendingKey, due, Command.TimerKind.WAIT));
-  }
-
-  private static long waitSeconds(JsonNode value, JsonPath path) {
-    if (value.isIntegralNumber() || (value.isNumber() && isWhole(value.decimalValue()))) {
-      if (value.longValue() < 0) {
-        throw StatesException.runtime(
-            "The SecondsPath parameter references a negative value: "
-                + path.text()
-                + " == "
-                + Json.write(value));
-      }
-      return value.longValue();
-    }
-    throw StatesException.runtime(
-        "The SecondsPath parameter cannot be parsed as a long value: "
-            + path.text()
-            + " == "
-            + (value.isTextual() ? value.asText() : Json.write(value)));
-  }
-
-  private static boolean isWhole(BigDecimal value) {
-    return value.signum() == 0 || value.stripTrailingZeros().scale() <= 0;
-  }
-
-  private static Instant timestamp(JsonNode value, JsonPath path) {
-    String text = value.isTextual() ? value.asText() : Json.write(value);
-    try {
-      if (!value.isTextual()) {
-        throw new DateTimeParseException("not a string", text, 0);
-      }
-      return OffsetDateTime.parse(text).toInstant();
-    } catch (DateTimeParseException e) {
-      throw StatesException.runtime(
-          "The TimestampPath parameter does not reference a valid ISO-8601 extended offset"
-              + " date-time format string: "
-              + path.text()
-              + " == "
-              + text);
-    }
   }
 
   private void timerFired(Frame frame) {
@@ -693,7 +629,9 @@ final class Interpreter {
     }
     // Step Functions words a missing timeout the way it words a missing InputPath.
     JsonNode found = path.select(context(frame, value), "InputPath");
-    if (!found.canConvertToInt() || found.intValue() <= 0) {
+    // A positive integer, as the specification requires: not a fraction such as 1.5 (which
+    // canConvertToInt alone would truncate to 1), a string, a boolean or null.
+    if (!StateSemantics.isPositiveInt(found)) {
       throw StatesException.runtime(
           "The value of " + path.text() + " must be a positive integer, but was " + found);
     }

@@ -199,6 +199,18 @@ public final class StateSemantics {
             + (root.getMessage() == null ? "" : ": " + root.getMessage()));
   }
 
+  /**
+   * Whether a value is a positive whole JSON number that fits an int ({@code 2.0} counts as 2;
+   * {@code 1.5}, strings, booleans and null do not).
+   */
+  public static boolean isPositiveInt(JsonNode value) {
+    if (!value.isNumber() || !value.canConvertToInt()) {
+      return false;
+    }
+    BigDecimal number = value.decimalValue();
+    return number.signum() > 0 && number.stripTrailingZeros().scale() <= 0;
+  }
+
   private static boolean isDecimal(String text) {
     try {
       new BigDecimal(text);
