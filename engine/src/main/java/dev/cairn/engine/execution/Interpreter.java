@@ -875,9 +875,7 @@ final class Interpreter {
     JsonNode items =
         map.itemsPath() == null ? effective : map.itemsPath().select(context, "ItemsPath");
     if (items == null || !items.isArray()) {
-      throw StatesException.runtime(
-          "Map state input must be an array but was: "
-              + (items == null ? "null" : Json.write(items)));
+      throw StateSemantics.itemsNotArray(map.itemsPath());
     }
     StateSemantics.MapLimits limits = StateSemantics.mapLimits(map, context);
     frame.effectiveInput = effective;

@@ -181,6 +181,20 @@ public final class StateSemantics {
   }
 
   /**
+   * The {@code States.Runtime} error of a JSONPath Map state whose ItemsPath (default {@code $})
+   * does not select an array, worded as Step Functions words it (recorded through TestState): the
+   * path as a reference path, a context path relative to the context object ({@code $$.Execution.
+   * Input} reads {@code $.Execution.Input}).
+   */
+  public static StatesException itemsNotArray(JsonPath itemsPath) {
+    String text =
+        itemsPath == null
+            ? "$"
+            : itemsPath.isContextPath() ? itemsPath.text().substring(1) : itemsPath.text();
+    return StatesException.runtime("Reference path \"" + text + "\" must point to array.");
+  }
+
+  /**
    * A task handler's failure as the error it names: a {@link StatesException} (possibly wrapped in
    * a {@link java.util.concurrent.CompletionException}) keeps its error; any other exception is
    * {@code States.TaskFailed}.

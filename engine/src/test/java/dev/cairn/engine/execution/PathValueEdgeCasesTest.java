@@ -160,6 +160,29 @@ class PathValueEdgeCasesTest {
     assertThat(taskWith(field, Json.parse("30.0")).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
   }
 
+  // Recorded against AWS through TestState, whose Map evaluation is an execution's: the path is
+  // quoted as a reference path, a context path relative to the context object.
+  @Test
+  void aMapItemsPathThatDoesNotSelectAnArrayFailsWithTheReferencePathNamed() throws Exception {
+    String map =
+        """
+        {"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "%s", "ItemProcessor":
+          {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}}
+        """;
+    ExecutionDescription object =
+        run(map.formatted("$.items"), Json.parse("{\"items\": {\"a\": 1}}"));
+    ExecutionDescription context =
+        run(map.formatted("$$.Execution.Input"), Json.parse("{\"items\": [1]}"));
+
+    assertThat(object.error()).isEqualTo("States.Runtime");
+    assertThat(object.cause())
+        .isEqualTo(
+            "An error occurred while executing the state 'M' (entered at the event id #2)."
+                + " Reference path \"$.items\" must point to array.");
+    assertThat(context.cause())
+        .endsWith(" Reference path \"$.Execution.Input\" must point to array.");
+  }
+
   private ExecutionDescription taskWith(String field, JsonNode value) throws Exception {
     String definition =
         "{\"StartAt\": \"T\", \"States\": {\"T\": {\"Type\": \"Task\", \"Resource\":"
