@@ -221,8 +221,7 @@ final class Interpreter {
       case TASK_FAILED, LAMBDA_FUNCTION_FAILED ->
           new Trigger.TaskFailed(event.frame(), key, event.text("error"), event.text("cause"));
       case TASK_TIMED_OUT, LAMBDA_FUNCTION_TIMED_OUT ->
-          new Trigger.TaskTimedOut(
-              event.frame(), key, StatesErrors.HEARTBEAT_TIMEOUT.equals(event.text("error")));
+          new Trigger.TaskTimedOut(event.frame(), key, StateSemantics.heartbeatTimedOut(event));
       case EXECUTION_ABORTED -> new Trigger.Stop(event.text("error"), event.text("cause"));
       case EXECUTION_TIMED_OUT -> new Trigger.ExecutionTimeout();
       default -> new Trigger.TimerFired(event.frame(), key);
@@ -817,11 +816,15 @@ final class Interpreter {
       details.put("resourceType", resourceType(task.resource()));
       details.put("resource", resourceName(task.resource()));
     }
-    putIfNotNull(details, "error", taskError);
+    putIfNotNull(details, "error", StateSemantics.reported(taskError));
     putIfNotNull(details, "cause", taskCause);
+    if (StatesErrors.HEARTBEAT_TIMEOUT.equals(taskError)) {
+      // Recorded so that a replay matches Retry and Catch as the first run did.
+      details.put(StateSemantics.HEARTBEAT_DETAIL, true);
+    }
     HistoryEvent event = emit(eventType, frame, details);
     frame.waiting = Waiting.NOTHING;
-    stateFailed(frame, event.text("error"), event.text("cause"), true);
+    stateFailed(frame, taskError, event.text("cause"), true);
   }
 
   // ---------------------------------------------------------------- Parallel and Map
@@ -1147,7 +1150,8 @@ final class Interpreter {
     for (int i = 0; i < catchers.size(); i++) {
       Catcher catcher = catchers.get(i);
       if (StateSemantics.matches(catcher.errorEquals(), stateError, state)) {
-        ObjectNode errorOutput = StateSemantics.errorOutput(stateError, stateCause);
+        ObjectNode errorOutput =
+            StateSemantics.errorOutput(StateSemantics.reported(stateError), stateCause);
         StateFlow flow = flow(frame);
         StateFlow.Rule rule = flow.catcher(i);
         JsonNode caughtOutput;
@@ -1174,7 +1178,7 @@ final class Interpreter {
         return;
       }
     }
-    frameFailed(frame, stateError, stateCause);
+    frameFailed(frame, StateSemantics.reported(stateError), stateCause);
   }
 
   private String prefixed(Frame frame, String message) {
