@@ -256,6 +256,33 @@ class DefinitionParserTest {
             tuple("/States/B/CausePath", ValidationRules.INVALID_JSONPATH));
   }
 
+  // Recorded against AWS: CreateStateMachine refuses a \" inside an intrinsic function's string
+  // literal with "The value for the field 'parsed.$' must be a valid JSONPath or a valid intrinsic
+  // function call".
+  @Test
+  void anIntrinsicStringLiteralWithAnEscapeStepFunctionsDoesNotKnowIsRefused() {
+    String definition =
+        """
+        {"StartAt": "IntrinsicEscape", "States": {"IntrinsicEscape": {"Type": "Pass",
+          "Parameters": {"parsed.$":
+            "States.StringToJson('{\\"text\\":\\"An \\\\\\"escaped double quote\\\\\\" here\\"}')"},
+          "End": true}}}
+        """;
+
+    InvalidDefinitionException thrown =
+        catchThrowableOfType(
+            InvalidDefinitionException.class, () -> DefinitionParser.parse(definition));
+
+    assertThat(thrown.problems())
+        .extracting(ValidationProblem::location, ValidationProblem::rule)
+        .containsExactly(
+            tuple("/States/IntrinsicEscape/Parameters", ValidationRules.INVALID_JSONPATH));
+    assertThat(thrown.problems().get(0).message())
+        .contains(
+            "The value for the field 'parsed.$' must be a valid JSONPath or a valid intrinsic"
+                + " function call");
+  }
+
   private static boolean rejects(Runnable parse) {
     try {
       parse.run();
