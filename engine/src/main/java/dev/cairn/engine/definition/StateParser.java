@@ -503,10 +503,23 @@ final class StateParser {
         next,
         fields.ioPath("InputPath"),
         fields.ioPath("OutputPath"),
-        secondsExpression ? null : fields.integer("Seconds", 0),
+        secondsExpression ? null : seconds(fields),
         fields.definitePath("SecondsPath"),
         timestampExpression ? null : timestamp(fields, "Timestamp"),
         fields.definitePath("TimestampPath"));
+  }
+
+  /** Seconds: an integer from 0 to {@link WaitState#MAX_SECONDS}, as Step Functions requires. */
+  private static Long seconds(FieldReader fields) {
+    Long seconds = fields.integer("Seconds", 0);
+    if (seconds != null && seconds > WaitState.MAX_SECONDS) {
+      fields.report(
+          fields.at("Seconds"),
+          ValidationRules.INVALID_VALUE,
+          "Seconds must be an integer from 0 to " + WaitState.MAX_SECONDS + ", but is " + seconds);
+      return null;
+    }
+    return seconds;
   }
 
   private static Instant timestamp(FieldReader fields, String field) {

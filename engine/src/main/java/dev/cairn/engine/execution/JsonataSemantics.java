@@ -174,6 +174,22 @@ public final class JsonataSemantics {
       EvaluationContext context,
       Integer literal,
       int min) {
+    return integer(field, fieldName, context, literal, min, Integer.MAX_VALUE);
+  }
+
+  /**
+   * An integer field from its expression, or its literal, from {@code min} to {@code max}.
+   *
+   * @param min the least value allowed
+   * @param max the greatest value allowed
+   */
+  public static Integer integer(
+      JsonataTemplate field,
+      String fieldName,
+      EvaluationContext context,
+      Integer literal,
+      int min,
+      int max) {
     if (field == null) {
       return literal;
     }
@@ -183,7 +199,7 @@ public final class JsonataSemantics {
     }
     BigDecimal number = value.decimalValue();
     if (number.compareTo(BigDecimal.valueOf(min)) < 0
-        || number.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+        || number.compareTo(BigDecimal.valueOf(max)) > 0) {
       throw new StatesException(
           StatesErrors.QUERY_EVALUATION_ERROR,
           "The value of the field '"
@@ -191,7 +207,7 @@ public final class JsonataSemantics {
               + "' must be an integer from "
               + min
               + " to "
-              + Integer.MAX_VALUE
+              + max
               + ", but was: "
               + Json.write(value));
     }

@@ -11,6 +11,7 @@ import dev.cairn.engine.path.JsonPath;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * When a Wait state ends: its {@code Seconds}, {@code Timestamp}, {@code SecondsPath} or {@code
@@ -41,14 +42,15 @@ final class WaitTimes {
     Instant due;
     if (flow.field("Seconds") != null) {
       Integer seconds =
-          JsonataSemantics.integer(flow.field("Seconds"), "Seconds", context, null, 0);
+          JsonataSemantics.integer(
+              flow.field("Seconds"), "Seconds", context, null, 0, WaitState.MAX_SECONDS);
       due = entered.plusSeconds(seconds);
     } else if (flow.field("Timestamp") != null) {
-      due = JsonataSemantics.timestamp(flow.field("Timestamp"), context);
+      due = toTheSecond(JsonataSemantics.timestamp(flow.field("Timestamp"), context));
     } else if (wait.seconds() != null) {
       due = entered.plusSeconds(delay(wait.seconds()));
     } else if (wait.timestamp() != null) {
-      due = wait.timestamp();
+      due = toTheSecond(wait.timestamp());
     } else if (wait.secondsPath() != null) {
       JsonNode value = wait.secondsPath().read(context);
       if (value == null) {
@@ -59,12 +61,20 @@ final class WaitTimes {
       due = entered.plusSeconds(delay(seconds(value, wait.secondsPath())));
     } else {
       JsonNode value = wait.timestampPath().select(context, "TimestampPath");
-      due = timestamp(value, wait.timestampPath());
+      due = toTheSecond(timestamp(value, wait.timestampPath()));
     }
     if (due.isAfter(entered) && Duration.between(entered, due).getSeconds() > MAX_DELAY_SECONDS) {
       throw StatesException.runtime(DELAY_TOO_LONG);
     }
     return due;
+  }
+
+  /**
+   * A timestamp as Step Functions waits for it: "up to seconds", its fraction truncated (AWS docs,
+   * Wait state).
+   */
+  private static Instant toTheSecond(Instant timestamp) {
+    return timestamp.truncatedTo(ChronoUnit.SECONDS);
   }
 
   /** A delay in seconds, refused when longer than Step Functions allows (before any overflow). */

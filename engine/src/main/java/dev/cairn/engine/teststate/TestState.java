@@ -397,7 +397,8 @@ public final class TestState {
         }
         case WaitState wait -> {
           if (flow.field("Seconds") != null) {
-            JsonataSemantics.integer(flow.field("Seconds"), "Seconds", entry, null, 0);
+            JsonataSemantics.integer(
+                flow.field("Seconds"), "Seconds", entry, null, 0, WaitState.MAX_SECONDS);
           } else if (flow.field("Timestamp") != null) {
             JsonataSemantics.timestamp(flow.field("Timestamp"), entry);
           }

@@ -283,6 +283,24 @@ class DefinitionParserTest {
                 + " function call");
   }
 
+  // AWS docs, Wait state: "You must specify time as an integer value from 0 to 99999999".
+  @Test
+  void waitSecondsAboveTheLimitAreRefused() {
+    String wait =
+        "{\"StartAt\": \"W\", \"States\": {\"W\": {\"Type\": \"Wait\", \"Seconds\": %d,"
+            + " \"End\": true}}}";
+
+    InvalidDefinitionException thrown =
+        catchThrowableOfType(
+            InvalidDefinitionException.class,
+            () -> DefinitionParser.parse(wait.formatted(100_000_000)));
+
+    assertThat(thrown.problems())
+        .extracting(ValidationProblem::location, ValidationProblem::rule)
+        .containsExactly(tuple("/States/W/Seconds", ValidationRules.INVALID_VALUE));
+    assertThat(DefinitionParser.parse(wait.formatted(99_999_999))).isNotNull();
+  }
+
   private static boolean rejects(Runnable parse) {
     try {
       parse.run();
