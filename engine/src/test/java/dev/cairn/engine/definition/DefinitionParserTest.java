@@ -301,6 +301,34 @@ class DefinitionParserTest {
     assertThat(DefinitionParser.parse(wait.formatted(99_999_999))).isNotNull();
   }
 
+  // AWS docs, Fail state: ErrorPath and CausePath may use "an intrinsic function that returns a
+  // string. These intrinsics are: States.Format, States.JsonToString, States.ArrayGetItem,
+  // States.Base64Encode, States.Base64Decode, States.Hash, and States.UUID."
+  @Test
+  void errorPathAndCausePathCallOnlyFunctionsThatReturnAString() {
+    String fail =
+        "{\"StartAt\": \"F\", \"States\": {\"F\": {\"Type\": \"Fail\", \"ErrorPath\": \"%s\","
+            + " \"CausePath\": \"%s\"}}}";
+
+    InvalidDefinitionException thrown =
+        catchThrowableOfType(
+            InvalidDefinitionException.class,
+            () ->
+                DefinitionParser.parse(
+                    fail.formatted("States.Array('x')", "States.MathAdd(1, 2)")));
+
+    assertThat(thrown.problems())
+        .extracting(ValidationProblem::location, ValidationProblem::rule)
+        .containsExactlyInAnyOrder(
+            tuple("/States/F/ErrorPath", ValidationRules.INVALID_JSONPATH),
+            tuple("/States/F/CausePath", ValidationRules.INVALID_JSONPATH));
+    assertThat(thrown.problems().get(0).message()).contains("States.Format");
+    assertThat(
+            DefinitionParser.parse(
+                fail.formatted("States.Format('e{}', $.n)", "States.JsonToString($.o)")))
+        .isNotNull();
+  }
+
   private static boolean rejects(Runnable parse) {
     try {
       parse.run();
