@@ -503,10 +503,23 @@ final class StateParser {
         next,
         fields.ioPath("InputPath"),
         fields.ioPath("OutputPath"),
-        secondsExpression ? null : fields.integer("Seconds", 0),
+        secondsExpression ? null : seconds(fields),
         fields.definitePath("SecondsPath"),
         timestampExpression ? null : timestamp(fields, "Timestamp"),
         fields.definitePath("TimestampPath"));
+  }
+
+  /** Seconds: an integer from 0 to {@link WaitState#MAX_SECONDS}, as Step Functions requires. */
+  private static Long seconds(FieldReader fields) {
+    Long seconds = fields.integer("Seconds", 0);
+    if (seconds != null && seconds > WaitState.MAX_SECONDS) {
+      fields.report(
+          fields.at("Seconds"),
+          ValidationRules.INVALID_VALUE,
+          "Seconds must be an integer from 0 to " + WaitState.MAX_SECONDS + ", but is " + seconds);
+      return null;
+    }
+    return seconds;
   }
 
   private static Instant timestamp(FieldReader fields, String field) {
@@ -536,10 +549,29 @@ final class StateParser {
     fields.exclusive("Error", "ErrorPath");
     fields.exclusive("Cause", "CausePath");
     String error = jsonataExpression(fields, "Error") ? null : fields.string("Error");
-    ValueExpression errorPath = fields.expression("ErrorPath");
+    ValueExpression errorPath = failPath(fields, "ErrorPath");
     String cause = jsonataExpression(fields, "Cause") ? null : fields.string("Cause");
-    ValueExpression causePath = fields.expression("CausePath");
+    ValueExpression causePath = failPath(fields, "CausePath");
     return new FailState(name, error, errorPath, cause, causePath);
+  }
+
+  /** ErrorPath or CausePath: a path, or a call of one of the functions that return a string. */
+  private static ValueExpression failPath(FieldReader fields, String field) {
+    ValueExpression expression = fields.expression(field);
+    if (expression != null
+        && expression.call() != null
+        && !FailState.PATH_FUNCTIONS.contains(expression.call().functionName())) {
+      fields.report(
+          fields.at(field),
+          ValidationRules.INVALID_JSONPATH,
+          field
+              + " may call only an intrinsic function that returns a string ("
+              + String.join(", ", FailState.PATH_FUNCTIONS.stream().sorted().toList())
+              + "), not "
+              + expression.call().functionName());
+      return null;
+    }
+    return expression;
   }
 
   private ParallelState parallel(String name, FieldReader fields, MachineParser.Scope scope) {

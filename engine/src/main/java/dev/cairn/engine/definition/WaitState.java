@@ -21,4 +21,7 @@ public record WaitState(
     JsonPath secondsPath,
     Instant timestamp,
     JsonPath timestampPath)
-    implements State {}
+    implements State {
+  /** The most {@code Seconds} may be: "an integer value from 0 to 99999999" (AWS docs). */
+  public static final int MAX_SECONDS = 99_999_999;
+}

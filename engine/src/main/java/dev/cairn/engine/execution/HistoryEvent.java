@@ -44,7 +44,13 @@ public record HistoryEvent(
     json.put("timestamp", timestamp.toString());
     json.put("type", type.wireName());
     if (!details.isEmpty()) {
-      json.set(type.detailsFieldName(), details);
+      ObjectNode shown = details;
+      if (details.has(StateSemantics.HEARTBEAT_DETAIL)) {
+        // Cairn's own mark for replay; Step Functions shows a heartbeat timeout as any timeout.
+        shown = details.deepCopy();
+        shown.remove(StateSemantics.HEARTBEAT_DETAIL);
+      }
+      json.set(type.detailsFieldName(), shown);
     }
     return json;
   }

@@ -27,13 +27,10 @@ import dev.cairn.engine.path.PayloadTemplate;
 import dev.cairn.engine.path.Variables;
 import dev.cairn.engine.task.IntegrationPattern;
 import dev.cairn.engine.task.TaskRequest;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -224,8 +221,7 @@ final class Interpreter {
       case TASK_FAILED, LAMBDA_FUNCTION_FAILED ->
           new Trigger.TaskFailed(event.frame(), key, event.text("error"), event.text("cause"));
       case TASK_TIMED_OUT, LAMBDA_FUNCTION_TIMED_OUT ->
-          new Trigger.TaskTimedOut(
-              event.frame(), key, StatesErrors.HEARTBEAT_TIMEOUT.equals(event.text("error")));
+          new Trigger.TaskTimedOut(event.frame(), key, StateSemantics.heartbeatTimedOut(event));
       case EXECUTION_ABORTED -> new Trigger.Stop(event.text("error"), event.text("cause"));
       case EXECUTION_TIMED_OUT -> new Trigger.ExecutionTimeout();
       default -> new Trigger.TimerFired(event.frame(), key);
@@ -541,74 +537,13 @@ final class Interpreter {
       frame.pendingAssign = JsonataSemantics.assignments(flow.assign(), context);
       frame.pendingOutput = null;
     }
-    Instant due;
-    if (flow.field("Seconds") != null) {
-      Integer seconds =
-          JsonataSemantics.integer(flow.field("Seconds"), "Seconds", context, null, 0);
-      due = frame.enteredTime.plusSeconds(seconds);
-    } else if (flow.field("Timestamp") != null) {
-      due = JsonataSemantics.timestamp(flow.field("Timestamp"), context);
-    } else if (wait.seconds() != null) {
-      due = frame.enteredTime.plusSeconds(wait.seconds());
-    } else if (wait.timestamp() != null) {
-      due = wait.timestamp();
-    } else if (wait.secondsPath() != null) {
-      JsonNode value = wait.secondsPath().read(context);
-      if (value == null) {
-        throw StatesException.runtime(
-            "The SecondsPath parameter does not reference an input value: "
-                + wait.secondsPath().text());
-      }
-      due = frame.enteredTime.plusSeconds(waitSeconds(value, wait.secondsPath()));
-    } else {
-      JsonNode value = wait.timestampPath().select(context, "TimestampPath");
-      due = timestamp(value, wait.timestampPath());
-    }
+    Instant due = WaitTimes.due(wait, flow, context, frame.enteredTime);
     frame.effectiveInput = effective;
     frame.waiting = Waiting.TIMER;
     frame.pendingKey = frame.enteredEventId;
     frame.dueAt = due;
     frame.timerKind = Command.TimerKind.WAIT;
     commands.add(new Command.ArmTimer(frame.id, frame.pendingKey, due, Command.TimerKind.WAIT));
-  }
-
-  private static long waitSeconds(JsonNode value, JsonPath path) {
-    if (value.isIntegralNumber() || (value.isNumber() && isWhole(value.decimalValue()))) {
-      if (value.longValue() < 0) {
-        throw StatesException.runtime(
-            "The SecondsPath parameter references a negative value: "
-                + path.text()
-                + " == "
-                + Json.write(value));
-      }
-      return value.longValue();
-    }
-    throw StatesException.runtime(
-        "The SecondsPath parameter cannot be parsed as a long value: "
-            + path.text()
-            + " == "
-            + (value.isTextual() ? value.asText() : Json.write(value)));
-  }
-
-  private static boolean isWhole(BigDecimal value) {
-    return value.signum() == 0 || value.stripTrailingZeros().scale() <= 0;
-  }
-
-  private static Instant timestamp(JsonNode value, JsonPath path) {
-    String text = value.isTextual() ? value.asText() : Json.write(value);
-    try {
-      if (!value.isTextual()) {
-        throw new DateTimeParseException("not a string", text, 0);
-      }
-      return OffsetDateTime.parse(text).toInstant();
-    } catch (DateTimeParseException e) {
-      throw StatesException.runtime(
-          "The TimestampPath parameter does not reference a valid ISO-8601 extended offset"
-              + " date-time format string: "
-              + path.text()
-              + " == "
-              + text);
-    }
   }
 
   private void timerFired(Frame frame) {
@@ -693,7 +628,9 @@ final class Interpreter {
     }
     // Step Functions words a missing timeout the way it words a missing InputPath.
     JsonNode found = path.select(context(frame, value), "InputPath");
-    if (!found.canConvertToInt() || found.intValue() <= 0) {
+    // A positive integer, as the specification requires: not a fraction such as 1.5 (which
+    // canConvertToInt alone would truncate to 1), a string, a boolean or null.
+    if (!StateSemantics.isPositiveInt(found)) {
       throw StatesException.runtime(
           "The value of " + path.text() + " must be a positive integer, but was " + found);
     }
@@ -879,11 +816,15 @@ final class Interpreter {
       details.put("resourceType", resourceType(task.resource()));
       details.put("resource", resourceName(task.resource()));
     }
-    putIfNotNull(details, "error", taskError);
+    putIfNotNull(details, "error", StateSemantics.reported(taskError));
     putIfNotNull(details, "cause", taskCause);
+    if (StatesErrors.HEARTBEAT_TIMEOUT.equals(taskError)) {
+      // Recorded so that a replay matches Retry and Catch as the first run did.
+      details.put(StateSemantics.HEARTBEAT_DETAIL, true);
+    }
     HistoryEvent event = emit(eventType, frame, details);
     frame.waiting = Waiting.NOTHING;
-    stateFailed(frame, event.text("error"), event.text("cause"), true);
+    stateFailed(frame, taskError, event.text("cause"), true);
   }
 
   // ---------------------------------------------------------------- Parallel and Map
@@ -937,9 +878,7 @@ final class Interpreter {
     JsonNode items =
         map.itemsPath() == null ? effective : map.itemsPath().select(context, "ItemsPath");
     if (items == null || !items.isArray()) {
-      throw StatesException.runtime(
-          "Map state input must be an array but was: "
-              + (items == null ? "null" : Json.write(items)));
+      throw StateSemantics.itemsNotArray(map.itemsPath());
     }
     StateSemantics.MapLimits limits = StateSemantics.mapLimits(map, context);
     frame.effectiveInput = effective;
@@ -1211,7 +1150,8 @@ final class Interpreter {
     for (int i = 0; i < catchers.size(); i++) {
       Catcher catcher = catchers.get(i);
       if (StateSemantics.matches(catcher.errorEquals(), stateError, state)) {
-        ObjectNode errorOutput = StateSemantics.errorOutput(stateError, stateCause);
+        ObjectNode errorOutput =
+            StateSemantics.errorOutput(StateSemantics.reported(stateError), stateCause);
         StateFlow flow = flow(frame);
         StateFlow.Rule rule = flow.catcher(i);
         JsonNode caughtOutput;
@@ -1238,7 +1178,7 @@ final class Interpreter {
         return;
       }
     }
-    frameFailed(frame, stateError, stateCause);
+    frameFailed(frame, StateSemantics.reported(stateError), stateCause);
   }
 
   private String prefixed(Frame frame, String message) {

@@ -2,6 +2,7 @@ package dev.cairn.engine.execution;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.engine.choice.Timestamps;
 import dev.cairn.engine.error.StatesErrors;
 import dev.cairn.engine.error.StatesException;
 import dev.cairn.engine.expression.Expression;
@@ -10,8 +11,6 @@ import dev.cairn.engine.json.Json;
 import dev.cairn.engine.path.EvaluationContext;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -175,6 +174,22 @@ public final class JsonataSemantics {
       EvaluationContext context,
       Integer literal,
       int min) {
+    return integer(field, fieldName, context, literal, min, Integer.MAX_VALUE);
+  }
+
+  /**
+   * An integer field from its expression, or its literal, from {@code min} to {@code max}.
+   *
+   * @param min the least value allowed
+   * @param max the greatest value allowed
+   */
+  public static Integer integer(
+      JsonataTemplate field,
+      String fieldName,
+      EvaluationContext context,
+      Integer literal,
+      int min,
+      int max) {
     if (field == null) {
       return literal;
     }
@@ -184,7 +199,7 @@ public final class JsonataSemantics {
     }
     BigDecimal number = value.decimalValue();
     if (number.compareTo(BigDecimal.valueOf(min)) < 0
-        || number.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+        || number.compareTo(BigDecimal.valueOf(max)) > 0) {
       throw new StatesException(
           StatesErrors.QUERY_EVALUATION_ERROR,
           "The value of the field '"
@@ -192,7 +207,7 @@ public final class JsonataSemantics {
               + "' must be an integer from "
               + min
               + " to "
-              + Integer.MAX_VALUE
+              + max
               + ", but was: "
               + Json.write(value));
     }
@@ -226,15 +241,16 @@ public final class JsonataSemantics {
     if (!value.isTextual()) {
       throw unexpectedType(field, "Timestamp", "string", value);
     }
-    try {
-      return OffsetDateTime.parse(value.textValue()).toInstant();
-    } catch (DateTimeParseException e) {
+    // The specification's timestamp format: RFC 3339 with an uppercase T and Z (or an offset).
+    Instant instant = Timestamps.parse(value.textValue());
+    if (instant == null) {
       throw new StatesException(
           StatesErrors.QUERY_EVALUATION_ERROR,
           "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format"
               + " string: "
               + value.textValue());
     }
+    return instant;
   }
 
   /** A Fail state's Error or Cause from its expression: a string. */

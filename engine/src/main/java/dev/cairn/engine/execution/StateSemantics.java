@@ -87,16 +87,49 @@ public final class StateSemantics {
     return !StatesErrors.RUNTIME.equals(error);
   }
 
-  /** Whether an ErrorEquals list matches an error raised by {@code state}. */
+  /**
+   * The detail of a TaskTimedOut event that marks a heartbeat timeout, which Step Functions reports
+   * as {@code States.Timeout} like any other timeout (a Cairn addition to the event's shape).
+   */
+  public static final String HEARTBEAT_DETAIL = "heartbeatTimeout";
+
+  /**
+   * The error a state reports: a heartbeat timeout is {@code States.Timeout} (recorded against AWS;
+   * the specification: "if more time than the specified heartbeat elapses between heartbeats from
+   * the task, then the interpreter fails the state with a States.Timeout Error Name"). {@code
+   * States.HeartbeatTimeout} is only a name that Retry and Catch can match.
+   */
+  public static String reported(String error) {
+    return StatesErrors.HEARTBEAT_TIMEOUT.equals(error) ? StatesErrors.TIMEOUT : error;
+  }
+
+  /**
+   * Whether a recorded TaskTimedOut event was a heartbeat timeout (databases written before the
+   * event carried {@link #HEARTBEAT_DETAIL} recorded the error {@code States.HeartbeatTimeout}).
+   */
+  public static boolean heartbeatTimedOut(HistoryEvent event) {
+    return event.details().path(HEARTBEAT_DETAIL).asBoolean(false)
+        || StatesErrors.HEARTBEAT_TIMEOUT.equals(event.text("error"));
+  }
+
+  /**
+   * Whether an ErrorEquals list matches an error raised by {@code state}. A heartbeat timeout
+   * ({@code States.HeartbeatTimeout} here) is also matched by {@code States.Timeout}, as every
+   * timeout of a task is.
+   */
   public static boolean matches(List<String> errorEquals, String error, State state) {
     for (String candidate : errorEquals) {
       if (candidate.equals(error)) {
+        return true;
+      }
+      if (candidate.equals(StatesErrors.TIMEOUT) && StatesErrors.HEARTBEAT_TIMEOUT.equals(error)) {
         return true;
       }
       // In a Task state, States.TaskFailed stands for every error the task raised but a timeout.
       if (candidate.equals(StatesErrors.TASK_FAILED)
           && state instanceof TaskState
           && !StatesErrors.TIMEOUT.equals(error)
+          && !StatesErrors.HEARTBEAT_TIMEOUT.equals(error)
           && !StatesErrors.RUNTIME.equals(error)
           && !StatesErrors.DATA_LIMIT_EXCEEDED.equals(error)) {
         return true;
@@ -181,6 +214,20 @@ public final class StateSemantics {
   }
 
   /**
+   * The {@code States.Runtime} error of a JSONPath Map state whose ItemsPath (default {@code $})
+   * does not select an array, worded as Step Functions words it (recorded through TestState): the
+   * path as a reference path, a context path relative to the context object ({@code $$.Execution.
+   * Input} reads {@code $.Execution.Input}).
+   */
+  public static StatesException itemsNotArray(JsonPath itemsPath) {
+    String text =
+        itemsPath == null
+            ? "$"
+            : itemsPath.isContextPath() ? itemsPath.text().substring(1) : itemsPath.text();
+    return StatesException.runtime("Reference path \"" + text + "\" must point to array.");
+  }
+
+  /**
    * A task handler's failure as the error it names: a {@link StatesException} (possibly wrapped in
    * a {@link java.util.concurrent.CompletionException}) keeps its error; any other exception is
    * {@code States.TaskFailed}.
@@ -197,6 +244,18 @@ public final class StateSemantics {
         StatesErrors.TASK_FAILED,
         root.getClass().getSimpleName()
             + (root.getMessage() == null ? "" : ": " + root.getMessage()));
+  }
+
+  /**
+   * Whether a value is a positive whole JSON number that fits an int ({@code 2.0} counts as 2;
+   * {@code 1.5}, strings, booleans and null do not).
+   */
+  public static boolean isPositiveInt(JsonNode value) {
+    if (!value.isNumber() || !value.canConvertToInt()) {
+      return false;
+    }
+    BigDecimal number = value.decimalValue();
+    return number.signum() > 0 && number.stripTrailingZeros().scale() <= 0;
   }
 
   private static boolean isDecimal(String text) {

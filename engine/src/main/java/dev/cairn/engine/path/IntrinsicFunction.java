@@ -38,6 +38,11 @@ public final class IntrinsicFunction {
     return text;
   }
 
+  /** The name of the function called outermost, e.g. {@code States.Format}. */
+  public String functionName() {
+    return call.function().functionName();
+  }
+
   /**
    * Evaluates the call.
    *

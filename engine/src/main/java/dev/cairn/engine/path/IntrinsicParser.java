@@ -157,8 +157,14 @@ final class IntrinsicParser {
           position += 2;
           continue;
         }
+        // Step Functions knows only these four escapes and refuses the definition otherwise
+        // (recorded against AWS for \" in States.StringToJson and States.Format literals); a
+        // backslash meant as itself is written \\.
+        throw error(
+            "invalid escape sequence '\\"
+                + next
+                + "' in a string literal: only \\', \\{, \\} and \\\\ are allowed");
       }
-      // Any other backslash is an ordinary character: JSON inside a string keeps its \" escapes.
       value.append(c);
       position++;
     }

@@ -25,7 +25,6 @@ import dev.cairn.engine.execution.StateSemantics;
 import dev.cairn.engine.expression.JsonataTemplate;
 import dev.cairn.engine.json.Json;
 import dev.cairn.engine.path.EvaluationContext;
-import dev.cairn.engine.path.JsonPath;
 import dev.cairn.engine.path.PayloadTemplate;
 import dev.cairn.engine.path.Variables;
 import dev.cairn.engine.task.IntegrationPattern;
@@ -398,7 +397,8 @@ public final class TestState {
         }
         case WaitState wait -> {
           if (flow.field("Seconds") != null) {
-            JsonataSemantics.integer(flow.field("Seconds"), "Seconds", entry, null, 0);
+            JsonataSemantics.integer(
+                flow.field("Seconds"), "Seconds", entry, null, 0, WaitState.MAX_SECONDS);
           } else if (flow.field("Timestamp") != null) {
             JsonataSemantics.timestamp(flow.field("Timestamp"), entry);
           }
@@ -636,20 +636,11 @@ public final class TestState {
         items = map.itemsPath() == null ? effective : map.itemsPath().select(context, "ItemsPath");
       }
       if (items == null || !items.isArray()) {
-        throw StatesException.runtime(
-            "Reference path \"" + referencePathText(map.itemsPath()) + "\" must point to array.");
+        throw StateSemantics.itemsNotArray(map.itemsPath());
       }
       inspect("afterItemsPath", items);
       JsonNode result = mapResult(StateSemantics.mapLimits(map, context), items.size());
       return complete(result, map.resultSelector(), map.resultPath(), map.outputPath(), map.next());
-    }
-
-    /** The path as Step Functions quotes it: a context path relative to the context object. */
-    private static String referencePathText(JsonPath path) {
-      if (path == null) {
-        return "$";
-      }
-      return path.isContextPath() ? path.text().substring(1) : path.text();
     }
 
     /** The mock's result, or its error thrown. */

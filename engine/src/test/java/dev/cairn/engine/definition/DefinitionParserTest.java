@@ -256,6 +256,79 @@ class DefinitionParserTest {
             tuple("/States/B/CausePath", ValidationRules.INVALID_JSONPATH));
   }
 
+  // Recorded against AWS: CreateStateMachine refuses a \" inside an intrinsic function's string
+  // literal with "The value for the field 'parsed.$' must be a valid JSONPath or a valid intrinsic
+  // function call".
+  @Test
+  void anIntrinsicStringLiteralWithAnEscapeStepFunctionsDoesNotKnowIsRefused() {
+    String definition =
+        """
+        {"StartAt": "IntrinsicEscape", "States": {"IntrinsicEscape": {"Type": "Pass",
+          "Parameters": {"parsed.$":
+            "States.StringToJson('{\\"text\\":\\"An \\\\\\"escaped double quote\\\\\\" here\\"}')"},
+          "End": true}}}
+        """;
+
+    InvalidDefinitionException thrown =
+        catchThrowableOfType(
+            InvalidDefinitionException.class, () -> DefinitionParser.parse(definition));
+
+    assertThat(thrown.problems())
+        .extracting(ValidationProblem::location, ValidationProblem::rule)
+        .containsExactly(
+            tuple("/States/IntrinsicEscape/Parameters", ValidationRules.INVALID_JSONPATH));
+    assertThat(thrown.problems().get(0).message())
+        .contains(
+            "The value for the field 'parsed.$' must be a valid JSONPath or a valid intrinsic"
+                + " function call");
+  }
+
+  // AWS docs, Wait state: "You must specify time as an integer value from 0 to 99999999".
+  @Test
+  void waitSecondsAboveTheLimitAreRefused() {
+    String wait =
+        "{\"StartAt\": \"W\", \"States\": {\"W\": {\"Type\": \"Wait\", \"Seconds\": %d,"
+            + " \"End\": true}}}";
+
+    InvalidDefinitionException thrown =
+        catchThrowableOfType(
+            InvalidDefinitionException.class,
+            () -> DefinitionParser.parse(wait.formatted(100_000_000)));
+
+    assertThat(thrown.problems())
+        .extracting(ValidationProblem::location, ValidationProblem::rule)
+        .containsExactly(tuple("/States/W/Seconds", ValidationRules.INVALID_VALUE));
+    assertThat(DefinitionParser.parse(wait.formatted(99_999_999))).isNotNull();
+  }
+
+  // AWS docs, Fail state: ErrorPath and CausePath may use "an intrinsic function that returns a
+  // string. These intrinsics are: States.Format, States.JsonToString, States.ArrayGetItem,
+  // States.Base64Encode, States.Base64Decode, States.Hash, and States.UUID."
+  @Test
+  void errorPathAndCausePathCallOnlyFunctionsThatReturnAString() {
+    String fail =
+        "{\"StartAt\": \"F\", \"States\": {\"F\": {\"Type\": \"Fail\", \"ErrorPath\": \"%s\","
+            + " \"CausePath\": \"%s\"}}}";
+
+    InvalidDefinitionException thrown =
+        catchThrowableOfType(
+            InvalidDefinitionException.class,
+            () ->
+                DefinitionParser.parse(
+                    fail.formatted("States.Array('x')", "States.MathAdd(1, 2)")));
+
+    assertThat(thrown.problems())
+        .extracting(ValidationProblem::location, ValidationProblem::rule)
+        .containsExactlyInAnyOrder(
+            tuple("/States/F/ErrorPath", ValidationRules.INVALID_JSONPATH),
+            tuple("/States/F/CausePath", ValidationRules.INVALID_JSONPATH));
+    assertThat(thrown.problems().get(0).message()).contains("States.Format");
+    assertThat(
+            DefinitionParser.parse(
+                fail.formatted("States.Format('e{}', $.n)", "States.JsonToString($.o)")))
+        .isNotNull();
+  }
+
   private static boolean rejects(Runnable parse) {
     try {
       parse.run();
