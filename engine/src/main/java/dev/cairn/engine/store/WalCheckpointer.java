@@ -35,7 +35,7 @@ final class WalCheckpointer implements AutoCloseable {
    * Committed bytes after which a background checkpoint starts: about SQLite's own threshold of
    * 1,000 pages of 4 KiB.
    */
-  static final long START_BYTES = 4L << 20;
+  static final long START_BYTES = 1_000L * 4096;
 
   /** Uncopied bytes past which the writer checkpoints itself. */
   static final long LIMIT_BYTES = 64L << 20;
