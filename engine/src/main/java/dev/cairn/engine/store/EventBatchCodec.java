@@ -14,7 +14,6 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -135,7 +134,7 @@ final class EventBatchCodec {
         if (details == null) {
           generator.writeNull();
         } else {
-          writeTree(details);
+          details.serialize(generator, provider);
         }
         generator.writeEndArray();
       } catch (IOException e) {
@@ -172,46 +171,6 @@ final class EventBatchCodec {
         throw new IllegalStateException("the events could not be encoded", e);
       }
       end();
-    }
-
-    /**
-     * Writes a tree straight into the generator: the node types the engine makes (objects, arrays,
-     * strings, ints and longs, booleans, null) by hand, any other (decimals, big integers, binary)
-     * through Jackson's serializer. The same text as {@code node.serialize}, without its per-object
-     * feature checks and calls through the serializer provider: with tens of thousands of small
-     * details objects per batch, those were a large part of encoding them.
-     */
-    private void writeTree(JsonNode node) throws IOException {
-      switch (node.getNodeType()) {
-        case OBJECT -> {
-          generator.writeStartObject();
-          for (Map.Entry<String, JsonNode> field : node.properties()) {
-            generator.writeFieldName(field.getKey());
-            writeTree(field.getValue());
-          }
-          generator.writeEndObject();
-        }
-        case ARRAY -> {
-          generator.writeStartArray();
-          for (int i = 0, n = node.size(); i < n; i++) {
-            writeTree(node.get(i));
-          }
-          generator.writeEndArray();
-        }
-        case STRING -> generator.writeString(node.textValue());
-        case BOOLEAN -> generator.writeBoolean(node.booleanValue());
-        case NULL -> generator.writeNull();
-        case NUMBER -> {
-          if (node.isInt()) {
-            generator.writeNumber(node.intValue());
-          } else if (node.isLong()) {
-            generator.writeNumber(node.longValue());
-          } else {
-            node.serialize(generator, provider);
-          }
-        }
-        default -> node.serialize(generator, provider);
-      }
     }
 
     /** Starts a chunk unless {@code id} continues the open one (ids are implied by position). */

@@ -141,7 +141,10 @@ class EventEncodingTest {
         .isEqualTo(expected.toString());
   }
 
-  /** The node types the writer writes by hand, and those it leaves to Jackson, side by side. */
+  /**
+   * Every node type, and details on the engine's small field map, are written as {@link Json#write}
+   * writes them.
+   */
   @Test
   void everyKindOfNodeIsWrittenAsJsonWriteWritesIt() {
     ObjectNode small = Json.smallObject();
