@@ -175,7 +175,8 @@ public final class Engine implements AutoCloseable {
             name,
             stateMachineName,
             ExecutionStatus.RUNNING,
-            clock.instant(),
+            // To the millisecond, as the history's timestamps (see Interpreter.now).
+            Instant.ofEpochMilli(clock.millis()),
             null,
             input,
             null,

@@ -59,24 +59,32 @@ public final class StateSemantics {
   public static final String TOLERANCE_EXCEEDED_CAUSE =
       "The specified tolerated failure threshold was exceeded";
 
+  // instanceof rather than a pattern switch in these two: read for every state entered, and a
+  // pattern
+  // switch's bootstrap generates a class at run time, which a short-lived process pays for.
+
   /** The state's Retry rules; empty for states that cannot retry. */
   public static List<Retrier> retriers(State state) {
-    return switch (state) {
-      case TaskState task -> task.retry();
-      case ParallelState parallel -> parallel.retry();
-      case MapState map -> map.retry();
-      default -> List.of();
-    };
+    if (state instanceof TaskState task) {
+      return task.retry();
+    } else if (state instanceof ParallelState parallel) {
+      return parallel.retry();
+    } else if (state instanceof MapState map) {
+      return map.retry();
+    }
+    return List.of();
   }
 
   /** The state's Catch rules; empty for states that cannot catch. */
   public static List<Catcher> catchers(State state) {
-    return switch (state) {
-      case TaskState task -> task.catchers();
-      case ParallelState parallel -> parallel.catchers();
-      case MapState map -> map.catchers();
-      default -> List.of();
-    };
+    if (state instanceof TaskState task) {
+      return task.catchers();
+    } else if (state instanceof ParallelState parallel) {
+      return parallel.catchers();
+    } else if (state instanceof MapState map) {
+      return map.catchers();
+    }
+    return List.of();
   }
 
   /**

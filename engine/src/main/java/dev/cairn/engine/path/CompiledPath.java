@@ -73,13 +73,17 @@ final class CompiledPath {
       if (current == null) {
         return null;
       }
-      current =
-          switch (segment) {
-            case Segment.Child child -> child.step(current);
-            case Segment.Index index -> index.step(current);
-            case Segment.Children children -> current.isObject() ? children.merge(current) : null;
-            default -> throw new IllegalStateException("indefinite step in a definite path");
-          };
+      // instanceof rather than a pattern switch: the switch's bootstrap generates a class at run
+      // time, which every short-lived process reading a path paid for.
+      if (segment instanceof Segment.Child child) {
+        current = child.step(current);
+      } else if (segment instanceof Segment.Index index) {
+        current = index.step(current);
+      } else if (segment instanceof Segment.Children children) {
+        current = current.isObject() ? children.merge(current) : null;
+      } else {
+        throw new IllegalStateException("indefinite step in a definite path");
+      }
     }
     return current;
   }

@@ -43,6 +43,9 @@ import org.sqlite.SQLiteConfig;
  * <p><b>Threads.</b> One connection serves every thread, guarded by a lock: SQLite writes one
  * transaction at a time anyway, and WAL commits without a sync are short.
  *
+ * <p><b>Checkpoints.</b> The write-ahead log is copied into the database file by a thread and
+ * connection of the store's own ({@link WalCheckpointer}), not by the commit that fills it.
+ *
  * <p><b>Files.</b> Besides the database file, SQLite keeps {@code <file>-wal} and {@code
  * <file>-shm} next to it while it is open; copy all three, or close the store first.
  */
@@ -58,6 +61,9 @@ public final class SqliteExecutionStore implements ExecutionStore {
   private static final int SQLITE_FULL = 13;
   private static final int SQLITE_CANTOPEN = 14;
   private static final int SQLITE_NOTADB = 26;
+
+  /** SQLite's page size, for estimating how much a commit added to the write-ahead log. */
+  private static final int PAGE_BYTES = 4096;
 
   private static final String EXECUTION_COLUMNS =
       "id, name, state_machine_name, status, start_date, stop_date, input, output, error, cause,"
@@ -88,12 +94,17 @@ public final class SqliteExecutionStore implements ExecutionStore {
   private final PreparedStatement selectEvents;
   private final PreparedStatement selectAll;
   private final PreparedStatement selectRunning;
+  private final WalCheckpointer checkpointer;
   private boolean closed;
 
-  private SqliteExecutionStore(Path file, Connection connection) throws SQLException {
+  private SqliteExecutionStore(Path file, Connection connection, WalCheckpointer.Checkpoint how)
+      throws SQLException {
     this.file = file;
     this.connection = connection;
     this.control = connection.createStatement();
+    // Checkpoints run on the checkpointer's thread and connection, not inside this one's commits.
+    control.execute("PRAGMA wal_autocheckpoint = 0");
+    this.checkpointer = new WalCheckpointer(file, how);
     // Prepared once: appends are the hot path, and SQLite would otherwise compile these each time.
     this.begin = connection.prepareStatement("BEGIN IMMEDIATE");
     this.commit = connection.prepareStatement("COMMIT");
@@ -158,6 +169,12 @@ public final class SqliteExecutionStore implements ExecutionStore {
    *     created or written, the file is not a Cairn database, or the disk is full
    */
   public static SqliteExecutionStore open(Path file, Durability durability) {
+    return open(file, durability, WalCheckpointer.PASSIVE);
+  }
+
+  /** Opens the database with another way of checkpointing it (tests: one that fails). */
+  static SqliteExecutionStore open(
+      Path file, Durability durability, WalCheckpointer.Checkpoint checkpoint) {
     Path absolute = file.toAbsolutePath();
     if (Files.isDirectory(absolute)) {
       throw new IllegalStateException(
@@ -188,7 +205,7 @@ public final class SqliteExecutionStore implements ExecutionStore {
     try {
       connection = config.createConnection("jdbc:sqlite:" + absolute);
       SqliteSchema.migrate(connection, absolute);
-      return new SqliteExecutionStore(absolute, connection);
+      return new SqliteExecutionStore(absolute, connection, checkpoint);
     } catch (SQLException e) {
       closeQuietly(connection);
       throw describe("cannot open the execution store " + absolute, e);
@@ -224,6 +241,8 @@ public final class SqliteExecutionStore implements ExecutionStore {
         throw new IllegalArgumentException(
             "an execution with id " + description.executionArn() + " exists already");
       }
+      checkpointer.committed(
+          connection, PAGE_BYTES + (definition == null ? 0 : definition.length()));
     } catch (SQLException e) {
       throw failure("cannot record execution " + description.executionArn(), e);
     } finally {
@@ -241,6 +260,8 @@ public final class SqliteExecutionStore implements ExecutionStore {
     lock.lock();
     try {
       ensureOpen();
+      // A background checkpoint that failed is retried here, where its error can fail the append.
+      checkpointer.beforeWrite(connection);
       // IMMEDIATE takes the write lock now, so that no other process can append between our read
       // of the last event id and our inserts.
       begin.executeUpdate();
@@ -289,6 +310,11 @@ public final class SqliteExecutionStore implements ExecutionStore {
         }
         commit.executeUpdate();
         committed = true;
+        long bytes = PAGE_BYTES; // the execution's row and the index, roughly
+        for (EventBatchCodec.Chunk chunk : chunks) {
+          bytes += chunk.events().length;
+        }
+        checkpointer.committed(connection, bytes);
       } finally {
         if (!committed) {
           rollback();
@@ -417,6 +443,7 @@ public final class SqliteExecutionStore implements ExecutionStore {
         return;
       }
       closed = true;
+      checkpointer.close();
       // Closing the last connection checkpoints the WAL into the database file and removes it.
       closeQuietly(connection);
     } finally {

@@ -141,6 +141,48 @@ class EventEncodingTest {
         .isEqualTo(expected.toString());
   }
 
+  /**
+   * Every node type, and details on the engine's small field map, are written as {@link Json#write}
+   * writes them.
+   */
+  @Test
+  void everyKindOfNodeIsWrittenAsJsonWriteWritesIt() {
+    ObjectNode small = Json.smallObject();
+    small.put("name", "Item");
+    small.put("index", 7);
+    ObjectNode details = Json.object();
+    details.put("int", Integer.MIN_VALUE);
+    details.put("long", Long.MAX_VALUE);
+    details.put("double", -2.5e-7);
+    details.put("float", 1.25f);
+    details.put("short", (short) 3);
+    details.put("big", new java.math.BigInteger("-123456789012345678901234567890"));
+    details.put("decimal", new java.math.BigDecimal("1.000E+3"));
+    details.put("yes", true);
+    details.put("no", false);
+    details.putNull("nothing");
+    details.put("text", "tab\t, quote \", \u00e9, \u2028");
+    details.put("binary", new byte[] {1, 2, 3});
+    details.putPOJO("pojo", List.of(1, "two"));
+    details.set("small", small);
+    details.putArray("nested").add(Json.object()).add(Json.NODES.arrayNode()).add(small).addNull();
+    List<HistoryEvent> events =
+        List.of(
+            new HistoryEvent(1, 0, Instant.EPOCH, HistoryEventType.PASS_STATE_ENTERED, "", details),
+            new HistoryEvent(2, 1, Instant.EPOCH, HistoryEventType.PASS_STATE_EXITED, "", small));
+
+    String text =
+        new String(EventBatchCodec.encode(events).get(0).events(), StandardCharsets.UTF_8);
+
+    assertThat(text)
+        .isEqualTo(
+            "[[0,\"1970-01-01T00:00:00.000000000Z\",\"PassStateEntered\",\"\","
+                + Json.write(details)
+                + "],[1,\"1970-01-01T00:00:00.000000000Z\",\"PassStateExited\",\"\","
+                + Json.write(small)
+                + "]]");
+  }
+
   @Test
   void readsBackWhatItWroteIncludingNullsAndAnyPreviousEventId() {
     List<HistoryEvent> events = new ArrayList<>();

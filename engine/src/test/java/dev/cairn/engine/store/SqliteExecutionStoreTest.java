@@ -2,6 +2,7 @@ package dev.cairn.engine.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.cairn.engine.execution.ExecutionDescription;
 import dev.cairn.engine.execution.HistoryEvent;
@@ -13,9 +14,13 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -217,6 +222,81 @@ class SqliteExecutionStoreTest extends ExecutionStoreContractTest {
     // And the next append still continues after the last of them.
     store.append("e1", events(41, 1), d);
     assertThat(store.history("e1")).hasSize(41);
+  }
+
+  /**
+   * The write-ahead log reaches the database file while the store stays open: the store's own
+   * thread checkpoints it (the writing connection no longer does), and nothing of it is lost.
+   */
+  @Test
+  void checkpointsALargeAppendIntoTheDatabaseFileWhileOpen() {
+    ExecutionDescription d = running("e1", T0);
+    store.create(d, DEFINITION);
+    List<HistoryEvent> large = largeEvents(1);
+    store.append("e1", large, d);
+
+    // About 6 MB committed: past the checkpointer's threshold, so the file grows without a close.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> Files.size(dir.resolve("executions.db")) > 4_000_000);
+    assertThat(store.history("e1")).isEqualTo(large);
+    store.append("e1", events(61, 1), d);
+    store.close();
+    try (ExecutionStore reopened = SqliteExecutionStore.open(dir.resolve("executions.db"))) {
+      assertThat(reopened.history("e1")).hasSize(61);
+    }
+  }
+
+  /**
+   * A checkpoint that fails (here, as on a full disk) loses nothing: the log keeps the commits. The
+   * next append retries it on the writer and fails with the error; once the disk has room again,
+   * appends go on.
+   */
+  @Test
+  void aFailedCheckpointFailsTheNextAppendAndLosesNothing() {
+    AtomicBoolean full = new AtomicBoolean(true);
+    AtomicInteger attempts = new AtomicInteger();
+    Path file = dir.resolve("full.db");
+    SqliteExecutionStore sqlite =
+        SqliteExecutionStore.open(
+            file,
+            SqliteExecutionStore.Durability.PROCESS_CRASH,
+            connection -> {
+              attempts.incrementAndGet();
+              if (full.get()) {
+                throw new SQLException("database or disk is full", null, 13);
+              }
+              return WalCheckpointer.PASSIVE.run(connection);
+            });
+    try (sqlite) {
+      ExecutionDescription d = running("e1", T0);
+      sqlite.create(d, DEFINITION);
+      List<HistoryEvent> large = largeEvents(1);
+      sqlite.append("e1", large, d);
+      await().atMost(Duration.ofSeconds(60)).until(() -> attempts.get() >= 1);
+
+      assertThatThrownBy(() -> sqlite.append("e1", events(61, 1), d))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("disk is full")
+          .hasMessageContaining(file.toString());
+      assertThat(sqlite.history("e1")).isEqualTo(large);
+
+      full.set(false);
+      sqlite.append("e1", events(61, 1), d);
+      assertThat(sqlite.history("e1")).hasSize(61);
+    }
+    try (ExecutionStore reopened = SqliteExecutionStore.open(file)) {
+      assertThat(reopened.history("e1")).hasSize(61);
+    }
+  }
+
+  /** Sixty events of 100,000 characters each: about 6 MB in one append. */
+  private static List<HistoryEvent> largeEvents(long from) {
+    List<HistoryEvent> large = events(from, 60);
+    for (HistoryEvent event : large) {
+      event.details().put("payload", "x".repeat(100_000));
+    }
+    return large;
   }
 
   @Test
