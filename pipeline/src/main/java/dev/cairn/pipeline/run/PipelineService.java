@@ -71,6 +71,12 @@ public final class PipelineService implements AutoCloseable {
   public PipelineService(ExecutionStore store, RuntimePorts ports) {
     this.ports = ports;
     this.runtime = new PipelineRuntime(ports, new EngineTokens(), this::hasEnded);
+    // Known before the engine resumes them: a run resumed first may reach the deploy queue while
+    // another resumed run holds the slot, and must not take that run for ended (it would deploy
+    // beside it).
+    for (ExecutionStore.StoredExecution running : store.running()) {
+      executions.put(running.description().name(), running.description().executionArn());
+    }
     this.engine = Engine.builder().store(store).taskHandlers(handlers()).build();
     engineReady.complete(engine);
     // Runs resumed after a restart end like the ones submitted here: slots released, run-ended.
@@ -371,8 +377,17 @@ public final class PipelineService implements AutoCloseable {
   /** True when the run's execution has ended (or is unknown): a slot it holds is free. */
   private boolean hasEnded(String runId) {
     String arn = executions.get(runId);
-    return arn == null
-        || engineReady.join().describe(arn).map(d -> d.status().isFinal()).orElse(true);
+    if (arn == null) {
+      return true;
+    }
+    Engine built = engineReady.getNow(null);
+    if (built == null) {
+      // The engine is being built and resumes the runs of a restart on this very thread (a
+      // resumed run's queue task can ask about the run holding the slot): every run known by then
+      // was running when the store was read, and none has ended yet.
+      return false;
+    }
+    return built.describe(arn).map(d -> d.status().isFinal()).orElse(true);
   }
 
   private static String run(JsonNode payload) {
