@@ -546,7 +546,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   /** The demo's stable port: where no outgoing connection (the demo's own load) can take it. */
   private static int freePort() throws IOException {
-    return dev.cairn.local.net.LoopbackPorts.pick(java.util.Set.of());
+    return dev.cairn.pipeline.net.LoopbackPorts.pick(java.util.Set.of());
   }
 
   private void shutDown() {

@@ -20,7 +20,6 @@ import dev.cairn.pipeline.file.PipelineFileParser;
 import dev.cairn.pipeline.json.Json;
 import dev.cairn.pipeline.port.StatusMessage;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -201,10 +200,9 @@ class AwsStateMachineEndToEndTest {
         .toList();
   }
 
+  /** A stable port as a user would choose one: below the ephemeral range (LoopbackPorts). */
   private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+    return dev.cairn.pipeline.net.LoopbackPorts.pick(java.util.Set.of());
   }
 
   // ---------------------------------------------------------------- the test

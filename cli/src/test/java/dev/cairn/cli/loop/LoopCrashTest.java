@@ -10,8 +10,6 @@ import dev.cairn.local.secret.FileSecretStore;
 import dev.cairn.pipeline.port.Release;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -347,9 +345,8 @@ class LoopCrashTest {
     return commit.name().substring(0, 7);
   }
 
+  /** A port as a user (or Cairn) would choose one: below the ephemeral range (LoopbackPorts). */
   private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
+    return dev.cairn.pipeline.net.LoopbackPorts.pick(java.util.Set.of());
   }
 }

@@ -438,7 +438,7 @@ final class LoopHarness implements AutoCloseable {
 
   /** The stable port: chosen as Cairn chooses release ports, where no connection can take it. */
   private static int freePort() throws IOException {
-    return dev.cairn.local.net.LoopbackPorts.pick(java.util.Set.of());
+    return dev.cairn.pipeline.net.LoopbackPorts.pick(java.util.Set.of());
   }
 
   /** Stops releases, proxies, services and Cairn, so that no process outlives the test. */

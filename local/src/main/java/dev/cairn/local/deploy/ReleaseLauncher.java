@@ -2,7 +2,7 @@ package dev.cairn.local.deploy;
 
 import dev.cairn.local.container.Podman;
 import dev.cairn.local.job.Bubblewrap;
-import dev.cairn.local.net.LoopbackPorts;
+import dev.cairn.pipeline.net.LoopbackPorts;
 import dev.cairn.pipeline.port.ReleaseSpec;
 import java.io.File;
 import java.io.IOException;

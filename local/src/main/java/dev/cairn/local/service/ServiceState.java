@@ -74,6 +74,6 @@ record ServiceState(ServiceType type, int port) {
   }
 
   private static int freePort() throws IOException {
-    return dev.cairn.local.net.LoopbackPorts.pick(java.util.Set.of());
+    return dev.cairn.pipeline.net.LoopbackPorts.pick(java.util.Set.of());
   }
 }

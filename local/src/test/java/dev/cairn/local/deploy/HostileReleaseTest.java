@@ -8,7 +8,6 @@ import dev.cairn.pipeline.file.HealthSpec;
 import dev.cairn.pipeline.port.Release;
 import dev.cairn.pipeline.port.ReleaseSpec;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,9 +47,7 @@ class HostileReleaseTest {
         new ProcessDeployer(
             ProcessDeployer.Options.builder(home.resolve("deployments")).hide(home).build(),
             new dev.cairn.local.service.TestSecrets());
-    try (ServerSocket socket = new ServerSocket(0)) {
-      stablePort = socket.getLocalPort();
-    }
+    stablePort = dev.cairn.pipeline.net.LoopbackPorts.pick(java.util.Set.of());
   }
 
   @AfterEach

@@ -178,9 +178,8 @@ class TcpProxyTest {
     }
   }
 
+  /** A port as a user (or Cairn) would choose one: below the ephemeral range (LoopbackPorts). */
   private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
+    return dev.cairn.pipeline.net.LoopbackPorts.pick(java.util.Set.of());
   }
 }

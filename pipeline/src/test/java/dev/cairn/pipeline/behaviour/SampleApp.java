@@ -194,9 +194,10 @@ public final class SampleApp implements AutoCloseable {
     }
   }
 
+  /** A stable port as a user would choose one: below the ephemeral range (LoopbackPorts). */
   private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+    try {
+      return dev.cairn.pipeline.net.LoopbackPorts.pick(java.util.Set.of());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,2 +1,2 @@
 /** Loopback ports for releases and services: chosen where no outgoing connection can take them. */
-package dev.cairn.local.net;
+package dev.cairn.pipeline.net;

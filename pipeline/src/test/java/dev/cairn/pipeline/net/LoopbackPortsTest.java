@@ -1,4 +1,4 @@
-package dev.cairn.local.net;
+package dev.cairn.pipeline.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.cairn.local.net;
+package dev.cairn.pipeline.net;
 
 import java.io.BufferedReader;
 import java.io.IOException;
