@@ -19,29 +19,24 @@ import org.junit.jupiter.params.provider.ValueSource;
 class WaitTimesTest {
   private static final Instant ENTERED = Instant.parse("2026-01-01T00:00:00Z");
 
+  private static Interpreter interpreter(String definition, String input) {
+    return new Interpreter(
+        "exec-1",
+        "run",
+        "machine",
+        DefinitionParser.parse(definition),
+        Json.parse(input),
+        Clock.fixed(ENTERED, ZoneOffset.UTC));
+  }
+
   private static Interpreter started(String definition, String input) {
-    Interpreter interpreter =
-        new Interpreter(
-            "exec-1",
-            "run",
-            "machine",
-            DefinitionParser.parse(definition),
-            Json.parse(input),
-            Clock.fixed(ENTERED, ZoneOffset.UTC));
+    Interpreter interpreter = interpreter(definition, input);
     interpreter.handle(new Trigger.Start());
     return interpreter;
   }
 
   private static Instant armedWait(String definition, String input) {
-    Interpreter interpreter =
-        new Interpreter(
-            "exec-1",
-            "run",
-            "machine",
-            DefinitionParser.parse(definition),
-            Json.parse(input),
-            Clock.fixed(ENTERED, ZoneOffset.UTC));
-    return interpreter.handle(new Trigger.Start()).commands().stream()
+    return interpreter(definition, input).handle(new Trigger.Start()).commands().stream()
         .filter(Command.ArmTimer.class::isInstance)
         .map(Command.ArmTimer.class::cast)
         .filter(timer -> timer.kind() == Command.TimerKind.WAIT)
