@@ -194,7 +194,7 @@ public final class JsonataSemantics {
       return literal;
     }
     JsonNode value = field.evaluate(context);
-    if (!value.isNumber() || !isWhole(value.decimalValue())) {
+    if (!value.isNumber() || !Json.isWhole(value.decimalValue())) {
       throw unexpectedType(field, fieldName, "integer", value);
     }
     BigDecimal number = value.decimalValue();
@@ -269,9 +269,5 @@ public final class JsonataSemantics {
       throw unexpectedType(field, "Condition", "boolean", value);
     }
     return value.booleanValue();
-  }
-
-  private static boolean isWhole(BigDecimal value) {
-    return value.signum() == 0 || value.stripTrailingZeros().scale() <= 0;
   }
 }

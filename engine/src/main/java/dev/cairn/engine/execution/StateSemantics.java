@@ -60,8 +60,7 @@ public final class StateSemantics {
       "The specified tolerated failure threshold was exceeded";
 
   // instanceof rather than a pattern switch in these two: read for every state entered, and a
-  // pattern
-  // switch's bootstrap generates a class at run time, which a short-lived process pays for.
+  // pattern switch's bootstrap generates a class at run time, which a short-lived process pays for.
 
   /** The state's Retry rules; empty for states that cannot retry. */
   public static List<Retrier> retriers(State state) {
@@ -263,7 +262,7 @@ public final class StateSemantics {
       return false;
     }
     BigDecimal number = value.decimalValue();
-    return number.signum() > 0 && number.stripTrailingZeros().scale() <= 0;
+    return number.signum() > 0 && Json.isWhole(number);
   }
 
   private static boolean isDecimal(String text) {

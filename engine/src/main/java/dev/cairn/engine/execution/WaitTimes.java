@@ -90,7 +90,7 @@ final class WaitTimes {
    * number beyond a long or any other type "cannot be parsed as a long value", as AWS words it.
    */
   private static long seconds(JsonNode value, JsonPath path) {
-    if (value.isNumber() && isWhole(value.decimalValue()) && fitsLong(value.decimalValue())) {
+    if (value.isNumber() && Json.isWhole(value.decimalValue()) && fitsLong(value.decimalValue())) {
       long seconds = value.decimalValue().longValueExact();
       if (seconds < 0) {
         throw StatesException.runtime(
@@ -124,10 +124,6 @@ final class WaitTimes {
               + (value.isTextual() ? value.asText() : Json.write(value)));
     }
     return instant;
-  }
-
-  private static boolean isWhole(BigDecimal value) {
-    return value.signum() == 0 || value.stripTrailingZeros().scale() <= 0;
   }
 
   private static boolean fitsLong(BigDecimal value) {

@@ -160,6 +160,11 @@ public final class Json {
     }
   }
 
+  /** Whether a JSON number's value is whole: {@code 2}, {@code 2.0} and {@code 0.00} are. */
+  public static boolean isWhole(java.math.BigDecimal value) {
+    return value.signum() == 0 || value.stripTrailingZeros().scale() <= 0;
+  }
+
   /** A new empty object. */
   public static ObjectNode object() {
     return NODES.objectNode();

@@ -49,7 +49,7 @@ final class JsonataValues {
           long value = node.longValue();
           return value == (int) value ? (Object) (int) value : (Object) value;
         }
-        if (node.isBigDecimal() && isWhole(node.decimalValue())) {
+        if (node.isBigDecimal() && Json.isWhole(node.decimalValue())) {
           BigDecimal value = node.decimalValue();
           try {
             long whole = value.longValueExact();
@@ -64,10 +64,6 @@ final class JsonataValues {
         return Jsonata.NULL_VALUE;
       }
     }
-  }
-
-  private static boolean isWhole(BigDecimal value) {
-    return value.signum() == 0 || value.stripTrailingZeros().scale() <= 0;
   }
 
   /**
